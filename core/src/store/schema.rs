@@ -1,0 +1,108 @@
+//! Versioned schema migrations. `PRAGMA user_version` holds the version reached;
+//! each step runs in its own IMMEDIATE transaction, so two processes opening a
+//! fresh file at once apply it exactly once. Append steps; never edit a released one.
+
+use rusqlite::{Connection, TransactionBehavior};
+
+use super::APPLICATION_ID;
+use crate::error::Result;
+
+/// Migration steps; `MIGRATIONS[i]` takes the schema from version `i` to `i + 1`.
+const MIGRATIONS: &[&str] = &[
+    // 1: policy, principals, roles, media accounts, the audit log, backups.
+    r#"
+    CREATE TABLE meta (
+        key   TEXT PRIMARY KEY,
+        value BLOB NOT NULL
+    ) STRICT, WITHOUT ROWID;
+
+    CREATE TABLE policy_version (
+        version      INTEGER PRIMARY KEY,
+        installed_at INTEGER NOT NULL,
+        installed_by TEXT NOT NULL,
+        digest       BLOB NOT NULL,
+        document     TEXT NOT NULL
+    ) STRICT;
+
+    CREATE TABLE principal (
+        handle         TEXT PRIMARY KEY,
+        display_name   TEXT NOT NULL,
+        department     TEXT NOT NULL,
+        active         INTEGER NOT NULL CHECK (active IN (0, 1)),
+        created_at     INTEGER NOT NULL,
+        deactivated_at INTEGER
+    ) STRICT;
+
+    CREATE TABLE principal_role (
+        handle     TEXT NOT NULL REFERENCES principal(handle),
+        role       TEXT NOT NULL,
+        granted_at INTEGER NOT NULL,
+        granted_by TEXT NOT NULL,
+        PRIMARY KEY (handle, role)
+    ) STRICT, WITHOUT ROWID;
+
+    CREATE TABLE media_account (
+        id                  TEXT PRIMARY KEY,
+        platform            TEXT NOT NULL,
+        display_name        TEXT NOT NULL,
+        owner_department    TEXT NOT NULL,
+        custodian           TEXT NOT NULL REFERENCES principal(handle),
+        credential          BLOB,
+        registered_at       INTEGER NOT NULL,
+        last_interaction_at INTEGER,
+        retired_at          INTEGER
+    ) STRICT;
+    CREATE INDEX media_account_by_custodian ON media_account(custodian);
+
+    CREATE TABLE audit_log (
+        seq           INTEGER PRIMARY KEY,
+        at            INTEGER NOT NULL,
+        principal     TEXT NOT NULL,
+        action        TEXT NOT NULL,
+        entity_type   TEXT NOT NULL,
+        entity_id     TEXT NOT NULL,
+        outcome       TEXT NOT NULL,
+        detail        TEXT NOT NULL,
+        before_digest BLOB,
+        after_digest  BLOB,
+        prev_hash     BLOB NOT NULL,
+        hash          BLOB NOT NULL
+    ) STRICT;
+    CREATE INDEX audit_by_principal ON audit_log(principal, seq);
+    CREATE INDEX audit_by_entity ON audit_log(entity_type, entity_id, seq);
+    CREATE INDEX audit_by_action ON audit_log(action, seq);
+    CREATE INDEX audit_by_time ON audit_log(at);
+    CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+    CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+
+    CREATE TABLE backup_run (
+        id        INTEGER PRIMARY KEY,
+        at        INTEGER NOT NULL,
+        principal TEXT NOT NULL,
+        head_seq  INTEGER NOT NULL,
+        bytes     INTEGER NOT NULL
+    ) STRICT;
+    "#,
+];
+
+/// The schema version this build writes.
+pub(crate) const LATEST: i64 = MIGRATIONS.len() as i64;
+
+pub(crate) fn migrate(conn: &mut Connection) -> Result<()> {
+    loop {
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let version: i64 = tx.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        let Some(step) = usize::try_from(version)
+            .ok()
+            .and_then(|v| MIGRATIONS.get(v))
+        else {
+            return Ok(());
+        };
+        tx.execute_batch(step)?;
+        tx.pragma_update(None, "application_id", APPLICATION_ID)?;
+        tx.pragma_update(None, "user_version", version + 1)?;
+        tx.commit()?;
+    }
+}
