@@ -185,11 +185,25 @@ pub(crate) fn record_hash(prev: &[u8], r: &HashInput<'_>) -> [u8; 32] {
     h.finalize().into()
 }
 
-/// SHA-256 of a value's canonical JSON (object keys sorted).
+/// SHA-256 of a value's JSON serialization, streamed into the hasher. Field
+/// order is the type's declaration order, so equal values of one type give
+/// equal digests.
 pub(crate) fn digest_of<T: Serialize + ?Sized>(value: &T) -> [u8; 32] {
-    // serde_json's map keeps keys sorted, so equal values give equal bytes.
-    let json = serde_json::to_value(value).unwrap_or(serde_json::Value::Null);
-    digest_json(&json)
+    struct HashWriter(Sha256);
+    impl std::io::Write for HashWriter {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.update(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut w = HashWriter(Sha256::new());
+    // Our state types always serialize; a failure would leave a partial digest,
+    // which still identifies the input deterministically.
+    let _ = serde_json::to_writer(&mut w, value);
+    w.0.finalize().into()
 }
 
 pub(crate) fn digest_json(value: &serde_json::Value) -> [u8; 32] {

@@ -11,70 +11,113 @@ use crate::error::{Error, Result};
 
 const HEAD_KEY: &str = "audit_head";
 
-/// Append one record; returns its sequence number. Call inside the transaction
-/// of the change it records.
-pub(crate) fn append(conn: &Connection, at: DateTime<Utc>, entry: &Entry) -> Result<i64> {
-    let (prev_seq, prev_hash) = last(conn)?;
-    let seq = prev_seq + 1;
-    let at_ms = to_ms(at);
-    let hash = record_hash(
-        &prev_hash,
-        &HashInput {
-            seq,
-            at_ms,
-            principal: &entry.principal,
-            action: entry.action,
-            entity_type: entry.entity_type,
-            entity_id: &entry.entity_id,
-            outcome: entry.outcome.as_str(),
-            detail: &entry.detail,
-            before: entry.before.as_ref().map(|d| d.as_slice()),
-            after: entry.after.as_ref().map(|d| d.as_slice()),
-        },
-    );
-    conn.prepare_cached(
-        "INSERT INTO audit_log (seq, at, principal, action, entity_type, entity_id, outcome, \
-         detail, before_digest, after_digest, prev_hash, hash) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-    )?
-    .execute(params![
-        seq,
-        at_ms,
-        entry.principal,
-        entry.action,
-        entry.entity_type,
-        entry.entity_id,
-        entry.outcome.as_str(),
-        entry.detail,
-        entry.before.as_ref().map(|d| d.as_slice()),
-        entry.after.as_ref().map(|d| d.as_slice()),
-        prev_hash.as_slice(),
-        hash.as_slice(),
-    ])?;
-    let mut head = Vec::with_capacity(40);
-    head.extend_from_slice(&seq.to_le_bytes());
-    head.extend_from_slice(&hash);
-    conn.prepare_cached("INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)")?
-        .execute(params![HEAD_KEY, head])?;
-    Ok(seq)
+/// Appends records within one transaction, reading the chain's tail once and
+/// writing the recorded head once, however many records the transaction adds.
+#[derive(Debug)]
+pub(crate) struct Appender {
+    prev_seq: i64,
+    prev_hash: [u8; 32],
+    prev_at_ms: i64,
+    dirty: bool,
 }
 
-/// Sequence and hash of the newest record (0 and the genesis hash when empty).
-fn last(conn: &Connection) -> Result<(i64, [u8; 32])> {
-    let row: Option<(i64, Vec<u8>)> = conn
-        .prepare_cached("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")?
-        .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
-        .optional()?;
-    match row {
-        None => Ok((0, GENESIS)),
-        Some((seq, hash)) => {
-            let hash: [u8; 32] = hash.try_into().map_err(|_| Error::Integrity {
-                seq,
-                message: "stored hash is not 32 bytes".into(),
-            })?;
-            Ok((seq, hash))
-        }
+impl Appender {
+    /// Start at the current tail of the chain.
+    pub(crate) fn start(conn: &Connection) -> Result<Appender> {
+        let row: Option<(i64, Vec<u8>, i64)> = conn
+            .prepare_cached("SELECT seq, hash, at FROM audit_log ORDER BY seq DESC LIMIT 1")?
+            .query_row([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .optional()?;
+        let (prev_seq, prev_hash, prev_at_ms) = match row {
+            None => (0, GENESIS, i64::MIN),
+            Some((seq, hash, at)) => {
+                let hash: [u8; 32] = hash.try_into().map_err(|_| Error::Integrity {
+                    seq,
+                    message: "stored hash is not 32 bytes".into(),
+                })?;
+                (seq, hash, at)
+            }
+        };
+        Ok(Appender {
+            prev_seq,
+            prev_hash,
+            prev_at_ms,
+            dirty: false,
+        })
     }
+
+    /// Append one record; returns its sequence number. Times never go backwards
+    /// along the chain (a clock that did is clamped to the previous record's
+    /// time), so time ranges map to sequence ranges.
+    pub(crate) fn append(
+        &mut self,
+        conn: &Connection,
+        at: DateTime<Utc>,
+        entry: &Entry,
+    ) -> Result<i64> {
+        let seq = self.prev_seq + 1;
+        let at_ms = to_ms(at).max(self.prev_at_ms);
+        let hash = record_hash(
+            &self.prev_hash,
+            &HashInput {
+                seq,
+                at_ms,
+                principal: &entry.principal,
+                action: entry.action,
+                entity_type: entry.entity_type,
+                entity_id: &entry.entity_id,
+                outcome: entry.outcome.as_str(),
+                detail: &entry.detail,
+                before: entry.before.as_ref().map(|d| d.as_slice()),
+                after: entry.after.as_ref().map(|d| d.as_slice()),
+            },
+        );
+        conn.prepare_cached(
+            "INSERT INTO audit_log (seq, at, principal, action, entity_type, entity_id, outcome, \
+             detail, before_digest, after_digest, prev_hash, hash) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+        )?
+        .execute(params![
+            seq,
+            at_ms,
+            entry.principal,
+            entry.action,
+            entry.entity_type,
+            entry.entity_id,
+            entry.outcome.as_str(),
+            entry.detail,
+            entry.before.as_ref().map(|d| d.as_slice()),
+            entry.after.as_ref().map(|d| d.as_slice()),
+            self.prev_hash.as_slice(),
+            hash.as_slice(),
+        ])?;
+        self.prev_seq = seq;
+        self.prev_hash = hash;
+        self.prev_at_ms = at_ms;
+        self.dirty = true;
+        Ok(seq)
+    }
+
+    /// Record the new head; call before the transaction commits.
+    pub(crate) fn finish(self, conn: &Connection) -> Result<()> {
+        if !self.dirty {
+            return Ok(());
+        }
+        let mut head = Vec::with_capacity(40);
+        head.extend_from_slice(&self.prev_seq.to_le_bytes());
+        head.extend_from_slice(&self.prev_hash);
+        conn.prepare_cached("INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)")?
+            .execute(params![HEAD_KEY, head])?;
+        Ok(())
+    }
+}
+
+/// Append one record in its own appender (single-record transactions).
+pub(crate) fn append(conn: &Connection, at: DateTime<Utc>, entry: &Entry) -> Result<i64> {
+    let mut appender = Appender::start(conn)?;
+    let seq = appender.append(conn, at, entry)?;
+    appender.finish(conn)?;
+    Ok(seq)
 }
 
 /// The recorded chain head (sequence, hash), if any record was ever appended.
@@ -102,6 +145,7 @@ pub(crate) fn verify(conn: &Connection) -> Result<AuditVerification> {
     let mut rows = stmt.query([])?;
     let mut expected_seq = 1i64;
     let mut prev: [u8; 32] = GENESIS;
+    let mut prev_at = i64::MIN;
     let mut checked = 0u64;
     let mut failure: Option<(i64, String)> = None;
     while let Some(row) = rows.next()? {
@@ -128,6 +172,13 @@ pub(crate) fn verify(conn: &Connection) -> Result<AuditVerification> {
                     format!("record out of order (expected {expected_seq})")
                 }));
             }
+            let at: i64 = row.get(1)?;
+            if at < prev_at {
+                return Ok(Some(
+                    "record is dated before the record preceding it".into(),
+                ));
+            }
+            prev_at = at;
             let stored_prev = blob(10)?.unwrap_or_default();
             if stored_prev != prev {
                 return Ok(Some(
@@ -138,7 +189,7 @@ pub(crate) fn verify(conn: &Connection) -> Result<AuditVerification> {
                 &prev,
                 &HashInput {
                     seq,
-                    at_ms: row.get(1)?,
+                    at_ms: at,
                     principal: text(2)?,
                     action: text(3)?,
                     entity_type: text(4)?,
@@ -243,10 +294,18 @@ pub(crate) fn query(conn: &Connection, q: &AuditQuery) -> Result<Vec<AuditRecord
     if let Some(o) = q.outcome {
         add(" AND outcome = ?", Box::new(o.as_str()));
     }
+    // Times are non-decreasing along the chain, so a time bound is a sequence
+    // bound found by binary search; the `at` condition stays for exactness.
     if let Some(from) = q.from {
+        if let Some(seq) = first_seq_at_or_after(conn, to_ms(from))? {
+            add(" AND seq >= ?", Box::new(seq));
+        }
         add(" AND at >= ?", Box::new(to_ms(from)));
     }
     if let Some(to) = q.to {
+        if let Some(seq) = first_seq_at_or_after(conn, to_ms(to))? {
+            add(" AND seq < ?", Box::new(seq));
+        }
         add(" AND at < ?", Box::new(to_ms(to)));
     }
     if let Some(after) = q.after_seq {
@@ -284,6 +343,25 @@ pub(crate) fn query(conn: &Connection, q: &AuditQuery) -> Result<Vec<AuditRecord
         });
     }
     Ok(out)
+}
+
+/// The first sequence number whose time is at or after `at_ms` (one past the
+/// end when none is), by binary search over the sequence. `None` when the
+/// sequence has a gap (only a tampered log has one): then no bound is used.
+fn first_seq_at_or_after(conn: &Connection, at_ms: i64) -> Result<Option<i64>> {
+    let head: Option<i64> = conn.query_row("SELECT max(seq) FROM audit_log", [], |r| r.get(0))?;
+    let (mut lo, mut hi) = (1i64, head.unwrap_or(0) + 1);
+    let mut stmt = conn.prepare_cached("SELECT at FROM audit_log WHERE seq = ?1")?;
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        let at: Option<i64> = stmt.query_row([mid], |r| r.get(0)).optional()?;
+        match at {
+            Some(t) if t >= at_ms => hi = mid,
+            Some(_) => lo = mid + 1,
+            None => return Ok(None),
+        }
+    }
+    Ok(Some(lo))
 }
 
 /// Number of records.
