@@ -604,8 +604,10 @@ impl Policy {
             None => Ok(()),
             Some(first) => {
                 let mut message = first.message.clone();
-                if problems.len() > 1 {
-                    message.push_str(&format!(" (and {} more problems)", problems.len() - 1));
+                match problems.len() {
+                    1 => {}
+                    2 => message.push_str(" (and 1 more problem)"),
+                    n => message.push_str(&format!(" (and {} more problems)", n - 1)),
                 }
                 Err(Error::validation(first.path.clone(), message))
             }

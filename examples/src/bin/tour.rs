@@ -1,1 +1,284 @@
-fn main() {}
+//! The brandrail governance tour: a whole company's first day on an embedded
+//! SQLite file, printed step by step.
+//!
+//! ```text
+//! cargo run -p brandrail-examples --bin tour -- [FILE]   (default: tour.sqlite)
+//! ```
+//!
+//! The file is created afresh on each run (an existing tour file is replaced).
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use brandrail::{
+    AuditQuery, Department, Engine, EngineOptions, Error, NewMediaAccount, NewPrincipal, Outcome,
+    Permission, Platform,
+};
+use chrono::{Duration, Utc};
+
+/// A demonstration key. A real host keeps its key in a keychain or KMS.
+const DEMO_KEY: [u8; 32] = *b"brandrail-tour-demo-key-32-bytes";
+
+fn step(title: &str) {
+    println!("\n== {title}");
+}
+
+fn refused(what: &str, err: &Error) {
+    println!("   refused ({}): {what}\n     -> {err}", err.code());
+}
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("tour failed: [{}] {e}", e.code());
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run() -> brandrail::Result<()> {
+    let path = PathBuf::from(
+        std::env::args()
+            .nth(1)
+            .unwrap_or_else(|| "tour.sqlite".into()),
+    );
+    for suffix in ["", "-wal", "-shm"] {
+        let mut p = path.clone().into_os_string();
+        p.push(suffix);
+        let _ = std::fs::remove_file(p);
+    }
+    println!("brandrail governance tour on {}", path.display());
+    let engine = Engine::open(&path, EngineOptions::new().secret_key(DEMO_KEY))?;
+
+    step("1. The company opens its books: IT bootstraps the first account");
+    let admin = engine.bootstrap(NewPrincipal::new("wang.qiang", "王强", Department::It))?;
+    println!(
+        "   {} ({}) holds {:?}",
+        admin.handle, admin.department, admin.roles
+    );
+
+    step("2. HR hands IT the roster; IT creates every account in one batch");
+    let roster = [
+        ("li.na", "李娜", Department::Marketing),
+        ("chen.jie", "陈杰", Department::Brand),
+        ("sun.li", "孙丽", Department::Legal),
+        ("zhou.fan", "周帆", Department::Finance),
+        ("wu.hao", "吴昊", Department::CustomerService),
+        ("he.yun", "何云", Department::Pr),
+        ("zhao.min", "赵敏", Department::Executive),
+        ("ma.lin", "马林", Department::Sales),
+    ];
+    let batch: Vec<_> = roster
+        .iter()
+        .map(|(h, n, d)| NewPrincipal::new(*h, *n, *d))
+        .collect();
+    for p in engine.create_principals("wang.qiang", &batch)? {
+        println!(
+            "   + {:<9} {:<17} roles {:?}",
+            p.handle,
+            p.department.as_str(),
+            p.roles
+        );
+    }
+    engine.grant_role("wang.qiang", "zhao.min", "supervisor")?;
+    println!("   zhao.min also joins the supervision group (role supervisor)");
+
+    step("3. The default policy pack is in force");
+    let policy = engine.policy()?;
+    println!(
+        "   time zone {}, budget split fixed {:.0}% / variable {:.0}%, contingency {:.0}% a quarter",
+        policy.meta.time_zone,
+        policy.budget.split.fixed * 100.0,
+        policy.budget.split.variable * 100.0,
+        policy.budget.quarterly_contingency * 100.0
+    );
+    println!(
+        "   service first response <= {} min, crisis first response <= {} h, zombie accounts after {} months",
+        policy.crm.service.first_response_minutes,
+        policy.crm.crisis.first_response_hours,
+        policy.access.zombie_after_months
+    );
+
+    step("4. The executive tightens the backup schedule (a new, audited policy version)");
+    let tighter = policy.overlay_toml("[audit]\nbackup_interval_hours = 12\n")?;
+    let v = engine.replace_policy("zhao.min", &tighter)?;
+    println!(
+        "   policy version {} by {:?}, digest {}…",
+        v.version,
+        v.installed_by.unwrap_or_default(),
+        &v.digest[..16]
+    );
+    match policy.overlay_toml("[budget.split]\nfixed = 1.4\n") {
+        Err(e) => refused("a draft with fixed = 1.4", &e),
+        Ok(_) => unreachable!("1.4 is never a share"),
+    }
+
+    step("5. Brand registers the managed media accounts (credentials encrypted at rest)");
+    let accounts = [
+        (
+            "wechat-main",
+            Platform::WechatOfficialAccount,
+            "品牌服务号",
+            Department::Brand,
+            "chen.jie",
+            Some("wx-app-secret-demo"),
+        ),
+        (
+            "douyin-main",
+            Platform::Douyin,
+            "品牌抖音号",
+            Department::Marketing,
+            "li.na",
+            None,
+        ),
+        (
+            "xhs-main",
+            Platform::Xiaohongshu,
+            "品牌小红书",
+            Department::Marketing,
+            "li.na",
+            None,
+        ),
+        (
+            "weibo-2019",
+            Platform::Weibo,
+            "旧活动微博",
+            Department::Pr,
+            "he.yun",
+            None,
+        ),
+    ];
+    for (id, platform, name, owner, custodian, secret) in accounts {
+        let a = engine.register_media_account(
+            "chen.jie",
+            NewMediaAccount {
+                id: id.into(),
+                platform,
+                display_name: name.into(),
+                owner_department: owner,
+                custodian: custodian.into(),
+                credential: secret.map(Into::into),
+            },
+        )?;
+        println!(
+            "   + {:<12} {:<24} custodian {:<9} credential stored: {}",
+            a.id,
+            a.platform.as_str(),
+            a.custodian,
+            a.has_credential
+        );
+    }
+    let now = engine.now();
+    engine.record_media_interactions(
+        "li.na",
+        &[
+            ("douyin-main".into(), now - Duration::hours(3)),
+            ("xhs-main".into(), now - Duration::days(2)),
+            ("wechat-main".into(), now - Duration::days(1)),
+            ("weibo-2019".into(), now - Duration::days(400)),
+        ],
+    )?;
+    println!("   interactions recorded; the credential is revealed only to IT, and audited:");
+    println!(
+        "   wang.qiang sees {} characters",
+        engine
+            .reveal_media_credential("wang.qiang", "wechat-main")?
+            .len()
+    );
+    if let Err(e) = engine.reveal_media_credential("li.na", "wechat-main") {
+        refused("li.na asks for the WeChat secret", &e);
+    }
+
+    step("6. Zombie report (no interaction for 6 months)");
+    for z in engine.zombie_media_accounts(Utc::now())? {
+        println!(
+            "   ! {} idle {} days (custodian {}) -> clean up",
+            z.account.id, z.idle_days, z.account.custodian
+        );
+    }
+
+    step("7. Li Na leaves the company: deactivated at once");
+    let d = engine.deactivate_principal("wang.qiang", "li.na")?;
+    println!(
+        "   li.na active = {}; media accounts needing a new custodian: {:?}",
+        d.principal.active, d.custodian_of
+    );
+    for id in &d.custodian_of {
+        engine.reassign_media_account("wang.qiang", id, "chen.jie")?;
+    }
+    println!("   reassigned to chen.jie");
+
+    step("8. Refused actions change nothing and are recorded");
+    if let Err(e) = engine.record_media_interaction("li.na", "douyin-main", engine.now()) {
+        refused("the leaver tries to post", &e);
+    }
+    if let Err(e) = engine.create_principal(
+        "ma.lin",
+        NewPrincipal::new("friend.of.ma", "朋友", Department::Sales),
+    ) {
+        refused("sales creates an account for a friend", &e);
+    }
+    if let Err(e) = engine.create_principal(
+        "wang.qiang",
+        NewPrincipal::new("x'); DROP TABLE principal;--", "X", Department::Sales),
+    ) {
+        refused("a hostile handle", &e);
+    }
+    println!(
+        "   ma.lin may create accounts: {}",
+        engine.can("ma.lin", Permission::PrincipalManage)?
+    );
+
+    step("9. The supervisor reviews the denials in the audit log");
+    let denials = engine.audit_query(
+        "zhao.min",
+        &AuditQuery {
+            outcome: Some(Outcome::Denied),
+            ..AuditQuery::default()
+        },
+    )?;
+    for r in &denials {
+        println!(
+            "   #{:<3} {} {:<32} {}",
+            r.seq, r.principal, r.action, r.detail
+        );
+    }
+
+    step("10. Backup, verified");
+    let mut backup = path.clone().into_os_string();
+    backup.push(".backup");
+    let _ = std::fs::remove_file(&backup);
+    let b = engine.backup_to("wang.qiang", &backup)?;
+    println!(
+        "   {} bytes, {} audit records, verified = {}",
+        b.bytes, b.records, b.verified
+    );
+    let status = engine.backup_status(engine.now())?;
+    println!(
+        "   next backup due {}",
+        status.next_due_at.format("%Y-%m-%d %H:%M UTC")
+    );
+
+    step("11. The audit chain verifies end to end");
+    let v = engine.verify_audit()?;
+    println!(
+        "   ok = {}, {} records, head #{} {}…",
+        v.ok,
+        v.records_checked,
+        v.head_seq,
+        &v.head_hash[..16]
+    );
+
+    println!(
+        "\nSummary: {} principals ({} active), {} media accounts, policy v{}, {} audit records ({} denied), chain {}.",
+        engine.principals()?.len(),
+        engine.principals()?.iter().filter(|p| p.active).count(),
+        engine.media_accounts()?.len(),
+        engine.policy_version()?.version,
+        engine.audit_len()?,
+        denials.len(),
+        if v.ok { "intact" } else { "BROKEN" }
+    );
+    Ok(())
+}
