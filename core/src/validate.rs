@@ -39,7 +39,7 @@ fn is_invisible(c: char) -> bool {
 /// An identifier: 2–64 characters of `a-z 0-9 . _ -`, starting with a letter or digit.
 pub fn identifier(field: &str, value: &str) -> Result<()> {
     let len = value.len();
-    if len < 2 || len > MAX_ID_LEN {
+    if !(2..=MAX_ID_LEN).contains(&len) {
         return Err(Error::validation(
             field,
             format!(
