@@ -1,1 +1,29 @@
+//! The Python binding of brandrail: the native module `brandrail._brandrail`,
+//! re-exported by the `brandrail` package (`python/brandrail/__init__.py`).
+//!
+//! It converts types and errors and nothing else; behaviour lives in core. One
+//! file per core module: `access` (principals, roles, media accounts),
+//! `audit` (log, verification, backups), `policy` (the document and its
+//! versions), plus `engine` (the handle), `error` (the one mapping of core
+//! errors to exceptions) and `convert` (datetimes and string sets).
 
+mod access;
+mod audit;
+mod convert;
+mod engine;
+mod error;
+mod policy;
+
+use pyo3::prelude::*;
+
+/// Native core of the `brandrail` package; import `brandrail` instead.
+#[pymodule]
+fn _brandrail(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    error::register(m)?;
+    m.add_class::<engine::PyEngine>()?;
+    access::register(m)?;
+    audit::register(m)?;
+    policy::register(m)?;
+    Ok(())
+}

@@ -1,1 +1,114 @@
-uniffi::setup_scaffolding!();
+//! # brandrail for Swift and Kotlin
+//!
+//! The uniffi binding of the `brandrail` engine. It converts types and errors
+//! and nothing else: every decision is made by the core crate, so an iOS or
+//! Android app behaves exactly like the Python, Node and Rust hosts.
+//!
+//! The files mirror the core's modules: [`engine`] (the handle and its
+//! options), [`access`] (principals, roles, media accounts), [`audit`] (the
+//! hash-chained log, backups) and [`policy`] (the policy document); [`error`]
+//! holds the one error mapping.
+//!
+//! Times cross the boundary as `SystemTime` (Swift `Date`, Kotlin
+//! `java.time.Instant`), durations as `Duration` (Swift `TimeInterval`, Kotlin
+//! `java.time.Duration`).
+
+#![warn(missing_docs)]
+
+pub mod access;
+pub mod audit;
+pub mod engine;
+pub mod error;
+pub mod policy;
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use chrono::{DateTime, TimeDelta, Utc};
+
+pub use error::BrandrailError;
+
+uniffi::setup_scaffolding!("brandrail_mobile");
+
+/// A core timestamp as a `SystemTime`.
+///
+/// Every time the core holds came from the host or the engine clock, so it
+/// always fits a `SystemTime` on the platforms this library ships for (64-bit
+/// seconds). Should one not fit, the Unix epoch is returned rather than
+/// panicking across the FFI.
+pub(crate) fn system_time(at: DateTime<Utc>) -> SystemTime {
+    let secs = at.timestamp();
+    let nanos = Duration::from_nanos(u64::from(at.timestamp_subsec_nanos()));
+    let whole = Duration::from_secs(secs.unsigned_abs());
+    let base = if secs >= 0 {
+        UNIX_EPOCH.checked_add(whole)
+    } else {
+        UNIX_EPOCH.checked_sub(whole)
+    };
+    base.and_then(|t| t.checked_add(nanos))
+        .unwrap_or(UNIX_EPOCH)
+}
+
+/// An optional core timestamp as an optional `SystemTime`.
+pub(crate) fn system_time_opt(at: Option<DateTime<Utc>>) -> Option<SystemTime> {
+    at.map(system_time)
+}
+
+/// A host timestamp as a core UTC time; a validation error naming `field` when
+/// it lies outside the range the core can represent.
+pub(crate) fn utc(field: &str, at: SystemTime) -> Result<DateTime<Utc>, BrandrailError> {
+    let converted = match at.duration_since(UNIX_EPOCH) {
+        Ok(after) => i64::try_from(after.as_secs())
+            .ok()
+            .and_then(|secs| DateTime::from_timestamp(secs, after.subsec_nanos())),
+        Err(before) => {
+            let before = before.duration();
+            i64::try_from(before.as_secs())
+                .ok()
+                .and_then(|secs| DateTime::from_timestamp(-secs, 0))
+                .and_then(|t| {
+                    t.checked_sub_signed(TimeDelta::nanoseconds(i64::from(before.subsec_nanos())))
+                })
+        }
+    };
+    converted.ok_or_else(|| {
+        brandrail::Error::Validation {
+            field: field.to_owned(),
+            message: "is outside the supported time range".to_owned(),
+        }
+        .into()
+    })
+}
+
+/// An optional host timestamp as an optional core UTC time.
+pub(crate) fn utc_opt(
+    field: &str,
+    at: Option<SystemTime>,
+) -> Result<Option<DateTime<Utc>>, BrandrailError> {
+    at.map(|t| utc(field, t)).transpose()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_round_trip_both_sides_of_the_epoch() {
+        for text in [
+            "2026-01-10T08:00:00.123456789Z",
+            "1969-07-20T20:17:40.5Z",
+            "1970-01-01T00:00:00Z",
+            "0001-01-01T00:00:00Z",
+            "9999-12-31T23:59:59.999999999Z",
+        ] {
+            let at: DateTime<Utc> = text.parse().unwrap();
+            assert_eq!(utc("at", system_time(at)).unwrap(), at, "{text}");
+        }
+    }
+
+    #[test]
+    fn a_time_beyond_the_core_range_is_a_validation_error() {
+        let far = UNIX_EPOCH + Duration::from_secs(400_000 * 366 * 86_400);
+        let err = utc("as_of", far).unwrap_err();
+        assert_eq!(err.code(), "validation");
+    }
+}

@@ -171,6 +171,13 @@ impl Engine {
     /// [`Error::IncompatibleDatabase`] / [`Error::Corrupt`] and left untouched.
     pub fn open(path: impl AsRef<Path>, options: EngineOptions) -> Result<Engine> {
         let path = path.as_ref();
+        let text = path.to_string_lossy();
+        if text.is_empty() {
+            return Err(Error::validation("path", "must not be empty"));
+        }
+        if text.contains('\0') {
+            return Err(Error::validation("path", "must not contain NUL"));
+        }
         let store = Store::open(path, options.busy_timeout)?;
         Self::with_store(store, options, Some(path.to_path_buf()))
     }
@@ -205,9 +212,10 @@ impl Engine {
         self.path.as_deref()
     }
 
-    /// The engine clock's current time.
+    /// The engine clock's current time, at the millisecond precision every
+    /// stored timestamp has (so a returned record equals the same record read back).
     pub fn now(&self) -> DateTime<Utc> {
-        self.clock.now()
+        store::truncate_ms(self.clock.now())
     }
 
     fn lock(&self) -> MutexGuard<'_, Store> {
@@ -249,7 +257,7 @@ impl Engine {
         attempt: Attempt<'_>,
         body: impl FnOnce(&Ctx<'_>) -> Result<T>,
     ) -> Result<T> {
-        let now = self.clock.now();
+        let now = self.now();
         let outcome = self.lock().write(|tx| {
             let policy = self.policy_in(tx)?;
             match access::authorize(tx, &policy, actor, permission)? {
@@ -284,7 +292,7 @@ impl Engine {
         &self,
         body: impl FnOnce(&Transaction<'_>, DateTime<Utc>, &Policy) -> Result<T>,
     ) -> Result<T> {
-        let now = self.clock.now();
+        let now = self.now();
         self.lock().write(|tx| {
             let policy = self.policy_in(tx)?;
             body(tx, now, &policy)

@@ -19,7 +19,7 @@ pub fn printable(s: &str) -> String {
             out.push('…');
             break;
         }
-        if c.is_control() || is_invisible(c) {
+        if c.is_control() || is_invisible(c) || matches!(c, '\u{200C}' | '\u{200D}') {
             out.extend(c.escape_unicode());
         } else {
             out.push(c);
@@ -28,17 +28,18 @@ pub fn printable(s: &str) -> String {
     out
 }
 
-/// Format characters that render as nothing (zero-width space/joiners, BOM, bidi
-/// overrides): accepted nowhere in identifiers or names.
+/// Format characters that render as nothing (zero-width space, marks, BOM, bidi
+/// overrides): accepted nowhere in names. The zero-width (non-)joiners are the
+/// exception in names, since emoji sequences and several scripts need them.
 fn is_invisible(c: char) -> bool {
     matches!(c,
-        '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}'
+        '\u{200B}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}'
         | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
 }
 
 /// An identifier: 2–64 characters of `a-z 0-9 . _ -`, starting with a letter or digit.
 pub fn identifier(field: &str, value: &str) -> Result<()> {
-    let len = value.len();
+    let len = value.chars().count();
     if !(2..=MAX_ID_LEN).contains(&len) {
         return Err(Error::validation(
             field,
@@ -129,6 +130,7 @@ mod tests {
     #[test]
     fn display_texts_accept_mixed_scripts_and_refuse_controls() {
         assert!(display_text("n", "张伟 Wei Zhang").is_ok());
+        assert!(display_text("n", "Dev 👩\u{200D}💻").is_ok());
         for bad in [
             "",
             "   ",

@@ -467,18 +467,16 @@ fn policy_replacement_is_versioned_audited_and_guarded() {
     );
 
     // A role some principal holds cannot vanish.
-    let mut without_brand = (*e.policy().unwrap()).clone();
-    without_brand.access.roles.remove("brand_staff");
-    without_brand
+    let mut without_marketing = (*e.policy().unwrap()).clone();
+    without_marketing.access.roles.remove("marketing_staff");
+    without_marketing
         .access
         .department_roles
-        .remove(&Department::Brand);
-    assert_eq!(
-        e.replace_policy("zhao.min", &without_brand)
-            .unwrap_err()
-            .code(),
-        "conflict"
-    );
+        .remove(&Department::Marketing);
+    let err = e
+        .replace_policy("zhao.min", &without_marketing)
+        .unwrap_err();
+    assert_eq!(err.code(), "conflict", "{err}");
     // Taking account administration away from IT would lock everyone out.
     let mut lockout = (*e.policy().unwrap()).clone();
     lockout.access.account_admin_departments = vec![Department::Hr];

@@ -9,6 +9,7 @@ mod principals;
 
 use rusqlite::Transaction;
 
+pub(crate) use model::named_enum;
 pub use model::{
     Deactivation, Department, MediaAccount, NewMediaAccount, NewPrincipal, Permission, Platform,
     Principal, ZombieAccount,

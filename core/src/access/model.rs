@@ -1,19 +1,14 @@
 //! Departments, permissions and the records of principals and media accounts.
 
-use std::fmt;
-use std::str::FromStr;
-
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
-
-use crate::error::Error;
+use serde::Serialize;
 
 /// Declares a closed set of string-named values: the enum, `as_str`, `ALL`,
 /// `FromStr` (whose error lists the valid names) and `Display`.
 macro_rules! named_enum {
     ($(#[$meta:meta])* $name:ident, $what:literal { $($(#[$vmeta:meta])* $variant:ident => $text:literal),+ $(,)? }) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
         pub enum $name {
             $($(#[$vmeta])* #[doc = concat!("`", $text, "`")] #[serde(rename = $text)] $variant),+
         }
@@ -28,12 +23,12 @@ macro_rules! named_enum {
             }
         }
 
-        impl FromStr for $name {
-            type Err = Error;
-            fn from_str(s: &str) -> Result<Self, Error> {
+        impl std::str::FromStr for $name {
+            type Err = $crate::error::Error;
+            fn from_str(s: &str) -> Result<Self, $crate::error::Error> {
                 match s {
                     $($text => Ok($name::$variant),)+
-                    _ => Err(Error::validation(
+                    _ => Err($crate::error::Error::validation(
                         $what,
                         format!(
                             "'{}' is not one of: {}",
@@ -45,13 +40,15 @@ macro_rules! named_enum {
             }
         }
 
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(self.as_str())
             }
         }
     };
 }
+
+pub(crate) use named_enum;
 
 named_enum! {
     /// The departments of ACC-1. Principals belong to exactly one.

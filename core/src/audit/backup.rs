@@ -181,7 +181,7 @@ impl Engine {
         let took = started.elapsed();
         let rto_hours = self.policy()?.audit.recovery_time_objective_hours;
         let within_rto = took <= Duration::from_secs(u64::from(rto_hours) * 3600);
-        let now = self.clock.now();
+        let now = self.now();
         // The actor may not exist in the restored data; the record names it anyway.
         self.lock().write(|tx| {
             store::audit::append(

@@ -23,31 +23,13 @@ pub use backup::{BackupReport, BackupStatus, RestoreReport};
 /// Hash before the first record.
 pub(crate) const GENESIS: [u8; 32] = [0; 32];
 
-/// Whether the recorded attempt went through.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Outcome {
-    /// The mutation was applied.
-    Applied,
-    /// The attempt was refused for lack of permission (ACC-4).
-    Denied,
-}
-
-impl Outcome {
-    /// Storage and binding name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Outcome::Applied => "applied",
-            Outcome::Denied => "denied",
-        }
-    }
-
-    pub(crate) fn parse(s: &str) -> Option<Outcome> {
-        match s {
-            "applied" => Some(Outcome::Applied),
-            "denied" => Some(Outcome::Denied),
-            _ => None,
-        }
+crate::access::named_enum! {
+    /// Whether the recorded attempt went through.
+    Outcome, "outcome" {
+        /// The mutation was applied.
+        Applied => "applied",
+        /// The attempt was refused (ACC-4, APR-3).
+        Denied => "denied",
     }
 }
 

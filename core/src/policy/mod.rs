@@ -7,6 +7,7 @@
 //! as `default.toml`.
 
 mod validate;
+mod workflow;
 
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
@@ -18,6 +19,7 @@ use crate::access::{Department, Permission};
 use crate::error::{Error, Result};
 
 pub use validate::PolicyProblem;
+pub use workflow::{Condition, ConditionOp, Deciders, StageDef, SubjectKind, WorkflowDef};
 
 const DEFAULT_PACK: &str = include_str!("default.toml");
 
@@ -219,7 +221,7 @@ pub enum Severity {
 }
 
 /// APR defaults.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ApprovalPolicy {
     /// Stage deadline when a workflow names none.
@@ -228,6 +230,8 @@ pub struct ApprovalPolicy {
     pub allow_same_principal_multiple_stages: bool,
     /// APR-2: subjects that need the decision layer.
     pub decision_layer_subjects: Vec<String>,
+    /// APR-1: the workflows, by name.
+    pub workflows: BTreeMap<String, WorkflowDef>,
 }
 
 /// CRM settings.
@@ -544,17 +548,19 @@ impl Policy {
     /// merged key by key, arrays and values replace. The result is validated.
     pub fn overlay_toml(&self, text: &str) -> Result<Policy> {
         let patch: serde_json::Value = toml::from_str(text).map_err(|e| toml_error(&e))?;
-        self.overlay(patch)
+        self.overlay_value(patch)
     }
 
     /// As [`Policy::overlay_toml`], for a JSON patch.
     pub fn overlay_json(&self, text: &str) -> Result<Policy> {
         let patch: serde_json::Value = serde_json::from_str(text)
             .map_err(|e| Error::validation("policy", format!("not valid JSON: {e}")))?;
-        self.overlay(patch)
+        self.overlay_value(patch)
     }
 
-    fn overlay(&self, patch: serde_json::Value) -> Result<Policy> {
+    /// As [`Policy::overlay_toml`], for a patch already parsed into a JSON value
+    /// (bindings hand dicts and objects over this way).
+    pub fn overlay_value(&self, patch: serde_json::Value) -> Result<Policy> {
         if !patch.is_object() {
             return Err(Error::validation(
                 "policy",

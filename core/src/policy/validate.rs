@@ -265,6 +265,14 @@ pub(super) fn problems(p: &Policy) -> Vec<PolicyProblem> {
         "approvals.default_sla_hours",
         p.approvals.default_sla_hours.into(),
     );
+    for (name, wf) in &p.approvals.workflows {
+        for (path, message) in super::workflow::problems(name, wf, &a.roles) {
+            c.push(path, message);
+        }
+    }
+    for (i, s) in p.approvals.decision_layer_subjects.iter().enumerate() {
+        c.text(&format!("approvals.decision_layer_subjects[{i}]"), s);
+    }
 
     // crm
     let crm = &p.crm;

@@ -331,7 +331,7 @@ pub(crate) fn query(conn: &Connection, q: &AuditQuery) -> Result<Vec<AuditRecord
             action: r.get(3)?,
             entity_type: r.get(4)?,
             entity_id: r.get(5)?,
-            outcome: Outcome::parse(&outcome).ok_or_else(|| Error::Integrity {
+            outcome: outcome.parse::<Outcome>().map_err(|_| Error::Integrity {
                 seq,
                 message: "unknown outcome".into(),
             })?,

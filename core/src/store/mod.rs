@@ -30,8 +30,7 @@ impl Store {
     pub(crate) fn open(path: &Path, busy_timeout: Duration) -> Result<Store> {
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
             | OpenFlags::SQLITE_OPEN_CREATE
-            | OpenFlags::SQLITE_OPEN_NO_MUTEX
-            | OpenFlags::SQLITE_OPEN_URI;
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = Connection::open_with_flags(path, flags)?;
         conn.busy_timeout(busy_timeout)?;
         check_identity(&conn)?;
@@ -178,6 +177,13 @@ fn check_identity(conn: &Connection) -> Result<Identity> {
             ),
         })
     }
+}
+
+/// `t` cut to whole milliseconds, the precision of storage.
+pub(crate) fn truncate_ms(t: DateTime<Utc>) -> DateTime<Utc> {
+    Utc.timestamp_millis_opt(t.timestamp_millis())
+        .single()
+        .unwrap_or(t)
 }
 
 /// Milliseconds since the epoch, the storage form of every timestamp.

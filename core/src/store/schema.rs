@@ -86,6 +86,66 @@ const MIGRATIONS: &[&str] = &[
         bytes     INTEGER NOT NULL
     ) STRICT;
     "#,
+    // 2: approvals — instances (with a snapshot of their workflow), history,
+    // stage runs for throughput, delegations.
+    r#"
+    CREATE TABLE approval_instance (
+        id            INTEGER PRIMARY KEY,
+        workflow      TEXT NOT NULL,
+        submitter     TEXT NOT NULL REFERENCES principal(handle),
+        state         TEXT NOT NULL,
+        round         INTEGER NOT NULL,
+        subject       TEXT NOT NULL,
+        stages        TEXT NOT NULL,
+        definition    TEXT NOT NULL,
+        current_stage TEXT,
+        assignee      TEXT,
+        escalated     INTEGER NOT NULL CHECK (escalated IN (0, 1)),
+        due_at        INTEGER,
+        submitted_at  INTEGER NOT NULL,
+        updated_at    INTEGER NOT NULL,
+        closed_at     INTEGER
+    ) STRICT;
+    CREATE INDEX approval_by_state ON approval_instance(state, due_at);
+    CREATE INDEX approval_by_assignee ON approval_instance(assignee) WHERE assignee IS NOT NULL;
+
+    CREATE TABLE approval_event (
+        id           INTEGER PRIMARY KEY,
+        instance_id  INTEGER NOT NULL REFERENCES approval_instance(id),
+        at           INTEGER NOT NULL,
+        principal    TEXT NOT NULL,
+        on_behalf_of TEXT,
+        kind         TEXT NOT NULL,
+        stage        TEXT,
+        round        INTEGER NOT NULL,
+        comment      TEXT NOT NULL,
+        checklist    TEXT NOT NULL
+    ) STRICT;
+    CREATE INDEX approval_event_by_instance ON approval_event(instance_id, id);
+
+    CREATE TABLE approval_stage_run (
+        instance_id  INTEGER NOT NULL REFERENCES approval_instance(id),
+        round        INTEGER NOT NULL,
+        stage        TEXT NOT NULL,
+        workflow     TEXT NOT NULL,
+        started_at   INTEGER NOT NULL,
+        completed_at INTEGER,
+        PRIMARY KEY (instance_id, round, stage)
+    ) STRICT, WITHOUT ROWID;
+    CREATE INDEX stage_run_by_workflow ON approval_stage_run(workflow, stage);
+
+    CREATE TABLE delegation (
+        id             INTEGER PRIMARY KEY,
+        from_principal TEXT NOT NULL REFERENCES principal(handle),
+        to_principal   TEXT NOT NULL REFERENCES principal(handle),
+        starts_at      INTEGER NOT NULL,
+        ends_at        INTEGER NOT NULL,
+        created_at     INTEGER NOT NULL,
+        revoked_at     INTEGER
+    ) STRICT;
+    CREATE INDEX delegation_to ON delegation(to_principal);
+    CREATE INDEX delegation_from ON delegation(from_principal);
+    "#,
 ];
 
 /// The schema version this build writes.

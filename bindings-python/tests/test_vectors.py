@@ -1,0 +1,109 @@
+"""The shared acceptance vectors of tests/vectors/*.json, run exactly as
+tests/vectors/README.md specifies, through the public Python API only. The
+Rust, Node and uniffi runners execute the same files; a disagreement is a bug
+in the binding that disagrees."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import brandrail
+
+VECTORS = Path(__file__).resolve().parents[2] / "tests" / "vectors"
+FILES = sorted(VECTORS.glob("*.json"))
+
+
+def time(text: str) -> datetime:
+    """An RFC 3339 UTC time ('...Z') as an aware datetime."""
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+def principal(p: brandrail.Principal) -> dict[str, Any]:
+    return {"handle": p.handle, "department": p.department, "roles": p.roles, "active": p.active}
+
+
+def media(m: brandrail.MediaAccount) -> dict[str, Any]:
+    return {"id": m.id, "platform": m.platform, "custodian": m.custodian, "has_credential": m.has_credential}
+
+
+def new_principal(a: dict[str, Any]) -> dict[str, Any]:
+    keys = ("handle", "display_name", "department", "roles")
+    return {k: a[k] for k in keys if k in a}
+
+
+def run(engine: brandrail.Engine, op: str, actor: str, a: dict[str, Any]) -> dict[str, Any]:
+    if op == "bootstrap":
+        return principal(engine.bootstrap(**new_principal(a)))
+    if op == "create_principal":
+        return principal(engine.create_principal(actor, **new_principal(a)))
+    if op == "create_principals":
+        created = engine.create_principals(actor, [new_principal(p) for p in a["principals"]])
+        return {"count": len(created)}
+    if op == "grant_role":
+        return principal(engine.grant_role(actor, a["handle"], a["role"]))
+    if op == "revoke_role":
+        return principal(engine.revoke_role(actor, a["handle"], a["role"]))
+    if op == "deactivate_principal":
+        d = engine.deactivate_principal(actor, a["handle"])
+        return {"handle": d.principal.handle, "active": d.principal.active, "custodian_of": d.custodian_of}
+    if op == "can":
+        return {"value": engine.can(a["handle"], a["permission"])}
+    if op == "register_media_account":
+        return media(
+            engine.register_media_account(
+                actor,
+                id=a["id"],
+                platform=a["platform"],
+                display_name=a["display_name"],
+                owner_department=a["owner_department"],
+                custodian=a["custodian"],
+                credential=a.get("credential"),
+            )
+        )
+    if op == "reassign_media_account":
+        return media(engine.reassign_media_account(actor, a["id"], a["custodian"]))
+    if op == "record_media_interaction":
+        return media(engine.record_media_interaction(actor, a["id"], time(a["at"])))
+    if op == "zombie_media_accounts":
+        return {"ids": [z.account.id for z in engine.zombie_media_accounts(time(a["as_of"]))]}
+    if op == "replace_policy_overlay":
+        next_policy = engine.policy().overlay_toml(a["toml"])
+        return {"version": engine.replace_policy(actor, next_policy).version}
+    if op == "policy_value":
+        return {"value": engine.policy()[a["path"]]}
+    if op == "verify_audit":
+        v = engine.verify_audit()
+        return {"ok": v.ok, "head_seq": v.head_seq, "first_bad_seq": v.first_bad_seq}
+    if op == "audit_query":
+        filters = {k: a[k] for k in ("principal", "action", "outcome", "entity_id") if k in a}
+        records = engine.audit_query(actor, **filters)
+        return {"count": len(records), "actions": [r.action for r in records]}
+    raise AssertionError(f"unknown op {op!r}")
+
+
+def test_vectors_exist():
+    assert FILES, f"no vectors in {VECTORS}"
+
+
+@pytest.mark.parametrize("file", FILES, ids=lambda f: f.stem)
+def test_vector(file: Path):
+    doc = json.loads(file.read_text(encoding="utf-8"))
+    engine = brandrail.Engine.in_memory()
+    for i, step in enumerate(doc["steps"]):
+        op = step["op"]
+        here = f"{file.name} step {i} ({op})"
+        expect = step.get("expect", {})
+        try:
+            got = run(engine, op, step.get("actor", ""), step.get("args", {}))
+        except brandrail.BrandrailError as e:
+            assert expect.get("error") == e.code, f"{here}: unexpected {type(e).__name__}: {e}"
+            continue
+        assert "error" not in expect, f"{here}: expected error {expect['error']}, got {got}"
+        for key, want in expect.get("result", {}).items():
+            assert key in got, f"{here}: no field {key} in {got}"
+            assert got[key] == want and type(got[key]) is type(want), f"{here}: field {key} in {got}"

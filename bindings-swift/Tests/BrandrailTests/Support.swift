@@ -1,0 +1,125 @@
+// Helpers shared by the XCTest cases. They mirror bindings-swift/tests/uniffi_support.py,
+// which runs the same scenarios through uniffi's Python bindings on machines
+// without a Swift toolchain.
+
+import Brandrail
+import Foundation
+import XCTest
+
+let secretKey = Data((0..<32).map { UInt8($0) })
+
+/// An RFC 3339 UTC time.
+func at(_ text: String) -> Date {
+    let formatter = ISO8601DateFormatter()
+    formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+    if let date = formatter.date(from: text) { return date }
+    formatter.formatOptions = [.withInternetDateTime]
+    guard let date = formatter.date(from: text) else { fatalError("not RFC 3339: \(text)") }
+    return date
+}
+
+func person(
+    _ handle: String, _ department: Department, _ displayName: String? = nil, roles: [String]? = nil
+) -> NewPrincipal {
+    NewPrincipal(
+        handle: handle,
+        displayName: displayName ?? handle.replacingOccurrences(of: ".", with: " ").capitalized,
+        department: department,
+        roles: roles
+    )
+}
+
+/// it.admin (IT), li.na (marketing), chen.jie (brand), zhao.min (executive +
+/// supervisor), sun.li (legal).
+func seed(_ engine: Engine) throws {
+    _ = try engine.bootstrap(firstAdmin: person("it.admin", .it, "王强"))
+    _ = try engine.createPrincipals(actor: "it.admin", inputs: [
+        person("li.na", .marketing, "李娜"),
+        person("chen.jie", .brand, "陈杰 Jie Chen"),
+        person("zhao.min", .executive, "赵敏", roles: ["executive", "supervisor"]),
+        person("sun.li", .legal, "孙丽"),
+    ])
+}
+
+func seededEngine(options: EngineOptions = EngineOptions()) throws -> Engine {
+    let engine = try Engine.inMemory(options: options)
+    try seed(engine)
+    return engine
+}
+
+func media(
+    _ id: String = "douyin-main", custodian: String = "li.na", credential: String? = nil
+) -> NewMediaAccount {
+    NewMediaAccount(
+        id: id,
+        platform: .douyin,
+        displayName: "品牌抖音",
+        ownerDepartment: .marketing,
+        custodian: custodian,
+        credential: credential
+    )
+}
+
+/// Everything a refused call must leave as it was (the audit log aside).
+struct Snapshot: Equatable {
+    let principals: [Principal]
+    let mediaAccounts: [MediaAccount]
+    let policyHistory: [PolicyVersion]
+    let policyDigest: String
+
+    init(_ engine: Engine) throws {
+        principals = try engine.principals()
+        mediaAccounts = try engine.mediaAccounts()
+        policyHistory = try engine.policyHistory()
+        policyDigest = try engine.policy().digest()
+    }
+}
+
+/// Runs `body`, asserts it throws the BrandrailError with `code`, returns it.
+@discardableResult
+func assertRefused<T>(
+    _ code: String,
+    file: StaticString = #filePath,
+    line: UInt = #line,
+    _ body: () throws -> T
+) -> BrandrailError? {
+    do {
+        let value = try body()
+        XCTFail("expected \(code), got \(value)", file: file, line: line)
+    } catch let error as BrandrailError {
+        XCTAssertEqual(error.code(), code, "\(error)", file: file, line: line)
+        return error
+    } catch {
+        XCTFail("not a BrandrailError: \(error)", file: file, line: line)
+    }
+    return nil
+}
+
+/// As `assertRefused`, and asserts the call changed nothing: the same state,
+/// and the audit log grew by exactly the denial record for
+/// `permission_denied`, by nothing otherwise.
+@discardableResult
+func assertRefusedUnchanged<T>(
+    _ engine: Engine,
+    _ code: String,
+    file: StaticString = #filePath,
+    line: UInt = #line,
+    _ body: () throws -> T
+) throws -> BrandrailError? {
+    let before = try Snapshot(engine)
+    let logBefore = try engine.auditLen()
+    let error = assertRefused(code, file: file, line: line, body)
+    XCTAssertEqual(try Snapshot(engine), before, "state changed", file: file, line: line)
+    let grew = try engine.auditLen() - logBefore
+    XCTAssertEqual(grew, code == "permission_denied" ? 1 : 0, "audit log grew by \(grew)",
+                   file: file, line: line)
+    return error
+}
+
+/// A fresh directory for database files, removed by the test's tearDown.
+func temporaryDirectory() throws -> URL {
+    let url = FileManager.default.temporaryDirectory
+        .appendingPathComponent("brandrail-tests-\(UUID().uuidString)", isDirectory: true)
+    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    return url
+}
