@@ -241,8 +241,8 @@ fn query(
         entity_id,
         action,
         outcome: outcome.map(self::outcome).transpose().into_pyresult()?,
-        from: opt_utc(since, "since")?,
-        to: opt_utc(until, "until")?,
+        since: opt_utc(since, "since")?,
+        until: opt_utc(until, "until")?,
         after_seq,
         limit,
     })

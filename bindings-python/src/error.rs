@@ -44,7 +44,17 @@ const CLASSES: &[ErrorClass] = &[
               log and nothing else changed.\n\n\
               Attributes: `principal` (the actor's handle), `permission` (e.g. \
               'principal.manage'), `reason` ('unknown_principal', 'deactivated', \
-              'missing_permission' or 'wrong_department').",
+              'missing_permission', 'wrong_department', 'not_a_decider' or \
+              'not_the_submitter').",
+    },
+    ErrorClass {
+        code: "separation_of_duties",
+        name: "SeparationOfDutiesError",
+        builtin: Some(|py| py.get_type::<PyPermissionError>()),
+        doc: "Separation of duties (APR-3): nobody decides on their own submission, approves \
+              a stage twice, or fills two stages of one approval unless the workflow allows \
+              it. The refusal was recorded in the audit log and nothing else changed.\n\n\
+              Attribute: `principal` (the actor's handle).",
     },
     ErrorClass {
         code: "validation",
@@ -181,6 +191,7 @@ fn build(py: Python<'_>, err: &Error) -> PyResult<PyErr> {
             exc.setattr("permission", permission)?;
             exc.setattr("reason", reason.as_str())?;
         }
+        Error::SeparationOfDuties { principal, .. } => exc.setattr("principal", principal)?,
         Error::Validation { field, .. } => exc.setattr("field", field)?,
         Error::NotFound { entity, id } | Error::Conflict { entity, id, .. } => {
             exc.setattr("entity", *entity)?;

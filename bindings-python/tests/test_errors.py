@@ -12,6 +12,7 @@ from conftest import ADMIN, MARKETER
 
 EXPECTED = {
     "permission_denied": (brandrail.PermissionDeniedError, PermissionError),
+    "separation_of_duties": (brandrail.SeparationOfDutiesError, PermissionError),
     "validation": (brandrail.ValidationError, ValueError),
     "not_found": (brandrail.NotFoundError, LookupError),
     "conflict": (brandrail.ConflictError, None),

@@ -153,6 +153,8 @@ mirror_enum! {
         AssetManage,
         /// `approval.submit`
         ApprovalSubmit,
+        /// `approval.administer`
+        ApprovalAdminister,
         /// `campaign.manage`
         CampaignManage,
         /// `campaign.read`

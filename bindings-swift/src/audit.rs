@@ -115,10 +115,10 @@ pub struct AuditQuery {
     pub outcome: Option<Outcome>,
     /// At or after this instant.
     #[uniffi(default)]
-    pub from: Option<SystemTime>,
+    pub since: Option<SystemTime>,
     /// Before this instant.
     #[uniffi(default)]
-    pub to: Option<SystemTime>,
+    pub until: Option<SystemTime>,
     /// Only records with a larger sequence number (for paging).
     #[uniffi(default)]
     pub after_seq: Option<i64>,
@@ -135,8 +135,8 @@ impl AuditQuery {
             entity_id: self.entity_id,
             action: self.action,
             outcome: self.outcome.map(Into::into),
-            from: utc_opt("from", self.from)?,
-            to: utc_opt("to", self.to)?,
+            since: utc_opt("since", self.since)?,
+            until: utc_opt("until", self.until)?,
             after_seq: self.after_seq,
             limit: self.limit,
         })

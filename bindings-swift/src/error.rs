@@ -23,8 +23,20 @@ pub enum BrandrailError {
         /// The permission that was required, e.g. `principal.manage`.
         permission: String,
         /// Why it was refused: `unknown_principal`, `deactivated`,
-        /// `missing_permission` or `wrong_department`.
+        /// `missing_permission`, `wrong_department`, `not_a_decider` or
+        /// `not_the_submitter`.
         reason: String,
+        /// The full message.
+        detail: String,
+    },
+
+    /// Separation of duties (APR-3): nobody decides on their own submission,
+    /// approves a stage twice, or fills two stages of one approval unless the
+    /// workflow allows it. The attempt was audited and nothing else changed.
+    #[error("{detail}")]
+    SeparationOfDuties {
+        /// Handle of the acting principal.
+        principal: String,
         /// The full message.
         detail: String,
     },
@@ -133,6 +145,7 @@ impl BrandrailError {
     pub(crate) fn code_str(&self) -> &'static str {
         match self {
             BrandrailError::PermissionDenied { .. } => "permission_denied",
+            BrandrailError::SeparationOfDuties { .. } => "separation_of_duties",
             BrandrailError::Validation { .. } => "validation",
             BrandrailError::NotFound { .. } => "not_found",
             BrandrailError::Conflict { .. } => "conflict",
@@ -164,6 +177,9 @@ impl From<brandrail::Error> for BrandrailError {
                 reason: reason.as_str().to_owned(),
                 detail,
             },
+            E::SeparationOfDuties { principal, .. } => {
+                BrandrailError::SeparationOfDuties { principal, detail }
+            }
             E::Validation { field, .. } => BrandrailError::Validation { field, detail },
             E::NotFound { entity, .. } => BrandrailError::NotFound {
                 entity: entity.to_owned(),
@@ -214,6 +230,10 @@ mod tests {
                 principal: "li.na".into(),
                 permission: "principal.manage".into(),
                 reason: DenialReason::WrongDepartment,
+            },
+            Error::SeparationOfDuties {
+                principal: "li.na".into(),
+                message: m(),
             },
             Error::Validation {
                 field: "handle".into(),
@@ -276,7 +296,7 @@ mod tests {
             other => panic!("{other:?}"),
         }
         assert!(matches!(
-            errors.nth(7),
+            errors.nth(8),
             Some(BrandrailError::Integrity { seq: 7, .. })
         ));
     }

@@ -162,10 +162,10 @@ def test_audit_query_filters(db):
     page = e.audit_query("sun.li", br.AuditQuery(after_seq=2, limit=3))
     assert [r.seq for r in page] == [3, 4, 5]
     # `from` is a Python keyword, so uniffi's Python spells the field `_from`.
-    window = e.audit_query("sun.li", br.AuditQuery(_from=everything[2].at, to=everything[2].at))
+    window = e.audit_query("sun.li", br.AuditQuery(since=everything[2].at, until=everything[2].at))
     assert window == []
     window = e.audit_query(
-        "sun.li", br.AuditQuery(_from=everything[2].at, to=everything[-1].at + dt.timedelta(seconds=1))
+        "sun.li", br.AuditQuery(since=everything[2].at, until=everything[-1].at + dt.timedelta(seconds=1))
     )
     assert window[0].seq <= 3 and window[-1].seq == everything[-1].seq
 
@@ -180,9 +180,9 @@ def test_audit_query_refusals(db):
     err = refused_unchanged(e, "validation", e.audit_query, "sun.li", br.AuditQuery(limit=0))
     assert err.field == "limit"
     now = e.now()
-    backwards = br.AuditQuery(_from=now, to=now - dt.timedelta(days=1))
+    backwards = br.AuditQuery(since=now, until=now - dt.timedelta(days=1))
     err = refused_unchanged(e, "validation", e.audit_query, "sun.li", backwards)
-    assert err.field == "from"
+    assert err.field == "since"
     hostile = br.AuditQuery(principal="' OR 1=1 --", action="%", entity_id="\x00")
     assert e.audit_query("sun.li", hostile) == []
 

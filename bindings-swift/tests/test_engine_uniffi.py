@@ -25,6 +25,7 @@ from uniffi_support import (
 
 CODES = [
     "permission_denied",
+    "separation_of_duties",
     "validation",
     "not_found",
     "conflict",
@@ -101,6 +102,7 @@ def test_error_codes_are_the_core_codes():
 def test_every_error_case_is_a_brandrail_error_with_its_code():
     cases = {
         "permission_denied": br.BrandrailError.PermissionDenied,
+        "separation_of_duties": br.BrandrailError.SeparationOfDuties,
         "validation": br.BrandrailError.Validation,
         "not_found": br.BrandrailError.NotFound,
         "conflict": br.BrandrailError.Conflict,
@@ -118,6 +120,7 @@ def test_every_error_case_is_a_brandrail_error_with_its_code():
         assert issubclass(cls, br.BrandrailError)
         fields = {
             "permission_denied": dict(principal="p", permission="x", reason="r"),
+            "separation_of_duties": dict(principal="p"),
             "validation": dict(field="f"),
             "not_found": dict(entity="e"),
             "conflict": dict(entity="e"),

@@ -13,7 +13,6 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// Why a principal was refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
 pub enum DenialReason {
     /// The principal does not exist.
     UnknownPrincipal,
@@ -24,9 +23,24 @@ pub enum DenialReason {
     /// The permission is reserved to certain departments (ACC-2: account
     /// administration is IT's alone) and the principal is not in one of them.
     WrongDepartment,
+    /// The principal is not among those who may decide this approval stage
+    /// (APR-1), nor their delegate or assignee.
+    NotADecider,
+    /// Only the submitter may do this to an approval instance.
+    NotTheSubmitter,
 }
 
 impl DenialReason {
+    /// Every reason, in declaration order.
+    pub const ALL: &'static [DenialReason] = &[
+        DenialReason::UnknownPrincipal,
+        DenialReason::Deactivated,
+        DenialReason::MissingPermission,
+        DenialReason::WrongDepartment,
+        DenialReason::NotADecider,
+        DenialReason::NotTheSubmitter,
+    ];
+
     /// Stable lower-case name, used in audit records and error messages.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -34,6 +48,8 @@ impl DenialReason {
             DenialReason::Deactivated => "deactivated",
             DenialReason::MissingPermission => "missing_permission",
             DenialReason::WrongDepartment => "wrong_department",
+            DenialReason::NotADecider => "not_a_decider",
+            DenialReason::NotTheSubmitter => "not_the_submitter",
         }
     }
 }
@@ -58,6 +74,17 @@ pub enum Error {
         permission: String,
         /// Why it was refused.
         reason: DenialReason,
+    },
+
+    /// Separation of duties (APR-3): nobody decides on their own submission,
+    /// approves a stage twice, or fills two stages of one instance unless the
+    /// workflow allows it. The attempt was audited and nothing else changed.
+    #[error("separation of duties: principal '{principal}' {message}")]
+    SeparationOfDuties {
+        /// Handle of the acting principal.
+        principal: String,
+        /// Which duty would be combined.
+        message: String,
     },
 
     /// An input failed validation. `field` is a path into the input
@@ -159,6 +186,7 @@ impl Error {
     pub fn code(&self) -> &'static str {
         match self {
             Error::PermissionDenied { .. } => "permission_denied",
+            Error::SeparationOfDuties { .. } => "separation_of_duties",
             Error::Validation { .. } => "validation",
             Error::NotFound { .. } => "not_found",
             Error::Conflict { .. } => "conflict",
@@ -176,6 +204,7 @@ impl Error {
     /// Every code [`Error::code`] can return, for bindings and documentation.
     pub const CODES: &'static [&'static str] = &[
         "permission_denied",
+        "separation_of_duties",
         "validation",
         "not_found",
         "conflict",
@@ -188,6 +217,15 @@ impl Error {
         "storage",
         "io",
     ];
+
+    /// True for refusals of the actor (permission, separation of duties): they
+    /// are audited even though the call changes nothing.
+    pub fn is_refusal(&self) -> bool {
+        matches!(
+            self,
+            Error::PermissionDenied { .. } | Error::SeparationOfDuties { .. }
+        )
+    }
 
     pub(crate) fn validation(field: impl Into<String>, message: impl Into<String>) -> Self {
         Error::Validation {

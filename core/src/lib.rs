@@ -27,6 +27,7 @@
 #![warn(missing_docs)]
 
 pub mod access;
+pub mod approval;
 pub mod audit;
 mod clock;
 mod crypto;
@@ -45,6 +46,10 @@ use rusqlite::Transaction;
 pub use access::{
     Deactivation, Department, MediaAccount, NewMediaAccount, NewPrincipal, Permission, Platform,
     Principal, ZombieAccount,
+};
+pub use approval::{
+    ApprovalEvent, ApprovalInstance, ApprovalState, ApprovalTask, Attachment, Decision, Delegation,
+    EventKind, StageApproval, StageState, StageStatus, StageThroughput, Subject, SubjectKind,
 };
 pub use audit::{
     AuditQuery, AuditRecord, AuditVerification, BackupReport, BackupStatus, Outcome, RestoreReport,
@@ -253,14 +258,15 @@ impl Engine {
     pub(crate) fn mutate<T>(
         &self,
         actor: &str,
-        permission: Permission,
+        gate: impl Into<Gate>,
         attempt: Attempt<'_>,
         body: impl FnOnce(&Ctx<'_>) -> Result<T>,
     ) -> Result<T> {
+        let gate = gate.into();
         let now = self.now();
-        let outcome = self.lock().write(|tx| {
+        let result = self.lock().write(|tx| {
             let policy = self.policy_in(tx)?;
-            match access::authorize(tx, &policy, actor, permission)? {
+            match access::authorize(tx, &policy, actor, gate)? {
                 Ok(principal) => {
                     let ctx = Ctx {
                         tx,
@@ -274,16 +280,27 @@ impl Engine {
                     Ok(Ok(out))
                 }
                 Err(reason) => {
-                    store::audit::append(tx, now, &attempt.denial(actor, permission, reason))?;
-                    Ok(Err(reason))
+                    let err = Error::PermissionDenied {
+                        principal: audit_safe(actor),
+                        permission: gate.name().to_owned(),
+                        reason,
+                    };
+                    store::audit::append(tx, now, &attempt.refusal(actor, &err))?;
+                    Ok(Err(err))
                 }
             }
-        })?;
-        outcome.map_err(|reason| Error::PermissionDenied {
-            principal: audit_safe(actor),
-            permission: permission.as_str().to_owned(),
-            reason,
-        })
+        });
+        match result {
+            Ok(outcome) => outcome,
+            // A refusal decided inside the body (not a decider, separation of
+            // duties) rolled the body back; record it on its own.
+            Err(err) if err.is_refusal() => {
+                self.lock()
+                    .write(|tx| store::audit::append(tx, now, &attempt.refusal(actor, &err)))?;
+                Err(err)
+            }
+            Err(err) => Err(err),
+        }
     }
 
     /// Run `body` in one immediate transaction without an actor (bootstrap,
@@ -394,10 +411,10 @@ impl Engine {
         if query.limit == Some(0) {
             return Err(Error::validation("limit", "must be at least 1"));
         }
-        if let (Some(from), Some(to)) = (query.from, query.to)
-            && from > to
+        if let (Some(since), Some(until)) = (query.since, query.until)
+            && since > until
         {
-            return Err(Error::validation("from", "is after to"));
+            return Err(Error::validation("since", "is after until"));
         }
         self.mutate(
             actor,
@@ -430,17 +447,50 @@ impl<'a> Attempt<'a> {
         }
     }
 
-    fn denial(&self, actor: &str, permission: Permission, reason: DenialReason) -> Entry {
+    fn refusal(&self, actor: &str, err: &Error) -> Entry {
+        let detail = match err {
+            Error::PermissionDenied {
+                permission, reason, ..
+            } => format!("permission={permission} reason={reason}"),
+            Error::SeparationOfDuties { message, .. } => {
+                format!("reason=separation_of_duties {message}")
+            }
+            other => format!("reason={}", other.code()),
+        };
         Entry {
             principal: audit_safe(actor),
             action: self.action,
             entity_type: self.entity_type,
             entity_id: audit_safe(self.entity_id),
             outcome: Outcome::Denied,
-            detail: format!("permission={permission} reason={reason}"),
+            detail,
             before: None,
             after: None,
         }
+    }
+}
+
+/// What a mutating call requires of its actor before its body runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Gate {
+    /// An active principal holding this permission.
+    Permission(Permission),
+    /// Any active principal; the body decides (approval deciders, submitters).
+    ActivePrincipal,
+}
+
+impl Gate {
+    fn name(self) -> &'static str {
+        match self {
+            Gate::Permission(p) => p.as_str(),
+            Gate::ActivePrincipal => "act",
+        }
+    }
+}
+
+impl From<Permission> for Gate {
+    fn from(p: Permission) -> Self {
+        Gate::Permission(p)
     }
 }
 

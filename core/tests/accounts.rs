@@ -545,7 +545,7 @@ fn aud4_query_filters_by_principal_entity_action_and_time() {
     );
     assert_eq!(
         q(AuditQuery {
-            from: Some(mid),
+            since: Some(mid),
             ..Default::default()
         })
         .len(),
@@ -553,7 +553,7 @@ fn aud4_query_filters_by_principal_entity_action_and_time() {
     );
     assert_eq!(
         q(AuditQuery {
-            to: Some(mid),
+            until: Some(mid),
             ..Default::default()
         })
         .len(),
@@ -594,8 +594,8 @@ fn aud4_query_filters_by_principal_entity_action_and_time() {
         e.audit_query(
             "sun.li",
             &AuditQuery {
-                from: Some(mid),
-                to: Some(t0()),
+                since: Some(mid),
+                until: Some(t0()),
                 ..Default::default()
             }
         )

@@ -14,6 +14,7 @@ __all__ = [
     "__version__",
     "BrandrailError",
     "PermissionDeniedError",
+    "SeparationOfDutiesError",
     "ValidationError",
     "NotFoundError",
     "ConflictError",
@@ -83,7 +84,17 @@ class PermissionDeniedError(BrandrailError, PermissionError):
     permission: str
     """The permission that was required, e.g. 'principal.manage'."""
     reason: str
-    """'unknown_principal', 'deactivated', 'missing_permission' or 'wrong_department'."""
+    """'unknown_principal', 'deactivated', 'missing_permission', 'wrong_department',
+    'not_a_decider' or 'not_the_submitter'."""
+
+class SeparationOfDutiesError(BrandrailError, PermissionError):
+    """Separation of duties (APR-3): nobody decides on their own submission,
+    approves a stage twice, or fills two stages of one approval unless the
+    workflow allows it. The refusal was recorded and nothing else changed."""
+
+    code: ClassVar[str]  # 'separation_of_duties'
+    principal: str
+    """Handle of the acting principal."""
 
 class ValidationError(BrandrailError, ValueError):
     """An input failed validation."""

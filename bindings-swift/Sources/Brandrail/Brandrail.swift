@@ -1850,11 +1850,11 @@ public struct AuditQuery: Equatable, Hashable {
     /**
      * At or after this instant.
      */
-    public var from: Date?
+    public var since: Date?
     /**
      * Before this instant.
      */
-    public var to: Date?
+    public var until: Date?
     /**
      * Only records with a larger sequence number (for paging).
      */
@@ -1885,10 +1885,10 @@ public struct AuditQuery: Equatable, Hashable {
          */outcome: Outcome? = nil, 
         /**
          * At or after this instant.
-         */from: Date? = nil, 
+         */since: Date? = nil, 
         /**
          * Before this instant.
-         */to: Date? = nil, 
+         */until: Date? = nil, 
         /**
          * Only records with a larger sequence number (for paging).
          */afterSeq: Int64? = nil, 
@@ -1900,8 +1900,8 @@ public struct AuditQuery: Equatable, Hashable {
         self.entityId = entityId
         self.action = action
         self.outcome = outcome
-        self.from = from
-        self.to = to
+        self.since = since
+        self.until = until
         self.afterSeq = afterSeq
         self.limit = limit
     }
@@ -1927,8 +1927,8 @@ public struct FfiConverterTypeAuditQuery: FfiConverterRustBuffer {
                 entityId: FfiConverterOptionString.read(from: &buf), 
                 action: FfiConverterOptionString.read(from: &buf), 
                 outcome: FfiConverterOptionTypeOutcome.read(from: &buf), 
-                from: FfiConverterOptionTimestamp.read(from: &buf), 
-                to: FfiConverterOptionTimestamp.read(from: &buf), 
+                since: FfiConverterOptionTimestamp.read(from: &buf), 
+                until: FfiConverterOptionTimestamp.read(from: &buf), 
                 afterSeq: FfiConverterOptionInt64.read(from: &buf), 
                 limit: FfiConverterOptionUInt32.read(from: &buf)
         )
@@ -1940,8 +1940,8 @@ public struct FfiConverterTypeAuditQuery: FfiConverterRustBuffer {
         FfiConverterOptionString.write(value.entityId, into: &buf)
         FfiConverterOptionString.write(value.action, into: &buf)
         FfiConverterOptionTypeOutcome.write(value.outcome, into: &buf)
-        FfiConverterOptionTimestamp.write(value.from, into: &buf)
-        FfiConverterOptionTimestamp.write(value.to, into: &buf)
+        FfiConverterOptionTimestamp.write(value.since, into: &buf)
+        FfiConverterOptionTimestamp.write(value.until, into: &buf)
         FfiConverterOptionInt64.write(value.afterSeq, into: &buf)
         FfiConverterOptionUInt32.write(value.limit, into: &buf)
     }
@@ -3461,8 +3461,22 @@ enum BrandrailError: Swift.Error, Equatable, Hashable {
          */permission: String, 
         /**
          * Why it was refused: `unknown_principal`, `deactivated`,
-         * `missing_permission` or `wrong_department`.
+         * `missing_permission`, `wrong_department`, `not_a_decider` or
+         * `not_the_submitter`.
          */reason: String, 
+        /**
+         * The full message.
+         */detail: String
+    )
+    /**
+     * Separation of duties (APR-3): nobody decides on their own submission,
+     * approves a stage twice, or fills two stages of one approval unless the
+     * workflow allows it. The attempt was audited and nothing else changed.
+     */
+    case SeparationOfDuties(
+        /**
+         * Handle of the acting principal.
+         */principal: String, 
         /**
          * The full message.
          */detail: String
@@ -3628,42 +3642,46 @@ public struct FfiConverterTypeBrandrailError: FfiConverterRustBuffer {
             reason: try FfiConverterString.read(from: &buf), 
             detail: try FfiConverterString.read(from: &buf)
             )
-        case 2: return .Validation(
+        case 2: return .SeparationOfDuties(
+            principal: try FfiConverterString.read(from: &buf), 
+            detail: try FfiConverterString.read(from: &buf)
+            )
+        case 3: return .Validation(
             field: try FfiConverterString.read(from: &buf), 
             detail: try FfiConverterString.read(from: &buf)
             )
-        case 3: return .NotFound(
+        case 4: return .NotFound(
             entity: try FfiConverterString.read(from: &buf), 
             detail: try FfiConverterString.read(from: &buf)
             )
-        case 4: return .Conflict(
+        case 5: return .Conflict(
             entity: try FfiConverterString.read(from: &buf), 
             detail: try FfiConverterString.read(from: &buf)
             )
-        case 5: return .PolicyViolation(
+        case 6: return .PolicyViolation(
             rule: try FfiConverterString.read(from: &buf), 
             detail: try FfiConverterString.read(from: &buf)
             )
-        case 6: return .Configuration(
+        case 7: return .Configuration(
             detail: try FfiConverterString.read(from: &buf)
             )
-        case 7: return .IncompatibleDatabase(
+        case 8: return .IncompatibleDatabase(
             detail: try FfiConverterString.read(from: &buf)
             )
-        case 8: return .Corrupt(
+        case 9: return .Corrupt(
             detail: try FfiConverterString.read(from: &buf)
             )
-        case 9: return .Integrity(
+        case 10: return .Integrity(
             seq: try FfiConverterInt64.read(from: &buf), 
             detail: try FfiConverterString.read(from: &buf)
             )
-        case 10: return .Busy(
+        case 11: return .Busy(
             detail: try FfiConverterString.read(from: &buf)
             )
-        case 11: return .Storage(
+        case 12: return .Storage(
             detail: try FfiConverterString.read(from: &buf)
             )
-        case 12: return .Io(
+        case 13: return .Io(
             detail: try FfiConverterString.read(from: &buf)
             )
 
@@ -3686,63 +3704,69 @@ public struct FfiConverterTypeBrandrailError: FfiConverterRustBuffer {
             FfiConverterString.write(detail, into: &buf)
             
         
-        case let .Validation(field,detail):
+        case let .SeparationOfDuties(principal,detail):
             writeInt(&buf, Int32(2))
+            FfiConverterString.write(principal, into: &buf)
+            FfiConverterString.write(detail, into: &buf)
+            
+        
+        case let .Validation(field,detail):
+            writeInt(&buf, Int32(3))
             FfiConverterString.write(field, into: &buf)
             FfiConverterString.write(detail, into: &buf)
             
         
         case let .NotFound(entity,detail):
-            writeInt(&buf, Int32(3))
-            FfiConverterString.write(entity, into: &buf)
-            FfiConverterString.write(detail, into: &buf)
-            
-        
-        case let .Conflict(entity,detail):
             writeInt(&buf, Int32(4))
             FfiConverterString.write(entity, into: &buf)
             FfiConverterString.write(detail, into: &buf)
             
         
-        case let .PolicyViolation(rule,detail):
+        case let .Conflict(entity,detail):
             writeInt(&buf, Int32(5))
+            FfiConverterString.write(entity, into: &buf)
+            FfiConverterString.write(detail, into: &buf)
+            
+        
+        case let .PolicyViolation(rule,detail):
+            writeInt(&buf, Int32(6))
             FfiConverterString.write(rule, into: &buf)
             FfiConverterString.write(detail, into: &buf)
             
         
         case let .Configuration(detail):
-            writeInt(&buf, Int32(6))
-            FfiConverterString.write(detail, into: &buf)
-            
-        
-        case let .IncompatibleDatabase(detail):
             writeInt(&buf, Int32(7))
             FfiConverterString.write(detail, into: &buf)
             
         
-        case let .Corrupt(detail):
+        case let .IncompatibleDatabase(detail):
             writeInt(&buf, Int32(8))
             FfiConverterString.write(detail, into: &buf)
             
         
-        case let .Integrity(seq,detail):
+        case let .Corrupt(detail):
             writeInt(&buf, Int32(9))
+            FfiConverterString.write(detail, into: &buf)
+            
+        
+        case let .Integrity(seq,detail):
+            writeInt(&buf, Int32(10))
             FfiConverterInt64.write(seq, into: &buf)
             FfiConverterString.write(detail, into: &buf)
             
         
         case let .Busy(detail):
-            writeInt(&buf, Int32(10))
-            FfiConverterString.write(detail, into: &buf)
-            
-        
-        case let .Storage(detail):
             writeInt(&buf, Int32(11))
             FfiConverterString.write(detail, into: &buf)
             
         
-        case let .Io(detail):
+        case let .Storage(detail):
             writeInt(&buf, Int32(12))
+            FfiConverterString.write(detail, into: &buf)
+            
+        
+        case let .Io(detail):
+            writeInt(&buf, Int32(13))
             FfiConverterString.write(detail, into: &buf)
             
         }
@@ -4106,6 +4130,10 @@ public enum Permission: Equatable, Hashable, CaseIterable {
      */
     case approvalSubmit
     /**
+     * `approval.administer`
+     */
+    case approvalAdminister
+    /**
      * `campaign.manage`
      */
     case campaignManage
@@ -4261,49 +4289,51 @@ public struct FfiConverterTypePermission: FfiConverterRustBuffer {
         
         case 17: return .approvalSubmit
         
-        case 18: return .campaignManage
+        case 18: return .approvalAdminister
         
-        case 19: return .campaignRead
+        case 19: return .campaignManage
         
-        case 20: return .metricsIngest
+        case 20: return .campaignRead
         
-        case 21: return .crmIngest
+        case 21: return .metricsIngest
         
-        case 22: return .crmRead
+        case 22: return .crmIngest
         
-        case 23: return .crmReadSensitive
+        case 23: return .crmRead
         
-        case 24: return .crmMerge
+        case 24: return .crmReadSensitive
         
-        case 25: return .crmExport
+        case 25: return .crmMerge
         
-        case 26: return .crmErase
+        case 26: return .crmExport
         
-        case 27: return .consentManage
+        case 27: return .crmErase
         
-        case 28: return .serviceHandle
+        case 28: return .consentManage
         
-        case 29: return .opinionHandle
+        case 29: return .serviceHandle
         
-        case 30: return .budgetDraft
+        case 30: return .opinionHandle
         
-        case 31: return .budgetConsolidate
+        case 31: return .budgetDraft
         
-        case 32: return .budgetApprove
+        case 32: return .budgetConsolidate
         
-        case 33: return .budgetSpend
+        case 33: return .budgetApprove
         
-        case 34: return .expenseSubmit
+        case 34: return .budgetSpend
         
-        case 35: return .expenseCheck
+        case 35: return .expenseSubmit
         
-        case 36: return .expensePay
+        case 36: return .expenseCheck
         
-        case 37: return .scorecardEvaluate
+        case 37: return .expensePay
         
-        case 38: return .supervisionRecord
+        case 38: return .scorecardEvaluate
         
-        case 39: return .trainingManage
+        case 39: return .supervisionRecord
+        
+        case 40: return .trainingManage
         
         default: throw UniffiInternalError.unexpectedEnumCase
         }
@@ -4381,92 +4411,96 @@ public struct FfiConverterTypePermission: FfiConverterRustBuffer {
             writeInt(&buf, Int32(17))
         
         
-        case .campaignManage:
+        case .approvalAdminister:
             writeInt(&buf, Int32(18))
         
         
-        case .campaignRead:
+        case .campaignManage:
             writeInt(&buf, Int32(19))
         
         
-        case .metricsIngest:
+        case .campaignRead:
             writeInt(&buf, Int32(20))
         
         
-        case .crmIngest:
+        case .metricsIngest:
             writeInt(&buf, Int32(21))
         
         
-        case .crmRead:
+        case .crmIngest:
             writeInt(&buf, Int32(22))
         
         
-        case .crmReadSensitive:
+        case .crmRead:
             writeInt(&buf, Int32(23))
         
         
-        case .crmMerge:
+        case .crmReadSensitive:
             writeInt(&buf, Int32(24))
         
         
-        case .crmExport:
+        case .crmMerge:
             writeInt(&buf, Int32(25))
         
         
-        case .crmErase:
+        case .crmExport:
             writeInt(&buf, Int32(26))
         
         
-        case .consentManage:
+        case .crmErase:
             writeInt(&buf, Int32(27))
         
         
-        case .serviceHandle:
+        case .consentManage:
             writeInt(&buf, Int32(28))
         
         
-        case .opinionHandle:
+        case .serviceHandle:
             writeInt(&buf, Int32(29))
         
         
-        case .budgetDraft:
+        case .opinionHandle:
             writeInt(&buf, Int32(30))
         
         
-        case .budgetConsolidate:
+        case .budgetDraft:
             writeInt(&buf, Int32(31))
         
         
-        case .budgetApprove:
+        case .budgetConsolidate:
             writeInt(&buf, Int32(32))
         
         
-        case .budgetSpend:
+        case .budgetApprove:
             writeInt(&buf, Int32(33))
         
         
-        case .expenseSubmit:
+        case .budgetSpend:
             writeInt(&buf, Int32(34))
         
         
-        case .expenseCheck:
+        case .expenseSubmit:
             writeInt(&buf, Int32(35))
         
         
-        case .expensePay:
+        case .expenseCheck:
             writeInt(&buf, Int32(36))
         
         
-        case .scorecardEvaluate:
+        case .expensePay:
             writeInt(&buf, Int32(37))
         
         
-        case .supervisionRecord:
+        case .scorecardEvaluate:
             writeInt(&buf, Int32(38))
         
         
-        case .trainingManage:
+        case .supervisionRecord:
             writeInt(&buf, Int32(39))
+        
+        
+        case .trainingManage:
+            writeInt(&buf, Int32(40))
         
         }
     }

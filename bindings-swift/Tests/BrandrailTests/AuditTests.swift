@@ -114,7 +114,7 @@ final class AuditTests: XCTestCase {
         let now = engine.now()
         try assertRefusedUnchanged(engine, "validation") {
             try engine.auditQuery(actor: "sun.li",
-                                  query: AuditQuery(from: now, to: now.addingTimeInterval(-86_400)))
+                                  query: AuditQuery(since: now, until: now.addingTimeInterval(-86_400)))
         }
     }
 

@@ -54,12 +54,17 @@ pub(crate) fn authorize(
     tx: &Transaction<'_>,
     policy: &Policy,
     actor: &str,
-    permission: Permission,
+    gate: crate::Gate,
 ) -> Result<Result<Principal, DenialReason>> {
     let Some(principal) = store::access::principal(tx, actor)? else {
         return Ok(Err(DenialReason::UnknownPrincipal));
     };
-    Ok(check(policy, &principal, permission).map(|()| principal))
+    let decision = match gate {
+        crate::Gate::Permission(permission) => check(policy, &principal, permission),
+        crate::Gate::ActivePrincipal if !principal.active => Err(DenialReason::Deactivated),
+        crate::Gate::ActivePrincipal => Ok(()),
+    };
+    Ok(decision.map(|()| principal))
 }
 
 /// Refuse a change after which no active principal could administer accounts:

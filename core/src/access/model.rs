@@ -97,7 +97,10 @@ named_enum! {
         ContentSchedule => "content.schedule",
         ContentPublish => "content.publish",
         AssetManage => "asset.manage",
+        /// Submit anything for approval.
         ApprovalSubmit => "approval.submit",
+        /// Assign approval stages and escalate overdue ones (APR-4).
+        ApprovalAdminister => "approval.administer",
         CampaignManage => "campaign.manage",
         CampaignRead => "campaign.read",
         MetricsIngest => "metrics.ingest",
@@ -206,6 +209,13 @@ pub struct Deactivation {
     pub principal: Principal,
     /// Media accounts the principal was custodian of: they need a new custodian.
     pub custodian_of: Vec<String>,
+    /// Approval instances whose active stage was assigned to the principal:
+    /// unassigned, back with the stage's pool of deciders.
+    pub reassigned_approvals: Vec<i64>,
+    /// Approval instances in review whose active stage nobody active may
+    /// decide any more: flagged for an administrator (change the policy or
+    /// grant a role).
+    pub unstaffed_approvals: Vec<i64>,
 }
 
 /// A managed media or messaging account (ACC-5).

@@ -263,6 +263,8 @@ impl Engine {
                 super::ensure_admin_remains(ctx.tx, ctx.policy)?;
                 let after = load(ctx, handle)?;
                 let custodian_of = store::access::media_in_custody_of(ctx.tx, handle)?;
+                let (reassigned_approvals, unstaffed_approvals) =
+                    crate::approval::on_deactivation(ctx, handle)?;
                 ctx.record(
                     &Entry::applied(
                         &ctx.actor.handle,
@@ -277,6 +279,8 @@ impl Engine {
                 Ok(Deactivation {
                     principal: after,
                     custodian_of,
+                    reassigned_approvals,
+                    unstaffed_approvals,
                 })
             },
         )

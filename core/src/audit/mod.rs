@@ -226,9 +226,9 @@ pub struct AuditQuery {
     /// Only applied or only denied attempts.
     pub outcome: Option<Outcome>,
     /// At or after this instant.
-    pub from: Option<DateTime<Utc>>,
+    pub since: Option<DateTime<Utc>>,
     /// Before this instant.
-    pub to: Option<DateTime<Utc>>,
+    pub until: Option<DateTime<Utc>>,
     /// Only records with a larger sequence number (for paging).
     pub after_seq: Option<i64>,
     /// At most this many records (default 1 000, at most 100 000).

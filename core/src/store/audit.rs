@@ -296,13 +296,13 @@ pub(crate) fn query(conn: &Connection, q: &AuditQuery) -> Result<Vec<AuditRecord
     }
     // Times are non-decreasing along the chain, so a time bound is a sequence
     // bound found by binary search; the `at` condition stays for exactness.
-    if let Some(from) = q.from {
+    if let Some(from) = q.since {
         if let Some(seq) = first_seq_at_or_after(conn, to_ms(from))? {
             add(" AND seq >= ?", Box::new(seq));
         }
         add(" AND at >= ?", Box::new(to_ms(from)));
     }
-    if let Some(to) = q.to {
+    if let Some(to) = q.until {
         if let Some(seq) = first_seq_at_or_after(conn, to_ms(to))? {
             add(" AND seq < ?", Box::new(seq));
         }

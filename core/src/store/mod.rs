@@ -3,6 +3,7 @@
 //! so a second backend can be added behind the same functions.
 
 pub(crate) mod access;
+pub(crate) mod approval;
 pub(crate) mod audit;
 pub(crate) mod policy;
 mod schema;

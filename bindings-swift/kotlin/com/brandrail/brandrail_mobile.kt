@@ -3316,12 +3316,12 @@ data class AuditQuery (
     /**
      * At or after this instant.
      */
-    var `from`: java.time.Instant? = null 
+    var `since`: java.time.Instant? = null 
     , 
     /**
      * Before this instant.
      */
-    var `to`: java.time.Instant? = null 
+    var `until`: java.time.Instant? = null 
     , 
     /**
      * Only records with a larger sequence number (for paging).
@@ -3366,8 +3366,8 @@ public object FfiConverterTypeAuditQuery: FfiConverterRustBuffer<AuditQuery> {
             FfiConverterOptionalString.allocationSize(value.`entityId`) +
             FfiConverterOptionalString.allocationSize(value.`action`) +
             FfiConverterOptionalTypeOutcome.allocationSize(value.`outcome`) +
-            FfiConverterOptionalTimestamp.allocationSize(value.`from`) +
-            FfiConverterOptionalTimestamp.allocationSize(value.`to`) +
+            FfiConverterOptionalTimestamp.allocationSize(value.`since`) +
+            FfiConverterOptionalTimestamp.allocationSize(value.`until`) +
             FfiConverterOptionalLong.allocationSize(value.`afterSeq`) +
             FfiConverterOptionalUInt.allocationSize(value.`limit`)
     )
@@ -3378,8 +3378,8 @@ public object FfiConverterTypeAuditQuery: FfiConverterRustBuffer<AuditQuery> {
             FfiConverterOptionalString.write(value.`entityId`, buf)
             FfiConverterOptionalString.write(value.`action`, buf)
             FfiConverterOptionalTypeOutcome.write(value.`outcome`, buf)
-            FfiConverterOptionalTimestamp.write(value.`from`, buf)
-            FfiConverterOptionalTimestamp.write(value.`to`, buf)
+            FfiConverterOptionalTimestamp.write(value.`since`, buf)
+            FfiConverterOptionalTimestamp.write(value.`until`, buf)
             FfiConverterOptionalLong.write(value.`afterSeq`, buf)
             FfiConverterOptionalUInt.write(value.`limit`, buf)
     }
@@ -4467,7 +4467,8 @@ sealed class BrandrailException: kotlin.Exception() {
         
         /**
          * Why it was refused: `unknown_principal`, `deactivated`,
-         * `missing_permission` or `wrong_department`.
+         * `missing_permission`, `wrong_department`, `not_a_decider` or
+         * `not_the_submitter`.
          */
         val `reason`: kotlin.String, 
         
@@ -4478,6 +4479,27 @@ sealed class BrandrailException: kotlin.Exception() {
         ) : BrandrailException() {
         override val message
             get() = "principal=${ `principal` }, permission=${ `permission` }, reason=${ `reason` }, detail=${ `detail` }"
+    }
+    
+    /**
+     * Separation of duties (APR-3): nobody decides on their own submission,
+     * approves a stage twice, or fills two stages of one approval unless the
+     * workflow allows it. The attempt was audited and nothing else changed.
+     */
+    class SeparationOfDuties(
+        
+        /**
+         * Handle of the acting principal.
+         */
+        val `principal`: kotlin.String, 
+        
+        /**
+         * The full message.
+         */
+        val `detail`: kotlin.String
+        ) : BrandrailException() {
+        override val message
+            get() = "principal=${ `principal` }, detail=${ `detail` }"
     }
     
     /**
@@ -4710,42 +4732,46 @@ public object FfiConverterTypeBrandrailError : FfiConverterRustBuffer<BrandrailE
                 FfiConverterString.read(buf),
                 FfiConverterString.read(buf),
                 )
-            2 -> BrandrailException.Validation(
+            2 -> BrandrailException.SeparationOfDuties(
                 FfiConverterString.read(buf),
                 FfiConverterString.read(buf),
                 )
-            3 -> BrandrailException.NotFound(
+            3 -> BrandrailException.Validation(
                 FfiConverterString.read(buf),
                 FfiConverterString.read(buf),
                 )
-            4 -> BrandrailException.Conflict(
+            4 -> BrandrailException.NotFound(
                 FfiConverterString.read(buf),
                 FfiConverterString.read(buf),
                 )
-            5 -> BrandrailException.PolicyViolation(
+            5 -> BrandrailException.Conflict(
                 FfiConverterString.read(buf),
                 FfiConverterString.read(buf),
                 )
-            6 -> BrandrailException.Configuration(
+            6 -> BrandrailException.PolicyViolation(
+                FfiConverterString.read(buf),
                 FfiConverterString.read(buf),
                 )
-            7 -> BrandrailException.IncompatibleDatabase(
+            7 -> BrandrailException.Configuration(
                 FfiConverterString.read(buf),
                 )
-            8 -> BrandrailException.Corrupt(
+            8 -> BrandrailException.IncompatibleDatabase(
                 FfiConverterString.read(buf),
                 )
-            9 -> BrandrailException.Integrity(
+            9 -> BrandrailException.Corrupt(
+                FfiConverterString.read(buf),
+                )
+            10 -> BrandrailException.Integrity(
                 FfiConverterLong.read(buf),
                 FfiConverterString.read(buf),
                 )
-            10 -> BrandrailException.Busy(
+            11 -> BrandrailException.Busy(
                 FfiConverterString.read(buf),
                 )
-            11 -> BrandrailException.Storage(
+            12 -> BrandrailException.Storage(
                 FfiConverterString.read(buf),
                 )
-            12 -> BrandrailException.Io(
+            13 -> BrandrailException.Io(
                 FfiConverterString.read(buf),
                 )
             else -> throw RuntimeException("invalid error enum value, something is very wrong!!")
@@ -4760,6 +4786,12 @@ public object FfiConverterTypeBrandrailError : FfiConverterRustBuffer<BrandrailE
                 + FfiConverterString.allocationSize(value.`principal`)
                 + FfiConverterString.allocationSize(value.`permission`)
                 + FfiConverterString.allocationSize(value.`reason`)
+                + FfiConverterString.allocationSize(value.`detail`)
+            )
+            is BrandrailException.SeparationOfDuties -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterString.allocationSize(value.`principal`)
                 + FfiConverterString.allocationSize(value.`detail`)
             )
             is BrandrailException.Validation -> (
@@ -4835,63 +4867,69 @@ public object FfiConverterTypeBrandrailError : FfiConverterRustBuffer<BrandrailE
                 FfiConverterString.write(value.`detail`, buf)
                 Unit
             }
-            is BrandrailException.Validation -> {
+            is BrandrailException.SeparationOfDuties -> {
                 buf.putInt(2)
+                FfiConverterString.write(value.`principal`, buf)
+                FfiConverterString.write(value.`detail`, buf)
+                Unit
+            }
+            is BrandrailException.Validation -> {
+                buf.putInt(3)
                 FfiConverterString.write(value.`field`, buf)
                 FfiConverterString.write(value.`detail`, buf)
                 Unit
             }
             is BrandrailException.NotFound -> {
-                buf.putInt(3)
-                FfiConverterString.write(value.`entity`, buf)
-                FfiConverterString.write(value.`detail`, buf)
-                Unit
-            }
-            is BrandrailException.Conflict -> {
                 buf.putInt(4)
                 FfiConverterString.write(value.`entity`, buf)
                 FfiConverterString.write(value.`detail`, buf)
                 Unit
             }
-            is BrandrailException.PolicyViolation -> {
+            is BrandrailException.Conflict -> {
                 buf.putInt(5)
+                FfiConverterString.write(value.`entity`, buf)
+                FfiConverterString.write(value.`detail`, buf)
+                Unit
+            }
+            is BrandrailException.PolicyViolation -> {
+                buf.putInt(6)
                 FfiConverterString.write(value.`rule`, buf)
                 FfiConverterString.write(value.`detail`, buf)
                 Unit
             }
             is BrandrailException.Configuration -> {
-                buf.putInt(6)
-                FfiConverterString.write(value.`detail`, buf)
-                Unit
-            }
-            is BrandrailException.IncompatibleDatabase -> {
                 buf.putInt(7)
                 FfiConverterString.write(value.`detail`, buf)
                 Unit
             }
-            is BrandrailException.Corrupt -> {
+            is BrandrailException.IncompatibleDatabase -> {
                 buf.putInt(8)
                 FfiConverterString.write(value.`detail`, buf)
                 Unit
             }
-            is BrandrailException.Integrity -> {
+            is BrandrailException.Corrupt -> {
                 buf.putInt(9)
+                FfiConverterString.write(value.`detail`, buf)
+                Unit
+            }
+            is BrandrailException.Integrity -> {
+                buf.putInt(10)
                 FfiConverterLong.write(value.`seq`, buf)
                 FfiConverterString.write(value.`detail`, buf)
                 Unit
             }
             is BrandrailException.Busy -> {
-                buf.putInt(10)
-                FfiConverterString.write(value.`detail`, buf)
-                Unit
-            }
-            is BrandrailException.Storage -> {
                 buf.putInt(11)
                 FfiConverterString.write(value.`detail`, buf)
                 Unit
             }
-            is BrandrailException.Io -> {
+            is BrandrailException.Storage -> {
                 buf.putInt(12)
+                FfiConverterString.write(value.`detail`, buf)
+                Unit
+            }
+            is BrandrailException.Io -> {
+                buf.putInt(13)
                 FfiConverterString.write(value.`detail`, buf)
                 Unit
             }
@@ -5126,6 +5164,10 @@ enum class Permission {
      * `approval.submit`
      */
     APPROVAL_SUBMIT,
+    /**
+     * `approval.administer`
+     */
+    APPROVAL_ADMINISTER,
     /**
      * `campaign.manage`
      */

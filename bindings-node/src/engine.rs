@@ -1,0 +1,155 @@
+//! The `Engine` class: opening a database, the engine clock, and the plumbing
+//! that runs long calls on the libuv thread pool. The methods live beside the
+//! core module they mirror (`access.rs`, `audit.rs`, `policy.rs`).
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::Arc;
+use std::time::Duration;
+
+use napi::bindgen_prelude::{ToNapiValue, TypeName, Uint8Array};
+use napi::{Env, Task};
+use napi_derive::napi;
+
+use crate::convert::{Date, whole};
+use crate::error::{OrThrow, invalid};
+
+/// How an engine is opened. Every field is optional.
+#[napi(object, object_to_js = false)]
+pub struct EngineOptions {
+    /// How long (milliseconds) a write waits for another process's write to
+    /// finish before failing with code `'busy'`. Default 5000.
+    pub busy_timeout_ms: Option<f64>,
+    /// The 32-byte key (a `Buffer` or `Uint8Array`) that encrypts secrets such
+    /// as media-account credentials at rest. Keep it outside the database (a
+    /// keychain, a KMS, an environment secret). Without it, calls that store or
+    /// reveal secrets fail with code `'configuration'`.
+    pub secret_key: Option<Uint8Array>,
+}
+
+impl EngineOptions {
+    fn into_core(options: Option<EngineOptions>) -> brandrail::Result<brandrail::EngineOptions> {
+        let mut out = brandrail::EngineOptions::new();
+        let Some(options) = options else {
+            return Ok(out);
+        };
+        if let Some(ms) = options.busy_timeout_ms {
+            out = out.busy_timeout(Duration::from_millis(whole("busyTimeoutMs", ms)?));
+        }
+        if let Some(key) = options.secret_key {
+            let key: [u8; 32] = key.as_ref().try_into().map_err(|_| {
+                invalid(
+                    "secretKey",
+                    format!("must be exactly 32 bytes, got {}", key.len()),
+                )
+            })?;
+            out = out.secret_key(key);
+        }
+        Ok(out)
+    }
+}
+
+/// One handle on one brandrail database: accounts and permissions, managed
+/// media accounts, the versioned policy and the tamper-evident audit log.
+///
+/// Open it with `Engine.open(path)` or `Engine.inMemory()`. Every mutating
+/// method takes the acting principal's handle first; it checks that
+/// principal's permission, validates, applies and appends the audit record in
+/// one transaction, so a call that throws has changed nothing (a refusal for
+/// lack of permission is itself audited). Failures throw an `Error` whose
+/// `code` is a stable string such as `'permission_denied'` or `'validation'`.
+///
+/// Long work (`verifyAudit`, `backupTo`, `restoreFrom` and the batch calls)
+/// runs on the libuv thread pool and returns a `Promise`.
+#[napi]
+pub struct Engine {
+    pub(crate) inner: Arc<brandrail::Engine>,
+}
+
+#[napi]
+impl Engine {
+    /// Open (or create) the database file at `path`. A file that is not a
+    /// brandrail database, or comes from a newer brandrail, throws with code
+    /// `'incompatible_database'`; a damaged one with `'corrupt'`. Either way
+    /// the file is left untouched.
+    #[napi(factory, strict, catch_unwind)]
+    pub fn open(env: &Env, path: String, options: Option<EngineOptions>) -> napi::Result<Engine> {
+        EngineOptions::into_core(options)
+            .and_then(|o| brandrail::Engine::open(&path, o))
+            .map(Engine::from)
+            .or_throw(env)
+    }
+
+    /// A private in-memory engine, for tests, notebooks and previews. Its data
+    /// is gone when the engine is garbage-collected.
+    #[napi(factory, strict, catch_unwind)]
+    pub fn in_memory(env: &Env, options: Option<EngineOptions>) -> napi::Result<Engine> {
+        EngineOptions::into_core(options)
+            .and_then(brandrail::Engine::in_memory_with)
+            .map(Engine::from)
+            .or_throw(env)
+    }
+
+    /// The file this engine works on; `null` for an in-memory engine.
+    #[napi(getter, strict, catch_unwind)]
+    pub fn path(&self) -> Option<String> {
+        self.inner.path().map(|p| p.to_string_lossy().into_owned())
+    }
+
+    /// The engine clock's current time (the time it stamps on records).
+    #[napi(strict, catch_unwind)]
+    pub fn now(&self) -> Date {
+        self.inner.now().into()
+    }
+}
+
+impl From<brandrail::Engine> for Engine {
+    fn from(engine: brandrail::Engine) -> Self {
+        Engine {
+            inner: Arc::new(engine),
+        }
+    }
+}
+
+impl Engine {
+    /// Run `work` on the engine off the JS thread; its result becomes the
+    /// settled value of the returned promise.
+    pub(crate) fn background<J, F>(&self, work: F) -> Background<J>
+    where
+        J: ToNapiValue + TypeName + Send + 'static,
+        F: FnOnce(&brandrail::Engine) -> brandrail::Result<J> + Send + 'static,
+    {
+        let engine = Arc::clone(&self.inner);
+        Background {
+            work: Some(Box::new(move || work(&engine))),
+        }
+    }
+}
+
+type Work<J> = Box<dyn FnOnce() -> brandrail::Result<J> + Send>;
+
+/// A call running on the libuv thread pool; it holds its own reference to the
+/// engine, so the JS object may be collected meanwhile.
+pub struct Background<J> {
+    work: Option<Work<J>>,
+}
+
+impl<J> Task for Background<J>
+where
+    J: ToNapiValue + TypeName + Send + 'static,
+{
+    type Output = brandrail::Result<J>;
+    type JsValue = J;
+
+    fn compute(&mut self) -> napi::Result<Self::Output> {
+        let work = self
+            .work
+            .take()
+            .ok_or_else(|| napi::Error::from_reason("brandrail: background call ran twice"))?;
+        // A panic must not unwind into libuv; it becomes a rejection instead.
+        catch_unwind(AssertUnwindSafe(work)).map_err(napi::bindgen_prelude::panic_to_error)
+    }
+
+    fn resolve(&mut self, env: Env, output: Self::Output) -> napi::Result<J> {
+        output.or_throw(&env)
+    }
+}
