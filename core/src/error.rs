@@ -79,7 +79,7 @@ pub enum Error {
     /// Separation of duties (APR-3): nobody decides on their own submission,
     /// approves a stage twice, or fills two stages of one instance unless the
     /// workflow allows it. The attempt was audited and nothing else changed.
-    #[error("separation of duties: principal '{principal}' {message}")]
+    #[error("separation of duties: {message} (principal '{principal}')")]
     SeparationOfDuties {
         /// Handle of the acting principal.
         principal: String,

@@ -28,6 +28,26 @@ pub fn printable(s: &str) -> String {
     out
 }
 
+/// A parser's message made safe to pass on: control and invisible characters
+/// escaped, at most 300 characters. Parsers quote the offending input, which
+/// may be hostile.
+pub fn escape_message(s: &str) -> String {
+    const LIMIT: usize = 300;
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i == LIMIT {
+            out.push('…');
+            break;
+        }
+        if c.is_control() || is_invisible(c) || matches!(c, '\u{200C}' | '\u{200D}') {
+            out.extend(c.escape_unicode());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// Format characters that render as nothing (zero-width space, marks, BOM, bidi
 /// overrides): accepted nowhere in names. The zero-width (non-)joiners are the
 /// exception in names, since emoji sequences and several scripts need them.
@@ -142,6 +162,12 @@ mod tests {
         ] {
             assert!(display_text("n", bad).is_err(), "{bad:?}");
         }
+    }
+
+    #[test]
+    fn parser_messages_are_escaped() {
+        assert_eq!(escape_message("bad \u{202E}x\n"), "bad \\u{202e}x\\u{a}");
+        assert_eq!(escape_message(&"y".repeat(400)).chars().count(), 301);
     }
 
     #[test]

@@ -4,8 +4,8 @@
 use std::path::PathBuf;
 
 use brandrail::{
-    AuditQuery, Department, Engine, NewMediaAccount, NewPrincipal, Outcome, Permission, Platform,
-    Principal,
+    Attachment, AuditQuery, Department, Engine, NewMediaAccount, NewPrincipal, Outcome, Permission,
+    Platform, Principal, Subject, SubjectKind,
 };
 use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
@@ -20,8 +20,66 @@ fn s<'a>(args: &'a Value, key: &str) -> &'a str {
         .unwrap_or_else(|| panic!("arg {key} missing"))
 }
 
-fn time(args: &Value, key: &str) -> DateTime<Utc> {
-    s(args, key).parse().expect("RFC 3339 time")
+/// An RFC 3339 time, or `now`, `now+3d`, `now-1h`, `now+5m` relative to the engine clock.
+fn time_at(engine: &Engine, text: &str) -> DateTime<Utc> {
+    let Some(rel) = text.strip_prefix("now") else {
+        return text.parse().expect("RFC 3339 time");
+    };
+    if rel.is_empty() {
+        return engine.now();
+    }
+    let (sign, rest) = rel.split_at(1);
+    let (n, unit) = rest.split_at(rest.len() - 1);
+    let n: i64 = n.parse().expect("relative time amount");
+    let d = match unit {
+        "d" => chrono::Duration::days(n),
+        "h" => chrono::Duration::hours(n),
+        "m" => chrono::Duration::minutes(n),
+        other => panic!("unit {other}"),
+    };
+    if sign == "-" {
+        engine.now() - d
+    } else {
+        engine.now() + d
+    }
+}
+
+fn time(engine: &Engine, args: &Value, key: &str) -> DateTime<Utc> {
+    time_at(engine, s(args, key))
+}
+
+fn subject(v: &Value) -> brandrail::Result<Subject> {
+    let mut subject = Subject::new(
+        s(v, "kind").parse::<SubjectKind>()?,
+        s(v, "reference"),
+        s(v, "title"),
+    );
+    if let Some(attrs) = v["attributes"].as_object() {
+        for (k, val) in attrs {
+            subject = subject.with_attribute(k, val.as_str().unwrap());
+        }
+    }
+    for a in v["attachments"].as_array().into_iter().flatten() {
+        subject = subject.with_attachment(Attachment {
+            kind: s(a, "kind").into(),
+            name: s(a, "name").into(),
+            sha256: s(a, "sha256").into(),
+            amount: a["amount"].as_str().map(|m| m.parse().unwrap()),
+        });
+    }
+    Ok(subject)
+}
+
+fn instance(i: brandrail::ApprovalInstance) -> Value {
+    json!({"id": i.id, "state": i.state.as_str(), "current_stage": i.current_stage, "round": i.round})
+}
+
+fn strings(v: &Value) -> Vec<String> {
+    v.as_array()
+        .into_iter()
+        .flatten()
+        .map(|x| x.as_str().unwrap().to_owned())
+        .collect()
 }
 
 fn new_principal(a: &Value) -> brandrail::Result<NewPrincipal> {
@@ -82,11 +140,11 @@ fn run(engine: &Engine, op: &str, actor: &str, a: &Value) -> brandrail::Result<V
             media(engine.reassign_media_account(actor, s(a, "id"), s(a, "custodian"))?)
         }
         "record_media_interaction" => {
-            media(engine.record_media_interaction(actor, s(a, "id"), time(a, "at"))?)
+            media(engine.record_media_interaction(actor, s(a, "id"), time(engine, a, "at"))?)
         }
         "zombie_media_accounts" => {
             let ids: Vec<_> = engine
-                .zombie_media_accounts(time(a, "as_of"))?
+                .zombie_media_accounts(time(engine, a, "as_of"))?
                 .into_iter()
                 .map(|z| z.account.id)
                 .collect();
@@ -122,6 +180,52 @@ fn run(engine: &Engine, op: &str, actor: &str, a: &Value) -> brandrail::Result<V
             let records = engine.audit_query(actor, &q)?;
             let actions: Vec<_> = records.iter().map(|r| r.action.clone()).collect();
             json!({"count": records.len(), "actions": actions})
+        }
+        "submit_approval" => {
+            instance(engine.submit_approval(actor, s(a, "workflow"), subject(&a["subject"])?)?)
+        }
+        "approve" => instance(engine.approve(
+            actor,
+            a["id"].as_i64().unwrap(),
+            a["comment"].as_str().unwrap_or(""),
+            &strings(&a["checklist"]),
+        )?),
+        "reject" => instance(engine.reject(actor, a["id"].as_i64().unwrap(), s(a, "comment"))?),
+        "return_for_changes" => instance(engine.return_for_changes(
+            actor,
+            a["id"].as_i64().unwrap(),
+            s(a, "comment"),
+        )?),
+        "resubmit_approval" => {
+            instance(engine.resubmit_approval(actor, a["id"].as_i64().unwrap(), None)?)
+        }
+        "withdraw_approval" => {
+            instance(engine.withdraw_approval(actor, a["id"].as_i64().unwrap(), s(a, "comment"))?)
+        }
+        "approval_history" => {
+            let kinds: Vec<_> = engine
+                .approval_history(a["id"].as_i64().unwrap())?
+                .into_iter()
+                .map(|e| e.kind.as_str())
+                .collect();
+            json!({"kinds": kinds})
+        }
+        "approval_tasks" => {
+            let ids: Vec<_> = engine
+                .approval_tasks(s(a, "handle"))?
+                .into_iter()
+                .map(|t| t.instance_id)
+                .collect();
+            json!({"ids": ids})
+        }
+        "delegate_approvals" => {
+            let d = engine.delegate_approvals(
+                actor,
+                s(a, "to"),
+                time(engine, a, "starts_at"),
+                time(engine, a, "ends_at"),
+            )?;
+            json!({"from": d.from, "to": d.to})
         }
         other => panic!("unknown op {other}"),
     })

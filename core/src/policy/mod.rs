@@ -535,9 +535,10 @@ impl Policy {
             Error::validation(
                 "policy",
                 format!(
-                    "not valid JSON (line {}, column {}): {e}",
+                    "not valid JSON (line {}, column {}): {}",
                     e.line(),
-                    e.column()
+                    e.column(),
+                    crate::validate::escape_message(&e.to_string())
                 ),
             )
         })?;
@@ -553,8 +554,15 @@ impl Policy {
 
     /// As [`Policy::overlay_toml`], for a JSON patch.
     pub fn overlay_json(&self, text: &str) -> Result<Policy> {
-        let patch: serde_json::Value = serde_json::from_str(text)
-            .map_err(|e| Error::validation("policy", format!("not valid JSON: {e}")))?;
+        let patch: serde_json::Value = serde_json::from_str(text).map_err(|e| {
+            Error::validation(
+                "policy",
+                format!(
+                    "not valid JSON: {}",
+                    crate::validate::escape_message(&e.to_string())
+                ),
+            )
+        })?;
         self.overlay_value(patch)
     }
 
@@ -659,17 +667,26 @@ fn merge(base: &mut serde_json::Value, patch: serde_json::Value) {
 }
 
 fn toml_error(e: &toml::de::Error) -> Error {
-    Error::validation("policy", format!("not valid TOML: {}", e.message()))
+    Error::validation(
+        "policy",
+        format!(
+            "not valid TOML: {}",
+            crate::validate::escape_message(e.message())
+        ),
+    )
 }
 
 fn path_error<E: std::fmt::Display>(e: &serde_path_to_error::Error<E>) -> Error {
-    let path = e.path().to_string();
+    let path = crate::validate::escape_message(&e.path().to_string());
     let path = if path == "." {
         "policy".to_string()
     } else {
         path
     };
-    Error::validation(path, e.inner().to_string())
+    Error::validation(
+        path,
+        crate::validate::escape_message(&e.inner().to_string()),
+    )
 }
 
 #[cfg(test)]

@@ -153,3 +153,30 @@ fn department_roles_must_exist() {
         "access.department_roles.sales: 'ghost' is not a defined role"
     );
 }
+
+#[test]
+fn parser_errors_never_carry_raw_control_characters() {
+    for text in ["x = \"a\u{202E}b", "[a\nb\u{0}]", "{\"meta\": \"\u{7}\"}"] {
+        let err = Policy::default_pack()
+            .overlay_toml(text)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            !err.chars().any(|c| c.is_control() || c == '\u{202E}'),
+            "{err:?}"
+        );
+        let err = Policy::from_json(text).unwrap_err().to_string();
+        assert!(
+            !err.chars().any(|c| c.is_control() || c == '\u{202E}'),
+            "{err:?}"
+        );
+    }
+    let err = Policy::default_pack()
+        .overlay_json("{\"meta\": {\"name\": 7, \"x\u{202E}\": 1}}")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        !err.chars().any(|c| c.is_control() || c == '\u{202E}'),
+        "{err:?}"
+    );
+}

@@ -11,8 +11,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use brandrail::{
-    AuditQuery, Department, Engine, EngineOptions, Error, NewMediaAccount, NewPrincipal, Outcome,
-    Permission, Platform,
+    Attachment, AuditQuery, Department, Engine, EngineOptions, Error, NewMediaAccount,
+    NewPrincipal, Outcome, Permission, Platform, Subject, SubjectKind,
 };
 use chrono::{Duration, Utc};
 
@@ -230,7 +230,70 @@ fn run() -> brandrail::Result<()> {
         engine.can("ma.lin", Permission::PrincipalManage)?
     );
 
-    step("9. The supervisor reviews the denials in the audit log");
+    step("9. An expense claim passes all four approval stages; a self-approval is refused");
+    // The marketing department needs a head (a supervisor of marketing) and
+    // finance a second person: the one who checks may not also pay (APR-3).
+    engine.create_principals(
+        "wang.qiang",
+        &[
+            NewPrincipal::new("gu.yan", "顾岩", Department::Marketing)
+                .with_roles(["marketing_staff", "supervisor"]),
+            NewPrincipal::new("qian.hui", "钱慧", Department::Finance),
+            NewPrincipal::new("xu.ke", "许可", Department::Marketing),
+        ],
+    )?;
+    let claim = Subject::new(SubjectKind::ExpenseClaim, "claim-2026-031", "上海展会差旅")
+        .with_attribute("amount", "1280.50")
+        .with_attachment(Attachment {
+            kind: "invoice".into(),
+            name: "发票-0001.pdf".into(),
+            sha256: "9f2c".repeat(16),
+            amount: Some("1280.50".parse().expect("a decimal literal")),
+        });
+    let c = engine.submit_approval("xu.ke", "expense_reimbursement", claim)?;
+    println!(
+        "   claim #{} submitted by xu.ke, stage {:?}",
+        c.id,
+        c.current_stage.as_deref().unwrap_or("-")
+    );
+    let checklist = ["authenticity", "legality", "completeness"].map(String::from);
+    for (who, comment, items) in [
+        ("gu.yan", "属实 (department head)", &[][..]),
+        ("zhou.fan", "发票已验真 (finance check)", &checklist[..]),
+        ("zhao.min", "同意 (executive)", &[][..]),
+    ] {
+        let c = engine.approve(who, c.id, comment, items)?;
+        println!(
+            "   {who:<9} approves -> next stage {:?}",
+            c.current_stage.as_deref().unwrap_or("-")
+        );
+    }
+    if let Err(e) = engine.approve("zhou.fan", c.id, "also pay it", &[]) {
+        refused("the finance checker tries to pay as well", &e);
+    }
+    let c = engine.approve("qian.hui", c.id, "已付款 (payment)", &[])?;
+    println!("   qian.hui  approves -> claim #{} is {}", c.id, c.state);
+    let own = engine.submit_approval(
+        "chen.jie",
+        "content_review",
+        Subject::new(SubjectKind::ContentVersion, "brand-story/v1", "品牌故事")
+            .with_attribute("is_ad", "true"),
+    )?;
+    if let Err(e) = engine.approve("chen.jie", own.id, "looks great to me", &[]) {
+        refused("chen.jie approves his own content", &e);
+    }
+    println!(
+        "   chen.jie's open review tasks: {} (his own piece waits for another brand reviewer)",
+        engine.approval_tasks("chen.jie")?.len()
+    );
+    let history: Vec<String> = engine
+        .approval_history(c.id)?
+        .iter()
+        .map(|e| format!("{} by {}", e.kind, e.principal))
+        .collect();
+    println!("   claim #{} history: {}", c.id, history.join(", "));
+
+    step("10. The supervisor reviews the denials in the audit log");
     let denials = engine.audit_query(
         "zhao.min",
         &AuditQuery {
@@ -245,7 +308,7 @@ fn run() -> brandrail::Result<()> {
         );
     }
 
-    step("10. Backup, verified");
+    step("11. Backup, verified");
     let mut backup = path.clone().into_os_string();
     backup.push(".backup");
     let _ = std::fs::remove_file(&backup);
@@ -260,7 +323,7 @@ fn run() -> brandrail::Result<()> {
         status.next_due_at.format("%Y-%m-%d %H:%M UTC")
     );
 
-    step("11. The audit chain verifies end to end");
+    step("12. The audit chain verifies end to end");
     let v = engine.verify_audit()?;
     println!(
         "   ok = {}, {} records, head #{} {}…",
