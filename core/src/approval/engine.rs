@@ -1,25 +1,14 @@
 //! Approvals on the engine: every transition is one audited transaction; a
 //! refusal (not a decider, separation of duties) is audited and changes nothing.
 
-use chrono::{DateTime, Duration, Utc};
-
+use super::check::{check_comment, check_fit, check_subject};
 use super::machine;
-use super::{
-    ApprovalEvent, ApprovalInstance, ApprovalState, ApprovalTask, Delegation, EventKind,
-    StageApproval, StageThroughput, Subject, SubjectKind,
-};
+use super::{ApprovalEvent, ApprovalInstance, ApprovalState, EventKind, StageApproval, Subject};
 use crate::access::{Permission, Principal};
 use crate::audit::Entry;
 use crate::error::{DenialReason, Error, Result};
 use crate::policy::{Policy, WorkflowDef};
-use crate::{Attempt, Ctx, Engine, Gate, store, validate};
-
-/// Longest comment accepted, in characters.
-const MAX_COMMENT_CHARS: usize = 2_000;
-/// Most attributes a subject may carry.
-const MAX_ATTRIBUTES: usize = 64;
-/// Longest delegation window.
-const MAX_DELEGATION_DAYS: i64 = 366;
+use crate::{Attempt, Ctx, Engine, Gate, store};
 
 /// A decision on the active stage.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -61,141 +50,21 @@ impl Decision {
     }
 }
 
-fn check_comment(comment: &str, required: bool) -> Result<()> {
-    if required && comment.trim().is_empty() {
-        return Err(Error::validation(
-            "comment",
-            "a rejection or return needs a comment",
-        ));
-    }
-    let n = comment.chars().count();
-    if n > MAX_COMMENT_CHARS {
-        return Err(Error::validation(
-            "comment",
-            format!("must be at most {MAX_COMMENT_CHARS} characters, got {n}"),
-        ));
-    }
-    if comment.chars().any(|c| c.is_control() && c != '\n') {
-        return Err(Error::validation("comment", "contains control characters"));
-    }
-    Ok(())
-}
-
-fn check_subject(s: &Subject) -> Result<()> {
-    if s.reference.trim().is_empty()
-        || s.reference.len() > 128
-        || s.reference.chars().any(char::is_control)
-    {
-        return Err(Error::validation(
-            "subject.reference",
-            "must be 1 to 128 bytes without control characters",
-        ));
-    }
-    validate::display_text("subject.title", &s.title)?;
-    if s.attributes.len() > MAX_ATTRIBUTES {
-        return Err(Error::validation(
-            "subject.attributes",
-            format!(
-                "at most {MAX_ATTRIBUTES} attributes, got {}",
-                s.attributes.len()
-            ),
-        ));
-    }
-    for (k, v) in &s.attributes {
-        let key_ok = !k.is_empty()
-            && k.len() <= 64
-            && k.chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
-        if !key_ok {
-            return Err(Error::validation(
-                "subject.attributes",
-                format!(
-                    "'{}' is not an attribute name (a-z, 0-9, _)",
-                    validate::printable(k)
-                ),
-            ));
-        }
-        if v.chars().count() > 1_000 || v.chars().any(char::is_control) {
-            return Err(Error::validation(
-                format!("subject.attributes.{k}"),
-                "must be at most 1000 characters without control characters",
-            ));
-        }
-    }
-    for (i, a) in s.attachments.iter().enumerate() {
-        validate::identifier(&format!("subject.attachments[{i}].kind"), &a.kind)?;
-        validate::display_text(&format!("subject.attachments[{i}].name"), &a.name)?;
-        if a.sha256.len() != 64 || !a.sha256.chars().all(|c| c.is_ascii_hexdigit()) {
-            return Err(Error::validation(
-                format!("subject.attachments[{i}].sha256"),
-                "must be 64 hexadecimal characters",
-            ));
-        }
-        if a.amount.is_some_and(|m| m.is_sign_negative()) {
-            return Err(Error::validation(
-                format!("subject.attachments[{i}].amount"),
-                "must not be negative",
-            ));
-        }
-    }
-    Ok(())
-}
-
-/// Checks of a subject against the workflow it is submitted to.
-fn check_fit(policy: &Policy, def: &WorkflowDef, workflow: &str, s: &Subject) -> Result<()> {
-    if s.kind != def.subject {
-        return Err(Error::validation(
-            "subject.kind",
-            format!(
-                "workflow '{workflow}' approves {}, not {}",
-                def.subject, s.kind
-            ),
-        ));
-    }
-    for kind in &def.required_attachments {
-        if !s.attachments.iter().any(|a| &a.kind == kind) {
-            return Err(Error::validation(
-                "subject.attachments",
-                format!("workflow '{workflow}' needs at least one '{kind}' attachment"),
-            ));
-        }
-    }
-    if s.kind == SubjectKind::Decision {
-        let matter = s.attributes.get("matter").map(String::as_str).unwrap_or("");
-        if !policy
-            .approvals
-            .decision_layer_subjects
-            .iter()
-            .any(|m| m == matter)
-        {
-            return Err(Error::validation(
-                "subject.attributes.matter",
-                format!(
-                    "'{}' is not one of: {}",
-                    validate::printable(matter),
-                    policy.approvals.decision_layer_subjects.join(", ")
-                ),
-            ));
-        }
-    }
-    Ok(())
-}
-
-fn allow_multi(policy: &Policy, def: &WorkflowDef) -> bool {
+pub(super) fn allow_multi(policy: &Policy, def: &WorkflowDef) -> bool {
     def.allow_same_principal_multiple_stages
         .unwrap_or(policy.approvals.allow_same_principal_multiple_stages)
 }
 
-fn load(ctx: &Ctx<'_>, id: i64) -> Result<(ApprovalInstance, WorkflowDef)> {
+pub(super) fn load(ctx: &Ctx<'_>, id: i64) -> Result<(ApprovalInstance, WorkflowDef)> {
     store::approval::get(ctx.tx, id)?.ok_or_else(|| Error::not_found("approval", id.to_string()))
 }
 
-fn principal(tx: &rusqlite::Transaction<'_>, handle: &str) -> Result<Principal> {
+pub(super) fn principal(tx: &rusqlite::Transaction<'_>, handle: &str) -> Result<Principal> {
     store::access::principal(tx, handle)?
         .ok_or_else(|| Error::not_found("principal", crate::audit_safe(handle)))
 }
 
-fn event(
+pub(super) fn event(
     inst: &ApprovalInstance,
     ctx: &Ctx<'_>,
     kind: EventKind,
@@ -216,7 +85,7 @@ fn event(
 }
 
 /// Store the new state, its history event and its audit record.
-fn commit(
+pub(super) fn commit(
     ctx: &Ctx<'_>,
     before: Option<&ApprovalInstance>,
     after: &ApprovalInstance,
@@ -268,7 +137,7 @@ fn authorize_decision(
     Ok(found.clone())
 }
 
-fn delegators(ctx: &Ctx<'_>, to: &str) -> Result<Vec<Principal>> {
+pub(super) fn delegators(ctx: &Ctx<'_>, to: &str) -> Result<Vec<Principal>> {
     store::approval::delegators_of(ctx.tx, to, ctx.now)?
         .iter()
         .map(|h| principal(ctx.tx, h))
@@ -539,110 +408,6 @@ impl Engine {
         )
     }
 
-    /// Let `to` decide in the actor's place from `starts_at` until `ends_at`
-    /// (APR-4: delegation while away, recorded). Any active principal may
-    /// delegate its own authority, to another active principal.
-    pub fn delegate_approvals(
-        &self,
-        actor: &str,
-        to: &str,
-        starts_at: DateTime<Utc>,
-        ends_at: DateTime<Utc>,
-    ) -> Result<Delegation> {
-        if ends_at <= starts_at {
-            return Err(Error::validation("ends_at", "must be after starts_at"));
-        }
-        if ends_at - starts_at > Duration::days(MAX_DELEGATION_DAYS) {
-            return Err(Error::validation(
-                "ends_at",
-                format!("a delegation lasts at most {MAX_DELEGATION_DAYS} days"),
-            ));
-        }
-        self.mutate(
-            actor,
-            Gate::ActivePrincipal,
-            Attempt::new("approval.delegate", "principal", to),
-            |ctx| {
-                if ends_at <= ctx.now {
-                    return Err(Error::validation("ends_at", "lies in the past"));
-                }
-                if to == ctx.actor.handle {
-                    return Err(Error::validation("to", "cannot delegate to oneself"));
-                }
-                let target = principal(ctx.tx, to)?;
-                if !target.active {
-                    return Err(Error::conflict("principal", to, "is deactivated"));
-                }
-                let mut d = Delegation {
-                    id: 0,
-                    from: ctx.actor.handle.clone(),
-                    to: to.to_owned(),
-                    starts_at,
-                    ends_at,
-                    created_at: ctx.now,
-                    revoked_at: None,
-                };
-                d.id = store::approval::insert_delegation(ctx.tx, &d)?;
-                ctx.record(
-                    &Entry::applied(
-                        &ctx.actor.handle,
-                        "approval.delegate",
-                        "delegation",
-                        &d.id.to_string(),
-                    )
-                    .after(&d)
-                    .with_detail(format!("to={to}")),
-                )?;
-                Ok(d)
-            },
-        )
-    }
-
-    /// End a delegation early (its grantor, or a holder of `approval.administer`).
-    pub fn end_delegation(&self, actor: &str, delegation_id: i64) -> Result<Delegation> {
-        let target = delegation_id.to_string();
-        self.mutate(
-            actor,
-            Gate::ActivePrincipal,
-            Attempt::new("approval.end_delegation", "delegation", &target),
-            |ctx| {
-                let before = store::approval::delegation(ctx.tx, delegation_id)?
-                    .ok_or_else(|| Error::not_found("delegation", delegation_id.to_string()))?;
-                let admin =
-                    crate::access::check(ctx.policy, ctx.actor, Permission::ApprovalAdminister)
-                        .is_ok();
-                if before.from != ctx.actor.handle && !admin {
-                    return Err(Error::PermissionDenied {
-                        principal: ctx.actor.handle.clone(),
-                        permission: Permission::ApprovalAdminister.as_str().into(),
-                        reason: DenialReason::MissingPermission,
-                    });
-                }
-                if before.revoked_at.is_some() {
-                    return Err(Error::conflict(
-                        "delegation",
-                        delegation_id.to_string(),
-                        "already ended",
-                    ));
-                }
-                store::approval::revoke_delegations(ctx.tx, &[delegation_id], ctx.now)?;
-                let mut after = before.clone();
-                after.revoked_at = Some(ctx.now);
-                ctx.record(
-                    &Entry::applied(
-                        &ctx.actor.handle,
-                        "approval.end_delegation",
-                        "delegation",
-                        &target,
-                    )
-                    .before(&before)
-                    .after(&after),
-                )?;
-                Ok(after)
-            },
-        )
-    }
-
     /// Assign the active stage of `id` to one eligible principal (needs
     /// `approval.administer`); only the assignee (or its delegate) may then decide.
     pub fn assign_approval(
@@ -730,140 +495,6 @@ impl Engine {
                 Ok(out)
             },
         )
-    }
-
-    /// One instance.
-    pub fn approval(&self, id: i64) -> Result<ApprovalInstance> {
-        self.read(|tx, _| {
-            store::approval::get(tx, id)?
-                .map(|(i, _)| i)
-                .ok_or_else(|| Error::not_found("approval", id.to_string()))
-        })
-    }
-
-    /// An instance's full history, oldest first (APR-4: resubmissions keep it).
-    pub fn approval_history(&self, id: i64) -> Result<Vec<ApprovalEvent>> {
-        self.read(|tx, _| {
-            if store::approval::get(tx, id)?.is_none() {
-                return Err(Error::not_found("approval", id.to_string()));
-            }
-            store::approval::events(tx, id)
-        })
-    }
-
-    /// The tasks `handle` may decide now, oldest first, with their deadlines.
-    pub fn approval_tasks(&self, handle: &str) -> Result<Vec<ApprovalTask>> {
-        let now = self.now();
-        self.read(|tx, policy| {
-            let me = principal(tx, handle)?;
-            if !me.active {
-                return Ok(Vec::new());
-            }
-            let delegators: Vec<Principal> = store::approval::delegators_of(tx, handle, now)?
-                .iter()
-                .map(|h| principal(tx, h))
-                .collect::<Result<_>>()?;
-            let mut out = Vec::new();
-            for (inst, def) in store::approval::in_review(tx)? {
-                let submitter = principal(tx, &inst.submitter)?;
-                let Some(auth) =
-                    machine::authority(&inst, &def, &me, &delegators, submitter.department)
-                else {
-                    continue;
-                };
-                if machine::separation_of_duties(
-                    &inst,
-                    allow_multi(policy, &def),
-                    handle,
-                    &auth.handle,
-                )
-                .is_err()
-                {
-                    continue;
-                }
-                let mut task = task_of(&inst, now);
-                task.on_behalf_of = (auth.handle != handle).then(|| auth.handle.clone());
-                out.push(task);
-            }
-            Ok(out)
-        })
-    }
-
-    /// Every stage in review past its deadline at `as_of` (APR-4: overdue
-    /// tasks are reported), most overdue first.
-    pub fn overdue_approvals(&self, as_of: DateTime<Utc>) -> Result<Vec<ApprovalTask>> {
-        self.read(|tx, _| {
-            let mut out: Vec<ApprovalTask> = store::approval::in_review(tx)?
-                .iter()
-                .map(|(inst, _)| task_of(inst, as_of))
-                .filter(|t| t.overdue)
-                .collect();
-            out.sort_by_key(|t| (t.due_at, t.instance_id));
-            Ok(out)
-        })
-    }
-
-    /// Delegations from or to `handle`, newest first.
-    pub fn delegations(&self, handle: &str) -> Result<Vec<Delegation>> {
-        self.read(|tx, _| store::approval::delegations_of(tx, handle))
-    }
-
-    /// Median and 90th-percentile time per stage of `workflow`, over stage runs
-    /// that reached their quorum.
-    pub fn approval_throughput(&self, workflow: &str) -> Result<Vec<StageThroughput>> {
-        self.read(|tx, policy| {
-            let order: Vec<String> = match policy.approvals.workflows.get(workflow) {
-                Some(def) => def.stages.iter().map(|s| s.name.clone()).collect(),
-                None => return Err(Error::not_found("workflow", crate::audit_safe(workflow))),
-            };
-            let rows = store::approval::stage_durations(tx, workflow)?;
-            let mut out = Vec::new();
-            for stage in order {
-                let mut ms: Vec<i64> = rows
-                    .iter()
-                    .filter(|(s, _)| *s == stage)
-                    .map(|(_, d)| *d)
-                    .collect();
-                if ms.is_empty() {
-                    continue;
-                }
-                ms.sort_unstable();
-                let pick = |q: f64| {
-                    let rank = ((q * ms.len() as f64).ceil() as usize).clamp(1, ms.len());
-                    ms[rank - 1] as f64 / 1000.0
-                };
-                let median = if ms.len() % 2 == 1 {
-                    ms[ms.len() / 2] as f64 / 1000.0
-                } else {
-                    (ms[ms.len() / 2 - 1] + ms[ms.len() / 2]) as f64 / 2000.0
-                };
-                out.push(StageThroughput {
-                    workflow: workflow.to_owned(),
-                    stage,
-                    completed: ms.len() as u64,
-                    median_seconds: median,
-                    p90_seconds: pick(0.9),
-                });
-            }
-            Ok(out)
-        })
-    }
-}
-
-fn task_of(inst: &ApprovalInstance, now: DateTime<Utc>) -> ApprovalTask {
-    let due_at = inst.active_stage().and_then(|s| s.due_at);
-    ApprovalTask {
-        instance_id: inst.id,
-        workflow: inst.workflow.clone(),
-        stage: inst.current_stage.clone().unwrap_or_default(),
-        subject_kind: inst.subject.kind,
-        subject_title: inst.subject.title.clone(),
-        submitter: inst.submitter.clone(),
-        due_at,
-        overdue: due_at.is_some_and(|d| d < now),
-        escalated: inst.escalated,
-        assignee: inst.assignee.clone(),
-        on_behalf_of: None,
     }
 }
 

@@ -5,11 +5,15 @@
 //!
 //! - `machine.rs`: the pure state machine (stage plan, eligibility, separation
 //!   of duties, quorum, advancing) — no storage, property-tested.
-//! - `engine.rs`: the Engine methods (submit, decide, resubmit, withdraw,
-//!   delegate, assign, escalate, queries), each one audited transaction.
+//! - `engine.rs`: the transitions (submit, decide, resubmit, withdraw, assign,
+//!   escalate), each one audited transaction; `delegation.rs`: delegation while
+//!   away; `queries.rs`: the read side; `check.rs`: input checks.
 
+mod check;
+mod delegation;
 mod engine;
 pub(crate) mod machine;
+mod queries;
 
 pub use engine::Decision;
 pub(crate) use engine::on_deactivation;

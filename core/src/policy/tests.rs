@@ -1,3 +1,5 @@
+use rust_decimal::Decimal;
+
 use super::*;
 
 #[test]
