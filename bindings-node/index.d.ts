@@ -11,7 +11,8 @@ export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-was
 
 /**
  * One handle on one brandrail database: accounts and permissions, managed
- * media accounts, the versioned policy and the tamper-evident audit log.
+ * media accounts, approvals, the versioned policy and the tamper-evident
+ * audit log.
  *
  * Open it with `Engine.open(path)` or `Engine.inMemory()`. Every mutating
  * method takes the acting principal's handle first; it checks that
@@ -20,8 +21,9 @@ export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-was
  * lack of permission is itself audited). Failures throw an `Error` whose
  * `code` is a stable string such as `'permission_denied'` or `'validation'`.
  *
- * Long work (`verifyAudit`, `backupTo`, `restoreFrom` and the batch calls)
- * runs on the libuv thread pool and returns a `Promise`.
+ * Long work (`verifyAudit`, `backupTo`, `restoreFrom`,
+ * `escalateOverdueApprovals` and the batch calls) runs on the libuv thread
+ * pool and returns a `Promise`.
  */
 export declare class Engine {
   /**
@@ -63,7 +65,9 @@ export declare class Engine {
   revokeRole(actor: string, handle: string, role: string): Principal
   /**
    * Deactivate a leaver at once (needs `principal.manage`): from the next
-   * call on it is refused everything. Returns the media accounts it kept.
+   * call on it is refused everything. Its delegations end; approval stages
+   * assigned to it go back to their pool. Returns the media accounts it
+   * kept and the approvals that need attention.
    * Nobody deactivates themselves, and the last account administrator
    * cannot be deactivated.
    */
@@ -121,6 +125,98 @@ export declare class Engine {
    * listed.
    */
   zombieMediaAccounts(asOf?: Date | undefined | null): Array<ZombieAccount>
+  /**
+   * Let the active principal `to` decide in the actor's place from
+   * `startsAt` until `endsAt` (at most 366 days, ending in the future), for
+   * example while on leave. Decisions taken this way record whose authority
+   * was used (`onBehalfOf`).
+   */
+  delegateApprovals(actor: string, to: string, startsAt: Date, endsAt: Date): Delegation
+  /**
+   * End a delegation early: its grantor, or a holder of
+   * `approval.administer`, may.
+   */
+  endDelegation(actor: string, delegationId: number): Delegation
+  /** One approval instance; throws `'not_found'` for an unknown id. */
+  approval(id: number): ApprovalInstance
+  /** The whole history of instance `id`, oldest first, across every round. */
+  approvalHistory(id: number): Array<ApprovalEvent>
+  /**
+   * The stages `handle` may decide now (as a decider, delegate, assignee or
+   * escalation target, and not barred by separation of duties), oldest
+   * first. Empty for a deactivated principal; `'not_found'` for an unknown
+   * one.
+   */
+  approvalTasks(handle: string): Array<ApprovalTask>
+  /**
+   * Every stage in review past its deadline as of `asOf` (default: now),
+   * most overdue first.
+   */
+  overdueApprovals(asOf?: Date | undefined | null): Array<ApprovalTask>
+  /** Delegations from or to `handle`, newest first. */
+  delegations(handle: string): Array<Delegation>
+  /**
+   * Median and 90th-percentile time per stage of `workflow`, in workflow
+   * order, over stage runs that reached their quorum (stages never
+   * completed are left out). `'not_found'` for an unknown workflow.
+   */
+  approvalThroughput(workflow: string): Array<StageThroughput>
+  /**
+   * Submit `subject` to the policy's workflow named `workflow`, e.g.
+   * `'content_review'` or `'expense_reimbursement'` (needs
+   * `approval.submit`). The workflow is fixed into the instance, so a later
+   * policy change never alters a review under way; stages whose condition
+   * does not hold for the subject are skipped. Throws `'not_found'` for an
+   * unknown workflow and `'validation'` for a subject that does not fit it
+   * (wrong kind, a missing invoice, …).
+   */
+  submitApproval(actor: string, workflow: string, subject: NewSubject): ApprovalInstance
+  /**
+   * Approve the active stage of instance `id`. The actor must be one of
+   * the stage's deciders, their delegate, the assignee, or (once the stage
+   * is escalated) of its escalation target; otherwise `'permission_denied'`
+   * with reason `'not_a_decider'`. Nobody approves their own submission,
+   * the same stage twice, or two stages of one instance unless the workflow
+   * allows it: `'separation_of_duties'`. Both refusals are audited.
+   */
+  approve(actor: string, id: number, options?: ApproveOptions | undefined | null): ApprovalInstance
+  /**
+   * Reject instance `id` at its active stage: it goes back to the
+   * submitter, who may resubmit. A non-empty `comment` saying why is
+   * required. Who may reject is who may approve.
+   */
+  reject(actor: string, id: number, comment: string): ApprovalInstance
+  /**
+   * Return instance `id` to the submitter for changes; `comment` (required)
+   * says what to change. Who may return is who may approve.
+   */
+  returnForChanges(actor: string, id: number, comment: string): ApprovalInstance
+  /**
+   * Submit a rejected or returned instance again, with a revised `subject`
+   * of the same kind or, left out, the same one. A new round starts at the
+   * first stage; the history is kept. Only the submitter may
+   * (`'permission_denied'` with reason `'not_the_submitter'`).
+   */
+  resubmitApproval(actor: string, id: number, subject?: NewSubject | undefined | null): ApprovalInstance
+  /**
+   * Withdraw an instance that is not approved yet; final. Only the
+   * submitter may. `comment` is optional.
+   */
+  withdrawApproval(actor: string, id: number, comment?: string | undefined | null): ApprovalInstance
+  /**
+   * Assign the active stage of instance `id` to `assignee`, one of those
+   * who may decide it (needs `approval.administer`); then only the assignee
+   * (or its delegate) may decide it. Deactivating the assignee hands the
+   * stage back to its pool (`deactivatePrincipal` reports it).
+   */
+  assignApproval(actor: string, id: number, assignee: string): ApprovalInstance
+  /**
+   * Escalate every stage past its deadline that has an escalation target
+   * and was not escalated yet (needs `approval.administer`; a scheduler
+   * calls this). Resolves to the escalated instances. Runs off the JS
+   * thread; engine errors reject the promise.
+   */
+  escalateOverdueApprovals(actor: string): Promise<Array<ApprovalInstance>>
   /**
    * Walk the whole audit chain and report the first broken record. Reads
    * only and needs no principal. Runs off the JS thread.
@@ -225,6 +321,123 @@ export declare class Policy {
    * version (see `engine.policyVersion().digest`).
    */
   get digest(): string
+}
+
+/** One entry of an instance's history. Resubmissions keep every earlier entry. */
+export interface ApprovalEvent {
+  /** Position in the history (increasing). */
+  id: number
+  /** The instance. */
+  instanceId: number
+  /** When. */
+  at: Date
+  /** Who acted. */
+  principal: string
+  /** Whose authority a delegate used, or `null`. */
+  onBehalfOf: string | null
+  /**
+   * `'submitted'`, `'approved'`, `'rejected'`, `'returned'`,
+   * `'resubmitted'`, `'withdrawn'`, `'escalated'`, `'assigned'` or
+   * `'unassigned'`.
+   */
+  kind: string
+  /** The stage it concerns, or `null` when not stage-specific. */
+  stage: string | null
+  /** The round it happened in. */
+  round: number
+  /** The decision's comment (empty when none was given). */
+  comment: string
+  /** Checklist items confirmed with an approval, sorted. */
+  checklist: Array<string>
+}
+
+/**
+ * An approval instance: one subject going through one workflow, with the
+ * progress of its current round.
+ */
+export interface ApprovalInstance {
+  /** Identifier (a safe integer). */
+  id: number
+  /** The workflow's name, e.g. `'content_review'`. */
+  workflow: string
+  /** What is being approved. */
+  subject: Subject
+  /** Handle of who submitted it. */
+  submitter: string
+  /**
+   * `'in_review'`, `'approved'`, `'rejected'`, `'returned_for_changes'` or
+   * `'withdrawn'`.
+   */
+  state: string
+  /** 1 for the first submission, +1 per resubmission. */
+  round: number
+  /** The stages of this round in workflow order, skipped ones included. */
+  stages: Array<StageStatus>
+  /** The active stage's name while in review, else `null`. */
+  currentStage: string | null
+  /** The one principal the active stage is assigned to, or `null`. */
+  assignee: string | null
+  /** Whether the active stage was escalated after its deadline. */
+  escalated: boolean
+  /** First submission. */
+  submittedAt: Date
+  /** Last change. */
+  updatedAt: Date
+  /** When it was approved or withdrawn, or `null`. */
+  closedAt: Date | null
+}
+
+/** A stage in review: an open task for those who may decide it. */
+export interface ApprovalTask {
+  /** The instance. */
+  instanceId: number
+  /** Its workflow. */
+  workflow: string
+  /** The active stage. */
+  stage: string
+  /** The subject's kind. */
+  subjectKind: string
+  /** The subject's title. */
+  subjectTitle: string
+  /** Who submitted it. */
+  submitter: string
+  /** The stage's deadline, or `null`. */
+  dueAt: Date | null
+  /** Past its deadline at the time asked about. */
+  overdue: boolean
+  /** Escalated already. */
+  escalated: boolean
+  /** The one principal it is assigned to, or `null`. */
+  assignee: string | null
+  /**
+   * In a task list: whose delegated authority deciding it would use, or
+   * `null` when it is the principal's own.
+   */
+  onBehalfOf: string | null
+}
+
+/** What comes with an approval. Both fields are optional. */
+export interface ApproveOptions {
+  /** A comment for the history (at most 2000 characters). */
+  comment?: string
+  /**
+   * The stage's checklist items, confirmed: exactly those of the stage
+   * (finance's check of an expense claim needs `['authenticity',
+   * 'legality', 'completeness']`), none for a stage without a checklist.
+   */
+  checklist?: Array<string>
+}
+
+/** A document attached to a subject. */
+export interface Attachment {
+  /** What it is, e.g. `'invoice'`. */
+  kind: string
+  /** File name. */
+  name: string
+  /** SHA-256 of the file, hex. */
+  sha256: string
+  /** The amount on the document as a decimal string (`'1280.50'`), or `null`. */
+  amount: string | null
 }
 
 /**
@@ -343,6 +556,35 @@ export interface Deactivation {
    * (`reassignMediaAccount`).
    */
   custodianOf: Array<string>
+  /**
+   * Ids of approval instances whose active stage was assigned to it: now
+   * unassigned, back with the stage's pool of deciders.
+   */
+  reassignedApprovals: Array<number>
+  /**
+   * Ids of approval instances in review whose active stage nobody active
+   * may decide any more: an administrator must change the policy or grant
+   * a role.
+   */
+  unstaffedApprovals: Array<number>
+}
+
+/** Approval authority lent while away (APR-4). */
+export interface Delegation {
+  /** Identifier (a safe integer), for `endDelegation`. */
+  id: number
+  /** Who is away. */
+  from: string
+  /** Who decides in their place. */
+  to: string
+  /** From when. */
+  startsAt: Date
+  /** Until when (exclusive). */
+  endsAt: Date
+  /** When it was recorded. */
+  createdAt: Date
+  /** When it was ended early, or `null`. */
+  revokedAt: Date | null
 }
 
 /** How an engine is opened. Every field is optional. */
@@ -394,6 +636,21 @@ export interface MediaInteraction {
   at: Date
 }
 
+/** A document attached to a subject; the document itself stays where it is. */
+export interface NewAttachment {
+  /** What it is, e.g. `'invoice'`, `'contract'`, `'receipt'` (`a-z 0-9 . _ -`). */
+  kind: string
+  /** File name: 1–200 characters, no control or invisible characters. */
+  name: string
+  /** SHA-256 of the file: 64 hexadecimal characters. */
+  sha256: string
+  /**
+   * The amount on the document, as a decimal string (`'1280.50'`); never
+   * negative.
+   */
+  amount?: string
+}
+
 /** Input for registering a media account. */
 export interface NewMediaAccount {
   /** Identifier for the account: 2–64 characters of `a-z 0-9 . _ -`. */
@@ -440,6 +697,41 @@ export interface NewPrincipal {
    * gets its department's default roles from the policy.
    */
   roles?: Array<string>
+}
+
+/**
+ * What is submitted for approval, for `submitApproval` and
+ * `resubmitApproval`.
+ */
+export interface NewSubject {
+  /**
+   * What it is; must be the kind the workflow approves. One of
+   * `'content_version'`, `'budget_adjustment'`, `'expense_claim'`,
+   * `'project'`, `'document'`, `'leave'`, `'decision'`.
+   */
+  kind: string
+  /**
+   * The subject's identifier in its own system (a content version, a claim
+   * number): 1–128 bytes, no control characters.
+   */
+  reference: string
+  /**
+   * A short title for task lists: 1–200 characters, no control or
+   * invisible characters.
+   */
+  title: string
+  /**
+   * Facts the stages' conditions test, e.g. `{ is_ad: 'true' }`,
+   * `{ sensitive: 'true' }`, `{ amount: '12000.00' }`, and for a
+   * `'decision'` its `matter` (`'annual_strategy'`, …). At most 64; names
+   * are `a-z 0-9 _`, values strings of at most 1000 characters.
+   */
+  attributes?: Record<string, string>
+  /**
+   * Attached documents, by digest (an expense reimbursement needs an
+   * `'invoice'`).
+   */
+  attachments?: Array<NewAttachment>
 }
 
 /** One thing wrong with a policy document. */
@@ -496,6 +788,68 @@ export interface RestoreReport {
   tookMs: number
   /** Whether it finished within the policy's recovery time objective. */
   withinRto: boolean
+}
+
+/** One approval given at a stage. */
+export interface StageApproval {
+  /** Who decided. */
+  principal: string
+  /** Whose authority was used when deciding as a delegate, or `null`. */
+  onBehalfOf: string | null
+  /** When. */
+  at: Date
+}
+
+/** One stage of an instance's current round. */
+export interface StageStatus {
+  /** The stage's name in the workflow, e.g. `'legal'`. */
+  name: string
+  /**
+   * `'waiting'`, `'active'`, `'done'` or `'skipped'` (its condition does
+   * not hold for this subject).
+   */
+  state: string
+  /** Approvals it needs. */
+  quorum: number
+  /** Approvals given so far this round. */
+  approvals: Array<StageApproval>
+  /** When it became active, or `null`. */
+  startedAt: Date | null
+  /** Its deadline, or `null` while not started. */
+  dueAt: Date | null
+  /** When it reached its quorum, or `null`. */
+  completedAt: Date | null
+}
+
+/**
+ * How long one stage of a workflow takes, over the runs that reached their
+ * quorum.
+ */
+export interface StageThroughput {
+  /** The workflow. */
+  workflow: string
+  /** The stage. */
+  stage: string
+  /** Stage runs that reached their quorum. */
+  completed: number
+  /** Median time from start to quorum, seconds. */
+  medianSeconds: number
+  /** 90th-percentile time from start to quorum, seconds. */
+  p90Seconds: number
+}
+
+/** What an approval is about, as submitted (or last resubmitted). */
+export interface Subject {
+  /** Its kind, e.g. `'content_version'`. */
+  kind: string
+  /** Its identifier in its own system. */
+  reference: string
+  /** Its title. */
+  title: string
+  /** The facts stage conditions test. */
+  attributes: Record<string, string>
+  /** Attached documents. */
+  attachments: Array<Attachment>
 }
 
 /**

@@ -332,6 +332,7 @@ describe('deactivatePrincipal', () => {
     assert.equal(result.principal.active, false)
     assert.ok(result.principal.deactivatedAt instanceof Date)
     assert.deepEqual(result.custodianOf, ['douyin-main', 'wechat-main'])
+    assert.deepEqual([result.reassignedApprovals, result.unstaffedApprovals], [[], []])
     assert.deepEqual(engine.permissionsOf('li.na'), [])
     assert.equal(engine.can('li.na', 'content.create'), false)
     await refused(engine, 'permission_denied', () =>

@@ -36,6 +36,17 @@ describe('brandrail errors', () => {
     assert.equal(err.message, "permission denied: principal 'li.na' may not role.grant (missing_permission)")
   })
 
+  it('separation_of_duties carries the principal', () => {
+    const engine = seeded()
+    const own = engine.submitApproval('chen.jie', 'content_review', { kind: 'content_version', reference: 'c-1', title: '品牌故事' })
+    const err = caught(() => engine.approve('chen.jie', own.id, { comment: 'looks great' }))
+    assert.ok(err instanceof Error)
+    assert.equal(err.code, 'separation_of_duties')
+    assert.equal(err.principal, 'chen.jie')
+    assert.match(err.message, /^separation of duties: .*chen\.jie/)
+    assert.equal(err.permission, undefined)
+  })
+
   it('validation carries the field', () => {
     const err = caught(() => seeded().createPrincipal(ADMIN, { handle: 'ok.handle', displayName: '', department: 'sales' }))
     assert.equal(err.code, 'validation')
@@ -79,6 +90,8 @@ describe('brandrail errors', () => {
       { code: 'validation', field: 'principals[0].handle' })
     await assert.rejects(engine.recordMediaInteractions('li.na', [{ id: 'ghost', at: new Date('2026-01-01') }]),
       { code: 'not_found', entity: 'media_account', id: 'ghost' })
+    await assert.rejects(engine.escalateOverdueApprovals('li.na'),
+      { code: 'permission_denied', principal: 'li.na', permission: 'approval.administer', reason: 'missing_permission' })
   })
 
   it('integrity carries the first bad sequence number', async (t) => {

@@ -14,7 +14,7 @@ export const ADMIN = 'it.admin'
 
 /** Every code `brandrail::Error::code()` can return. */
 export const BRANDRAIL_CODES = new Set([
-  'permission_denied', 'validation', 'not_found', 'conflict', 'policy_violation', 'configuration',
+  'permission_denied', 'separation_of_duties', 'validation', 'not_found', 'conflict', 'policy_violation', 'configuration',
   'incompatible_database', 'corrupt', 'integrity', 'busy', 'storage', 'io',
 ])
 
@@ -88,6 +88,49 @@ export function seededWithMedia() {
   return engine
 }
 
+// Approvals: the staff and subjects of core's approval tests.
+export const HOUR = 3_600_000
+export const CHECKLIST = ['authenticity', 'legality', 'completeness']
+export const INVOICE = { kind: 'invoice', name: '发票-0001.pdf', sha256: 'ab'.repeat(32), amount: '1280.50' }
+
+/** An engine (in memory unless given) with the staff of core's approval tests (core/tests/approvals.rs). */
+export function company(engine = Engine.inMemory()) {
+  engine.bootstrap({ handle: ADMIN, displayName: 'IT Admin', department: 'it' })
+  const staff = [
+    ['li.na', 'marketing', ['marketing_staff']],
+    ['ma.head', 'marketing', ['marketing_staff', 'supervisor']],
+    ['chen.jie', 'brand', ['brand_staff']],
+    ['gao.brand', 'brand', ['brand_staff']],
+    ['sun.li', 'legal', ['legal_staff']],
+    ['zhou.fan', 'finance', ['finance_staff']],
+    ['qian.pay', 'finance', ['finance_staff']],
+    ['zhao.min', 'executive', ['executive', 'supervisor']],
+    ['hu.hr', 'hr', ['hr_staff']],
+    ['sales.head', 'sales', ['sales_staff', 'supervisor']],
+  ]
+  for (const [handle, department, roles] of staff) {
+    engine.createPrincipal(ADMIN, { handle, displayName: handle, department, roles })
+  }
+  return engine
+}
+
+/** A content version to review: an ad unless `is_ad` is overridden. */
+export const adCopy = (attributes = {}) => ({
+  kind: 'content_version',
+  reference: 'content-17/v3',
+  title: '双十一 广告文案',
+  attributes: { is_ad: 'true', ...attributes },
+})
+
+/** An expense claim with its invoices. */
+export const claim = (attachments = [INVOICE]) => ({
+  kind: 'expense_claim',
+  reference: 'claim-2026-031',
+  title: '上海展会差旅',
+  attributes: { amount: '1280.50' },
+  attachments,
+})
+
 /** A temporary directory removed when the test ends. */
 export function tempDir(t) {
   const dir = mkdtempSync(join(tmpdir(), 'brandrail-node-'))
@@ -95,19 +138,42 @@ export function tempDir(t) {
   return dir
 }
 
-/** Everything a refused call must leave as it was (the audit log aside). */
-export function state(engine) {
-  return {
-    principals: engine.principals(),
-    mediaAccounts: engine.mediaAccounts(),
-    policyVersion: engine.policyVersion(),
+/**
+ * Every approval instance with its history. Core lists instances only by task
+ * or deadline, so this walks the ids, which count up from 1 without gaps.
+ */
+export function approvals(engine) {
+  const out = []
+  for (let id = 1; ; id++) {
+    try {
+      out.push({ instance: engine.approval(id), history: engine.approvalHistory(id) })
+    } catch (e) {
+      if (e.code === 'not_found') return out
+      throw e
+    }
   }
 }
 
+/** Everything a refused call must leave as it was (the audit log aside). */
+export function state(engine) {
+  const principals = engine.principals()
+  return {
+    principals,
+    mediaAccounts: engine.mediaAccounts(),
+    policyVersion: engine.policyVersion(),
+    approvals: approvals(engine),
+    delegations: principals.map((p) => engine.delegations(p.handle)),
+  }
+}
+
+/** Refusals of the actor, which are audited although nothing else changes. */
+const AUDITED_REFUSALS = new Set(['permission_denied', 'separation_of_duties'])
+
 /**
  * Assert `call` throws (or rejects) a brandrail error with `code` and changes
- * nothing. A permission refusal appends exactly one `denied` audit record;
- * any other refusal appends none. Returns the error for further checks.
+ * nothing. A refusal of the actor (permission, separation of duties) appends
+ * exactly one `denied` audit record; any other failure appends none. Returns
+ * the error for further checks.
  */
 export async function refused(engine, code, call, extra = {}) {
   const before = state(engine)
@@ -126,7 +192,7 @@ export async function refused(engine, code, call, extra = {}) {
   }
   assert.deepEqual(state(engine), before, 'a refused call changes nothing')
   const added = engine.auditLen() - auditBefore
-  assert.equal(added, code === 'permission_denied' ? 1 : 0, 'audit records added')
+  assert.equal(added, AUDITED_REFUSALS.has(code) ? 1 : 0, 'audit records added')
   return error
 }
 

@@ -14,8 +14,25 @@ const camel = (key) => key.replace(/_([a-z])/g, (_, c) => c.toUpperCase())
 /** A vector's snake_case input object as the camelCase object the API takes. */
 const input = (args) => Object.fromEntries(Object.entries(args).map(([k, v]) => [camel(k), v]))
 
+const UNIT_MS = { d: 86_400_000, h: 3_600_000, m: 60_000 }
+
+/** An RFC 3339 time, or `now`, `now+3d`, `now-1h`, `now+5m` relative to the engine clock. */
+function time(engine, text) {
+  if (text.startsWith('now')) {
+    const rel = /^now(?:([+-])(\d+)([dhm]))?$/.exec(text)
+    assert.ok(rel, `relative time ${text}`)
+    const [, sign, n, unit] = rel
+    const offset = sign ? Number(n) * UNIT_MS[unit] * (sign === '-' ? -1 : 1) : 0
+    return new Date(engine.now().getTime() + offset)
+  }
+  const at = new Date(text)
+  assert.ok(!Number.isNaN(at.getTime()), `RFC 3339 time ${text}`)
+  return at
+}
+
 const principal = (p) => ({ handle: p.handle, department: p.department, roles: p.roles, active: p.active })
 const media = (m) => ({ id: m.id, platform: m.platform, custodian: m.custodian, hasCredential: m.hasCredential })
+const instance = (i) => ({ id: i.id, state: i.state, currentStage: i.currentStage, round: i.round })
 
 const OPS = {
   bootstrap: (e, _actor, a) => principal(e.bootstrap(input(a))),
@@ -30,8 +47,8 @@ const OPS = {
   can: (e, _actor, a) => ({ value: e.can(a.handle, a.permission) }),
   register_media_account: (e, actor, a) => media(e.registerMediaAccount(actor, input(a))),
   reassign_media_account: (e, actor, a) => media(e.reassignMediaAccount(actor, a.id, a.custodian)),
-  record_media_interaction: (e, actor, a) => media(e.recordMediaInteraction(actor, a.id, new Date(a.at))),
-  zombie_media_accounts: (e, _actor, a) => ({ ids: e.zombieMediaAccounts(new Date(a.as_of)).map((z) => z.account.id) }),
+  record_media_interaction: (e, actor, a) => media(e.recordMediaInteraction(actor, a.id, time(e, a.at))),
+  zombie_media_accounts: (e, _actor, a) => ({ ids: e.zombieMediaAccounts(time(e, a.as_of)).map((z) => z.account.id) }),
   replace_policy_overlay: (e, actor, a) => ({ version: e.replacePolicy(actor, e.policy().overlayToml(a.toml)).version }),
   policy_value: (e, _actor, a) => ({ value: a.path.split('.').reduce((v, part) => v?.[part], e.policy().toObject()) }),
   verify_audit: async (e) => {
@@ -41,6 +58,19 @@ const OPS = {
   audit_query: (e, actor, a) => {
     const records = e.auditQuery(actor, input(a))
     return { count: records.length, actions: records.map((r) => r.action) }
+  },
+  // A subject's keys are single words, the same in both cases: it goes as is.
+  submit_approval: (e, actor, a) => instance(e.submitApproval(actor, a.workflow, a.subject)),
+  approve: (e, actor, a) => instance(e.approve(actor, a.id, { comment: a.comment ?? '', checklist: a.checklist ?? [] })),
+  reject: (e, actor, a) => instance(e.reject(actor, a.id, a.comment)),
+  return_for_changes: (e, actor, a) => instance(e.returnForChanges(actor, a.id, a.comment)),
+  resubmit_approval: (e, actor, a) => instance(e.resubmitApproval(actor, a.id)),
+  withdraw_approval: (e, actor, a) => instance(e.withdrawApproval(actor, a.id, a.comment)),
+  approval_history: (e, _actor, a) => ({ kinds: e.approvalHistory(a.id).map((h) => h.kind) }),
+  approval_tasks: (e, _actor, a) => ({ ids: e.approvalTasks(a.handle).map((t) => t.instanceId) }),
+  delegate_approvals: (e, actor, a) => {
+    const d = e.delegateApprovals(actor, a.to, time(e, a.starts_at), time(e, a.ends_at))
+    return { from: d.from, to: d.to }
   },
 }
 

@@ -5,7 +5,7 @@ use napi::Env;
 use napi::bindgen_prelude::AsyncTask;
 use napi_derive::napi;
 
-use crate::convert::{Date, parse, utc_or};
+use crate::convert::{Date, all, parse, utc_or};
 use crate::engine::{Background, Engine};
 use crate::error::{OrThrow, within};
 
@@ -80,6 +80,24 @@ pub struct Deactivation {
     /// Ids of the media accounts it kept; each needs a new custodian
     /// (`reassignMediaAccount`).
     pub custodian_of: Vec<String>,
+    /// Ids of approval instances whose active stage was assigned to it: now
+    /// unassigned, back with the stage's pool of deciders.
+    pub reassigned_approvals: Vec<i64>,
+    /// Ids of approval instances in review whose active stage nobody active
+    /// may decide any more: an administrator must change the policy or grant
+    /// a role.
+    pub unstaffed_approvals: Vec<i64>,
+}
+
+impl From<brandrail::Deactivation> for Deactivation {
+    fn from(d: brandrail::Deactivation) -> Self {
+        Deactivation {
+            principal: d.principal.into(),
+            custodian_of: d.custodian_of,
+            reassigned_approvals: d.reassigned_approvals,
+            unstaffed_approvals: d.unstaffed_approvals,
+        }
+    }
 }
 
 /// A managed media or messaging account (a WeChat official account, a Douyin
@@ -186,10 +204,6 @@ impl From<brandrail::ZombieAccount> for ZombieAccount {
     }
 }
 
-fn all<T, U: From<T>>(items: Vec<T>) -> Vec<U> {
-    items.into_iter().map(U::from).collect()
-}
-
 #[napi]
 impl Engine {
     /// Create the first principal of a fresh database: an account
@@ -273,7 +287,9 @@ impl Engine {
     }
 
     /// Deactivate a leaver at once (needs `principal.manage`): from the next
-    /// call on it is refused everything. Returns the media accounts it kept.
+    /// call on it is refused everything. Its delegations end; approval stages
+    /// assigned to it go back to their pool. Returns the media accounts it
+    /// kept and the approvals that need attention.
     /// Nobody deactivates themselves, and the last account administrator
     /// cannot be deactivated.
     #[napi(strict, catch_unwind)]
@@ -285,10 +301,7 @@ impl Engine {
     ) -> napi::Result<Deactivation> {
         self.inner
             .deactivate_principal(&actor, &handle)
-            .map(|d| Deactivation {
-                principal: d.principal.into(),
-                custodian_of: d.custodian_of,
-            })
+            .map(Deactivation::from)
             .or_throw(env)
     }
 

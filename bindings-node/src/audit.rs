@@ -5,9 +5,9 @@ use napi::Env;
 use napi::bindgen_prelude::AsyncTask;
 use napi_derive::napi;
 
-use crate::convert::{Date, number, utc_or, whole};
+use crate::convert::{Date, number, parse, utc_or, whole};
 use crate::engine::{Background, Engine};
-use crate::error::{OrThrow, invalid};
+use crate::error::OrThrow;
 
 /// The result of walking the whole audit chain.
 #[napi(object, object_from_js = false, use_nullable = true)]
@@ -121,21 +121,17 @@ impl AuditQuery {
             entity_type: self.entity_type,
             entity_id: self.entity_id,
             action: self.action,
-            outcome: self.outcome.as_deref().map(outcome).transpose()?,
+            outcome: self
+                .outcome
+                .as_deref()
+                .map(|o| parse("outcome", o))
+                .transpose()?,
             since: self.since.map(|d| d.to_utc("since")).transpose()?,
             until: self.until.map(|d| d.to_utc("until")).transpose()?,
             after_seq: self.after_seq.map(|n| whole("afterSeq", n)).transpose()?,
             limit: self.limit.map(|n| whole("limit", n)).transpose()?,
         })
     }
-}
-
-/// Core has no `FromStr` for `Outcome` (yet); match its two names here.
-fn outcome(s: &str) -> brandrail::Result<brandrail::Outcome> {
-    [brandrail::Outcome::Applied, brandrail::Outcome::Denied]
-        .into_iter()
-        .find(|o| o.as_str() == s)
-        .ok_or_else(|| invalid("outcome", "is not one of: applied, denied"))
 }
 
 /// What a backup wrote.

@@ -1,11 +1,14 @@
 //! Conversions every module shares: JS `Date`s, JS numbers that must be whole,
-//! and the names of core's closed sets (departments, platforms, permissions).
+//! money as decimal strings, and the names of core's closed sets (departments,
+//! platforms, permissions, approval states).
 
+use std::collections::BTreeMap;
 use std::str::FromStr;
 
 use chrono::{DateTime, Utc};
-use napi::bindgen_prelude::{FromNapiValue, ToNapiValue, TypeName, ValidateNapiValue};
+use napi::bindgen_prelude::{FromNapiValue, ToNapiValue, TypeName, Unknown, ValidateNapiValue};
 use napi::{Env, JsDate, JsValue, Status, ValueType, sys};
+use rust_decimal::Decimal;
 
 use crate::error::invalid;
 
@@ -63,6 +66,26 @@ impl ToNapiValue for Date {
     }
 }
 
+/// A plain JS object of string values, `Record<string, string>` (declare the
+/// field with `ts_type`). napi-rs alone would read a string or an array as an
+/// object of its indexes (`'ab'` as `{ 0: 'a', 1: 'b' }`); both are refused.
+pub struct StringMap(pub BTreeMap<String, String>);
+
+impl FromNapiValue for StringMap {
+    unsafe fn from_napi_value(env: sys::napi_env, value: sys::napi_value) -> napi::Result<Self> {
+        // SAFETY: napi-rs hands us a live value of this env.
+        let unknown = unsafe { Unknown::from_napi_value(env, value) }?;
+        if unknown.get_type()? != ValueType::Object || unknown.is_array()? {
+            return Err(napi::Error::new(
+                Status::ObjectExpected,
+                "expected an object of strings",
+            ));
+        }
+        // SAFETY: as above; checked to be an object.
+        unsafe { BTreeMap::from_napi_value(env, value) }.map(StringMap)
+    }
+}
+
 /// An optional `Date` argument, or `default` when it was left out.
 pub(crate) fn utc_or(
     date: Option<Date>,
@@ -74,15 +97,51 @@ pub(crate) fn utc_or(
 
 /// A JS number that must be a whole number within `T`'s range.
 pub(crate) fn whole<T: TryFrom<i64>>(field: &str, value: f64) -> brandrail::Result<T> {
-    // 2^53: beyond it a JS number no longer names one integer.
-    const SAFE: f64 = 9_007_199_254_740_992.0;
-    if !value.is_finite() || value.fract() != 0.0 || value.abs() > SAFE {
+    // `Number.MAX_SAFE_INTEGER` (2^53 - 1): from 2^53 on, a JS number no
+    // longer names one integer (2^53 + 1 reads as 2^53).
+    const MAX_SAFE: f64 = 9_007_199_254_740_991.0;
+    if !value.is_finite() || value.fract() != 0.0 || value.abs() > MAX_SAFE {
         return Err(invalid(
             field,
             format!("{value} is not a whole number (a safe integer)"),
         ));
     }
     T::try_from(value as i64).map_err(|_| invalid(field, format!("{value} is out of range")))
+}
+
+/// An amount of money given as a decimal string (`'1280.50'`, `'-3'`), exact:
+/// plain ASCII digits with an optional sign and fraction, no exponent, no
+/// digit separators, and no more digits than an exact decimal holds (never
+/// rounded). Whether the amount is acceptable (its sign, say) is core's call.
+pub(crate) fn money(field: &str, text: &str) -> brandrail::Result<Decimal> {
+    let digits = text.strip_prefix('-').unwrap_or(text);
+    let (whole_part, fraction) = digits.split_once('.').unwrap_or((digits, "0"));
+    let plain = |part: &str| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit());
+    if !plain(whole_part) || !plain(fraction) {
+        return Err(invalid(
+            field,
+            "is not a decimal amount such as '1280.50' (digits, an optional '-' and '.')",
+        ));
+    }
+    Decimal::from_str_exact(text).map_err(|_| {
+        invalid(
+            field,
+            format!(
+                "has more digits than an exact amount holds ({} characters)",
+                text.len()
+            ),
+        )
+    })
+}
+
+/// An amount of money as the decimal string JS receives (scale kept: `'1280.50'`).
+pub(crate) fn money_text(amount: Decimal) -> String {
+    amount.to_string()
+}
+
+/// Core values converted one by one into their JS objects.
+pub(crate) fn all<T, U: From<T>>(items: Vec<T>) -> Vec<U> {
+    items.into_iter().map(U::from).collect()
 }
 
 /// A counter or size from core as a JS number (exact up to 2^53).

@@ -1,6 +1,6 @@
 //! The `Engine` class: opening a database, the engine clock, and the plumbing
 //! that runs long calls on the libuv thread pool. The methods live beside the
-//! core module they mirror (`access.rs`, `audit.rs`, `policy.rs`).
+//! core module they mirror (`access.rs`, `approval.rs`, `audit.rs`, `policy.rs`).
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
@@ -49,7 +49,8 @@ impl EngineOptions {
 }
 
 /// One handle on one brandrail database: accounts and permissions, managed
-/// media accounts, the versioned policy and the tamper-evident audit log.
+/// media accounts, approvals, the versioned policy and the tamper-evident
+/// audit log.
 ///
 /// Open it with `Engine.open(path)` or `Engine.inMemory()`. Every mutating
 /// method takes the acting principal's handle first; it checks that
@@ -58,8 +59,9 @@ impl EngineOptions {
 /// lack of permission is itself audited). Failures throw an `Error` whose
 /// `code` is a stable string such as `'permission_denied'` or `'validation'`.
 ///
-/// Long work (`verifyAudit`, `backupTo`, `restoreFrom` and the batch calls)
-/// runs on the libuv thread pool and returns a `Promise`.
+/// Long work (`verifyAudit`, `backupTo`, `restoreFrom`,
+/// `escalateOverdueApprovals` and the batch calls) runs on the libuv thread
+/// pool and returns a `Promise`.
 #[napi]
 pub struct Engine {
     pub(crate) inner: Arc<brandrail::Engine>,

@@ -3,12 +3,14 @@
 //! Every failure of the engine reaches JavaScript as an ordinary `Error` whose
 //! `message` is core's message and whose `code` is the stable machine code of
 //! `brandrail::Error::code()` (`'permission_denied'`, `'validation'`,
-//! `'not_found'`, …). Variants with structured detail carry it as extra
-//! properties, so callers branch on data instead of parsing messages:
+//! `'not_found'`, `'separation_of_duties'`, …). Variants with structured
+//! detail carry it as extra properties, so callers branch on data instead of
+//! parsing messages:
 //!
 //! | code | extra properties |
 //! |---|---|
 //! | `permission_denied` | `principal`, `permission`, `reason` |
+//! | `separation_of_duties` | `principal` |
 //! | `validation` | `field` |
 //! | `not_found`, `conflict` | `entity`, `id` |
 //! | `policy_violation` | `rule` |
@@ -55,6 +57,7 @@ fn build(env: &Env, err: &brandrail::Error) -> napi::Result<napi::Error> {
             error.set("permission", permission.as_str())?;
             error.set("reason", reason.as_str())?;
         }
+        E::SeparationOfDuties { principal, .. } => error.set("principal", principal.as_str())?,
         E::Validation { field, .. } => error.set("field", field.as_str())?,
         E::NotFound { entity, id } | E::Conflict { entity, id, .. } => {
             error.set("entity", *entity)?;

@@ -8,7 +8,7 @@ use napi_derive::napi;
 
 use crate::convert::Date;
 use crate::engine::Engine;
-use crate::error::{OrThrow, invalid};
+use crate::error::OrThrow;
 
 /// A company's whole governance policy: roles, thresholds, schedules — every
 /// number the engine enforces, as validated data. Immutable: the `overlay*`
@@ -104,10 +104,8 @@ impl Policy {
     /// `{ access: { zombie_after_months: 3 } }`.
     #[napi(catch_unwind, ts_args_type = "patch: Record<string, any>")]
     pub fn overlay(&self, env: &Env, patch: serde_json::Value) -> napi::Result<Policy> {
-        // Core takes object patches as JSON text only; this is the same patch.
-        serde_json::to_string(&patch)
-            .map_err(|e| invalid("patch", e.to_string()))
-            .and_then(|text| self.inner.overlay_json(&text))
+        self.inner
+            .overlay_value(patch)
             .map(Policy::from)
             .or_throw(env)
     }

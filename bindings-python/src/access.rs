@@ -10,7 +10,7 @@ use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyTuple};
 
-use crate::convert::{parse, repr};
+use crate::convert::{extract_at, parse, repr};
 use crate::engine::PyEngine;
 use crate::error::IntoPyResult;
 
@@ -164,24 +164,6 @@ impl PyNewPrincipal {
     }
 }
 
-/// Extract `value` as `T`; a type error names the argument it came from.
-pub(super) fn extract_at<'py, T: FromPyObjectOwned<'py>>(
-    value: &Bound<'py, PyAny>,
-    at: &str,
-) -> PyResult<T> {
-    value
-        .extract::<T>()
-        .map_err(Into::into)
-        .map_err(|e: PyErr| {
-            let py = value.py();
-            if e.is_instance_of::<PyTypeError>(py) {
-                PyTypeError::new_err(format!("{at}: {}", e.value(py)))
-            } else {
-                e
-            }
-        })
-}
-
 /// One item of a `create_principals` batch: a `NewPrincipal` or a dict with
 /// its keys.
 fn batch_item(item: &Bound<'_, PyAny>, i: usize) -> PyResult<NewPrincipal> {
@@ -242,19 +224,42 @@ impl PyDeactivation {
         self.0.custodian_of.clone()
     }
 
-    /// `{"principal": {...}, "custodian_of": [...]}`.
+    /// Ids of the approvals whose active stage was assigned to the principal:
+    /// unassigned, back with the stage's pool of deciders.
+    #[getter]
+    fn reassigned_approvals(&self) -> Vec<i64> {
+        self.0.reassigned_approvals.clone()
+    }
+
+    /// Ids of the approvals in review whose active stage nobody active may
+    /// decide any more: an administrator must grant a role or change the
+    /// policy.
+    #[getter]
+    fn unstaffed_approvals(&self) -> Vec<i64> {
+        self.0.unstaffed_approvals.clone()
+    }
+
+    /// `{"principal": {...}, "custodian_of": [...], "reassigned_approvals":
+    /// [...], "unstaffed_approvals": [...]}`.
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         let d = PyDict::new(py);
         d.set_item("principal", self.principal().to_dict(py)?)?;
         d.set_item("custodian_of", self.custodian_of())?;
+        d.set_item("reassigned_approvals", self.reassigned_approvals())?;
+        d.set_item("unstaffed_approvals", self.unstaffed_approvals())?;
         Ok(d)
     }
 
     fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
-        let d = PyDict::new(py);
+        let d = self.to_dict(py)?;
         d.set_item("principal", self.0.principal.handle.as_str())?;
-        d.set_item("custodian_of", self.custodian_of())?;
-        repr("Deactivation", &d, &["principal", "custodian_of"])
+        let keys = [
+            "principal",
+            "custodian_of",
+            "reassigned_approvals",
+            "unstaffed_approvals",
+        ];
+        repr("Deactivation", &d, &keys)
     }
 }
 
@@ -351,7 +356,9 @@ impl PyEngine {
     /// Deactivate a leaver at once (needs 'principal.manage'): from the next
     /// call on, the principal is refused everything.
     ///
-    /// Returns the media accounts it kept, which need a new custodian. Nobody
+    /// Returns what it left behind: media accounts that need a new custodian,
+    /// approvals assigned to it (now back with their pool) and approvals
+    /// nobody active may decide any more. Its delegations end. Nobody
     /// deactivates themselves, and the last account administrator stays.
     fn deactivate_principal(
         &self,

@@ -7,9 +7,9 @@ mod backup;
 use brandrail::{AuditQuery, AuditRecord, AuditVerification, Outcome};
 use chrono::{DateTime, Utc};
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList};
+use pyo3::types::PyDict;
 
-use crate::convert::{opt_utc, repr};
+use crate::convert::{columns, opt_utc, repr};
 use crate::engine::PyEngine;
 use crate::error::{IntoPyResult, invalid};
 
@@ -325,18 +325,11 @@ impl PyEngine {
             limit,
         )?;
         let records = self.call(py, |e| e.audit_query(&actor, &q))?;
-        let columns: Vec<Bound<'py, PyList>> =
-            RECORD_COLUMNS.iter().map(|_| PyList::empty(py)).collect();
-        for record in &records {
-            for (column, value) in columns.iter().zip(record_values(py, record)?) {
-                column.append(value)?;
-            }
-        }
-        let d = PyDict::new(py);
-        for (key, column) in RECORD_COLUMNS.iter().zip(columns) {
-            d.set_item(key, column)?;
-        }
-        Ok(d)
+        columns(
+            py,
+            &RECORD_COLUMNS,
+            records.iter().map(|r| record_values(py, r)),
+        )
     }
 
     /// Number of records in the audit log.

@@ -1,6 +1,7 @@
-//! Argument conversions shared by every module: timezone-aware datetimes,
-//! the closed string sets of core (departments, platforms, permissions) and
-//! readable `__repr__`s.
+//! Argument conversions shared by every module: typed extraction that names
+//! the argument, timezone-aware datetimes, exact decimals, string lists, the
+//! closed string sets of core (departments, platforms, permissions, subject
+//! kinds), readable `__repr__`s and pandas-ready columns.
 
 use std::str::FromStr;
 
@@ -8,9 +9,73 @@ use brandrail::Error;
 use chrono::{DateTime, Utc};
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
-use pyo3::types::{PyDateTime, PyDict, PyTzInfo};
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyBool, PyBytes, PyDateTime, PyDict, PyInt, PyList, PyString, PyType, PyTzInfo};
+use rust_decimal::Decimal;
 
 use crate::error::{IntoPyResult, invalid};
+
+/// Extract `value` as `T`; a type error names the argument it came from.
+pub(crate) fn extract_at<'py, T: FromPyObjectOwned<'py>>(
+    value: &Bound<'py, PyAny>,
+    at: &str,
+) -> PyResult<T> {
+    value
+        .extract::<T>()
+        .map_err(Into::into)
+        .map_err(|e: PyErr| {
+            let py = value.py();
+            if e.is_instance_of::<PyTypeError>(py) {
+                PyTypeError::new_err(format!("{at}: {}", e.value(py)))
+            } else {
+                e
+            }
+        })
+}
+
+/// The strings of any iterable of `str`. A lone `str` (or `bytes`) is
+/// refused: iterating it would silently yield its characters.
+pub(crate) fn strings(value: &Bound<'_, PyAny>, field: &str) -> PyResult<Vec<String>> {
+    let text = value.is_instance_of::<PyString>() || value.is_instance_of::<PyBytes>();
+    match value.try_iter() {
+        Ok(items) if !text => items
+            .enumerate()
+            .map(|(i, item)| extract_at::<String>(&item?, &format!("{field}[{i}]")))
+            .collect(),
+        _ => Err(PyTypeError::new_err(format!(
+            "{field}: expected an iterable of str, got {}",
+            value.get_type().name()?
+        ))),
+    }
+}
+
+/// `decimal.Decimal`, imported once per interpreter.
+static DECIMAL: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+
+/// Money as core's exact decimal, from a `decimal.Decimal`, a decimal string
+/// ('1280.50') or an `int`. A `float` is refused with `TypeError` (binary
+/// fractions are not exact money), as is a `bool`; a value that is not a
+/// finite decimal fitting core's 28 digits exactly raises `ValidationError`
+/// naming `field`, without echoing the value.
+pub(crate) fn decimal(value: &Bound<'_, PyAny>, field: &str) -> PyResult<Decimal> {
+    let py = value.py();
+    let text: String = if value.is_instance_of::<PyString>() {
+        value.extract()?
+    } else if value.is_instance_of::<PyInt>() && !value.is_instance_of::<PyBool>() {
+        value.str()?.extract()?
+    } else if value.is_instance(DECIMAL.import(py, "decimal", "Decimal")?)? {
+        // Fixed-point notation, exactly: `str()` may use an exponent ('1E+3').
+        value.call_method1("__format__", ("f",))?.extract()?
+    } else {
+        return Err(PyTypeError::new_err(format!(
+            "{field}: expected a decimal.Decimal, str or int, got {}",
+            value.get_type().name()?
+        )));
+    };
+    Decimal::from_str_exact(&text)
+        .map_err(|_| invalid(field, "is not a finite decimal number of at most 28 digits"))
+        .into_pyresult()
+}
 
 /// A timezone-aware `datetime` as a UTC instant. A naive datetime is refused
 /// with a `ValidationError` naming `field`: guessing its zone would move
@@ -51,6 +116,26 @@ pub(crate) fn parse<T: FromStr<Err = Error>>(value: &str, field: &str) -> brandr
         Error::Validation { message, .. } => invalid(field, message),
         other => other,
     })
+}
+
+/// A dict of equally long lists, `keys[i]` → the i-th value of every row,
+/// ready for `pandas.DataFrame(...)`.
+pub(crate) fn columns<'py, const N: usize>(
+    py: Python<'py>,
+    keys: &[&str; N],
+    rows: impl IntoIterator<Item = PyResult<[Bound<'py, PyAny>; N]>>,
+) -> PyResult<Bound<'py, PyDict>> {
+    let lists: [Bound<'py, PyList>; N] = std::array::from_fn(|_| PyList::empty(py));
+    for row in rows {
+        for (list, value) in lists.iter().zip(row?) {
+            list.append(value)?;
+        }
+    }
+    let d = PyDict::new(py);
+    for (key, list) in keys.iter().zip(lists) {
+        d.set_item(key, list)?;
+    }
+    Ok(d)
 }
 
 /// `Name(key=repr(value), ...)` for the given keys of a record's `to_dict()`.

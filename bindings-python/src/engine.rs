@@ -1,6 +1,7 @@
 //! `brandrail.Engine`: the handle on one database. Opening and the clock live
-//! here; the methods of each core module are added by `access.rs`, `audit.rs`
-//! and `policy.rs`, as core spreads `impl Engine` over its modules.
+//! here; the methods of each core module are added by `access.rs`,
+//! `approval/engine.rs`, `audit.rs` and `policy.rs`, as core spreads
+//! `impl Engine` over its modules.
 
 use std::cell::Cell;
 use std::path::PathBuf;

@@ -3,11 +3,13 @@
 //!
 //! It converts types and errors and nothing else; behaviour lives in core. One
 //! file per core module: `access` (principals, roles, media accounts),
-//! `audit` (log, verification, backups), `policy` (the document and its
-//! versions), plus `engine` (the handle), `error` (the one mapping of core
-//! errors to exceptions) and `convert` (datetimes and string sets).
+//! `approval` (workflows' instances, decisions, delegation, tasks), `audit`
+//! (log, verification, backups), `policy` (the document and its versions),
+//! plus `engine` (the handle), `error` (the one mapping of core errors to
+//! exceptions) and `convert` (datetimes, decimals, string sets, columns).
 
 mod access;
+mod approval;
 mod audit;
 mod convert;
 mod engine;
@@ -23,6 +25,7 @@ fn _brandrail(m: &Bound<'_, PyModule>) -> PyResult<()> {
     error::register(m)?;
     m.add_class::<engine::PyEngine>()?;
     access::register(m)?;
+    approval::register(m)?;
     audit::register(m)?;
     policy::register(m)?;
     Ok(())

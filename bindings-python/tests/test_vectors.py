@@ -6,7 +6,7 @@ in the binding that disagrees."""
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -18,9 +18,20 @@ VECTORS = Path(__file__).resolve().parents[2] / "tests" / "vectors"
 FILES = sorted(VECTORS.glob("*.json"))
 
 
-def time(text: str) -> datetime:
-    """An RFC 3339 UTC time ('...Z') as an aware datetime."""
-    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+UNITS = {"d": "days", "h": "hours", "m": "minutes"}
+
+
+def time(engine: brandrail.Engine, text: str) -> datetime:
+    """An RFC 3339 UTC time ('...Z') as an aware datetime, or one relative to
+    the engine clock: 'now', 'now+3d', 'now-1h', 'now+5m'."""
+    if not text.startswith("now"):
+        return datetime.fromisoformat(text.replace("Z", "+00:00"))
+    rel = text[len("now"):]
+    if not rel:
+        return engine.now()
+    sign, amount, unit = rel[0], int(rel[1:-1]), rel[-1]
+    delta = timedelta(**{UNITS[unit]: amount})
+    return engine.now() - delta if sign == "-" else engine.now() + delta
 
 
 def principal(p: brandrail.Principal) -> dict[str, Any]:
@@ -29,6 +40,10 @@ def principal(p: brandrail.Principal) -> dict[str, Any]:
 
 def media(m: brandrail.MediaAccount) -> dict[str, Any]:
     return {"id": m.id, "platform": m.platform, "custodian": m.custodian, "has_credential": m.has_credential}
+
+
+def instance(i: brandrail.ApprovalInstance) -> dict[str, Any]:
+    return {"id": i.id, "state": i.state, "current_stage": i.current_stage, "round": i.round}
 
 
 def new_principal(a: dict[str, Any]) -> dict[str, Any]:
@@ -68,9 +83,9 @@ def run(engine: brandrail.Engine, op: str, actor: str, a: dict[str, Any]) -> dic
     if op == "reassign_media_account":
         return media(engine.reassign_media_account(actor, a["id"], a["custodian"]))
     if op == "record_media_interaction":
-        return media(engine.record_media_interaction(actor, a["id"], time(a["at"])))
+        return media(engine.record_media_interaction(actor, a["id"], time(engine, a["at"])))
     if op == "zombie_media_accounts":
-        return {"ids": [z.account.id for z in engine.zombie_media_accounts(time(a["as_of"]))]}
+        return {"ids": [z.account.id for z in engine.zombie_media_accounts(time(engine, a["as_of"]))]}
     if op == "replace_policy_overlay":
         next_policy = engine.policy().overlay_toml(a["toml"])
         return {"version": engine.replace_policy(actor, next_policy).version}
@@ -83,6 +98,28 @@ def run(engine: brandrail.Engine, op: str, actor: str, a: dict[str, Any]) -> dic
         filters = {k: a[k] for k in ("principal", "action", "outcome", "entity_id") if k in a}
         records = engine.audit_query(actor, **filters)
         return {"count": len(records), "actions": [r.action for r in records]}
+    if op == "submit_approval":
+        # The vector's subject dict is exactly what the Python API accepts.
+        return instance(engine.submit_approval(actor, a["workflow"], a["subject"]))
+    if op == "approve":
+        return instance(
+            engine.approve(actor, a["id"], comment=a.get("comment", ""), checklist=a.get("checklist", []))
+        )
+    if op == "reject":
+        return instance(engine.reject(actor, a["id"], a["comment"]))
+    if op == "return_for_changes":
+        return instance(engine.return_for_changes(actor, a["id"], a["comment"]))
+    if op == "resubmit_approval":
+        return instance(engine.resubmit_approval(actor, a["id"]))
+    if op == "withdraw_approval":
+        return instance(engine.withdraw_approval(actor, a["id"], a["comment"]))
+    if op == "approval_history":
+        return {"kinds": [e.kind for e in engine.approval_history(a["id"])]}
+    if op == "approval_tasks":
+        return {"ids": [t.instance_id for t in engine.approval_tasks(a["handle"])]}
+    if op == "delegate_approvals":
+        d = engine.delegate_approvals(actor, a["to"], time(engine, a["starts_at"]), time(engine, a["ends_at"]))
+        return {"from": d.from_, "to": d.to}
     raise AssertionError(f"unknown op {op!r}")
 
 

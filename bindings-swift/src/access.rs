@@ -6,54 +6,7 @@ use std::time::SystemTime;
 
 use crate::engine::Engine;
 use crate::error::BrandrailError;
-use crate::{system_time, system_time_opt, utc};
-
-/// Declares a fieldless uniffi enum mirroring a core enum: the enum, both
-/// conversions (exhaustive matches, so a new core value fails to compile here),
-/// an exported `as_str()` and a `parse_…` function that uses the core's parser
-/// (whose validation error lists the valid names).
-macro_rules! mirror_enum {
-    (
-        $(#[$meta:meta])* $name:ident => $core:path
-        { $($(#[$vmeta:meta])* $variant:ident),+ $(,)? }
-        $(#[$pmeta:meta])* fn $parse:ident;
-    ) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
-        pub enum $name {
-            $($(#[$vmeta])* $variant),+
-        }
-
-        impl From<$core> for $name {
-            fn from(value: $core) -> Self {
-                use $core as C;
-                match value { $(C::$variant => $name::$variant),+ }
-            }
-        }
-
-        impl From<$name> for $core {
-            fn from(value: $name) -> Self {
-                use $core as C;
-                match value { $($name::$variant => C::$variant),+ }
-            }
-        }
-
-        #[uniffi::export]
-        impl $name {
-            /// The stable name of this value, as used in policy documents,
-            /// storage, error messages and the other bindings.
-            pub fn as_str(&self) -> String {
-                <$core>::from(*self).as_str().to_owned()
-            }
-        }
-
-        $(#[$pmeta])*
-        #[uniffi::export]
-        pub fn $parse(name: &str) -> Result<$name, BrandrailError> {
-            Ok(name.parse::<$core>()?.into())
-        }
-    };
-}
+use crate::{all, system_time, system_time_opt, utc};
 
 mirror_enum! {
     /// The departments of ACC-1. Every principal belongs to exactly one.
@@ -271,6 +224,13 @@ pub struct Deactivation {
     pub principal: Principal,
     /// Ids of the media accounts it was custodian of; they need a new custodian.
     pub custodian_of: Vec<String>,
+    /// Ids of the approvals whose active stage was assigned to it: unassigned
+    /// (recorded in their history), back with the stage's pool of deciders.
+    pub reassigned_approvals: Vec<i64>,
+    /// Ids of the approvals in review whose active stage nobody active may
+    /// decide any more: flagged for an administrator (change the policy or
+    /// grant a role).
+    pub unstaffed_approvals: Vec<i64>,
 }
 
 impl From<brandrail::Deactivation> for Deactivation {
@@ -278,6 +238,8 @@ impl From<brandrail::Deactivation> for Deactivation {
         Self {
             principal: d.principal.into(),
             custodian_of: d.custodian_of,
+            reassigned_approvals: d.reassigned_approvals,
+            unstaffed_approvals: d.unstaffed_approvals,
         }
     }
 }
@@ -383,10 +345,6 @@ impl From<brandrail::ZombieAccount> for ZombieAccount {
     }
 }
 
-fn all<T, U: From<T>>(items: Vec<T>) -> Vec<U> {
-    items.into_iter().map(U::from).collect()
-}
-
 #[uniffi::export]
 impl Engine {
     /// Create the first principal of a fresh database: an account
@@ -441,7 +399,9 @@ impl Engine {
 
     /// Deactivate a leaver at once (ACC-3: needs `principal.manage`). From the
     /// next call on the principal is refused everything. Returns the media
-    /// accounts it kept, which need a new custodian. Nobody deactivates
+    /// accounts it kept, which need a new custodian, the approvals assigned to
+    /// it (now back with their stage's pool) and the approvals nobody active
+    /// may decide any more. Its delegations end. Nobody deactivates
     /// themselves, and the last account administrator cannot be deactivated.
     pub fn deactivate_principal(
         &self,

@@ -9,39 +9,17 @@ use crate::engine::Engine;
 use crate::error::BrandrailError;
 use crate::{system_time, system_time_opt, utc, utc_opt};
 
-/// Whether a recorded attempt went through.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
-pub enum Outcome {
-    /// `applied`: the mutation was applied.
-    Applied,
-    /// `denied`: the attempt was refused for lack of permission (ACC-4).
-    Denied,
-}
-
-impl From<brandrail::Outcome> for Outcome {
-    fn from(o: brandrail::Outcome) -> Self {
-        match o {
-            brandrail::Outcome::Applied => Outcome::Applied,
-            brandrail::Outcome::Denied => Outcome::Denied,
-        }
+mirror_enum! {
+    /// Whether a recorded attempt went through.
+    Outcome => brandrail::Outcome {
+        /// `applied`: the mutation was applied.
+        Applied,
+        /// `denied`: the attempt was refused (ACC-4, APR-3).
+        Denied,
     }
-}
-
-impl From<Outcome> for brandrail::Outcome {
-    fn from(o: Outcome) -> Self {
-        match o {
-            Outcome::Applied => brandrail::Outcome::Applied,
-            Outcome::Denied => brandrail::Outcome::Denied,
-        }
-    }
-}
-
-#[uniffi::export]
-impl Outcome {
-    /// The stable name, `applied` or `denied`, as stored in the log.
-    pub fn as_str(&self) -> String {
-        brandrail::Outcome::from(*self).as_str().to_owned()
-    }
+    /// The outcome with this stable name (`applied` or `denied`); a
+    /// `Validation` error listing the valid names otherwise.
+    fn parse_outcome;
 }
 
 /// One record of the audit log. Records hold identifiers and digests only,

@@ -3,9 +3,30 @@
 //!
 //! Each case carries `detail`, the core's full message (which names the field
 //! and the problem, never a raw personal value), plus the structured fields a
-//! host can act on. The field is not called `message` because uniffi's Kotlin
+//! host can act on (a refusal's [`DenialReason`] is a native enum, so a
+//! `switch` over it is exhaustive). The field is not called `message` because uniffi's Kotlin
 //! output would then clash with `Throwable.message` and not compile
 //! (mozilla/uniffi-rs#1434); Kotlin's `message` still shows every field.
+
+mirror_enum! {
+    /// Why a principal was refused (`BrandrailError.PermissionDenied.reason`).
+    DenialReason => brandrail::DenialReason {
+        /// `unknown_principal`: no principal has this handle.
+        UnknownPrincipal,
+        /// `deactivated`: the principal was deactivated (ACC-3) and may do nothing.
+        Deactivated,
+        /// `missing_permission`: none of its roles carries the permission (ACC-4).
+        MissingPermission,
+        /// `wrong_department`: the permission is reserved to other departments
+        /// (ACC-2: account administration is IT's alone).
+        WrongDepartment,
+        /// `not_a_decider`: not among those who may decide this approval stage
+        /// (APR-1), nor their delegate or the stage's assignee.
+        NotADecider,
+        /// `not_the_submitter`: only the submitter may resubmit or withdraw an approval.
+        NotTheSubmitter,
+    }
+}
 
 /// Every way a brandrail call can fail. One case per stable error code of the
 /// core (`code()` returns it, e.g. `"permission_denied"`); `detail` is the
@@ -22,10 +43,9 @@ pub enum BrandrailError {
         principal: String,
         /// The permission that was required, e.g. `principal.manage`.
         permission: String,
-        /// Why it was refused: `unknown_principal`, `deactivated`,
-        /// `missing_permission`, `wrong_department`, `not_a_decider` or
-        /// `not_the_submitter`.
-        reason: String,
+        /// Why it was refused; `reason.asStr()` gives the stable name
+        /// (`missing_permission`, `not_a_decider`, …).
+        reason: DenialReason,
         /// The full message.
         detail: String,
     },
@@ -174,7 +194,7 @@ impl From<brandrail::Error> for BrandrailError {
             } => BrandrailError::PermissionDenied {
                 principal,
                 permission,
-                reason: reason.as_str().to_owned(),
+                reason: reason.into(),
                 detail,
             },
             E::SeparationOfDuties { principal, .. } => {
@@ -219,7 +239,7 @@ pub fn error_codes() -> Vec<String> {
 
 #[cfg(test)]
 mod tests {
-    use brandrail::{DenialReason, Error};
+    use brandrail::Error;
 
     use super::*;
 
@@ -229,7 +249,7 @@ mod tests {
             Error::PermissionDenied {
                 principal: "li.na".into(),
                 permission: "principal.manage".into(),
-                reason: DenialReason::WrongDepartment,
+                reason: brandrail::DenialReason::WrongDepartment,
             },
             Error::SeparationOfDuties {
                 principal: "li.na".into(),
@@ -291,7 +311,7 @@ mod tests {
             }) => {
                 assert_eq!(principal, "li.na");
                 assert_eq!(permission, "principal.manage");
-                assert_eq!(reason, "wrong_department");
+                assert_eq!(reason, DenialReason::WrongDepartment);
             }
             other => panic!("{other:?}"),
         }
@@ -299,6 +319,15 @@ mod tests {
             errors.nth(8),
             Some(BrandrailError::Integrity { seq: 7, .. })
         ));
+    }
+
+    #[test]
+    fn every_denial_reason_keeps_its_name() {
+        for core in brandrail::DenialReason::ALL {
+            let mirrored = DenialReason::from(*core);
+            assert_eq!(mirrored.as_str(), core.as_str());
+            assert_eq!(brandrail::DenialReason::from(mirrored), *core);
+        }
     }
 
     #[test]

@@ -5,7 +5,8 @@
 //! Android app behaves exactly like the Python, Node and Rust hosts.
 //!
 //! The files mirror the core's modules: [`engine`] (the handle and its
-//! options), [`access`] (principals, roles, media accounts), [`audit`] (the
+//! options), [`access`] (principals, roles, media accounts), [`approval`]
+//! (workflow instances, decisions, delegation, tasks), [`audit`] (the
 //! hash-chained log, backups) and [`policy`] (the policy document); [`error`]
 //! holds the one error mapping.
 //!
@@ -15,7 +16,57 @@
 
 #![warn(missing_docs)]
 
+/// Declares a fieldless uniffi enum mirroring a core enum: the enum, both
+/// conversions (exhaustive matches, so a new core value fails to compile here),
+/// an exported `as_str()` and, optionally, a `parse_…` function that uses the
+/// core's parser (whose validation error lists the valid names).
+macro_rules! mirror_enum {
+    (
+        $(#[$meta:meta])* $name:ident => $core:path
+        { $($(#[$vmeta:meta])* $variant:ident),+ $(,)? }
+        $($(#[$pmeta:meta])* fn $parse:ident;)?
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
+        pub enum $name {
+            $($(#[$vmeta])* $variant),+
+        }
+
+        impl From<$core> for $name {
+            fn from(value: $core) -> Self {
+                use $core as C;
+                match value { $(C::$variant => $name::$variant),+ }
+            }
+        }
+
+        impl From<$name> for $core {
+            fn from(value: $name) -> Self {
+                use $core as C;
+                match value { $($name::$variant => C::$variant),+ }
+            }
+        }
+
+        #[uniffi::export]
+        impl $name {
+            /// The stable name of this value, as used in policy documents,
+            /// storage, error messages and the other bindings.
+            pub fn as_str(&self) -> String {
+                <$core>::from(*self).as_str().to_owned()
+            }
+        }
+
+        $(
+            $(#[$pmeta])*
+            #[uniffi::export]
+            pub fn $parse(name: &str) -> Result<$name, $crate::BrandrailError> {
+                Ok(name.parse::<$core>()?.into())
+            }
+        )?
+    };
+}
+
 pub mod access;
+pub mod approval;
 pub mod audit;
 pub mod engine;
 pub mod error;
@@ -77,6 +128,11 @@ pub(crate) fn utc(field: &str, at: SystemTime) -> Result<DateTime<Utc>, Brandrai
         }
         .into()
     })
+}
+
+/// Every item converted with `From`: records out of the core, inputs into it.
+pub(crate) fn all<T, U: From<T>>(items: Vec<T>) -> Vec<U> {
+    items.into_iter().map(U::from).collect()
 }
 
 /// An optional host timestamp as an optional core UTC time.

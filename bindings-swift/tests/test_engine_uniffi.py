@@ -13,6 +13,8 @@ import threading
 import pytest
 
 from uniffi_support import (
+    HOSTILE_HANDLES,
+    HOSTILE_NAMES,
     SECRET_KEY,
     UTC,
     at,
@@ -37,46 +39,6 @@ CODES = [
     "busy",
     "storage",
     "io",
-]
-
-# Strings no identifier may be: SQL, control characters, other scripts,
-# zero-width and bidi characters, upper case, the empty and the huge.
-HOSTILE_HANDLES = [
-    "",
-    "a",
-    "x" * 65,
-    "h" * 1_000_000,
-    "robert'); DROP TABLE principal;--",
-    "li.na' OR '1'='1",
-    "bad\x00nul",
-    "line\nbreak",
-    "tab\there",
-    "\x1b[31mred",
-    "zero\u200bwidth",
-    "bom\ufeff",
-    "rtl\u202eoverride",
-    "Li.Na",
-    "李娜",
-    "ли.на",
-    "ｌｉ.ｎａ",
-    " li.na",
-    "-leading",
-    "../../etc/passwd",
-    "%s%n%x",
-]
-
-# Display names that must be refused; the refusal must not quote them.
-HOSTILE_NAMES = [
-    "",
-    "   ",
-    "长" * 201,
-    "Bad\x00Name",
-    "Two\nLines",
-    "Zero\u200bWidth",
-    "Bidi\u202eEvil",
-    "Word\u2060Joiner",
-    " Leading",
-    "Trailing ",
 ]
 
 # Display names from real people in several scripts: accepted as given.
@@ -119,7 +81,9 @@ def test_every_error_case_is_a_brandrail_error_with_its_code():
     for code, cls in cases.items():
         assert issubclass(cls, br.BrandrailError)
         fields = {
-            "permission_denied": dict(principal="p", permission="x", reason="r"),
+            "permission_denied": dict(
+                principal="p", permission="x", reason=br.DenialReason.MISSING_PERMISSION
+            ),
             "separation_of_duties": dict(principal="p"),
             "validation": dict(field="f"),
             "not_found": dict(entity="e"),
@@ -144,8 +108,9 @@ def test_permission_denied_carries_principal_permission_and_reason(engine):
     assert (err.principal, err.permission, err.reason) == (
         "li.na",
         "principal.manage",
-        "missing_permission",
+        br.DenialReason.MISSING_PERMISSION,
     )
+    assert err.reason.as_str() == "missing_permission"
     assert err.detail == (
         "permission denied: principal 'li.na' may not principal.manage (missing_permission)"
     )
@@ -164,7 +129,7 @@ def test_every_denial_reason_reaches_the_host(engine):
     }
     for actor, reason in reasons.items():
         err = refused_unchanged(engine, "permission_denied", engine.create_principal, actor, new)
-        assert err.reason == reason
+        assert err.reason.as_str() == reason
 
 
 def test_a_hostile_actor_is_never_echoed(engine):
@@ -415,7 +380,7 @@ def test_deactivate_principal_hands_back_custody(engine):
         "wechat-main",
         engine.now(),
     )
-    assert err.reason == "deactivated"
+    assert err.reason == br.DenialReason.DEACTIVATED
     refused_unchanged(engine, "conflict", engine.deactivate_principal, "it.admin", "li.na")
     refused_unchanged(engine, "conflict", engine.grant_role, "it.admin", "li.na", "supervisor")
 
@@ -455,10 +420,20 @@ def test_enums_mirror_the_core_names():
     )
     assert br.Platform.WECHAT_OFFICIAL_ACCOUNT.as_str() == "wechat_official_account"
     assert br.Outcome.DENIED.as_str() == "denied"
+    assert br.DenialReason.NOT_A_DECIDER.as_str() == "not_a_decider"
+    assert [r.as_str() for r in br.DenialReason] == [
+        "unknown_principal",
+        "deactivated",
+        "missing_permission",
+        "wrong_department",
+        "not_a_decider",
+        "not_the_submitter",
+    ]
     for enum, parse in (
         (br.Department, br.parse_department),
         (br.Platform, br.parse_platform),
         (br.Permission, br.parse_permission),
+        (br.Outcome, br.parse_outcome),
     ):
         for value in enum:
             assert parse(value.as_str()) == value

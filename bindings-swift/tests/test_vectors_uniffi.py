@@ -5,6 +5,7 @@ through Rust. A disagreement is a bug in this binding.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pytest
@@ -12,6 +13,46 @@ import pytest
 from uniffi_support import VECTORS, at, br
 
 FILES = sorted(VECTORS.glob("*.json"))
+
+
+UNITS = {"d": "days", "h": "hours", "m": "minutes"}
+
+
+def time_at(engine, text: str) -> dt.datetime:
+    """An RFC 3339 time, or `now`, `now+3d`, `now-1h`, `now+5m` relative to
+    the engine clock."""
+    if not text.startswith("now"):
+        return at(text)
+    rel = text[len("now") :]
+    if not rel:
+        return engine.now()
+    sign, amount, unit = rel[0], int(rel[1:-1]), rel[-1]
+    delta = dt.timedelta(**{UNITS[unit]: amount})
+    return engine.now() - delta if sign == "-" else engine.now() + delta
+
+
+def subject(v: dict):
+    return br.Subject(
+        kind=br.parse_subject_kind(v["kind"]),
+        reference=v["reference"],
+        title=v["title"],
+        attributes=dict(v.get("attributes", {})),
+        attachments=[
+            br.Attachment(
+                kind=a["kind"], name=a["name"], sha256=a["sha256"], amount=a.get("amount")
+            )
+            for a in v.get("attachments", [])
+        ],
+    )
+
+
+def instance(i) -> dict:
+    return {
+        "id": i.id,
+        "state": i.state.as_str(),
+        "current_stage": i.current_stage,
+        "round": i.round,
+    }
 
 
 def new_principal(a: dict):
@@ -39,9 +80,6 @@ def media(m) -> dict:
         "custodian": m.custodian,
         "has_credential": m.has_credential,
     }
-
-
-OUTCOMES = {"applied": br.Outcome.APPLIED, "denied": br.Outcome.DENIED}
 
 
 def run(engine, op: str, actor: str, a: dict) -> dict:
@@ -82,9 +120,10 @@ def run(engine, op: str, actor: str, a: dict) -> dict:
     if op == "reassign_media_account":
         return media(engine.reassign_media_account(actor, a["id"], a["custodian"]))
     if op == "record_media_interaction":
-        return media(engine.record_media_interaction(actor, a["id"], at(a["at"])))
+        return media(engine.record_media_interaction(actor, a["id"], time_at(engine, a["at"])))
     if op == "zombie_media_accounts":
-        return {"ids": [z.account.id for z in engine.zombie_media_accounts(at(a["as_of"]))]}
+        zombies = engine.zombie_media_accounts(time_at(engine, a["as_of"]))
+        return {"ids": [z.account.id for z in zombies]}
     if op == "replace_policy_overlay":
         following = engine.policy().overlay_toml(a["toml"])
         return {"version": engine.replace_policy(actor, following).version}
@@ -101,10 +140,36 @@ def run(engine, op: str, actor: str, a: dict) -> dict:
             principal=a.get("principal"),
             action=a.get("action"),
             entity_id=a.get("entity_id"),
-            outcome=OUTCOMES[a["outcome"]] if "outcome" in a else None,
+            outcome=br.parse_outcome(a["outcome"]) if "outcome" in a else None,
         )
         records = engine.audit_query(actor, query)
         return {"count": len(records), "actions": [r.action for r in records]}
+    if op == "submit_approval":
+        return instance(engine.submit_approval(actor, a["workflow"], subject(a["subject"])))
+    if op == "approve":
+        return instance(
+            engine.approve(actor, a["id"], a.get("comment", ""), a.get("checklist", []))
+        )
+    if op == "reject":
+        return instance(engine.reject(actor, a["id"], a["comment"]))
+    if op == "return_for_changes":
+        return instance(engine.return_for_changes(actor, a["id"], a["comment"]))
+    if op == "resubmit_approval":
+        return instance(engine.resubmit_approval(actor, a["id"], None))
+    if op == "withdraw_approval":
+        return instance(engine.withdraw_approval(actor, a["id"], a["comment"]))
+    if op == "approval_history":
+        return {"kinds": [e.kind.as_str() for e in engine.approval_history(a["id"])]}
+    if op == "approval_tasks":
+        return {"ids": [t.instance_id for t in engine.approval_tasks(a["handle"])]}
+    if op == "delegate_approvals":
+        d = engine.delegate_approvals(
+            actor,
+            a["to"],
+            time_at(engine, a["starts_at"]),
+            time_at(engine, a["ends_at"]),
+        )
+        return {"from": d._from, "to": d.to}
     raise AssertionError(f"unknown op {op}")
 
 

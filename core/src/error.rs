@@ -6,57 +6,26 @@
 //! enum in Swift/Kotlin. Messages name the field and the problem; they never
 //! repeat a raw personal value (a phone number, a name, a secret).
 
-use std::fmt;
-
 /// Result alias used throughout the crate.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
-/// Why a principal was refused.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DenialReason {
-    /// The principal does not exist.
-    UnknownPrincipal,
-    /// The principal was deactivated (ACC-3) and may do nothing.
-    Deactivated,
-    /// None of the principal's roles carries the permission (ACC-4).
-    MissingPermission,
-    /// The permission is reserved to certain departments (ACC-2: account
-    /// administration is IT's alone) and the principal is not in one of them.
-    WrongDepartment,
-    /// The principal is not among those who may decide this approval stage
-    /// (APR-1), nor their delegate or assignee.
-    NotADecider,
-    /// Only the submitter may do this to an approval instance.
-    NotTheSubmitter,
-}
-
-impl DenialReason {
-    /// Every reason, in declaration order.
-    pub const ALL: &'static [DenialReason] = &[
-        DenialReason::UnknownPrincipal,
-        DenialReason::Deactivated,
-        DenialReason::MissingPermission,
-        DenialReason::WrongDepartment,
-        DenialReason::NotADecider,
-        DenialReason::NotTheSubmitter,
-    ];
-
-    /// Stable lower-case name, used in audit records and error messages.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            DenialReason::UnknownPrincipal => "unknown_principal",
-            DenialReason::Deactivated => "deactivated",
-            DenialReason::MissingPermission => "missing_permission",
-            DenialReason::WrongDepartment => "wrong_department",
-            DenialReason::NotADecider => "not_a_decider",
-            DenialReason::NotTheSubmitter => "not_the_submitter",
-        }
-    }
-}
-
-impl fmt::Display for DenialReason {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+crate::access::named_enum! {
+    /// Why a principal was refused.
+    DenialReason, "reason" {
+        /// The principal does not exist.
+        UnknownPrincipal => "unknown_principal",
+        /// The principal was deactivated (ACC-3) and may do nothing.
+        Deactivated => "deactivated",
+        /// None of the principal's roles carries the permission (ACC-4).
+        MissingPermission => "missing_permission",
+        /// The permission is reserved to certain departments (ACC-2: account
+        /// administration is IT's alone) and the principal is not in one of them.
+        WrongDepartment => "wrong_department",
+        /// The principal is not among those who may decide this approval stage
+        /// (APR-1), nor their delegate or assignee.
+        NotADecider => "not_a_decider",
+        /// Only the submitter may do this to an approval instance.
+        NotTheSubmitter => "not_the_submitter",
     }
 }
 
@@ -253,7 +222,7 @@ impl Error {
         }
     }
 
-    pub(crate) fn io(context: impl fmt::Display, err: std::io::Error) -> Self {
+    pub(crate) fn io(context: impl std::fmt::Display, err: std::io::Error) -> Self {
         Error::Io {
             message: format!("{context}: {err}"),
         }

@@ -408,19 +408,21 @@ impl Engine {
     /// Records matching `query` (AUD-4; needs `audit.read`). A refusal is itself
     /// recorded.
     pub fn audit_query(&self, actor: &str, query: &AuditQuery) -> Result<Vec<AuditRecord>> {
-        if query.limit == Some(0) {
-            return Err(Error::validation("limit", "must be at least 1"));
-        }
-        if let (Some(since), Some(until)) = (query.since, query.until)
-            && since > until
-        {
-            return Err(Error::validation("since", "is after until"));
-        }
         self.mutate(
             actor,
             Permission::AuditRead,
             Attempt::new("audit.query", "audit_log", "query"),
-            |ctx| store::audit::query(ctx.tx, query),
+            |ctx| {
+                if query.limit == Some(0) {
+                    return Err(Error::validation("limit", "must be at least 1"));
+                }
+                if let (Some(since), Some(until)) = (query.since, query.until)
+                    && since > until
+                {
+                    return Err(Error::validation("since", "is after until"));
+                }
+                store::audit::query(ctx.tx, query)
+            },
         )
     }
 
@@ -495,10 +497,12 @@ impl From<Permission> for Gate {
 }
 
 /// An identifier as it may appear in the audit log and in errors: as given when
-/// it is a well-formed identifier, else a short digest of it, so hostile or
-/// personal strings never land in the log (AUD-2).
+/// it is a well-formed identifier or a plain number (approval and delegation
+/// ids), else a short digest of it, so hostile or personal strings never land
+/// in the log (AUD-2).
 pub(crate) fn audit_safe(id: &str) -> String {
-    if validate::identifier("id", id).is_ok() {
+    let number = !id.is_empty() && id.len() <= 20 && id.bytes().all(|b| b.is_ascii_digit());
+    if number || validate::identifier("id", id).is_ok() {
         id.to_owned()
     } else {
         let d = audit::digest_of(id);

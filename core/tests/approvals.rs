@@ -641,3 +641,57 @@ fn bad_input_is_refused_and_changes_nothing() {
     );
     assert!(e.verify_audit().unwrap().ok);
 }
+
+#[test]
+fn permission_is_checked_before_input_and_the_refusal_is_audited() {
+    let (e, _) = company();
+    let s = e
+        .submit_approval("li.na", "content_review", ad_copy())
+        .unwrap();
+    let n = e.audit_len().unwrap();
+    // Bad input from someone who may not act at all is a refusal, not a validation error.
+    assert_eq!(code(e.reject("ghost", s.id, "")), "permission_denied");
+    assert_eq!(
+        code(e.submit_approval(
+            "hu.hr.x",
+            "content_review",
+            Subject::new(SubjectKind::ContentVersion, "", "")
+        )),
+        "permission_denied"
+    );
+    e.deactivate_principal("it.admin", "li.na").unwrap();
+    assert_eq!(
+        code(e.withdraw_approval("li.na", s.id, "\u{0}")),
+        "permission_denied"
+    );
+    assert_eq!(
+        e.audit_len().unwrap(),
+        n + 4,
+        "three refusals and the deactivation"
+    );
+}
+
+#[test]
+fn refusals_on_low_numbered_instances_are_found_by_their_id() {
+    let (e, _) = company();
+    let s = e
+        .submit_approval("li.na", "content_review", ad_copy())
+        .unwrap();
+    assert_eq!(s.id, 1);
+    assert_eq!(
+        code(e.approve("sun.li", s.id, "", &[])),
+        "permission_denied"
+    );
+    let found = e
+        .audit_query(
+            "zhao.min",
+            &AuditQuery {
+                entity_id: Some("1".into()),
+                outcome: Some(Outcome::Denied),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].entity_type, "approval");
+}

@@ -1,10 +1,12 @@
 """brandrail: a company's marketing-governance policy as executable code.
 
 One :class:`Engine` over one SQLite database enforces who may do what
-(principals, departments, roles, permissions), manages media accounts, keeps
-the versioned :class:`Policy` document and a tamper-evident audit log with
-verified backups. The same Rust engine runs behind the Python, Node and
-Swift/Kotlin bindings, so behaviour is identical everywhere.
+(principals, departments, roles, permissions), manages media accounts, runs
+every review and sign-off through the approval workflows of the policy
+(content review, reimbursements, ...), keeps the versioned :class:`Policy`
+document and a tamper-evident audit log with verified backups. The same Rust
+engine runs behind the Python, Node and Swift/Kotlin bindings, so behaviour is
+identical everywhere.
 
 >>> import brandrail
 >>> engine = brandrail.Engine.in_memory()
@@ -21,10 +23,18 @@ refused call :class:`PermissionDeniedError` (also a ``PermissionError``).
 """
 
 from ._brandrail import (
+    APPROVAL_EVENT_KINDS,
+    APPROVAL_STATES,
     DEPARTMENTS,
     ERROR_CODES,
     PERMISSIONS,
     PLATFORMS,
+    STAGE_STATES,
+    SUBJECT_KINDS,
+    ApprovalEvent,
+    ApprovalInstance,
+    ApprovalTask,
+    Attachment,
     AuditRecord,
     AuditVerification,
     BackupReport,
@@ -36,6 +46,7 @@ from ._brandrail import (
     ConflictError,
     CorruptDatabaseError,
     Deactivation,
+    Delegation,
     Engine,
     IncompatibleDatabaseError,
     IntegrityError,
@@ -47,9 +58,13 @@ from ._brandrail import (
     PolicyVersion,
     PolicyViolationError,
     Principal,
-    SeparationOfDutiesError,
     RestoreReport,
+    SeparationOfDutiesError,
+    StageApproval,
+    StageStatus,
+    StageThroughput,
     StorageError,
+    Subject,
     ValidationError,
     ZombieAccount,
     __version__,
@@ -58,24 +73,37 @@ from ._brandrail import (
 __all__ = [
     # the engine and its inputs
     "Engine",
+    "Attachment",
     "NewPrincipal",
     "Policy",
+    "Subject",
     # results
+    "ApprovalEvent",
+    "ApprovalInstance",
+    "ApprovalTask",
     "AuditRecord",
     "AuditVerification",
     "BackupReport",
     "BackupStatus",
     "Deactivation",
+    "Delegation",
     "MediaAccount",
     "PolicyVersion",
     "Principal",
     "RestoreReport",
+    "StageApproval",
+    "StageStatus",
+    "StageThroughput",
     "ZombieAccount",
     # value sets
+    "APPROVAL_EVENT_KINDS",
+    "APPROVAL_STATES",
     "DEPARTMENTS",
     "ERROR_CODES",
     "PERMISSIONS",
     "PLATFORMS",
+    "STAGE_STATES",
+    "SUBJECT_KINDS",
     # errors
     "BrandrailError",
     "BrandrailIOError",

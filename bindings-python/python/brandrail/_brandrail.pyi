@@ -6,6 +6,7 @@ Import everything from ``brandrail``; this module is its native core.
 import os
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, ClassVar, Optional, Union, final
 
@@ -43,6 +44,19 @@ __all__ = [
     "BackupStatus",
     "Policy",
     "PolicyVersion",
+    "Subject",
+    "Attachment",
+    "ApprovalInstance",
+    "StageStatus",
+    "StageApproval",
+    "ApprovalEvent",
+    "ApprovalTask",
+    "Delegation",
+    "StageThroughput",
+    "SUBJECT_KINDS",
+    "APPROVAL_STATES",
+    "STAGE_STATES",
+    "APPROVAL_EVENT_KINDS",
 ]
 
 DEPARTMENTS: tuple[str, ...]
@@ -58,9 +72,28 @@ PLATFORMS: tuple[str, ...]
 ERROR_CODES: tuple[str, ...]
 """Every stable error code; each has exactly one ``BrandrailError`` subclass."""
 
+SUBJECT_KINDS: tuple[str, ...]
+"""Every kind of approval subject: 'content_version', 'budget_adjustment',
+'expense_claim', 'project', 'document', 'leave', 'decision'."""
+
+APPROVAL_STATES: tuple[str, ...]
+"""Every state of an approval: 'in_review', 'approved', 'rejected',
+'returned_for_changes', 'withdrawn'."""
+
+STAGE_STATES: tuple[str, ...]
+"""Every state of a stage in the current round: 'waiting', 'active', 'done',
+'skipped'."""
+
+APPROVAL_EVENT_KINDS: tuple[str, ...]
+"""Every kind of approval history event: 'submitted', 'approved', 'rejected',
+'returned', 'resubmitted', 'withdrawn', 'escalated', 'assigned', 'unassigned'."""
+
 _StrPath = Union[str, "os.PathLike[str]"]
 _ProgressCallback = Callable[[int, int], object]
 _PolicyDocument = Mapping[str, Any]
+_Money = Union[Decimal, str, int]
+_AttachmentLike = Union["Attachment", Mapping[str, Any]]
+_SubjectLike = Union["Subject", Mapping[str, Any]]
 
 # ---------------------------------------------------------------- errors
 
@@ -244,8 +277,18 @@ class Deactivation:
     def custodian_of(self) -> list[str]:
         """Ids of the media accounts it was custodian of: they need a new
         custodian (``Engine.reassign_media_account``)."""
+    @property
+    def reassigned_approvals(self) -> list[int]:
+        """Ids of the approvals whose active stage was assigned to the
+        principal: unassigned, back with the stage's pool of deciders."""
+    @property
+    def unstaffed_approvals(self) -> list[int]:
+        """Ids of the approvals in review whose active stage nobody active may
+        decide any more: an administrator must grant a role or change the
+        policy."""
     def to_dict(self) -> dict[str, Any]:
-        """``{"principal": {...}, "custodian_of": [...]}``."""
+        """``{"principal": {...}, "custodian_of": [...], "reassigned_approvals":
+        [...], "unstaffed_approvals": [...]}``."""
     def __eq__(self, other: object, /) -> bool: ...
 
 @final
@@ -459,6 +502,324 @@ class PolicyVersion:
         """The fields as a plain dict."""
     def __eq__(self, other: object, /) -> bool: ...
 
+# ---------------------------------------------------------------- approvals
+
+@final
+class Attachment:
+    """Metadata of a document attached to a subject (an invoice for a
+    reimbursement); the document itself stays where it is, identified by its
+    SHA-256. A plain dict with the same keys works too.
+
+    ``amount`` (the amount on the document, if any) is exact money: a
+    ``decimal.Decimal``, a decimal string or an int; a float raises TypeError,
+    a value that is not a finite decimal ValidationError. It reads back as
+    ``decimal.Decimal``. The other fields are checked when the subject is
+    submitted (``sha256`` must be 64 hex digits, ``amount`` not negative).
+    """
+
+    def __new__(
+        cls,
+        kind: str,
+        name: str,
+        sha256: str,
+        amount: Optional[_Money] = None,
+    ) -> Attachment: ...
+    @property
+    def kind(self) -> str:
+        """What the document is: 'invoice', 'contract', 'receipt', ..."""
+    @property
+    def name(self) -> str:
+        """File name."""
+    @property
+    def sha256(self) -> str:
+        """SHA-256 of the file, 64 hex digits."""
+    @property
+    def amount(self) -> Optional[Decimal]:
+        """The amount on the document as ``decimal.Decimal``, or None."""
+    def to_dict(self) -> dict[str, Any]:
+        """The fields as a plain dict (accepted back wherever an Attachment is)."""
+    def __eq__(self, other: object, /) -> bool: ...
+
+@final
+class Subject:
+    """What is submitted for approval. A plain dict with the same keys works too.
+
+    ``kind`` is one of ``SUBJECT_KINDS`` and must match the workflow's;
+    ``reference`` is the subject's id in its own system (a content version, a
+    claim number), ``title`` a short title for task lists. ``attributes`` are
+    the facts stage conditions test, as strings (``{"is_ad": "true"}``,
+    ``{"amount": "12000.00"}``); ``attachments`` are ``Attachment``s or dicts.
+    A bad kind raises ValidationError here; the other fields are checked on
+    submission.
+    """
+
+    def __new__(
+        cls,
+        kind: str,
+        reference: str,
+        title: str,
+        attributes: Optional[Mapping[str, str]] = None,
+        attachments: Optional[Iterable[_AttachmentLike]] = None,
+    ) -> Subject: ...
+    @property
+    def kind(self) -> str:
+        """What it is (one of ``SUBJECT_KINDS``), e.g. 'content_version'."""
+    @property
+    def reference(self) -> str:
+        """Its identifier in its own system (content version id, claim number, ...)."""
+    @property
+    def title(self) -> str:
+        """A short title for task lists."""
+    @property
+    def attributes(self) -> dict[str, str]:
+        """The facts stage conditions test, e.g. ``{"is_ad": "true"}`` (a copy)."""
+    @property
+    def attachments(self) -> list[Attachment]:
+        """Attached documents, in submission order."""
+    def to_dict(self) -> dict[str, Any]:
+        """The fields as plain dicts and lists (accepted back wherever a Subject is)."""
+    def __eq__(self, other: object, /) -> bool: ...
+
+@final
+class StageApproval:
+    """One approval given at a stage."""
+
+    @property
+    def principal(self) -> str:
+        """Handle of the principal who approved."""
+    @property
+    def on_behalf_of(self) -> Optional[str]:
+        """When deciding as a delegate: whose authority was used; else None."""
+    @property
+    def at(self) -> datetime:
+        """When (engine clock, UTC)."""
+    def to_dict(self) -> dict[str, Any]:
+        """The fields as a plain dict."""
+    def __eq__(self, other: object, /) -> bool: ...
+
+@final
+class StageStatus:
+    """One stage of an approval's current round."""
+
+    @property
+    def name(self) -> str:
+        """The stage's name in the workflow, e.g. 'brand', 'finance_check'."""
+    @property
+    def state(self) -> str:
+        """'waiting', 'active', 'done' or 'skipped' (its condition does not hold
+        for this subject); see ``STAGE_STATES``."""
+    @property
+    def quorum(self) -> int:
+        """Approvals the stage needs."""
+    @property
+    def approvals(self) -> list[StageApproval]:
+        """Approvals given so far this round, oldest first."""
+    @property
+    def started_at(self) -> Optional[datetime]:
+        """When it became active, or None."""
+    @property
+    def due_at(self) -> Optional[datetime]:
+        """Its deadline (start + the stage's SLA), or None before it starts."""
+    @property
+    def completed_at(self) -> Optional[datetime]:
+        """When it reached its quorum, or None."""
+    def to_dict(self) -> dict[str, Any]:
+        """The fields as a plain dict; ``approvals`` as a list of dicts."""
+    def __eq__(self, other: object, /) -> bool: ...
+
+@final
+class ApprovalInstance:
+    """An approval instance: one subject going through one workflow, with the
+    progress of its current round."""
+
+    @property
+    def id(self) -> int:
+        """Identifier, from 1."""
+    @property
+    def workflow(self) -> str:
+        """The workflow's name in the policy, e.g. 'content_review'."""
+    @property
+    def subject(self) -> Subject:
+        """What is being approved (as last submitted)."""
+    @property
+    def submitter(self) -> str:
+        """Handle of the principal who submitted it."""
+    @property
+    def state(self) -> str:
+        """'in_review', 'approved', 'rejected', 'returned_for_changes' or
+        'withdrawn'; see ``APPROVAL_STATES``."""
+    @property
+    def round(self) -> int:
+        """1 for the first submission, +1 per resubmission."""
+    @property
+    def stages(self) -> list[StageStatus]:
+        """The stages of this round in workflow order, skipped ones included."""
+    @property
+    def current_stage(self) -> Optional[str]:
+        """The name of the stage waiting for decisions, or None when not in review."""
+    @property
+    def active_stage(self) -> Optional[StageStatus]:
+        """The status of the stage waiting for decisions (its deadline is
+        ``active_stage.due_at``), or None when not in review."""
+    @property
+    def assignee(self) -> Optional[str]:
+        """The one principal the active stage is assigned to, or None."""
+    @property
+    def escalated(self) -> bool:
+        """Whether the active stage was escalated after its deadline."""
+    @property
+    def submitted_at(self) -> datetime:
+        """When it was first submitted."""
+    @property
+    def updated_at(self) -> datetime:
+        """Its last change."""
+    @property
+    def closed_at(self) -> Optional[datetime]:
+        """When it was approved or withdrawn, or None."""
+    def to_dict(self) -> dict[str, Any]:
+        """The fields as plain dicts and lists (``subject`` and ``stages`` nested)."""
+    def __eq__(self, other: object, /) -> bool: ...
+
+@final
+class ApprovalEvent:
+    """One entry of an approval's history (``Engine.approval_history``)."""
+
+    @property
+    def id(self) -> int:
+        """Position in the history."""
+    @property
+    def instance_id(self) -> int:
+        """The approval instance."""
+    @property
+    def at(self) -> datetime:
+        """When (engine clock, UTC)."""
+    @property
+    def principal(self) -> str:
+        """Handle of the principal who acted."""
+    @property
+    def on_behalf_of(self) -> Optional[str]:
+        """When a delegate acted: whose authority was used; else None."""
+    @property
+    def kind(self) -> str:
+        """What happened: 'submitted', 'approved', 'rejected', 'returned',
+        'resubmitted', 'withdrawn', 'escalated', 'assigned' or 'unassigned';
+        see ``APPROVAL_EVENT_KINDS``."""
+    @property
+    def stage(self) -> Optional[str]:
+        """The stage it concerns, or None (submission, withdrawal)."""
+    @property
+    def round(self) -> int:
+        """The round it happened in."""
+    @property
+    def comment(self) -> str:
+        """The decision's comment ('' when none was given)."""
+    @property
+    def checklist(self) -> list[str]:
+        """Checklist items confirmed with an approval, sorted."""
+    def to_dict(self) -> dict[str, Any]:
+        """The fields as a plain dict (pandas-ready)."""
+    def __eq__(self, other: object, /) -> bool: ...
+
+@final
+class ApprovalTask:
+    """An open task: the active stage of an approval that some principal may
+    decide (``Engine.approval_tasks``), or one past its deadline
+    (``Engine.overdue_approvals``)."""
+
+    @property
+    def instance_id(self) -> int:
+        """The approval instance."""
+    @property
+    def workflow(self) -> str:
+        """Its workflow."""
+    @property
+    def stage(self) -> str:
+        """The stage waiting for a decision."""
+    @property
+    def subject_kind(self) -> str:
+        """The subject's kind."""
+    @property
+    def subject_title(self) -> str:
+        """The subject's title."""
+    @property
+    def submitter(self) -> str:
+        """Handle of the submitter."""
+    @property
+    def due_at(self) -> Optional[datetime]:
+        """The stage's deadline, or None."""
+    @property
+    def overdue(self) -> bool:
+        """Past its deadline at the time of the query (or ``as_of``)."""
+    @property
+    def escalated(self) -> bool:
+        """Escalated already."""
+    @property
+    def assignee(self) -> Optional[str]:
+        """The one principal the stage is assigned to, or None."""
+    @property
+    def on_behalf_of(self) -> Optional[str]:
+        """When deciding would use another principal's delegated authority:
+        whose; else None."""
+    def to_dict(self) -> dict[str, Any]:
+        """The fields as a plain dict (pandas-ready)."""
+    def __eq__(self, other: object, /) -> bool: ...
+
+@final
+class Delegation:
+    """A delegation of approval authority while away
+    (``Engine.delegate_approvals``): ``to`` decides in ``from_``'s place from
+    ``starts_at`` until ``ends_at``."""
+
+    @property
+    def id(self) -> int:
+        """Identifier (for ``Engine.end_delegation``)."""
+    @property
+    def from_(self) -> str:
+        """Handle of the principal who is away (``from`` is a Python keyword;
+        ``to_dict()`` uses the key 'from')."""
+    @property
+    def to(self) -> str:
+        """Handle of the principal who decides in their place."""
+    @property
+    def starts_at(self) -> datetime:
+        """Start."""
+    @property
+    def ends_at(self) -> datetime:
+        """End (exclusive)."""
+    @property
+    def created_at(self) -> datetime:
+        """When it was recorded."""
+    @property
+    def revoked_at(self) -> Optional[datetime]:
+        """When it was ended early, or None."""
+    def to_dict(self) -> dict[str, Any]:
+        """The fields as a plain dict, with the keys 'from' and 'to'."""
+    def __eq__(self, other: object, /) -> bool: ...
+
+@final
+class StageThroughput:
+    """How long one stage of a workflow takes, over its runs that reached their
+    quorum (``Engine.approval_throughput``)."""
+
+    @property
+    def workflow(self) -> str:
+        """The workflow."""
+    @property
+    def stage(self) -> str:
+        """The stage."""
+    @property
+    def completed(self) -> int:
+        """Stage runs that reached their quorum."""
+    @property
+    def median_seconds(self) -> float:
+        """Median time from the stage's start to its quorum, in seconds."""
+    @property
+    def p90_seconds(self) -> float:
+        """90th percentile of that time, in seconds."""
+    def to_dict(self) -> dict[str, Any]:
+        """The fields as a plain dict (pandas-ready)."""
+    def __eq__(self, other: object, /) -> bool: ...
+
 # ---------------------------------------------------------------- policy
 
 @final
@@ -532,7 +893,8 @@ class Engine:
     One Engine may be shared by any number of threads; calls are serialized on
     the handle and run without holding the GIL. Several processes may open the
     same file. Datetimes are timezone-aware (naive ones raise ValidationError);
-    departments, platforms and permissions are plain strings.
+    departments, platforms, permissions, subject kinds and approval states are
+    plain strings; money is ``decimal.Decimal``.
     """
 
     @staticmethod
@@ -610,8 +972,13 @@ class Engine:
         nobody could administer accounts afterwards."""
     def deactivate_principal(self, actor: str, handle: str) -> Deactivation:
         """Deactivate a leaver at once (needs 'principal.manage'): from the next
-        call on, the principal is refused everything. Returns the media accounts
-        it kept. Nobody deactivates themselves; the last account administrator stays."""
+        call on, the principal is refused everything.
+
+        Returns what it left behind: media accounts that need a new custodian,
+        approvals assigned to it (now back with their pool) and approvals nobody
+        active may decide any more. Its delegations end. Nobody deactivates
+        themselves; the last account administrator stays.
+        """
     def principal(self, handle: str) -> Principal:
         """One principal; NotFoundError if there is none with this handle."""
     def principals(self) -> list[Principal]:
@@ -668,6 +1035,99 @@ class Engine:
     def zombie_media_accounts(self, as_of: Optional[datetime] = None) -> list[ZombieAccount]:
         """Accounts without interaction for the policy's ``zombie_after_months``
         as of ``as_of`` (default: now), longest idle first; retired ones excluded."""
+
+    # -- approvals
+    def submit_approval(self, actor: str, workflow: str, subject: _SubjectLike) -> ApprovalInstance:
+        """Submit ``subject`` to ``workflow``, a workflow of the policy such as
+        'content_review' or 'expense_reimbursement' (needs 'approval.submit').
+
+        ``subject`` is a ``Subject`` or a dict with its keys. The workflow is
+        snapshotted into the instance, so a later policy change never alters a
+        review under way; stages whose condition fails for the subject's
+        attributes are skipped. Raises NotFoundError for an unknown workflow,
+        ValidationError for a subject that does not fit it (wrong kind, a
+        missing required attachment, a bad field).
+        """
+    def approve(
+        self,
+        actor: str,
+        id: int,
+        *,
+        comment: str = "",
+        checklist: Iterable[str] = (),
+    ) -> ApprovalInstance:
+        """Approve the active stage of approval ``id``, confirming exactly the
+        stage's ``checklist`` items (e.g. finance's 'authenticity', 'legality',
+        'completeness'; none for most stages).
+
+        The actor must be one of the stage's deciders, their delegate, the
+        assignee, or of the escalation pool once escalated (else
+        PermissionDeniedError, reason 'not_a_decider'). Nobody decides their
+        own submission, approves a stage twice or fills two stages of one
+        approval unless the workflow allows it (SeparationOfDutiesError).
+        """
+    def reject(self, actor: str, id: int, comment: str) -> ApprovalInstance:
+        """Reject: the approval goes back to its submitter, who may resubmit.
+        ``comment`` (why) is required. Deciders as for ``approve``."""
+    def return_for_changes(self, actor: str, id: int, comment: str) -> ApprovalInstance:
+        """Return for changes: back to the submitter, who may resubmit.
+        ``comment`` (what to change) is required. Deciders as for ``approve``."""
+    def resubmit_approval(
+        self,
+        actor: str,
+        id: int,
+        subject: Optional[_SubjectLike] = None,
+    ) -> ApprovalInstance:
+        """Submit a rejected or returned approval again, optionally with a
+        revised ``subject`` (same kind). A new round starts at the first stage;
+        the history is kept. Only the submitter may (PermissionDeniedError,
+        reason 'not_the_submitter')."""
+    def withdraw_approval(self, actor: str, id: int, comment: str = "") -> ApprovalInstance:
+        """Withdraw an approval that is not approved yet; final. Only the
+        submitter may; ConflictError once approved or withdrawn."""
+    def delegate_approvals(
+        self,
+        actor: str,
+        to: str,
+        starts_at: datetime,
+        ends_at: datetime,
+    ) -> Delegation:
+        """Let ``to``, another active principal, decide in the actor's place from
+        ``starts_at`` until ``ends_at`` (at most 366 days, not ending in the
+        past). Any active principal may delegate its own authority; decisions
+        record whose authority was used (``on_behalf_of``)."""
+    def end_delegation(self, actor: str, delegation_id: int) -> Delegation:
+        """End a delegation early (its grantor, or a holder of
+        'approval.administer'). ConflictError if it was ended already."""
+    def assign_approval(self, actor: str, id: int, assignee: str) -> ApprovalInstance:
+        """Assign the active stage of approval ``id`` to one principal who may
+        decide it (needs 'approval.administer'); only the assignee (or its
+        delegate) may then decide. If the assignee is deactivated, the stage
+        goes back to its pool (``Deactivation.reassigned_approvals``)."""
+    def escalate_overdue_approvals(self, actor: str) -> list[ApprovalInstance]:
+        """Escalate every active stage past its deadline that has an escalation
+        target and was not escalated yet (needs 'approval.administer'; a
+        scheduler calls this). Returns the escalated approvals."""
+    def approval(self, id: int) -> ApprovalInstance:
+        """One approval; NotFoundError if there is none with this id."""
+    def approval_history(self, id: int) -> list[ApprovalEvent]:
+        """An approval's whole history, oldest first, across every round."""
+    def approval_tasks(self, handle: str) -> list[ApprovalTask]:
+        """The approvals ``handle`` may decide now (own authority, a delegation,
+        an assignment or an escalation), oldest first; empty for a deactivated
+        principal, NotFoundError for an unknown one."""
+    def overdue_approvals(self, as_of: Optional[datetime] = None) -> list[ApprovalTask]:
+        """Every approval whose active stage is past its deadline as of
+        ``as_of`` (default: now), most overdue first."""
+    def delegations(self, handle: str) -> list[Delegation]:
+        """Delegations from or to ``handle``, newest first, ended ones included."""
+    def approval_throughput(self, workflow: str) -> list[StageThroughput]:
+        """Median and 90th-percentile time per stage of ``workflow``, in
+        workflow order, over stage runs that reached their quorum (stages
+        without one are left out). NotFoundError for a workflow the policy lacks."""
+    def approval_throughput_columns(self, workflow: str) -> dict[str, list[Any]]:
+        """``approval_throughput`` as columns: a dict of equally long lists keyed
+        like ``StageThroughput.to_dict()``, ready for ``pandas.DataFrame(...)``."""
 
     # -- policy
     def policy(self) -> Policy:

@@ -6,8 +6,7 @@ use chrono::{DateTime, Utc};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
-use super::extract_at;
-use crate::convert::{opt_utc, parse, repr, utc};
+use crate::convert::{extract_at, opt_utc, parse, repr, utc};
 use crate::engine::PyEngine;
 use crate::error::IntoPyResult;
 

@@ -513,6 +513,22 @@ fileprivate struct FfiConverterInt64: FfiConverterPrimitive {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterDouble: FfiConverterPrimitive {
+    typealias FfiType = Double
+    typealias SwiftType = Double
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Double {
+        return try lift(readDouble(&buf))
+    }
+
+    public static func write(_ value: Double, into buf: inout [UInt8]) {
+        writeDouble(&buf, lower(value))
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterBool : FfiConverter {
     typealias FfiType = Int8
     typealias SwiftType = Bool
@@ -717,7 +733,9 @@ public protocol EngineProtocol: AnyObject, Sendable {
     /**
      * Deactivate a leaver at once (ACC-3: needs `principal.manage`). From the
      * next call on the principal is refused everything. Returns the media
-     * accounts it kept, which need a new custodian. Nobody deactivates
+     * accounts it kept, which need a new custodian, the approvals assigned to
+     * it (now back with their stage's pool) and the approvals nobody active
+     * may decide any more. Its delegations end. Nobody deactivates
      * themselves, and the last account administrator cannot be deactivated.
      */
     func deactivatePrincipal(actor: String, handle: String) throws  -> Deactivation
@@ -799,6 +817,117 @@ public protocol EngineProtocol: AnyObject, Sendable {
      * idle first (ACC-5). Retired accounts are not listed.
      */
     func zombieMediaAccounts(asOf: Date?) throws  -> [ZombieAccount]
+    
+    /**
+     * One approval; `NotFound` when there is none with this id.
+     */
+    func approval(id: Int64) throws  -> ApprovalInstance
+    
+    /**
+     * An approval's full history, oldest first, across all its rounds.
+     */
+    func approvalHistory(id: Int64) throws  -> [ApprovalEvent]
+    
+    /**
+     * The tasks `handle` may decide now (as decider, delegate, assignee or
+     * escalation target), oldest first, with their deadlines. Empty for a
+     * deactivated principal; `NotFound` for an unknown one.
+     */
+    func approvalTasks(handle: String) throws  -> [ApprovalTask]
+    
+    /**
+     * Median and 90th-percentile time per stage of `workflow`, in stage
+     * order, over the stage runs that reached their quorum; stages that never
+     * did are left out. `NotFound` for an unknown workflow.
+     */
+    func approvalThroughput(workflow: String) throws  -> [StageThroughput]
+    
+    /**
+     * Approve the active stage: `decideApproval` with `Decision.approve`.
+     */
+    func approve(actor: String, id: Int64, comment: String, checklist: [String]) throws  -> ApprovalInstance
+    
+    /**
+     * Assign the active stage of approval `id` to one principal who may decide
+     * it (needs `approval.administer`); only the assignee (or its delegate)
+     * may then decide. Deactivating the assignee hands the stage back to its
+     * pool (`Deactivation.reassignedApprovals`).
+     */
+    func assignApproval(actor: String, id: Int64, assignee: String) throws  -> ApprovalInstance
+    
+    /**
+     * Decide the active stage of approval `id` (APR-1, APR-3, APR-4). The
+     * actor must be one of the stage's deciders, their delegate, the stage's
+     * assignee, or of the escalation pool once escalated (else
+     * `PermissionDenied` with reason `notADecider`); nobody decides their own
+     * submission or fills two stages unless the workflow allows it
+     * (`SeparationOfDuties`). Both refusals are audited.
+     */
+    func decideApproval(actor: String, id: Int64, decision: Decision) throws  -> ApprovalInstance
+    
+    /**
+     * Let `to` decide in the actor's place from `starts_at` until `ends_at`
+     * (exclusive; at most 366 days, not entirely in the past). Any active
+     * principal may delegate its own authority to another active principal;
+     * decisions taken with it record whose authority was used (APR-4).
+     */
+    func delegateApprovals(actor: String, to: String, startsAt: Date, endsAt: Date) throws  -> Delegation
+    
+    /**
+     * Delegations from or to `handle`, newest first, ended ones included.
+     */
+    func delegations(handle: String) throws  -> [Delegation]
+    
+    /**
+     * End a delegation early (its grantor, or a holder of `approval.administer`).
+     */
+    func endDelegation(actor: String, delegationId: Int64) throws  -> Delegation
+    
+    /**
+     * Escalate every stage past its deadline that has an escalation target and
+     * was not escalated yet (needs `approval.administer`; a scheduler calls
+     * this). Returns the escalated approvals.
+     */
+    func escalateOverdueApprovals(actor: String) throws  -> [ApprovalInstance]
+    
+    /**
+     * Every stage in review past its deadline as of `as_of` (default: the
+     * engine clock's now), most overdue first (APR-4).
+     */
+    func overdueApprovals(asOf: Date?) throws  -> [ApprovalTask]
+    
+    /**
+     * Reject: the approval goes back to its submitter; `comment` is required.
+     */
+    func reject(actor: String, id: Int64, comment: String) throws  -> ApprovalInstance
+    
+    /**
+     * Submit a rejected or returned approval again, optionally with a revised
+     * subject of the same kind; a new round starts at the first stage and the
+     * history is kept (APR-4). Only the submitter may (else
+     * `PermissionDenied` with reason `notTheSubmitter`).
+     */
+    func resubmitApproval(actor: String, id: Int64, subject: Subject?) throws  -> ApprovalInstance
+    
+    /**
+     * Return for changes: back to the submitter; `comment` is required.
+     */
+    func returnForChanges(actor: String, id: Int64, comment: String) throws  -> ApprovalInstance
+    
+    /**
+     * Submit `subject` to `workflow` (APR-1; `actor` needs `approval.submit`).
+     * The workflow is snapshotted into the approval; stages whose condition
+     * does not hold are skipped. `NotFound` for an unknown workflow,
+     * `Validation` for a subject of the wrong kind or without a required
+     * attachment.
+     */
+    func submitApproval(actor: String, workflow: String, subject: Subject) throws  -> ApprovalInstance
+    
+    /**
+     * Withdraw an approval that is not yet approved; final. Only the
+     * submitter may.
+     */
+    func withdrawApproval(actor: String, id: Int64, comment: String) throws  -> ApprovalInstance
     
     /**
      * Number of records in the audit log.
@@ -1049,7 +1178,9 @@ open func createPrincipals(actor: String, inputs: [NewPrincipal])throws  -> [Pri
     /**
      * Deactivate a leaver at once (ACC-3: needs `principal.manage`). From the
      * next call on the principal is refused everything. Returns the media
-     * accounts it kept, which need a new custodian. Nobody deactivates
+     * accounts it kept, which need a new custodian, the approvals assigned to
+     * it (now back with their stage's pool) and the approvals nobody active
+     * may decide any more. Its delegations end. Nobody deactivates
      * themselves, and the last account administrator cannot be deactivated.
      */
 open func deactivatePrincipal(actor: String, handle: String)throws  -> Deactivation  {
@@ -1259,6 +1390,274 @@ open func zombieMediaAccounts(asOf: Date? = nil)throws  -> [ZombieAccount]  {
     uniffi_brandrail_mobile_fn_method_engine_zombie_media_accounts(
             self.uniffiCloneHandle(),
         FfiConverterOptionTimestamp.lower(asOf),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * One approval; `NotFound` when there is none with this id.
+     */
+open func approval(id: Int64)throws  -> ApprovalInstance  {
+    return try  FfiConverterTypeApprovalInstance_lift(try rustCallWithError(FfiConverterTypeBrandrailError_lift) {
+        uniffiCallStatus in
+    uniffi_brandrail_mobile_fn_method_engine_approval(
+            self.uniffiCloneHandle(),
+        FfiConverterInt64.lower(id),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * An approval's full history, oldest first, across all its rounds.
+     */
+open func approvalHistory(id: Int64)throws  -> [ApprovalEvent]  {
+    return try  FfiConverterSequenceTypeApprovalEvent.lift(try rustCallWithError(FfiConverterTypeBrandrailError_lift) {
+        uniffiCallStatus in
+    uniffi_brandrail_mobile_fn_method_engine_approval_history(
+            self.uniffiCloneHandle(),
+        FfiConverterInt64.lower(id),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The tasks `handle` may decide now (as decider, delegate, assignee or
+     * escalation target), oldest first, with their deadlines. Empty for a
+     * deactivated principal; `NotFound` for an unknown one.
+     */
+open func approvalTasks(handle: String)throws  -> [ApprovalTask]  {
+    return try  FfiConverterSequenceTypeApprovalTask.lift(try rustCallWithError(FfiConverterTypeBrandrailError_lift) {
+        uniffiCallStatus in
+    uniffi_brandrail_mobile_fn_method_engine_approval_tasks(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(handle),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Median and 90th-percentile time per stage of `workflow`, in stage
+     * order, over the stage runs that reached their quorum; stages that never
+     * did are left out. `NotFound` for an unknown workflow.
+     */
+open func approvalThroughput(workflow: String)throws  -> [StageThroughput]  {
+    return try  FfiConverterSequenceTypeStageThroughput.lift(try rustCallWithError(FfiConverterTypeBrandrailError_lift) {
+        uniffiCallStatus in
+    uniffi_brandrail_mobile_fn_method_engine_approval_throughput(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(workflow),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Approve the active stage: `decideApproval` with `Decision.approve`.
+     */
+open func approve(actor: String, id: Int64, comment: String = "", checklist: [String] = [])throws  -> ApprovalInstance  {
+    return try  FfiConverterTypeApprovalInstance_lift(try rustCallWithError(FfiConverterTypeBrandrailError_lift) {
+        uniffiCallStatus in
+    uniffi_brandrail_mobile_fn_method_engine_approve(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(actor),
+        FfiConverterInt64.lower(id),
+        FfiConverterString.lower(comment),
+        FfiConverterSequenceString.lower(checklist),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Assign the active stage of approval `id` to one principal who may decide
+     * it (needs `approval.administer`); only the assignee (or its delegate)
+     * may then decide. Deactivating the assignee hands the stage back to its
+     * pool (`Deactivation.reassignedApprovals`).
+     */
+open func assignApproval(actor: String, id: Int64, assignee: String)throws  -> ApprovalInstance  {
+    return try  FfiConverterTypeApprovalInstance_lift(try rustCallWithError(FfiConverterTypeBrandrailError_lift) {
+        uniffiCallStatus in
+    uniffi_brandrail_mobile_fn_method_engine_assign_approval(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(actor),
+        FfiConverterInt64.lower(id),
+        FfiConverterString.lower(assignee),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Decide the active stage of approval `id` (APR-1, APR-3, APR-4). The
+     * actor must be one of the stage's deciders, their delegate, the stage's
+     * assignee, or of the escalation pool once escalated (else
+     * `PermissionDenied` with reason `notADecider`); nobody decides their own
+     * submission or fills two stages unless the workflow allows it
+     * (`SeparationOfDuties`). Both refusals are audited.
+     */
+open func decideApproval(actor: String, id: Int64, decision: Decision)throws  -> ApprovalInstance  {
+    return try  FfiConverterTypeApprovalInstance_lift(try rustCallWithError(FfiConverterTypeBrandrailError_lift) {
+        uniffiCallStatus in
+    uniffi_brandrail_mobile_fn_method_engine_decide_approval(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(actor),
+        FfiConverterInt64.lower(id),
+        FfiConverterTypeDecision_lower(decision),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Let `to` decide in the actor's place from `starts_at` until `ends_at`
+     * (exclusive; at most 366 days, not entirely in the past). Any active
+     * principal may delegate its own authority to another active principal;
+     * decisions taken with it record whose authority was used (APR-4).
+     */
+open func delegateApprovals(actor: String, to: String, startsAt: Date, endsAt: Date)throws  -> Delegation  {
+    return try  FfiConverterTypeDelegation_lift(try rustCallWithError(FfiConverterTypeBrandrailError_lift) {
+        uniffiCallStatus in
+    uniffi_brandrail_mobile_fn_method_engine_delegate_approvals(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(actor),
+        FfiConverterString.lower(to),
+        FfiConverterTimestamp.lower(startsAt),
+        FfiConverterTimestamp.lower(endsAt),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Delegations from or to `handle`, newest first, ended ones included.
+     */
+open func delegations(handle: String)throws  -> [Delegation]  {
+    return try  FfiConverterSequenceTypeDelegation.lift(try rustCallWithError(FfiConverterTypeBrandrailError_lift) {
+        uniffiCallStatus in
+    uniffi_brandrail_mobile_fn_method_engine_delegations(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(handle),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * End a delegation early (its grantor, or a holder of `approval.administer`).
+     */
+open func endDelegation(actor: String, delegationId: Int64)throws  -> Delegation  {
+    return try  FfiConverterTypeDelegation_lift(try rustCallWithError(FfiConverterTypeBrandrailError_lift) {
+        uniffiCallStatus in
+    uniffi_brandrail_mobile_fn_method_engine_end_delegation(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(actor),
+        FfiConverterInt64.lower(delegationId),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Escalate every stage past its deadline that has an escalation target and
+     * was not escalated yet (needs `approval.administer`; a scheduler calls
+     * this). Returns the escalated approvals.
+     */
+open func escalateOverdueApprovals(actor: String)throws  -> [ApprovalInstance]  {
+    return try  FfiConverterSequenceTypeApprovalInstance.lift(try rustCallWithError(FfiConverterTypeBrandrailError_lift) {
+        uniffiCallStatus in
+    uniffi_brandrail_mobile_fn_method_engine_escalate_overdue_approvals(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(actor),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Every stage in review past its deadline as of `as_of` (default: the
+     * engine clock's now), most overdue first (APR-4).
+     */
+open func overdueApprovals(asOf: Date? = nil)throws  -> [ApprovalTask]  {
+    return try  FfiConverterSequenceTypeApprovalTask.lift(try rustCallWithError(FfiConverterTypeBrandrailError_lift) {
+        uniffiCallStatus in
+    uniffi_brandrail_mobile_fn_method_engine_overdue_approvals(
+            self.uniffiCloneHandle(),
+        FfiConverterOptionTimestamp.lower(asOf),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Reject: the approval goes back to its submitter; `comment` is required.
+     */
+open func reject(actor: String, id: Int64, comment: String)throws  -> ApprovalInstance  {
+    return try  FfiConverterTypeApprovalInstance_lift(try rustCallWithError(FfiConverterTypeBrandrailError_lift) {
+        uniffiCallStatus in
+    uniffi_brandrail_mobile_fn_method_engine_reject(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(actor),
+        FfiConverterInt64.lower(id),
+        FfiConverterString.lower(comment),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Submit a rejected or returned approval again, optionally with a revised
+     * subject of the same kind; a new round starts at the first stage and the
+     * history is kept (APR-4). Only the submitter may (else
+     * `PermissionDenied` with reason `notTheSubmitter`).
+     */
+open func resubmitApproval(actor: String, id: Int64, subject: Subject? = nil)throws  -> ApprovalInstance  {
+    return try  FfiConverterTypeApprovalInstance_lift(try rustCallWithError(FfiConverterTypeBrandrailError_lift) {
+        uniffiCallStatus in
+    uniffi_brandrail_mobile_fn_method_engine_resubmit_approval(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(actor),
+        FfiConverterInt64.lower(id),
+        FfiConverterOptionTypeSubject.lower(subject),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Return for changes: back to the submitter; `comment` is required.
+     */
+open func returnForChanges(actor: String, id: Int64, comment: String)throws  -> ApprovalInstance  {
+    return try  FfiConverterTypeApprovalInstance_lift(try rustCallWithError(FfiConverterTypeBrandrailError_lift) {
+        uniffiCallStatus in
+    uniffi_brandrail_mobile_fn_method_engine_return_for_changes(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(actor),
+        FfiConverterInt64.lower(id),
+        FfiConverterString.lower(comment),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Submit `subject` to `workflow` (APR-1; `actor` needs `approval.submit`).
+     * The workflow is snapshotted into the approval; stages whose condition
+     * does not hold are skipped. `NotFound` for an unknown workflow,
+     * `Validation` for a subject of the wrong kind or without a required
+     * attachment.
+     */
+open func submitApproval(actor: String, workflow: String, subject: Subject)throws  -> ApprovalInstance  {
+    return try  FfiConverterTypeApprovalInstance_lift(try rustCallWithError(FfiConverterTypeBrandrailError_lift) {
+        uniffiCallStatus in
+    uniffi_brandrail_mobile_fn_method_engine_submit_approval(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(actor),
+        FfiConverterString.lower(workflow),
+        FfiConverterTypeSubject_lower(subject),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Withdraw an approval that is not yet approved; final. Only the
+     * submitter may.
+     */
+open func withdrawApproval(actor: String, id: Int64, comment: String = "")throws  -> ApprovalInstance  {
+    return try  FfiConverterTypeApprovalInstance_lift(try rustCallWithError(FfiConverterTypeBrandrailError_lift) {
+        uniffiCallStatus in
+    uniffi_brandrail_mobile_fn_method_engine_withdraw_approval(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(actor),
+        FfiConverterInt64.lower(id),
+        FfiConverterString.lower(comment),uniffiCallStatus
     )
 })
 }
@@ -1819,6 +2218,591 @@ public func FfiConverterTypePolicy_lower(_ value: Policy) -> UInt64 {
 }
 
 
+
+
+/**
+ * One entry of an approval's history; resubmissions keep it (APR-4).
+ */
+public struct ApprovalEvent: Equatable, Hashable {
+    /**
+     * Position in the history.
+     */
+    public var id: Int64
+    /**
+     * The approval.
+     */
+    public var instanceId: Int64
+    /**
+     * When.
+     */
+    public var at: Date
+    /**
+     * Who acted.
+     */
+    public var principal: String
+    /**
+     * Whose authority a delegate used.
+     */
+    public var onBehalfOf: String?
+    /**
+     * What happened.
+     */
+    public var kind: EventKind
+    /**
+     * At which stage, when stage-specific.
+     */
+    public var stage: String?
+    /**
+     * In which round.
+     */
+    public var round: UInt32
+    /**
+     * The decision's comment (empty when none).
+     */
+    public var comment: String
+    /**
+     * Checklist items confirmed with an approval, sorted.
+     */
+    public var checklist: [String]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Position in the history.
+         */id: Int64, 
+        /**
+         * The approval.
+         */instanceId: Int64, 
+        /**
+         * When.
+         */at: Date, 
+        /**
+         * Who acted.
+         */principal: String, 
+        /**
+         * Whose authority a delegate used.
+         */onBehalfOf: String?, 
+        /**
+         * What happened.
+         */kind: EventKind, 
+        /**
+         * At which stage, when stage-specific.
+         */stage: String?, 
+        /**
+         * In which round.
+         */round: UInt32, 
+        /**
+         * The decision's comment (empty when none).
+         */comment: String, 
+        /**
+         * Checklist items confirmed with an approval, sorted.
+         */checklist: [String]) {
+        self.id = id
+        self.instanceId = instanceId
+        self.at = at
+        self.principal = principal
+        self.onBehalfOf = onBehalfOf
+        self.kind = kind
+        self.stage = stage
+        self.round = round
+        self.comment = comment
+        self.checklist = checklist
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ApprovalEvent: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeApprovalEvent: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ApprovalEvent {
+        return
+            try ApprovalEvent(
+                id: FfiConverterInt64.read(from: &buf), 
+                instanceId: FfiConverterInt64.read(from: &buf), 
+                at: FfiConverterTimestamp.read(from: &buf), 
+                principal: FfiConverterString.read(from: &buf), 
+                onBehalfOf: FfiConverterOptionString.read(from: &buf), 
+                kind: FfiConverterTypeEventKind.read(from: &buf), 
+                stage: FfiConverterOptionString.read(from: &buf), 
+                round: FfiConverterUInt32.read(from: &buf), 
+                comment: FfiConverterString.read(from: &buf), 
+                checklist: FfiConverterSequenceString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ApprovalEvent, into buf: inout [UInt8]) {
+        FfiConverterInt64.write(value.id, into: &buf)
+        FfiConverterInt64.write(value.instanceId, into: &buf)
+        FfiConverterTimestamp.write(value.at, into: &buf)
+        FfiConverterString.write(value.principal, into: &buf)
+        FfiConverterOptionString.write(value.onBehalfOf, into: &buf)
+        FfiConverterTypeEventKind.write(value.kind, into: &buf)
+        FfiConverterOptionString.write(value.stage, into: &buf)
+        FfiConverterUInt32.write(value.round, into: &buf)
+        FfiConverterString.write(value.comment, into: &buf)
+        FfiConverterSequenceString.write(value.checklist, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeApprovalEvent_lift(_ buf: RustBuffer) throws -> ApprovalEvent {
+    return try FfiConverterTypeApprovalEvent.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeApprovalEvent_lower(_ value: ApprovalEvent) -> RustBuffer {
+    return FfiConverterTypeApprovalEvent.lower(value)
+}
+
+
+/**
+ * An approval instance with the progress of its current round. It keeps a
+ * snapshot of its workflow, so a later policy change never alters a review
+ * under way.
+ */
+public struct ApprovalInstance: Equatable, Hashable {
+    /**
+     * Identifier.
+     */
+    public var id: Int64
+    /**
+     * Workflow name.
+     */
+    public var workflow: String
+    /**
+     * What is being approved.
+     */
+    public var subject: Subject
+    /**
+     * Handle of the submitter.
+     */
+    public var submitter: String
+    /**
+     * Where it stands.
+     */
+    public var state: ApprovalState
+    /**
+     * 1 for the first submission, +1 per resubmission.
+     */
+    public var round: UInt32
+    /**
+     * The stages of this round, in order, skipped ones included.
+     */
+    public var stages: [StageStatus]
+    /**
+     * The active stage's name, while in review.
+     */
+    public var currentStage: String?
+    /**
+     * The one principal the active stage is assigned to, if any.
+     */
+    public var assignee: String?
+    /**
+     * Whether the active stage was escalated after its deadline.
+     */
+    public var escalated: Bool
+    /**
+     * First submission.
+     */
+    public var submittedAt: Date
+    /**
+     * Last change.
+     */
+    public var updatedAt: Date
+    /**
+     * When it was approved or withdrawn.
+     */
+    public var closedAt: Date?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Identifier.
+         */id: Int64, 
+        /**
+         * Workflow name.
+         */workflow: String, 
+        /**
+         * What is being approved.
+         */subject: Subject, 
+        /**
+         * Handle of the submitter.
+         */submitter: String, 
+        /**
+         * Where it stands.
+         */state: ApprovalState, 
+        /**
+         * 1 for the first submission, +1 per resubmission.
+         */round: UInt32, 
+        /**
+         * The stages of this round, in order, skipped ones included.
+         */stages: [StageStatus], 
+        /**
+         * The active stage's name, while in review.
+         */currentStage: String?, 
+        /**
+         * The one principal the active stage is assigned to, if any.
+         */assignee: String?, 
+        /**
+         * Whether the active stage was escalated after its deadline.
+         */escalated: Bool, 
+        /**
+         * First submission.
+         */submittedAt: Date, 
+        /**
+         * Last change.
+         */updatedAt: Date, 
+        /**
+         * When it was approved or withdrawn.
+         */closedAt: Date?) {
+        self.id = id
+        self.workflow = workflow
+        self.subject = subject
+        self.submitter = submitter
+        self.state = state
+        self.round = round
+        self.stages = stages
+        self.currentStage = currentStage
+        self.assignee = assignee
+        self.escalated = escalated
+        self.submittedAt = submittedAt
+        self.updatedAt = updatedAt
+        self.closedAt = closedAt
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ApprovalInstance: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeApprovalInstance: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ApprovalInstance {
+        return
+            try ApprovalInstance(
+                id: FfiConverterInt64.read(from: &buf), 
+                workflow: FfiConverterString.read(from: &buf), 
+                subject: FfiConverterTypeSubject.read(from: &buf), 
+                submitter: FfiConverterString.read(from: &buf), 
+                state: FfiConverterTypeApprovalState.read(from: &buf), 
+                round: FfiConverterUInt32.read(from: &buf), 
+                stages: FfiConverterSequenceTypeStageStatus.read(from: &buf), 
+                currentStage: FfiConverterOptionString.read(from: &buf), 
+                assignee: FfiConverterOptionString.read(from: &buf), 
+                escalated: FfiConverterBool.read(from: &buf), 
+                submittedAt: FfiConverterTimestamp.read(from: &buf), 
+                updatedAt: FfiConverterTimestamp.read(from: &buf), 
+                closedAt: FfiConverterOptionTimestamp.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ApprovalInstance, into buf: inout [UInt8]) {
+        FfiConverterInt64.write(value.id, into: &buf)
+        FfiConverterString.write(value.workflow, into: &buf)
+        FfiConverterTypeSubject.write(value.subject, into: &buf)
+        FfiConverterString.write(value.submitter, into: &buf)
+        FfiConverterTypeApprovalState.write(value.state, into: &buf)
+        FfiConverterUInt32.write(value.round, into: &buf)
+        FfiConverterSequenceTypeStageStatus.write(value.stages, into: &buf)
+        FfiConverterOptionString.write(value.currentStage, into: &buf)
+        FfiConverterOptionString.write(value.assignee, into: &buf)
+        FfiConverterBool.write(value.escalated, into: &buf)
+        FfiConverterTimestamp.write(value.submittedAt, into: &buf)
+        FfiConverterTimestamp.write(value.updatedAt, into: &buf)
+        FfiConverterOptionTimestamp.write(value.closedAt, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeApprovalInstance_lift(_ buf: RustBuffer) throws -> ApprovalInstance {
+    return try FfiConverterTypeApprovalInstance.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeApprovalInstance_lower(_ value: ApprovalInstance) -> RustBuffer {
+    return FfiConverterTypeApprovalInstance.lower(value)
+}
+
+
+/**
+ * An open task: the active stage of an approval in review.
+ */
+public struct ApprovalTask: Equatable, Hashable {
+    /**
+     * The approval.
+     */
+    public var instanceId: Int64
+    /**
+     * Its workflow.
+     */
+    public var workflow: String
+    /**
+     * The active stage.
+     */
+    public var stage: String
+    /**
+     * The subject's kind.
+     */
+    public var subjectKind: SubjectKind
+    /**
+     * The subject's title.
+     */
+    public var subjectTitle: String
+    /**
+     * Handle of the submitter.
+     */
+    public var submitter: String
+    /**
+     * The stage's deadline.
+     */
+    public var dueAt: Date?
+    /**
+     * Past its deadline at the time of the query.
+     */
+    public var overdue: Bool
+    /**
+     * Escalated already.
+     */
+    public var escalated: Bool
+    /**
+     * The one principal the stage is assigned to, if any.
+     */
+    public var assignee: String?
+    /**
+     * When deciding would use another principal's delegated authority: whose.
+     */
+    public var onBehalfOf: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The approval.
+         */instanceId: Int64, 
+        /**
+         * Its workflow.
+         */workflow: String, 
+        /**
+         * The active stage.
+         */stage: String, 
+        /**
+         * The subject's kind.
+         */subjectKind: SubjectKind, 
+        /**
+         * The subject's title.
+         */subjectTitle: String, 
+        /**
+         * Handle of the submitter.
+         */submitter: String, 
+        /**
+         * The stage's deadline.
+         */dueAt: Date?, 
+        /**
+         * Past its deadline at the time of the query.
+         */overdue: Bool, 
+        /**
+         * Escalated already.
+         */escalated: Bool, 
+        /**
+         * The one principal the stage is assigned to, if any.
+         */assignee: String?, 
+        /**
+         * When deciding would use another principal's delegated authority: whose.
+         */onBehalfOf: String?) {
+        self.instanceId = instanceId
+        self.workflow = workflow
+        self.stage = stage
+        self.subjectKind = subjectKind
+        self.subjectTitle = subjectTitle
+        self.submitter = submitter
+        self.dueAt = dueAt
+        self.overdue = overdue
+        self.escalated = escalated
+        self.assignee = assignee
+        self.onBehalfOf = onBehalfOf
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ApprovalTask: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeApprovalTask: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ApprovalTask {
+        return
+            try ApprovalTask(
+                instanceId: FfiConverterInt64.read(from: &buf), 
+                workflow: FfiConverterString.read(from: &buf), 
+                stage: FfiConverterString.read(from: &buf), 
+                subjectKind: FfiConverterTypeSubjectKind.read(from: &buf), 
+                subjectTitle: FfiConverterString.read(from: &buf), 
+                submitter: FfiConverterString.read(from: &buf), 
+                dueAt: FfiConverterOptionTimestamp.read(from: &buf), 
+                overdue: FfiConverterBool.read(from: &buf), 
+                escalated: FfiConverterBool.read(from: &buf), 
+                assignee: FfiConverterOptionString.read(from: &buf), 
+                onBehalfOf: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ApprovalTask, into buf: inout [UInt8]) {
+        FfiConverterInt64.write(value.instanceId, into: &buf)
+        FfiConverterString.write(value.workflow, into: &buf)
+        FfiConverterString.write(value.stage, into: &buf)
+        FfiConverterTypeSubjectKind.write(value.subjectKind, into: &buf)
+        FfiConverterString.write(value.subjectTitle, into: &buf)
+        FfiConverterString.write(value.submitter, into: &buf)
+        FfiConverterOptionTimestamp.write(value.dueAt, into: &buf)
+        FfiConverterBool.write(value.overdue, into: &buf)
+        FfiConverterBool.write(value.escalated, into: &buf)
+        FfiConverterOptionString.write(value.assignee, into: &buf)
+        FfiConverterOptionString.write(value.onBehalfOf, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeApprovalTask_lift(_ buf: RustBuffer) throws -> ApprovalTask {
+    return try FfiConverterTypeApprovalTask.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeApprovalTask_lower(_ value: ApprovalTask) -> RustBuffer {
+    return FfiConverterTypeApprovalTask.lower(value)
+}
+
+
+/**
+ * Metadata of a document attached to a subject (an invoice for a
+ * reimbursement); the document itself stays where it is.
+ */
+public struct Attachment: Equatable, Hashable {
+    /**
+     * `invoice`, `contract`, `receipt`, … (`[a-z0-9._-]`).
+     */
+    public var kind: String
+    /**
+     * File name.
+     */
+    public var name: String
+    /**
+     * SHA-256 of the file: 64 hexadecimal characters.
+     */
+    public var sha256: String
+    /**
+     * The amount on the document as a decimal string (`"1280.50"`), if it
+     * has one; not negative, at most 28 digits after the point (never
+     * rounded). Anything else is a `Validation` error naming
+     * `subject.attachments[i].amount`.
+     */
+    public var amount: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * `invoice`, `contract`, `receipt`, … (`[a-z0-9._-]`).
+         */kind: String, 
+        /**
+         * File name.
+         */name: String, 
+        /**
+         * SHA-256 of the file: 64 hexadecimal characters.
+         */sha256: String, 
+        /**
+         * The amount on the document as a decimal string (`"1280.50"`), if it
+         * has one; not negative, at most 28 digits after the point (never
+         * rounded). Anything else is a `Validation` error naming
+         * `subject.attachments[i].amount`.
+         */amount: String? = nil) {
+        self.kind = kind
+        self.name = name
+        self.sha256 = sha256
+        self.amount = amount
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Attachment: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeAttachment: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Attachment {
+        return
+            try Attachment(
+                kind: FfiConverterString.read(from: &buf), 
+                name: FfiConverterString.read(from: &buf), 
+                sha256: FfiConverterString.read(from: &buf), 
+                amount: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Attachment, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.kind, into: &buf)
+        FfiConverterString.write(value.name, into: &buf)
+        FfiConverterString.write(value.sha256, into: &buf)
+        FfiConverterOptionString.write(value.amount, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAttachment_lift(_ buf: RustBuffer) throws -> Attachment {
+    return try FfiConverterTypeAttachment.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAttachment_lower(_ value: Attachment) -> RustBuffer {
+    return FfiConverterTypeAttachment.lower(value)
+}
 
 
 /**
@@ -2444,6 +3428,17 @@ public struct Deactivation: Equatable, Hashable {
      * Ids of the media accounts it was custodian of; they need a new custodian.
      */
     public var custodianOf: [String]
+    /**
+     * Ids of the approvals whose active stage was assigned to it: unassigned
+     * (recorded in their history), back with the stage's pool of deciders.
+     */
+    public var reassignedApprovals: [Int64]
+    /**
+     * Ids of the approvals in review whose active stage nobody active may
+     * decide any more: flagged for an administrator (change the policy or
+     * grant a role).
+     */
+    public var unstaffedApprovals: [Int64]
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -2453,9 +3448,20 @@ public struct Deactivation: Equatable, Hashable {
          */principal: Principal, 
         /**
          * Ids of the media accounts it was custodian of; they need a new custodian.
-         */custodianOf: [String]) {
+         */custodianOf: [String], 
+        /**
+         * Ids of the approvals whose active stage was assigned to it: unassigned
+         * (recorded in their history), back with the stage's pool of deciders.
+         */reassignedApprovals: [Int64], 
+        /**
+         * Ids of the approvals in review whose active stage nobody active may
+         * decide any more: flagged for an administrator (change the policy or
+         * grant a role).
+         */unstaffedApprovals: [Int64]) {
         self.principal = principal
         self.custodianOf = custodianOf
+        self.reassignedApprovals = reassignedApprovals
+        self.unstaffedApprovals = unstaffedApprovals
     }
 
     
@@ -2475,13 +3481,17 @@ public struct FfiConverterTypeDeactivation: FfiConverterRustBuffer {
         return
             try Deactivation(
                 principal: FfiConverterTypePrincipal.read(from: &buf), 
-                custodianOf: FfiConverterSequenceString.read(from: &buf)
+                custodianOf: FfiConverterSequenceString.read(from: &buf), 
+                reassignedApprovals: FfiConverterSequenceInt64.read(from: &buf), 
+                unstaffedApprovals: FfiConverterSequenceInt64.read(from: &buf)
         )
     }
 
     public static func write(_ value: Deactivation, into buf: inout [UInt8]) {
         FfiConverterTypePrincipal.write(value.principal, into: &buf)
         FfiConverterSequenceString.write(value.custodianOf, into: &buf)
+        FfiConverterSequenceInt64.write(value.reassignedApprovals, into: &buf)
+        FfiConverterSequenceInt64.write(value.unstaffedApprovals, into: &buf)
     }
 }
 
@@ -2498,6 +3508,125 @@ public func FfiConverterTypeDeactivation_lift(_ buf: RustBuffer) throws -> Deact
 #endif
 public func FfiConverterTypeDeactivation_lower(_ value: Deactivation) -> RustBuffer {
     return FfiConverterTypeDeactivation.lower(value)
+}
+
+
+/**
+ * A delegation of approval authority while away (APR-4).
+ */
+public struct Delegation: Equatable, Hashable {
+    /**
+     * Identifier.
+     */
+    public var id: Int64
+    /**
+     * Who is away.
+     */
+    public var from: String
+    /**
+     * Who decides in their place.
+     */
+    public var to: String
+    /**
+     * Start.
+     */
+    public var startsAt: Date
+    /**
+     * End (exclusive).
+     */
+    public var endsAt: Date
+    /**
+     * When it was recorded.
+     */
+    public var createdAt: Date
+    /**
+     * When it was ended early, if it was.
+     */
+    public var revokedAt: Date?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Identifier.
+         */id: Int64, 
+        /**
+         * Who is away.
+         */from: String, 
+        /**
+         * Who decides in their place.
+         */to: String, 
+        /**
+         * Start.
+         */startsAt: Date, 
+        /**
+         * End (exclusive).
+         */endsAt: Date, 
+        /**
+         * When it was recorded.
+         */createdAt: Date, 
+        /**
+         * When it was ended early, if it was.
+         */revokedAt: Date?) {
+        self.id = id
+        self.from = from
+        self.to = to
+        self.startsAt = startsAt
+        self.endsAt = endsAt
+        self.createdAt = createdAt
+        self.revokedAt = revokedAt
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Delegation: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeDelegation: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Delegation {
+        return
+            try Delegation(
+                id: FfiConverterInt64.read(from: &buf), 
+                from: FfiConverterString.read(from: &buf), 
+                to: FfiConverterString.read(from: &buf), 
+                startsAt: FfiConverterTimestamp.read(from: &buf), 
+                endsAt: FfiConverterTimestamp.read(from: &buf), 
+                createdAt: FfiConverterTimestamp.read(from: &buf), 
+                revokedAt: FfiConverterOptionTimestamp.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Delegation, into buf: inout [UInt8]) {
+        FfiConverterInt64.write(value.id, into: &buf)
+        FfiConverterString.write(value.from, into: &buf)
+        FfiConverterString.write(value.to, into: &buf)
+        FfiConverterTimestamp.write(value.startsAt, into: &buf)
+        FfiConverterTimestamp.write(value.endsAt, into: &buf)
+        FfiConverterTimestamp.write(value.createdAt, into: &buf)
+        FfiConverterOptionTimestamp.write(value.revokedAt, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDelegation_lift(_ buf: RustBuffer) throws -> Delegation {
+    return try FfiConverterTypeDelegation.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDelegation_lower(_ value: Delegation) -> RustBuffer {
+    return FfiConverterTypeDelegation.lower(value)
 }
 
 
@@ -3359,6 +4488,409 @@ public func FfiConverterTypeRestoreReport_lower(_ value: RestoreReport) -> RustB
 
 
 /**
+ * One approval given at a stage.
+ */
+public struct StageApproval: Equatable, Hashable {
+    /**
+     * Who decided.
+     */
+    public var principal: String
+    /**
+     * Whose authority was used, when deciding as a delegate (APR-4).
+     */
+    public var onBehalfOf: String?
+    /**
+     * When.
+     */
+    public var at: Date
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Who decided.
+         */principal: String, 
+        /**
+         * Whose authority was used, when deciding as a delegate (APR-4).
+         */onBehalfOf: String?, 
+        /**
+         * When.
+         */at: Date) {
+        self.principal = principal
+        self.onBehalfOf = onBehalfOf
+        self.at = at
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension StageApproval: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeStageApproval: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> StageApproval {
+        return
+            try StageApproval(
+                principal: FfiConverterString.read(from: &buf), 
+                onBehalfOf: FfiConverterOptionString.read(from: &buf), 
+                at: FfiConverterTimestamp.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: StageApproval, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.principal, into: &buf)
+        FfiConverterOptionString.write(value.onBehalfOf, into: &buf)
+        FfiConverterTimestamp.write(value.at, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeStageApproval_lift(_ buf: RustBuffer) throws -> StageApproval {
+    return try FfiConverterTypeStageApproval.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeStageApproval_lower(_ value: StageApproval) -> RustBuffer {
+    return FfiConverterTypeStageApproval.lower(value)
+}
+
+
+/**
+ * One stage of an approval's current round.
+ */
+public struct StageStatus: Equatable, Hashable {
+    /**
+     * Stage name from the workflow.
+     */
+    public var name: String
+    /**
+     * Where it stands.
+     */
+    public var state: StageState
+    /**
+     * Approvals needed.
+     */
+    public var quorum: UInt32
+    /**
+     * Approvals given so far this round.
+     */
+    public var approvals: [StageApproval]
+    /**
+     * When it became active.
+     */
+    public var startedAt: Date?
+    /**
+     * Its deadline (the stage's SLA from its start).
+     */
+    public var dueAt: Date?
+    /**
+     * When it reached its quorum.
+     */
+    public var completedAt: Date?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Stage name from the workflow.
+         */name: String, 
+        /**
+         * Where it stands.
+         */state: StageState, 
+        /**
+         * Approvals needed.
+         */quorum: UInt32, 
+        /**
+         * Approvals given so far this round.
+         */approvals: [StageApproval], 
+        /**
+         * When it became active.
+         */startedAt: Date?, 
+        /**
+         * Its deadline (the stage's SLA from its start).
+         */dueAt: Date?, 
+        /**
+         * When it reached its quorum.
+         */completedAt: Date?) {
+        self.name = name
+        self.state = state
+        self.quorum = quorum
+        self.approvals = approvals
+        self.startedAt = startedAt
+        self.dueAt = dueAt
+        self.completedAt = completedAt
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension StageStatus: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeStageStatus: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> StageStatus {
+        return
+            try StageStatus(
+                name: FfiConverterString.read(from: &buf), 
+                state: FfiConverterTypeStageState.read(from: &buf), 
+                quorum: FfiConverterUInt32.read(from: &buf), 
+                approvals: FfiConverterSequenceTypeStageApproval.read(from: &buf), 
+                startedAt: FfiConverterOptionTimestamp.read(from: &buf), 
+                dueAt: FfiConverterOptionTimestamp.read(from: &buf), 
+                completedAt: FfiConverterOptionTimestamp.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: StageStatus, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.name, into: &buf)
+        FfiConverterTypeStageState.write(value.state, into: &buf)
+        FfiConverterUInt32.write(value.quorum, into: &buf)
+        FfiConverterSequenceTypeStageApproval.write(value.approvals, into: &buf)
+        FfiConverterOptionTimestamp.write(value.startedAt, into: &buf)
+        FfiConverterOptionTimestamp.write(value.dueAt, into: &buf)
+        FfiConverterOptionTimestamp.write(value.completedAt, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeStageStatus_lift(_ buf: RustBuffer) throws -> StageStatus {
+    return try FfiConverterTypeStageStatus.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeStageStatus_lower(_ value: StageStatus) -> RustBuffer {
+    return FfiConverterTypeStageStatus.lower(value)
+}
+
+
+/**
+ * How long one stage of a workflow takes, over the stage runs that reached
+ * their quorum (APR-4).
+ */
+public struct StageThroughput: Equatable, Hashable {
+    /**
+     * Workflow name.
+     */
+    public var workflow: String
+    /**
+     * Stage name.
+     */
+    public var stage: String
+    /**
+     * Stage runs that reached their quorum.
+     */
+    public var completed: UInt64
+    /**
+     * Median time from start to quorum, in seconds.
+     */
+    public var medianSeconds: Double
+    /**
+     * 90th percentile, in seconds.
+     */
+    public var p90Seconds: Double
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Workflow name.
+         */workflow: String, 
+        /**
+         * Stage name.
+         */stage: String, 
+        /**
+         * Stage runs that reached their quorum.
+         */completed: UInt64, 
+        /**
+         * Median time from start to quorum, in seconds.
+         */medianSeconds: Double, 
+        /**
+         * 90th percentile, in seconds.
+         */p90Seconds: Double) {
+        self.workflow = workflow
+        self.stage = stage
+        self.completed = completed
+        self.medianSeconds = medianSeconds
+        self.p90Seconds = p90Seconds
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension StageThroughput: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeStageThroughput: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> StageThroughput {
+        return
+            try StageThroughput(
+                workflow: FfiConverterString.read(from: &buf), 
+                stage: FfiConverterString.read(from: &buf), 
+                completed: FfiConverterUInt64.read(from: &buf), 
+                medianSeconds: FfiConverterDouble.read(from: &buf), 
+                p90Seconds: FfiConverterDouble.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: StageThroughput, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.workflow, into: &buf)
+        FfiConverterString.write(value.stage, into: &buf)
+        FfiConverterUInt64.write(value.completed, into: &buf)
+        FfiConverterDouble.write(value.medianSeconds, into: &buf)
+        FfiConverterDouble.write(value.p90Seconds, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeStageThroughput_lift(_ buf: RustBuffer) throws -> StageThroughput {
+    return try FfiConverterTypeStageThroughput.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeStageThroughput_lower(_ value: StageThroughput) -> RustBuffer {
+    return FfiConverterTypeStageThroughput.lower(value)
+}
+
+
+/**
+ * What is submitted for approval.
+ */
+public struct Subject: Equatable, Hashable {
+    /**
+     * Kind; must be the workflow's subject kind.
+     */
+    public var kind: SubjectKind
+    /**
+     * The subject's identifier in its own system (a content version id, a
+     * claim number…): 1–128 bytes without control characters.
+     */
+    public var reference: String
+    /**
+     * A short title for task lists (1–200 characters).
+     */
+    public var title: String
+    /**
+     * Facts the stage conditions test (`is_ad` = `true`, `amount` =
+     * `12000.00`, `matter` = `annual_strategy`); names `[a-z0-9_]`, at most 64.
+     */
+    public var attributes: [String: String]
+    /**
+     * Attached documents; a workflow may require some kinds (reimbursements
+     * need an `invoice`).
+     */
+    public var attachments: [Attachment]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Kind; must be the workflow's subject kind.
+         */kind: SubjectKind, 
+        /**
+         * The subject's identifier in its own system (a content version id, a
+         * claim number…): 1–128 bytes without control characters.
+         */reference: String, 
+        /**
+         * A short title for task lists (1–200 characters).
+         */title: String, 
+        /**
+         * Facts the stage conditions test (`is_ad` = `true`, `amount` =
+         * `12000.00`, `matter` = `annual_strategy`); names `[a-z0-9_]`, at most 64.
+         */attributes: [String: String] = [:], 
+        /**
+         * Attached documents; a workflow may require some kinds (reimbursements
+         * need an `invoice`).
+         */attachments: [Attachment] = []) {
+        self.kind = kind
+        self.reference = reference
+        self.title = title
+        self.attributes = attributes
+        self.attachments = attachments
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Subject: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSubject: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Subject {
+        return
+            try Subject(
+                kind: FfiConverterTypeSubjectKind.read(from: &buf), 
+                reference: FfiConverterString.read(from: &buf), 
+                title: FfiConverterString.read(from: &buf), 
+                attributes: FfiConverterDictionaryStringString.read(from: &buf), 
+                attachments: FfiConverterSequenceTypeAttachment.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Subject, into buf: inout [UInt8]) {
+        FfiConverterTypeSubjectKind.write(value.kind, into: &buf)
+        FfiConverterString.write(value.reference, into: &buf)
+        FfiConverterString.write(value.title, into: &buf)
+        FfiConverterDictionaryStringString.write(value.attributes, into: &buf)
+        FfiConverterSequenceTypeAttachment.write(value.attachments, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSubject_lift(_ buf: RustBuffer) throws -> Subject {
+    return try FfiConverterTypeSubject.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSubject_lower(_ value: Subject) -> RustBuffer {
+    return FfiConverterTypeSubject.lower(value)
+}
+
+
+/**
  * A media account idle for longer than the policy allows (ACC-5).
  */
 public struct ZombieAccount: Equatable, Hashable {
@@ -3438,6 +4970,124 @@ public func FfiConverterTypeZombieAccount_lower(_ value: ZombieAccount) -> RustB
 
 
 /**
+ * Where an approval instance stands.
+ */
+
+public enum ApprovalState: Equatable, Hashable, CaseIterable {
+    
+    /**
+     * `in_review`: a stage is waiting for decisions.
+     */
+    case inReview
+    /**
+     * `approved`: every applicable stage reached its quorum; final.
+     */
+    case approved
+    /**
+     * `rejected`: back with the submitter, who may resubmit.
+     */
+    case rejected
+    /**
+     * `returned_for_changes`: back with the submitter, who may resubmit.
+     */
+    case returnedForChanges
+    /**
+     * `withdrawn`: withdrawn by the submitter; final.
+     */
+    case withdrawn
+
+
+
+    /**
+     * The stable name of this value, as used in policy documents,
+     * storage, error messages and the other bindings.
+     */
+public func asStr() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_brandrail_mobile_fn_method_approvalstate_as_str(
+            FfiConverterTypeApprovalState_lower(self),uniffiCallStatus
+    )
+})
+}
+
+
+
+}
+
+#if compiler(>=6)
+extension ApprovalState: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeApprovalState: FfiConverterRustBuffer {
+    typealias SwiftType = ApprovalState
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ApprovalState {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .inReview
+        
+        case 2: return .approved
+        
+        case 3: return .rejected
+        
+        case 4: return .returnedForChanges
+        
+        case 5: return .withdrawn
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: ApprovalState, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .inReview:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .approved:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .rejected:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .returnedForChanges:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .withdrawn:
+            writeInt(&buf, Int32(5))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeApprovalState_lift(_ buf: RustBuffer) throws -> ApprovalState {
+    return try FfiConverterTypeApprovalState.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeApprovalState_lower(_ value: ApprovalState) -> RustBuffer {
+    return FfiConverterTypeApprovalState.lower(value)
+}
+
+
+
+/**
  * Every way a brandrail call can fail. One case per stable error code of the
  * core (`code()` returns it, e.g. `"permission_denied"`); `detail` is the
  * human-readable message. In Swift this is `BrandrailError`, in Kotlin
@@ -3460,10 +5110,9 @@ enum BrandrailError: Swift.Error, Equatable, Hashable {
          * The permission that was required, e.g. `principal.manage`.
          */permission: String, 
         /**
-         * Why it was refused: `unknown_principal`, `deactivated`,
-         * `missing_permission`, `wrong_department`, `not_a_decider` or
-         * `not_the_submitter`.
-         */reason: String, 
+         * Why it was refused; `reason.asStr()` gives the stable name
+         * (`missing_permission`, `not_a_decider`, …).
+         */reason: DenialReason, 
         /**
          * The full message.
          */detail: String
@@ -3639,7 +5288,7 @@ public struct FfiConverterTypeBrandrailError: FfiConverterRustBuffer {
         case 1: return .PermissionDenied(
             principal: try FfiConverterString.read(from: &buf), 
             permission: try FfiConverterString.read(from: &buf), 
-            reason: try FfiConverterString.read(from: &buf), 
+            reason: try FfiConverterTypeDenialReason.read(from: &buf), 
             detail: try FfiConverterString.read(from: &buf)
             )
         case 2: return .SeparationOfDuties(
@@ -3700,7 +5349,7 @@ public struct FfiConverterTypeBrandrailError: FfiConverterRustBuffer {
             writeInt(&buf, Int32(1))
             FfiConverterString.write(principal, into: &buf)
             FfiConverterString.write(permission, into: &buf)
-            FfiConverterString.write(reason, into: &buf)
+            FfiConverterTypeDenialReason.write(reason, into: &buf)
             FfiConverterString.write(detail, into: &buf)
             
         
@@ -3787,6 +5436,245 @@ public func FfiConverterTypeBrandrailError_lift(_ buf: RustBuffer) throws -> Bra
 public func FfiConverterTypeBrandrailError_lower(_ value: BrandrailError) -> RustBuffer {
     return FfiConverterTypeBrandrailError.lower(value)
 }
+
+
+/**
+ * A decision on an approval's active stage.
+ */
+
+public enum Decision: Equatable, Hashable {
+    
+    /**
+     * Approve, confirming the stage's checklist items.
+     */
+    case approve(
+        /**
+         * Optional comment.
+         */comment: String = "", 
+        /**
+         * The items confirmed: exactly the stage's checklist (finance's
+         * `authenticity`, `legality`, `completeness`), else a `Validation`
+         * error; empty for stages without one.
+         */checklist: [String] = []
+    )
+    /**
+     * Reject: back to the submitter (APR-4), who may resubmit.
+     */
+    case reject(
+        /**
+         * Why; required.
+         */comment: String
+    )
+    /**
+     * Return for changes: back to the submitter, who may resubmit.
+     */
+    case `return`(
+        /**
+         * What to change; required.
+         */comment: String
+    )
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension Decision: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeDecision: FfiConverterRustBuffer {
+    typealias SwiftType = Decision
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Decision {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .approve(comment: try FfiConverterString.read(from: &buf), checklist: try FfiConverterSequenceString.read(from: &buf)
+        )
+        
+        case 2: return .reject(comment: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 3: return .`return`(comment: try FfiConverterString.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: Decision, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case let .approve(comment,checklist):
+            writeInt(&buf, Int32(1))
+            FfiConverterString.write(comment, into: &buf)
+            FfiConverterSequenceString.write(checklist, into: &buf)
+            
+        
+        case let .reject(comment):
+            writeInt(&buf, Int32(2))
+            FfiConverterString.write(comment, into: &buf)
+            
+        
+        case let .`return`(comment):
+            writeInt(&buf, Int32(3))
+            FfiConverterString.write(comment, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDecision_lift(_ buf: RustBuffer) throws -> Decision {
+    return try FfiConverterTypeDecision.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDecision_lower(_ value: Decision) -> RustBuffer {
+    return FfiConverterTypeDecision.lower(value)
+}
+
+
+
+/**
+ * Why a principal was refused (`BrandrailError.PermissionDenied.reason`).
+ */
+
+public enum DenialReason: Equatable, Hashable, CaseIterable {
+    
+    /**
+     * `unknown_principal`: no principal has this handle.
+     */
+    case unknownPrincipal
+    /**
+     * `deactivated`: the principal was deactivated (ACC-3) and may do nothing.
+     */
+    case deactivated
+    /**
+     * `missing_permission`: none of its roles carries the permission (ACC-4).
+     */
+    case missingPermission
+    /**
+     * `wrong_department`: the permission is reserved to other departments
+     * (ACC-2: account administration is IT's alone).
+     */
+    case wrongDepartment
+    /**
+     * `not_a_decider`: not among those who may decide this approval stage
+     * (APR-1), nor their delegate or the stage's assignee.
+     */
+    case notADecider
+    /**
+     * `not_the_submitter`: only the submitter may resubmit or withdraw an approval.
+     */
+    case notTheSubmitter
+
+
+
+    /**
+     * The stable name of this value, as used in policy documents,
+     * storage, error messages and the other bindings.
+     */
+public func asStr() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_brandrail_mobile_fn_method_denialreason_as_str(
+            FfiConverterTypeDenialReason_lower(self),uniffiCallStatus
+    )
+})
+}
+
+
+
+}
+
+#if compiler(>=6)
+extension DenialReason: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeDenialReason: FfiConverterRustBuffer {
+    typealias SwiftType = DenialReason
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> DenialReason {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .unknownPrincipal
+        
+        case 2: return .deactivated
+        
+        case 3: return .missingPermission
+        
+        case 4: return .wrongDepartment
+        
+        case 5: return .notADecider
+        
+        case 6: return .notTheSubmitter
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: DenialReason, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .unknownPrincipal:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .deactivated:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .missingPermission:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .wrongDepartment:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .notADecider:
+            writeInt(&buf, Int32(5))
+        
+        
+        case .notTheSubmitter:
+            writeInt(&buf, Int32(6))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDenialReason_lift(_ buf: RustBuffer) throws -> DenialReason {
+    return try FfiConverterTypeDenialReason.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDenialReason_lower(_ value: DenialReason) -> RustBuffer {
+    return FfiConverterTypeDenialReason.lower(value)
+}
+
 
 
 /**
@@ -3968,6 +5856,164 @@ public func FfiConverterTypeDepartment_lower(_ value: Department) -> RustBuffer 
 
 
 /**
+ * What happened to an approval, in its history.
+ */
+
+public enum EventKind: Equatable, Hashable, CaseIterable {
+    
+    /**
+     * `submitted`: first submission.
+     */
+    case submitted
+    /**
+     * `approved`: an approval at a stage.
+     */
+    case approved
+    /**
+     * `rejected`: a rejection, back to the submitter.
+     */
+    case rejected
+    /**
+     * `returned`: returned for changes.
+     */
+    case returned
+    /**
+     * `resubmitted`: submitted again after a rejection or return.
+     */
+    case resubmitted
+    /**
+     * `withdrawn`: withdrawn by the submitter.
+     */
+    case withdrawn
+    /**
+     * `escalated`: the stage's deadline passed and it was escalated.
+     */
+    case escalated
+    /**
+     * `assigned`: the stage was assigned to one principal.
+     */
+    case assigned
+    /**
+     * `unassigned`: the assignee was deactivated; the stage is back with its pool.
+     */
+    case unassigned
+
+
+
+    /**
+     * The stable name of this value, as used in policy documents,
+     * storage, error messages and the other bindings.
+     */
+public func asStr() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_brandrail_mobile_fn_method_eventkind_as_str(
+            FfiConverterTypeEventKind_lower(self),uniffiCallStatus
+    )
+})
+}
+
+
+
+}
+
+#if compiler(>=6)
+extension EventKind: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeEventKind: FfiConverterRustBuffer {
+    typealias SwiftType = EventKind
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> EventKind {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .submitted
+        
+        case 2: return .approved
+        
+        case 3: return .rejected
+        
+        case 4: return .returned
+        
+        case 5: return .resubmitted
+        
+        case 6: return .withdrawn
+        
+        case 7: return .escalated
+        
+        case 8: return .assigned
+        
+        case 9: return .unassigned
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: EventKind, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .submitted:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .approved:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .rejected:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .returned:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .resubmitted:
+            writeInt(&buf, Int32(5))
+        
+        
+        case .withdrawn:
+            writeInt(&buf, Int32(6))
+        
+        
+        case .escalated:
+            writeInt(&buf, Int32(7))
+        
+        
+        case .assigned:
+            writeInt(&buf, Int32(8))
+        
+        
+        case .unassigned:
+            writeInt(&buf, Int32(9))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeEventKind_lift(_ buf: RustBuffer) throws -> EventKind {
+    return try FfiConverterTypeEventKind.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeEventKind_lower(_ value: EventKind) -> RustBuffer {
+    return FfiConverterTypeEventKind.lower(value)
+}
+
+
+
+/**
  * Whether a recorded attempt went through.
  */
 
@@ -3978,14 +6024,15 @@ public enum Outcome: Equatable, Hashable, CaseIterable {
      */
     case applied
     /**
-     * `denied`: the attempt was refused for lack of permission (ACC-4).
+     * `denied`: the attempt was refused (ACC-4, APR-3).
      */
     case denied
 
 
 
     /**
-     * The stable name, `applied` or `denied`, as stored in the log.
+     * The stable name of this value, as used in policy documents,
+     * storage, error messages and the other bindings.
      */
 public func asStr() -> String  {
     return try!  FfiConverterString.lift(try! rustCall() {
@@ -4690,6 +6737,253 @@ public func FfiConverterTypePlatform_lower(_ value: Platform) -> RustBuffer {
 }
 
 
+
+/**
+ * Where one stage of the current round stands.
+ */
+
+public enum StageState: Equatable, Hashable, CaseIterable {
+    
+    /**
+     * `waiting`: not reached yet.
+     */
+    case waiting
+    /**
+     * `active`: collecting decisions now.
+     */
+    case active
+    /**
+     * `done`: reached its quorum.
+     */
+    case done
+    /**
+     * `skipped`: its condition does not hold for this subject.
+     */
+    case skipped
+
+
+
+    /**
+     * The stable name of this value, as used in policy documents,
+     * storage, error messages and the other bindings.
+     */
+public func asStr() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_brandrail_mobile_fn_method_stagestate_as_str(
+            FfiConverterTypeStageState_lower(self),uniffiCallStatus
+    )
+})
+}
+
+
+
+}
+
+#if compiler(>=6)
+extension StageState: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeStageState: FfiConverterRustBuffer {
+    typealias SwiftType = StageState
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> StageState {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .waiting
+        
+        case 2: return .active
+        
+        case 3: return .done
+        
+        case 4: return .skipped
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: StageState, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .waiting:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .active:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .done:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .skipped:
+            writeInt(&buf, Int32(4))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeStageState_lift(_ buf: RustBuffer) throws -> StageState {
+    return try FfiConverterTypeStageState.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeStageState_lower(_ value: StageState) -> RustBuffer {
+    return FfiConverterTypeStageState.lower(value)
+}
+
+
+
+/**
+ * What an approval is about (APR-2); each workflow approves one kind.
+ */
+
+public enum SubjectKind: Equatable, Hashable, CaseIterable {
+    
+    /**
+     * `content_version`: a version of a content item (content review).
+     */
+    case contentVersion
+    /**
+     * `budget_adjustment`: a change to a budget line.
+     */
+    case budgetAdjustment
+    /**
+     * `expense_claim`: an expense reimbursement claim, with invoices.
+     */
+    case expenseClaim
+    /**
+     * `project`: a project passing its stage gates.
+     */
+    case project
+    /**
+     * `document`: a document from draft to archive.
+     */
+    case document
+    /**
+     * `leave`: a leave request.
+     */
+    case leave
+    /**
+     * `decision`: a decision-layer matter (annual strategy, budget
+     * allocation, major project), named by the `matter` attribute.
+     */
+    case decision
+
+
+
+    /**
+     * The stable name of this value, as used in policy documents,
+     * storage, error messages and the other bindings.
+     */
+public func asStr() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_brandrail_mobile_fn_method_subjectkind_as_str(
+            FfiConverterTypeSubjectKind_lower(self),uniffiCallStatus
+    )
+})
+}
+
+
+
+}
+
+#if compiler(>=6)
+extension SubjectKind: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSubjectKind: FfiConverterRustBuffer {
+    typealias SwiftType = SubjectKind
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SubjectKind {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .contentVersion
+        
+        case 2: return .budgetAdjustment
+        
+        case 3: return .expenseClaim
+        
+        case 4: return .project
+        
+        case 5: return .document
+        
+        case 6: return .leave
+        
+        case 7: return .decision
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: SubjectKind, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .contentVersion:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .budgetAdjustment:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .expenseClaim:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .project:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .document:
+            writeInt(&buf, Int32(5))
+        
+        
+        case .leave:
+            writeInt(&buf, Int32(6))
+        
+        
+        case .decision:
+            writeInt(&buf, Int32(7))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSubjectKind_lift(_ buf: RustBuffer) throws -> SubjectKind {
+    return try FfiConverterTypeSubjectKind.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSubjectKind_lower(_ value: SubjectKind) -> RustBuffer {
+    return FfiConverterTypeSubjectKind.lower(value)
+}
+
+
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
@@ -4813,6 +7107,30 @@ fileprivate struct FfiConverterOptionTimestamp: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeSubject: FfiConverterRustBuffer {
+    typealias SwiftType = Subject?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeSubject.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeSubject.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeOutcome: FfiConverterRustBuffer {
     typealias SwiftType = Outcome?
 
@@ -4861,6 +7179,31 @@ fileprivate struct FfiConverterOptionSequenceString: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceInt64: FfiConverterRustBuffer {
+    typealias SwiftType = [Int64]
+
+    public static func write(_ value: [Int64], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterInt64.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Int64] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Int64]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterInt64.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceString: FfiConverterRustBuffer {
     typealias SwiftType = [String]
 
@@ -4886,6 +7229,106 @@ fileprivate struct FfiConverterSequenceString: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeApprovalEvent: FfiConverterRustBuffer {
+    typealias SwiftType = [ApprovalEvent]
+
+    public static func write(_ value: [ApprovalEvent], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeApprovalEvent.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ApprovalEvent] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ApprovalEvent]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeApprovalEvent.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeApprovalInstance: FfiConverterRustBuffer {
+    typealias SwiftType = [ApprovalInstance]
+
+    public static func write(_ value: [ApprovalInstance], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeApprovalInstance.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ApprovalInstance] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ApprovalInstance]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeApprovalInstance.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeApprovalTask: FfiConverterRustBuffer {
+    typealias SwiftType = [ApprovalTask]
+
+    public static func write(_ value: [ApprovalTask], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeApprovalTask.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ApprovalTask] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ApprovalTask]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeApprovalTask.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeAttachment: FfiConverterRustBuffer {
+    typealias SwiftType = [Attachment]
+
+    public static func write(_ value: [Attachment], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeAttachment.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Attachment] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Attachment]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeAttachment.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeAuditRecord: FfiConverterRustBuffer {
     typealias SwiftType = [AuditRecord]
 
@@ -4903,6 +7346,31 @@ fileprivate struct FfiConverterSequenceTypeAuditRecord: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeAuditRecord.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeDelegation: FfiConverterRustBuffer {
+    typealias SwiftType = [Delegation]
+
+    public static func write(_ value: [Delegation], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeDelegation.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Delegation] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Delegation]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeDelegation.read(from: &buf))
         }
         return seq
     }
@@ -5061,6 +7529,81 @@ fileprivate struct FfiConverterSequenceTypePrincipal: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeStageApproval: FfiConverterRustBuffer {
+    typealias SwiftType = [StageApproval]
+
+    public static func write(_ value: [StageApproval], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeStageApproval.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [StageApproval] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [StageApproval]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeStageApproval.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeStageStatus: FfiConverterRustBuffer {
+    typealias SwiftType = [StageStatus]
+
+    public static func write(_ value: [StageStatus], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeStageStatus.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [StageStatus] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [StageStatus]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeStageStatus.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeStageThroughput: FfiConverterRustBuffer {
+    typealias SwiftType = [StageThroughput]
+
+    public static func write(_ value: [StageThroughput], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeStageThroughput.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [StageThroughput] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [StageThroughput]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeStageThroughput.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeZombieAccount: FfiConverterRustBuffer {
     typealias SwiftType = [ZombieAccount]
 
@@ -5105,6 +7648,32 @@ fileprivate struct FfiConverterSequenceTypePermission: FfiConverterRustBuffer {
             seq.append(try FfiConverterTypePermission.read(from: &buf))
         }
         return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterDictionaryStringString: FfiConverterRustBuffer {
+    public static func write(_ value: [String: String], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for (key, value) in value {
+            FfiConverterString.write(key, into: &buf)
+            FfiConverterString.write(value, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [String: String] {
+        let len: Int32 = try readInt(&buf)
+        var dict = [String: String]()
+        dict.reserveCapacity(Int(len))
+        for _ in 0..<len {
+            let key = try FfiConverterString.read(from: &buf)
+            let value = try FfiConverterString.read(from: &buf)
+            dict[key] = value
+        }
+        return dict
     }
 }
 private let UNIFFI_RUST_FUTURE_POLL_READY: Int8 = 0
@@ -5192,6 +7761,66 @@ public func parsePlatform(name: String)throws  -> Platform  {
 })
 }
 /**
+ * The approval state with this stable name (e.g. `in_review`); a
+ * `Validation` error listing the valid names otherwise.
+ */
+public func parseApprovalState(name: String)throws  -> ApprovalState  {
+    return try  FfiConverterTypeApprovalState_lift(try rustCallWithError(FfiConverterTypeBrandrailError_lift) {
+        uniffiCallStatus in
+    uniffi_brandrail_mobile_fn_func_parse_approval_state(
+        FfiConverterString.lower(name),uniffiCallStatus
+    )
+})
+}
+/**
+ * The event kind with this stable name (e.g. `resubmitted`); a
+ * `Validation` error listing the valid names otherwise.
+ */
+public func parseEventKind(name: String)throws  -> EventKind  {
+    return try  FfiConverterTypeEventKind_lift(try rustCallWithError(FfiConverterTypeBrandrailError_lift) {
+        uniffiCallStatus in
+    uniffi_brandrail_mobile_fn_func_parse_event_kind(
+        FfiConverterString.lower(name),uniffiCallStatus
+    )
+})
+}
+/**
+ * The stage state with this stable name (e.g. `skipped`); a `Validation`
+ * error listing the valid names otherwise.
+ */
+public func parseStageState(name: String)throws  -> StageState  {
+    return try  FfiConverterTypeStageState_lift(try rustCallWithError(FfiConverterTypeBrandrailError_lift) {
+        uniffiCallStatus in
+    uniffi_brandrail_mobile_fn_func_parse_stage_state(
+        FfiConverterString.lower(name),uniffiCallStatus
+    )
+})
+}
+/**
+ * The subject kind with this stable name (e.g. `expense_claim`); a
+ * `Validation` error listing the valid names otherwise.
+ */
+public func parseSubjectKind(name: String)throws  -> SubjectKind  {
+    return try  FfiConverterTypeSubjectKind_lift(try rustCallWithError(FfiConverterTypeBrandrailError_lift) {
+        uniffiCallStatus in
+    uniffi_brandrail_mobile_fn_func_parse_subject_kind(
+        FfiConverterString.lower(name),uniffiCallStatus
+    )
+})
+}
+/**
+ * The outcome with this stable name (`applied` or `denied`); a
+ * `Validation` error listing the valid names otherwise.
+ */
+public func parseOutcome(name: String)throws  -> Outcome  {
+    return try  FfiConverterTypeOutcome_lift(try rustCallWithError(FfiConverterTypeBrandrailError_lift) {
+        uniffiCallStatus in
+    uniffi_brandrail_mobile_fn_func_parse_outcome(
+        FfiConverterString.lower(name),uniffiCallStatus
+    )
+})
+}
+/**
  * Every stable error code, in the core's order (`brandrail::Error::CODES`).
  */
 public func errorCodes() -> [String]  {
@@ -5237,6 +7866,21 @@ private let initializationResult: InitializationResult = {
     if (uniffi_brandrail_mobile_checksum_func_parse_platform() != 47888) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_brandrail_mobile_checksum_func_parse_approval_state() != 42617) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_brandrail_mobile_checksum_func_parse_event_kind() != 19855) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_brandrail_mobile_checksum_func_parse_stage_state() != 42979) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_brandrail_mobile_checksum_func_parse_subject_kind() != 41902) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_brandrail_mobile_checksum_func_parse_outcome() != 56360) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_brandrail_mobile_checksum_func_error_codes() != 27250) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -5255,7 +7899,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_brandrail_mobile_checksum_method_engine_create_principals() != 7999) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_brandrail_mobile_checksum_method_engine_deactivate_principal() != 55025) {
+    if (uniffi_brandrail_mobile_checksum_method_engine_deactivate_principal() != 9362) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_brandrail_mobile_checksum_method_engine_grant_role() != 38813) {
@@ -5298,6 +7942,57 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_brandrail_mobile_checksum_method_engine_zombie_media_accounts() != 19464) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_brandrail_mobile_checksum_method_engine_approval() != 20892) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_brandrail_mobile_checksum_method_engine_approval_history() != 36215) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_brandrail_mobile_checksum_method_engine_approval_tasks() != 64056) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_brandrail_mobile_checksum_method_engine_approval_throughput() != 61637) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_brandrail_mobile_checksum_method_engine_approve() != 35811) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_brandrail_mobile_checksum_method_engine_assign_approval() != 17972) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_brandrail_mobile_checksum_method_engine_decide_approval() != 24607) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_brandrail_mobile_checksum_method_engine_delegate_approvals() != 20736) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_brandrail_mobile_checksum_method_engine_delegations() != 23927) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_brandrail_mobile_checksum_method_engine_end_delegation() != 58189) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_brandrail_mobile_checksum_method_engine_escalate_overdue_approvals() != 16331) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_brandrail_mobile_checksum_method_engine_overdue_approvals() != 55485) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_brandrail_mobile_checksum_method_engine_reject() != 34314) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_brandrail_mobile_checksum_method_engine_resubmit_approval() != 3326) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_brandrail_mobile_checksum_method_engine_return_for_changes() != 59614) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_brandrail_mobile_checksum_method_engine_submit_approval() != 30180) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_brandrail_mobile_checksum_method_engine_withdraw_approval() != 52638) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_brandrail_mobile_checksum_method_engine_audit_len() != 47010) {

@@ -32,9 +32,9 @@ final class EngineTests: XCTestCase {
 
     func testErrorCodesAreTheCoreCodes() {
         XCTAssertEqual(errorCodes(), [
-            "permission_denied", "validation", "not_found", "conflict", "policy_violation",
-            "configuration", "incompatible_database", "corrupt", "integrity", "busy", "storage",
-            "io",
+            "permission_denied", "separation_of_duties", "validation", "not_found", "conflict",
+            "policy_violation", "configuration", "incompatible_database", "corrupt", "integrity",
+            "busy", "storage", "io",
         ])
     }
 
@@ -47,7 +47,8 @@ final class EngineTests: XCTestCase {
         }
         XCTAssertEqual(principal, "li.na")
         XCTAssertEqual(permission, "principal.manage")
-        XCTAssertEqual(reason, "missing_permission")
+        XCTAssertEqual(reason, .missingPermission)
+        XCTAssertEqual(reason.asStr(), "missing_permission")
         XCTAssertEqual(detail,
                        "permission denied: principal 'li.na' may not principal.manage (missing_permission)")
         XCTAssertEqual(error?.localizedDescription, detail)
@@ -57,9 +58,9 @@ final class EngineTests: XCTestCase {
         _ = try engine.grantRole(actor: "it.admin", handle: "chen.jie", role: "it_admin")
         _ = try engine.createPrincipal(actor: "it.admin", input: person("it.second", .it))
         _ = try engine.deactivatePrincipal(actor: "it.admin", handle: "it.second")
-        let reasons = [
-            "nobody": "unknown_principal", "it.second": "deactivated",
-            "li.na": "missing_permission", "chen.jie": "wrong_department",
+        let reasons: [String: DenialReason] = [
+            "nobody": .unknownPrincipal, "it.second": .deactivated,
+            "li.na": .missingPermission, "chen.jie": .wrongDepartment,
         ]
         for (actor, expected) in reasons {
             let error = try assertRefusedUnchanged(engine, "permission_denied") {
@@ -255,6 +256,8 @@ final class EngineTests: XCTestCase {
         _ = try engine.registerMediaAccount(actor: "it.admin", input: media("wechat-main"))
         let d = try engine.deactivatePrincipal(actor: "it.admin", handle: "li.na")
         XCTAssertEqual(d.custodianOf, ["wechat-main"])
+        XCTAssertEqual(d.reassignedApprovals, [])
+        XCTAssertEqual(d.unstaffedApprovals, [])
         XCTAssertFalse(d.principal.active)
         XCTAssertNotNil(d.principal.deactivatedAt)
         XCTAssertEqual(try engine.permissionsOf(handle: "li.na"), [])
@@ -262,7 +265,7 @@ final class EngineTests: XCTestCase {
             try engine.recordMediaInteraction(actor: "li.na", id: "wechat-main", at: engine.now())
         }
         guard case let .PermissionDenied(_, _, reason, _)? = error else { return XCTFail() }
-        XCTAssertEqual(reason, "deactivated")
+        XCTAssertEqual(reason, .deactivated)
         try assertRefusedUnchanged(engine, "conflict") {
             try engine.deactivatePrincipal(actor: "it.admin", handle: "li.na")
         }
@@ -289,6 +292,14 @@ final class EngineTests: XCTestCase {
 
         XCTAssertEqual(Department.customerService.asStr(), "customer_service")
         XCTAssertEqual(Outcome.denied.asStr(), "denied")
+        XCTAssertEqual(DenialReason.notADecider.asStr(), "not_a_decider")
+        XCTAssertEqual(DenialReason.allCases.map { $0.asStr() }, [
+            "unknown_principal", "deactivated", "missing_permission", "wrong_department",
+            "not_a_decider", "not_the_submitter",
+        ])
+        for outcome in Outcome.allCases {
+            XCTAssertEqual(try parseOutcome(name: outcome.asStr()), outcome)
+        }
         for department in Department.allCases {
             XCTAssertEqual(try parseDepartment(name: department.asStr()), department)
         }

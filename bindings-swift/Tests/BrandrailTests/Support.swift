@@ -60,18 +60,39 @@ func media(
     )
 }
 
+/// Every approval. Ids run from 1 without gaps (a refused submission takes
+/// none), so the first missing id ends the list.
+func allApprovals(_ engine: Engine) throws -> [ApprovalInstance] {
+    var out: [ApprovalInstance] = []
+    while true {
+        do {
+            out.append(try engine.approval(id: Int64(out.count + 1)))
+        } catch BrandrailError.NotFound {
+            return out
+        }
+    }
+}
+
 /// Everything a refused call must leave as it was (the audit log aside).
 struct Snapshot: Equatable {
     let principals: [Principal]
     let mediaAccounts: [MediaAccount]
     let policyHistory: [PolicyVersion]
     let policyDigest: String
+    let approvals: [ApprovalInstance]
+    let approvalHistories: [[ApprovalEvent]]
+    let delegations: [[Delegation]]
 
     init(_ engine: Engine) throws {
-        principals = try engine.principals()
+        let principals = try engine.principals()
+        self.principals = principals
         mediaAccounts = try engine.mediaAccounts()
         policyHistory = try engine.policyHistory()
         policyDigest = try engine.policy().digest()
+        let approvals = try allApprovals(engine)
+        self.approvals = approvals
+        approvalHistories = try approvals.map { try engine.approvalHistory(id: $0.id) }
+        delegations = try principals.map { try engine.delegations(handle: $0.handle) }
     }
 }
 
@@ -96,8 +117,8 @@ func assertRefused<T>(
 }
 
 /// As `assertRefused`, and asserts the call changed nothing: the same state,
-/// and the audit log grew by exactly the denial record for
-/// `permission_denied`, by nothing otherwise.
+/// and the audit log grew by exactly the refusal record for
+/// `permission_denied` and `separation_of_duties`, by nothing otherwise.
 @discardableResult
 func assertRefusedUnchanged<T>(
     _ engine: Engine,
@@ -111,9 +132,25 @@ func assertRefusedUnchanged<T>(
     let error = assertRefused(code, file: file, line: line, body)
     XCTAssertEqual(try Snapshot(engine), before, "state changed", file: file, line: line)
     let grew = try engine.auditLen() - logBefore
-    XCTAssertEqual(grew, code == "permission_denied" ? 1 : 0, "audit log grew by \(grew)",
-                   file: file, line: line)
+    let audited = ["permission_denied", "separation_of_duties"].contains(code)
+    XCTAssertEqual(grew, audited ? 1 : 0, "audit log grew by \(grew)", file: file, line: line)
     return error
+}
+
+/// As `assertRefusedUnchanged` for a `PermissionDenied` with `reason`;
+/// returns the permission that was required.
+@discardableResult
+func assertDenied<T>(
+    _ engine: Engine,
+    _ reason: DenialReason,
+    file: StaticString = #filePath,
+    line: UInt = #line,
+    _ body: () throws -> T
+) throws -> String? {
+    let error = try assertRefusedUnchanged(engine, "permission_denied", file: file, line: line, body)
+    guard case let .PermissionDenied(_, permission, got, _)? = error else { return nil }
+    XCTAssertEqual(got, reason, file: file, line: line)
+    return permission
 }
 
 /// A fresh directory for database files, removed by the test's tearDown.

@@ -59,6 +59,40 @@ final class VectorsTests: XCTestCase {
         return box(a) == box(b)
     }
 
+    /// An RFC 3339 time, or `now`, `now+3d`, `now-1h`, `now+5m` relative to
+    /// the engine clock.
+    func timeAt(_ engine: Engine, _ text: String) -> Date {
+        guard text.hasPrefix("now") else { return at(text) }
+        let rel = text.dropFirst("now".count)
+        guard let sign = rel.first else { return engine.now() }
+        guard let amount = Double(rel.dropFirst().dropLast()) else { fatalError("amount of \(text)") }
+        let unit: Double = switch rel.last ?? " " {
+        case "d": 86_400
+        case "h": 3_600
+        case "m": 60
+        default: fatalError("unit of \(text)")
+        }
+        return engine.now().addingTimeInterval((sign == "-" ? -1 : 1) * amount * unit)
+    }
+
+    func subject(_ v: [String: Any]) throws -> Subject {
+        Subject(
+            kind: try parseSubjectKind(name: v["kind"] as? String ?? ""),
+            reference: v["reference"] as? String ?? "",
+            title: v["title"] as? String ?? "",
+            attributes: v["attributes"] as? [String: String] ?? [:],
+            attachments: (v["attachments"] as? [[String: Any]] ?? []).map {
+                Attachment(kind: $0["kind"] as? String ?? "", name: $0["name"] as? String ?? "",
+                           sha256: $0["sha256"] as? String ?? "", amount: $0["amount"] as? String)
+            }
+        )
+    }
+
+    func instance(_ i: ApprovalInstance) -> [String: Any] {
+        ["id": i.id, "state": i.state.asStr(), "current_stage": i.currentStage ?? NSNull(),
+         "round": i.round]
+    }
+
     func newPrincipal(_ a: [String: Any]) throws -> NewPrincipal {
         NewPrincipal(
             handle: a["handle"] as? String ?? "",
@@ -81,6 +115,7 @@ final class VectorsTests: XCTestCase {
         _ engine: Engine, _ op: String, _ actor: String, _ a: [String: Any]
     ) throws -> [String: Any] {
         let s = { (key: String) in a[key] as? String ?? "" }
+        let id = (a["id"] as? NSNumber)?.int64Value ?? 0
         switch op {
         case "bootstrap":
             return principal(try engine.bootstrap(firstAdmin: newPrincipal(a)))
@@ -112,9 +147,11 @@ final class VectorsTests: XCTestCase {
             return media(try engine.reassignMediaAccount(actor: actor, id: s("id"),
                                                          custodian: s("custodian")))
         case "record_media_interaction":
-            return media(try engine.recordMediaInteraction(actor: actor, id: s("id"), at: at(s("at"))))
+            return media(try engine.recordMediaInteraction(actor: actor, id: s("id"),
+                                                           at: timeAt(engine, s("at"))))
         case "zombie_media_accounts":
-            return ["ids": try engine.zombieMediaAccounts(asOf: at(s("as_of"))).map(\.account.id)]
+            return ["ids": try engine.zombieMediaAccounts(asOf: timeAt(engine, s("as_of")))
+                .map(\.account.id)]
         case "replace_policy_overlay":
             let next = try engine.policy().overlayToml(text: s("toml"))
             return ["version": try engine.replacePolicy(actor: actor, policy: next).version]
@@ -129,17 +166,38 @@ final class VectorsTests: XCTestCase {
             let v = try engine.verifyAudit()
             return ["ok": v.ok, "head_seq": v.headSeq, "first_bad_seq": v.firstBadSeq ?? NSNull()]
         case "audit_query":
-            let outcome: Outcome? = switch a["outcome"] as? String ?? "" {
-            case "applied": .applied
-            case "denied": .denied
-            default: nil
-            }
+            let outcome = try (a["outcome"] as? String).map { try parseOutcome(name: $0) }
             let records = try engine.auditQuery(actor: actor, query: AuditQuery(
                 principal: a["principal"] as? String,
                 entityId: a["entity_id"] as? String,
                 action: a["action"] as? String,
                 outcome: outcome))
             return ["count": records.count, "actions": records.map(\.action)]
+        case "submit_approval":
+            return instance(try engine.submitApproval(
+                actor: actor, workflow: s("workflow"),
+                subject: subject(a["subject"] as? [String: Any] ?? [:])))
+        case "approve":
+            return instance(try engine.approve(actor: actor, id: id,
+                                               comment: a["comment"] as? String ?? "",
+                                               checklist: a["checklist"] as? [String] ?? []))
+        case "reject":
+            return instance(try engine.reject(actor: actor, id: id, comment: s("comment")))
+        case "return_for_changes":
+            return instance(try engine.returnForChanges(actor: actor, id: id, comment: s("comment")))
+        case "resubmit_approval":
+            return instance(try engine.resubmitApproval(actor: actor, id: id, subject: nil))
+        case "withdraw_approval":
+            return instance(try engine.withdrawApproval(actor: actor, id: id, comment: s("comment")))
+        case "approval_history":
+            return ["kinds": try engine.approvalHistory(id: id).map { $0.kind.asStr() }]
+        case "approval_tasks":
+            return ["ids": try engine.approvalTasks(handle: s("handle")).map(\.instanceId)]
+        case "delegate_approvals":
+            let d = try engine.delegateApprovals(actor: actor, to: s("to"),
+                                                 startsAt: timeAt(engine, s("starts_at")),
+                                                 endsAt: timeAt(engine, s("ends_at")))
+            return ["from": d.from, "to": d.to]
         default:
             throw StepError(description: "unknown op \(op)")
         }

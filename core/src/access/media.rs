@@ -43,22 +43,22 @@ impl Engine {
         actor: &str,
         input: NewMediaAccount,
     ) -> Result<MediaAccount> {
-        validate::identifier("id", &input.id)?;
-        validate::display_text("display_name", &input.display_name)?;
-        if let Some(c) = &input.credential {
-            if c.is_empty() || c.len() > MAX_CREDENTIAL_BYTES {
-                return Err(Error::validation(
-                    "credential",
-                    format!("must be 1 to {MAX_CREDENTIAL_BYTES} bytes"),
-                ));
-            }
-            self.secret_key()?;
-        }
         self.mutate(
             actor,
             Permission::MediaAccountManage,
             Attempt::new("media_account.register", "media_account", &input.id),
             |ctx| {
+                validate::identifier("id", &input.id)?;
+                validate::display_text("display_name", &input.display_name)?;
+                if let Some(c) = &input.credential {
+                    if c.is_empty() || c.len() > MAX_CREDENTIAL_BYTES {
+                        return Err(Error::validation(
+                            "credential",
+                            format!("must be 1 to {MAX_CREDENTIAL_BYTES} bytes"),
+                        ));
+                    }
+                    self.secret_key()?;
+                }
                 if store::access::media_account(ctx.tx, &input.id)?.is_some() {
                     return Err(Error::conflict(
                         "media_account",
@@ -158,19 +158,18 @@ impl Engine {
         actor: &str,
         interactions: &[(String, DateTime<Utc>)],
     ) -> Result<Vec<MediaAccount>> {
-        if interactions.is_empty() {
-            return Err(Error::validation("interactions", "must not be empty"));
-        }
-        let target = if interactions.len() == 1 {
-            interactions[0].0.as_str()
-        } else {
-            "batch"
+        let target = match interactions {
+            [(id, _)] => id.as_str(),
+            _ => "batch",
         };
         self.mutate(
             actor,
             Permission::MediaAccountRecordActivity,
             Attempt::new("media_account.interaction", "media_account", target),
             |ctx| {
+                if interactions.is_empty() {
+                    return Err(Error::validation("interactions", "must not be empty"));
+                }
                 let latest_allowed = ctx.now + Duration::minutes(MAX_FUTURE_SKEW_MINUTES);
                 let mut out = Vec::with_capacity(interactions.len());
                 for (i, (id, at)) in interactions.iter().enumerate() {

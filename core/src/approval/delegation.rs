@@ -23,20 +23,20 @@ impl Engine {
         starts_at: DateTime<Utc>,
         ends_at: DateTime<Utc>,
     ) -> Result<Delegation> {
-        if ends_at <= starts_at {
-            return Err(Error::validation("ends_at", "must be after starts_at"));
-        }
-        if ends_at - starts_at > Duration::days(MAX_DELEGATION_DAYS) {
-            return Err(Error::validation(
-                "ends_at",
-                format!("a delegation lasts at most {MAX_DELEGATION_DAYS} days"),
-            ));
-        }
         self.mutate(
             actor,
             Gate::ActivePrincipal,
             Attempt::new("approval.delegate", "principal", to),
             |ctx| {
+                if ends_at <= starts_at {
+                    return Err(Error::validation("ends_at", "must be after starts_at"));
+                }
+                if ends_at - starts_at > Duration::days(MAX_DELEGATION_DAYS) {
+                    return Err(Error::validation(
+                        "ends_at",
+                        format!("a delegation lasts at most {MAX_DELEGATION_DAYS} days"),
+                    ));
+                }
                 if ends_at <= ctx.now {
                     return Err(Error::validation("ends_at", "lies in the past"));
                 }

@@ -154,12 +154,12 @@ impl Engine {
         workflow: &str,
         subject: Subject,
     ) -> Result<ApprovalInstance> {
-        check_subject(&subject)?;
         self.mutate(
             actor,
             Permission::ApprovalSubmit,
             Attempt::new("approval.submit", "workflow", workflow),
             |ctx| {
+                check_subject(&subject)?;
                 let def = ctx
                     .policy
                     .approvals
@@ -203,10 +203,6 @@ impl Engine {
         id: i64,
         decision: Decision,
     ) -> Result<ApprovalInstance> {
-        check_comment(
-            decision.comment(),
-            !matches!(decision, Decision::Approve { .. }),
-        )?;
         let action = match decision {
             Decision::Approve { .. } => "approval.approve",
             Decision::Reject { .. } => "approval.reject",
@@ -218,6 +214,10 @@ impl Engine {
             Gate::ActivePrincipal,
             Attempt::new(action, "approval", &target),
             |ctx| {
+                check_comment(
+                    decision.comment(),
+                    !matches!(decision, Decision::Approve { .. }),
+                )?;
                 let (before, def) = load(ctx, id)?;
                 if before.state != ApprovalState::InReview {
                     return Err(machine::not_in_review(&before));
@@ -328,15 +328,15 @@ impl Engine {
         id: i64,
         subject: Option<Subject>,
     ) -> Result<ApprovalInstance> {
-        if let Some(s) = &subject {
-            check_subject(s)?;
-        }
         let target = id.to_string();
         self.mutate(
             actor,
             Gate::ActivePrincipal,
             Attempt::new("approval.resubmit", "approval", &target),
             |ctx| {
+                if let Some(s) = &subject {
+                    check_subject(s)?;
+                }
                 let (before, def) = load(ctx, id)?;
                 if before.submitter != ctx.actor.handle {
                     return Err(Error::PermissionDenied {
@@ -369,13 +369,13 @@ impl Engine {
         id: i64,
         comment: &str,
     ) -> Result<ApprovalInstance> {
-        check_comment(comment, false)?;
         let target = id.to_string();
         self.mutate(
             actor,
             Gate::ActivePrincipal,
             Attempt::new("approval.withdraw", "approval", &target),
             |ctx| {
+                check_comment(comment, false)?;
                 let (before, _) = load(ctx, id)?;
                 if before.submitter != ctx.actor.handle {
                     return Err(Error::PermissionDenied {

@@ -167,25 +167,26 @@ pub(crate) fn record_hash(prev: &[u8], r: &HashInput<'_>) -> [u8; 32] {
     h.finalize().into()
 }
 
-/// SHA-256 of a value's JSON serialization, streamed into the hasher. Field
-/// order is the type's declaration order, so equal values of one type give
-/// equal digests.
+/// SHA-256 of a value's JSON serialization. Field order is the type's
+/// declaration order, so equal values of one type give equal digests. The JSON
+/// is written into a reused per-thread buffer and hashed in one pass (many
+/// small hasher updates cost more than the copy).
 pub(crate) fn digest_of<T: Serialize + ?Sized>(value: &T) -> [u8; 32] {
-    struct HashWriter(Sha256);
-    impl std::io::Write for HashWriter {
-        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-            self.0.update(buf);
-            Ok(buf.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
+    thread_local! {
+        static BUF: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
     }
-    let mut w = HashWriter(Sha256::new());
-    // Our state types always serialize; a failure would leave a partial digest,
-    // which still identifies the input deterministically.
-    let _ = serde_json::to_writer(&mut w, value);
-    w.0.finalize().into()
+    BUF.with(|buf| {
+        let mut buf = buf.borrow_mut();
+        buf.clear();
+        // Our state types always serialize; a failure would leave a partial
+        // encoding, which still identifies the input deterministically.
+        let _ = serde_json::to_writer(&mut *buf, value);
+        let digest = Sha256::digest(&buf[..]).into();
+        if buf.capacity() > 64 * 1024 {
+            *buf = Vec::new();
+        }
+        digest
+    })
 }
 
 pub(crate) fn digest_json(value: &serde_json::Value) -> [u8; 32] {

@@ -688,6 +688,16 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_brandrail_mobile_checksum_func_parse_platform(
     ): Int
+    external fun uniffi_brandrail_mobile_checksum_func_parse_approval_state(
+    ): Int
+    external fun uniffi_brandrail_mobile_checksum_func_parse_event_kind(
+    ): Int
+    external fun uniffi_brandrail_mobile_checksum_func_parse_stage_state(
+    ): Int
+    external fun uniffi_brandrail_mobile_checksum_func_parse_subject_kind(
+    ): Int
+    external fun uniffi_brandrail_mobile_checksum_func_parse_outcome(
+    ): Int
     external fun uniffi_brandrail_mobile_checksum_func_error_codes(
     ): Int
     external fun uniffi_brandrail_mobile_checksum_func_default_policy_toml(
@@ -729,6 +739,40 @@ internal object IntegrityCheckingUniffiLib {
     external fun uniffi_brandrail_mobile_checksum_method_engine_revoke_role(
     ): Int
     external fun uniffi_brandrail_mobile_checksum_method_engine_zombie_media_accounts(
+    ): Int
+    external fun uniffi_brandrail_mobile_checksum_method_engine_approval(
+    ): Int
+    external fun uniffi_brandrail_mobile_checksum_method_engine_approval_history(
+    ): Int
+    external fun uniffi_brandrail_mobile_checksum_method_engine_approval_tasks(
+    ): Int
+    external fun uniffi_brandrail_mobile_checksum_method_engine_approval_throughput(
+    ): Int
+    external fun uniffi_brandrail_mobile_checksum_method_engine_approve(
+    ): Int
+    external fun uniffi_brandrail_mobile_checksum_method_engine_assign_approval(
+    ): Int
+    external fun uniffi_brandrail_mobile_checksum_method_engine_decide_approval(
+    ): Int
+    external fun uniffi_brandrail_mobile_checksum_method_engine_delegate_approvals(
+    ): Int
+    external fun uniffi_brandrail_mobile_checksum_method_engine_delegations(
+    ): Int
+    external fun uniffi_brandrail_mobile_checksum_method_engine_end_delegation(
+    ): Int
+    external fun uniffi_brandrail_mobile_checksum_method_engine_escalate_overdue_approvals(
+    ): Int
+    external fun uniffi_brandrail_mobile_checksum_method_engine_overdue_approvals(
+    ): Int
+    external fun uniffi_brandrail_mobile_checksum_method_engine_reject(
+    ): Int
+    external fun uniffi_brandrail_mobile_checksum_method_engine_resubmit_approval(
+    ): Int
+    external fun uniffi_brandrail_mobile_checksum_method_engine_return_for_changes(
+    ): Int
+    external fun uniffi_brandrail_mobile_checksum_method_engine_submit_approval(
+    ): Int
+    external fun uniffi_brandrail_mobile_checksum_method_engine_withdraw_approval(
     ): Int
     external fun uniffi_brandrail_mobile_checksum_method_engine_audit_len(
     ): Int
@@ -850,6 +894,40 @@ internal object UniffiLib {
     ): RustBuffer.ByValue
     external fun uniffi_brandrail_mobile_fn_method_engine_zombie_media_accounts(`ptr`: Long,`asOf`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
+    external fun uniffi_brandrail_mobile_fn_method_engine_approval(`ptr`: Long,`id`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_brandrail_mobile_fn_method_engine_approval_history(`ptr`: Long,`id`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_brandrail_mobile_fn_method_engine_approval_tasks(`ptr`: Long,`handle`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_brandrail_mobile_fn_method_engine_approval_throughput(`ptr`: Long,`workflow`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_brandrail_mobile_fn_method_engine_approve(`ptr`: Long,`actor`: RustBuffer.ByValue,`id`: Long,`comment`: RustBuffer.ByValue,`checklist`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_brandrail_mobile_fn_method_engine_assign_approval(`ptr`: Long,`actor`: RustBuffer.ByValue,`id`: Long,`assignee`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_brandrail_mobile_fn_method_engine_decide_approval(`ptr`: Long,`actor`: RustBuffer.ByValue,`id`: Long,`decision`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_brandrail_mobile_fn_method_engine_delegate_approvals(`ptr`: Long,`actor`: RustBuffer.ByValue,`to`: RustBuffer.ByValue,`startsAt`: RustBuffer.ByValue,`endsAt`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_brandrail_mobile_fn_method_engine_delegations(`ptr`: Long,`handle`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_brandrail_mobile_fn_method_engine_end_delegation(`ptr`: Long,`actor`: RustBuffer.ByValue,`delegationId`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_brandrail_mobile_fn_method_engine_escalate_overdue_approvals(`ptr`: Long,`actor`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_brandrail_mobile_fn_method_engine_overdue_approvals(`ptr`: Long,`asOf`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_brandrail_mobile_fn_method_engine_reject(`ptr`: Long,`actor`: RustBuffer.ByValue,`id`: Long,`comment`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_brandrail_mobile_fn_method_engine_resubmit_approval(`ptr`: Long,`actor`: RustBuffer.ByValue,`id`: Long,`subject`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_brandrail_mobile_fn_method_engine_return_for_changes(`ptr`: Long,`actor`: RustBuffer.ByValue,`id`: Long,`comment`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_brandrail_mobile_fn_method_engine_submit_approval(`ptr`: Long,`actor`: RustBuffer.ByValue,`workflow`: RustBuffer.ByValue,`subject`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_brandrail_mobile_fn_method_engine_withdraw_approval(`ptr`: Long,`actor`: RustBuffer.ByValue,`id`: Long,`comment`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
     external fun uniffi_brandrail_mobile_fn_method_engine_audit_len(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_brandrail_mobile_fn_method_engine_audit_query(`ptr`: Long,`actor`: RustBuffer.ByValue,`query`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
@@ -910,17 +988,37 @@ internal object UniffiLib {
     ): RustBuffer.ByValue
     external fun uniffi_brandrail_mobile_fn_method_platform_as_str(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
+    external fun uniffi_brandrail_mobile_fn_method_approvalstate_as_str(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_brandrail_mobile_fn_method_eventkind_as_str(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_brandrail_mobile_fn_method_stagestate_as_str(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_brandrail_mobile_fn_method_subjectkind_as_str(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
     external fun uniffi_brandrail_mobile_fn_method_outcome_as_str(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_brandrail_mobile_fn_method_brandrailerror_code(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_brandrail_mobile_fn_method_brandrailerror_uniffi_trait_display(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
+    external fun uniffi_brandrail_mobile_fn_method_denialreason_as_str(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
     external fun uniffi_brandrail_mobile_fn_func_parse_department(`name`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_brandrail_mobile_fn_func_parse_permission(`name`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_brandrail_mobile_fn_func_parse_platform(`name`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_brandrail_mobile_fn_func_parse_approval_state(`name`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_brandrail_mobile_fn_func_parse_event_kind(`name`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_brandrail_mobile_fn_func_parse_stage_state(`name`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_brandrail_mobile_fn_func_parse_subject_kind(`name`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_brandrail_mobile_fn_func_parse_outcome(`name`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_brandrail_mobile_fn_func_error_codes(uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
@@ -1054,6 +1152,21 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_brandrail_mobile_checksum_func_parse_platform() and 0xFFFF) != 47888) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_brandrail_mobile_checksum_func_parse_approval_state() and 0xFFFF) != 42617) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_brandrail_mobile_checksum_func_parse_event_kind() and 0xFFFF) != 19855) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_brandrail_mobile_checksum_func_parse_stage_state() and 0xFFFF) != 42979) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_brandrail_mobile_checksum_func_parse_subject_kind() and 0xFFFF) != 41902) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_brandrail_mobile_checksum_func_parse_outcome() and 0xFFFF) != 56360) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_brandrail_mobile_checksum_func_error_codes() and 0xFFFF) != 27250) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
@@ -1072,7 +1185,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_brandrail_mobile_checksum_method_engine_create_principals() and 0xFFFF) != 7999) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_brandrail_mobile_checksum_method_engine_deactivate_principal() and 0xFFFF) != 55025) {
+    if ((lib.uniffi_brandrail_mobile_checksum_method_engine_deactivate_principal() and 0xFFFF) != 9362) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_brandrail_mobile_checksum_method_engine_grant_role() and 0xFFFF) != 38813) {
@@ -1115,6 +1228,57 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_brandrail_mobile_checksum_method_engine_zombie_media_accounts() and 0xFFFF) != 19464) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_brandrail_mobile_checksum_method_engine_approval() and 0xFFFF) != 20892) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_brandrail_mobile_checksum_method_engine_approval_history() and 0xFFFF) != 36215) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_brandrail_mobile_checksum_method_engine_approval_tasks() and 0xFFFF) != 64056) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_brandrail_mobile_checksum_method_engine_approval_throughput() and 0xFFFF) != 61637) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_brandrail_mobile_checksum_method_engine_approve() and 0xFFFF) != 35811) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_brandrail_mobile_checksum_method_engine_assign_approval() and 0xFFFF) != 17972) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_brandrail_mobile_checksum_method_engine_decide_approval() and 0xFFFF) != 24607) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_brandrail_mobile_checksum_method_engine_delegate_approvals() and 0xFFFF) != 20736) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_brandrail_mobile_checksum_method_engine_delegations() and 0xFFFF) != 23927) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_brandrail_mobile_checksum_method_engine_end_delegation() and 0xFFFF) != 58189) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_brandrail_mobile_checksum_method_engine_escalate_overdue_approvals() and 0xFFFF) != 16331) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_brandrail_mobile_checksum_method_engine_overdue_approvals() and 0xFFFF) != 55485) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_brandrail_mobile_checksum_method_engine_reject() and 0xFFFF) != 34314) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_brandrail_mobile_checksum_method_engine_resubmit_approval() and 0xFFFF) != 3326) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_brandrail_mobile_checksum_method_engine_return_for_changes() and 0xFFFF) != 59614) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_brandrail_mobile_checksum_method_engine_submit_approval() and 0xFFFF) != 30180) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_brandrail_mobile_checksum_method_engine_withdraw_approval() and 0xFFFF) != 52638) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_brandrail_mobile_checksum_method_engine_audit_len() and 0xFFFF) != 47010) {
@@ -1467,6 +1631,29 @@ public object FfiConverterLong: FfiConverter<Long, Long> {
 /**
  * @suppress
  */
+public object FfiConverterDouble: FfiConverter<Double, Double> {
+    override fun lift(value: Double): Double {
+        return value
+    }
+
+    override fun read(buf: ByteBuffer): Double {
+        return buf.getDouble()
+    }
+
+    override fun lower(value: Double): Double {
+        return value
+    }
+
+    override fun allocationSize(value: Double) = 8UL
+
+    override fun write(value: Double, buf: ByteBuffer) {
+        buf.putDouble(value)
+    }
+}
+
+/**
+ * @suppress
+ */
 public object FfiConverterBoolean: FfiConverter<Boolean, Byte> {
     override fun lift(value: Byte): Boolean {
         return value.toInt() != 0
@@ -1788,7 +1975,9 @@ public interface EngineInterface {
     /**
      * Deactivate a leaver at once (ACC-3: needs `principal.manage`). From the
      * next call on the principal is refused everything. Returns the media
-     * accounts it kept, which need a new custodian. Nobody deactivates
+     * accounts it kept, which need a new custodian, the approvals assigned to
+     * it (now back with their stage's pool) and the approvals nobody active
+     * may decide any more. Its delegations end. Nobody deactivates
      * themselves, and the last account administrator cannot be deactivated.
      */
     fun `deactivatePrincipal`(`actor`: kotlin.String, `handle`: kotlin.String): Deactivation
@@ -1870,6 +2059,117 @@ public interface EngineInterface {
      * idle first (ACC-5). Retired accounts are not listed.
      */
     fun `zombieMediaAccounts`(`asOf`: java.time.Instant? = null): List<ZombieAccount>
+    
+    /**
+     * One approval; `NotFound` when there is none with this id.
+     */
+    fun `approval`(`id`: kotlin.Long): ApprovalInstance
+    
+    /**
+     * An approval's full history, oldest first, across all its rounds.
+     */
+    fun `approvalHistory`(`id`: kotlin.Long): List<ApprovalEvent>
+    
+    /**
+     * The tasks `handle` may decide now (as decider, delegate, assignee or
+     * escalation target), oldest first, with their deadlines. Empty for a
+     * deactivated principal; `NotFound` for an unknown one.
+     */
+    fun `approvalTasks`(`handle`: kotlin.String): List<ApprovalTask>
+    
+    /**
+     * Median and 90th-percentile time per stage of `workflow`, in stage
+     * order, over the stage runs that reached their quorum; stages that never
+     * did are left out. `NotFound` for an unknown workflow.
+     */
+    fun `approvalThroughput`(`workflow`: kotlin.String): List<StageThroughput>
+    
+    /**
+     * Approve the active stage: `decideApproval` with `Decision.approve`.
+     */
+    fun `approve`(`actor`: kotlin.String, `id`: kotlin.Long, `comment`: kotlin.String = "", `checklist`: List<kotlin.String> = listOf()): ApprovalInstance
+    
+    /**
+     * Assign the active stage of approval `id` to one principal who may decide
+     * it (needs `approval.administer`); only the assignee (or its delegate)
+     * may then decide. Deactivating the assignee hands the stage back to its
+     * pool (`Deactivation.reassignedApprovals`).
+     */
+    fun `assignApproval`(`actor`: kotlin.String, `id`: kotlin.Long, `assignee`: kotlin.String): ApprovalInstance
+    
+    /**
+     * Decide the active stage of approval `id` (APR-1, APR-3, APR-4). The
+     * actor must be one of the stage's deciders, their delegate, the stage's
+     * assignee, or of the escalation pool once escalated (else
+     * `PermissionDenied` with reason `notADecider`); nobody decides their own
+     * submission or fills two stages unless the workflow allows it
+     * (`SeparationOfDuties`). Both refusals are audited.
+     */
+    fun `decideApproval`(`actor`: kotlin.String, `id`: kotlin.Long, `decision`: Decision): ApprovalInstance
+    
+    /**
+     * Let `to` decide in the actor's place from `starts_at` until `ends_at`
+     * (exclusive; at most 366 days, not entirely in the past). Any active
+     * principal may delegate its own authority to another active principal;
+     * decisions taken with it record whose authority was used (APR-4).
+     */
+    fun `delegateApprovals`(`actor`: kotlin.String, `to`: kotlin.String, `startsAt`: java.time.Instant, `endsAt`: java.time.Instant): Delegation
+    
+    /**
+     * Delegations from or to `handle`, newest first, ended ones included.
+     */
+    fun `delegations`(`handle`: kotlin.String): List<Delegation>
+    
+    /**
+     * End a delegation early (its grantor, or a holder of `approval.administer`).
+     */
+    fun `endDelegation`(`actor`: kotlin.String, `delegationId`: kotlin.Long): Delegation
+    
+    /**
+     * Escalate every stage past its deadline that has an escalation target and
+     * was not escalated yet (needs `approval.administer`; a scheduler calls
+     * this). Returns the escalated approvals.
+     */
+    fun `escalateOverdueApprovals`(`actor`: kotlin.String): List<ApprovalInstance>
+    
+    /**
+     * Every stage in review past its deadline as of `as_of` (default: the
+     * engine clock's now), most overdue first (APR-4).
+     */
+    fun `overdueApprovals`(`asOf`: java.time.Instant? = null): List<ApprovalTask>
+    
+    /**
+     * Reject: the approval goes back to its submitter; `comment` is required.
+     */
+    fun `reject`(`actor`: kotlin.String, `id`: kotlin.Long, `comment`: kotlin.String): ApprovalInstance
+    
+    /**
+     * Submit a rejected or returned approval again, optionally with a revised
+     * subject of the same kind; a new round starts at the first stage and the
+     * history is kept (APR-4). Only the submitter may (else
+     * `PermissionDenied` with reason `notTheSubmitter`).
+     */
+    fun `resubmitApproval`(`actor`: kotlin.String, `id`: kotlin.Long, `subject`: Subject? = null): ApprovalInstance
+    
+    /**
+     * Return for changes: back to the submitter; `comment` is required.
+     */
+    fun `returnForChanges`(`actor`: kotlin.String, `id`: kotlin.Long, `comment`: kotlin.String): ApprovalInstance
+    
+    /**
+     * Submit `subject` to `workflow` (APR-1; `actor` needs `approval.submit`).
+     * The workflow is snapshotted into the approval; stages whose condition
+     * does not hold are skipped. `NotFound` for an unknown workflow,
+     * `Validation` for a subject of the wrong kind or without a required
+     * attachment.
+     */
+    fun `submitApproval`(`actor`: kotlin.String, `workflow`: kotlin.String, `subject`: Subject): ApprovalInstance
+    
+    /**
+     * Withdraw an approval that is not yet approved; final. Only the
+     * submitter may.
+     */
+    fun `withdrawApproval`(`actor`: kotlin.String, `id`: kotlin.Long, `comment`: kotlin.String = ""): ApprovalInstance
     
     /**
      * Number of records in the audit log.
@@ -2163,7 +2463,9 @@ open class Engine: Disposable, AutoCloseable, EngineInterface
     /**
      * Deactivate a leaver at once (ACC-3: needs `principal.manage`). From the
      * next call on the principal is refused everything. Returns the media
-     * accounts it kept, which need a new custodian. Nobody deactivates
+     * accounts it kept, which need a new custodian, the approvals assigned to
+     * it (now back with their stage's pool) and the approvals nobody active
+     * may decide any more. Its delegations end. Nobody deactivates
      * themselves, and the last account administrator cannot be deactivated.
      */
     @Throws(BrandrailException::class)override fun `deactivatePrincipal`(`actor`: kotlin.String, `handle`: kotlin.String): Deactivation {
@@ -2445,6 +2747,359 @@ open class Engine: Disposable, AutoCloseable, EngineInterface
         it,
         
         FfiConverterOptionalTimestamp.lower(`asOf`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * One approval; `NotFound` when there is none with this id.
+     */
+    @Throws(BrandrailException::class)override fun `approval`(`id`: kotlin.Long): ApprovalInstance {
+            return FfiConverterTypeApprovalInstance.lift(
+    callWithHandle {
+    uniffiRustCallWithError(BrandrailException) { _status ->
+    UniffiLib.uniffi_brandrail_mobile_fn_method_engine_approval(
+        it,
+        
+        FfiConverterLong.lower(`id`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * An approval's full history, oldest first, across all its rounds.
+     */
+    @Throws(BrandrailException::class)override fun `approvalHistory`(`id`: kotlin.Long): List<ApprovalEvent> {
+            return FfiConverterSequenceTypeApprovalEvent.lift(
+    callWithHandle {
+    uniffiRustCallWithError(BrandrailException) { _status ->
+    UniffiLib.uniffi_brandrail_mobile_fn_method_engine_approval_history(
+        it,
+        
+        FfiConverterLong.lower(`id`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * The tasks `handle` may decide now (as decider, delegate, assignee or
+     * escalation target), oldest first, with their deadlines. Empty for a
+     * deactivated principal; `NotFound` for an unknown one.
+     */
+    @Throws(BrandrailException::class)override fun `approvalTasks`(`handle`: kotlin.String): List<ApprovalTask> {
+            return FfiConverterSequenceTypeApprovalTask.lift(
+    callWithHandle {
+    uniffiRustCallWithError(BrandrailException) { _status ->
+    UniffiLib.uniffi_brandrail_mobile_fn_method_engine_approval_tasks(
+        it,
+        
+        FfiConverterString.lower(`handle`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Median and 90th-percentile time per stage of `workflow`, in stage
+     * order, over the stage runs that reached their quorum; stages that never
+     * did are left out. `NotFound` for an unknown workflow.
+     */
+    @Throws(BrandrailException::class)override fun `approvalThroughput`(`workflow`: kotlin.String): List<StageThroughput> {
+            return FfiConverterSequenceTypeStageThroughput.lift(
+    callWithHandle {
+    uniffiRustCallWithError(BrandrailException) { _status ->
+    UniffiLib.uniffi_brandrail_mobile_fn_method_engine_approval_throughput(
+        it,
+        
+        FfiConverterString.lower(`workflow`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Approve the active stage: `decideApproval` with `Decision.approve`.
+     */
+    @Throws(BrandrailException::class)override fun `approve`(`actor`: kotlin.String, `id`: kotlin.Long, `comment`: kotlin.String, `checklist`: List<kotlin.String>): ApprovalInstance {
+            return FfiConverterTypeApprovalInstance.lift(
+    callWithHandle {
+    uniffiRustCallWithError(BrandrailException) { _status ->
+    UniffiLib.uniffi_brandrail_mobile_fn_method_engine_approve(
+        it,
+        
+        FfiConverterString.lower(`actor`),
+        FfiConverterLong.lower(`id`),
+        FfiConverterString.lower(`comment`),
+        FfiConverterSequenceString.lower(`checklist`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Assign the active stage of approval `id` to one principal who may decide
+     * it (needs `approval.administer`); only the assignee (or its delegate)
+     * may then decide. Deactivating the assignee hands the stage back to its
+     * pool (`Deactivation.reassignedApprovals`).
+     */
+    @Throws(BrandrailException::class)override fun `assignApproval`(`actor`: kotlin.String, `id`: kotlin.Long, `assignee`: kotlin.String): ApprovalInstance {
+            return FfiConverterTypeApprovalInstance.lift(
+    callWithHandle {
+    uniffiRustCallWithError(BrandrailException) { _status ->
+    UniffiLib.uniffi_brandrail_mobile_fn_method_engine_assign_approval(
+        it,
+        
+        FfiConverterString.lower(`actor`),
+        FfiConverterLong.lower(`id`),
+        FfiConverterString.lower(`assignee`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Decide the active stage of approval `id` (APR-1, APR-3, APR-4). The
+     * actor must be one of the stage's deciders, their delegate, the stage's
+     * assignee, or of the escalation pool once escalated (else
+     * `PermissionDenied` with reason `notADecider`); nobody decides their own
+     * submission or fills two stages unless the workflow allows it
+     * (`SeparationOfDuties`). Both refusals are audited.
+     */
+    @Throws(BrandrailException::class)override fun `decideApproval`(`actor`: kotlin.String, `id`: kotlin.Long, `decision`: Decision): ApprovalInstance {
+            return FfiConverterTypeApprovalInstance.lift(
+    callWithHandle {
+    uniffiRustCallWithError(BrandrailException) { _status ->
+    UniffiLib.uniffi_brandrail_mobile_fn_method_engine_decide_approval(
+        it,
+        
+        FfiConverterString.lower(`actor`),
+        FfiConverterLong.lower(`id`),
+        FfiConverterTypeDecision.lower(`decision`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Let `to` decide in the actor's place from `starts_at` until `ends_at`
+     * (exclusive; at most 366 days, not entirely in the past). Any active
+     * principal may delegate its own authority to another active principal;
+     * decisions taken with it record whose authority was used (APR-4).
+     */
+    @Throws(BrandrailException::class)override fun `delegateApprovals`(`actor`: kotlin.String, `to`: kotlin.String, `startsAt`: java.time.Instant, `endsAt`: java.time.Instant): Delegation {
+            return FfiConverterTypeDelegation.lift(
+    callWithHandle {
+    uniffiRustCallWithError(BrandrailException) { _status ->
+    UniffiLib.uniffi_brandrail_mobile_fn_method_engine_delegate_approvals(
+        it,
+        
+        FfiConverterString.lower(`actor`),
+        FfiConverterString.lower(`to`),
+        FfiConverterTimestamp.lower(`startsAt`),
+        FfiConverterTimestamp.lower(`endsAt`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Delegations from or to `handle`, newest first, ended ones included.
+     */
+    @Throws(BrandrailException::class)override fun `delegations`(`handle`: kotlin.String): List<Delegation> {
+            return FfiConverterSequenceTypeDelegation.lift(
+    callWithHandle {
+    uniffiRustCallWithError(BrandrailException) { _status ->
+    UniffiLib.uniffi_brandrail_mobile_fn_method_engine_delegations(
+        it,
+        
+        FfiConverterString.lower(`handle`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * End a delegation early (its grantor, or a holder of `approval.administer`).
+     */
+    @Throws(BrandrailException::class)override fun `endDelegation`(`actor`: kotlin.String, `delegationId`: kotlin.Long): Delegation {
+            return FfiConverterTypeDelegation.lift(
+    callWithHandle {
+    uniffiRustCallWithError(BrandrailException) { _status ->
+    UniffiLib.uniffi_brandrail_mobile_fn_method_engine_end_delegation(
+        it,
+        
+        FfiConverterString.lower(`actor`),
+        FfiConverterLong.lower(`delegationId`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Escalate every stage past its deadline that has an escalation target and
+     * was not escalated yet (needs `approval.administer`; a scheduler calls
+     * this). Returns the escalated approvals.
+     */
+    @Throws(BrandrailException::class)override fun `escalateOverdueApprovals`(`actor`: kotlin.String): List<ApprovalInstance> {
+            return FfiConverterSequenceTypeApprovalInstance.lift(
+    callWithHandle {
+    uniffiRustCallWithError(BrandrailException) { _status ->
+    UniffiLib.uniffi_brandrail_mobile_fn_method_engine_escalate_overdue_approvals(
+        it,
+        
+        FfiConverterString.lower(`actor`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Every stage in review past its deadline as of `as_of` (default: the
+     * engine clock's now), most overdue first (APR-4).
+     */
+    @Throws(BrandrailException::class)override fun `overdueApprovals`(`asOf`: java.time.Instant?): List<ApprovalTask> {
+            return FfiConverterSequenceTypeApprovalTask.lift(
+    callWithHandle {
+    uniffiRustCallWithError(BrandrailException) { _status ->
+    UniffiLib.uniffi_brandrail_mobile_fn_method_engine_overdue_approvals(
+        it,
+        
+        FfiConverterOptionalTimestamp.lower(`asOf`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Reject: the approval goes back to its submitter; `comment` is required.
+     */
+    @Throws(BrandrailException::class)override fun `reject`(`actor`: kotlin.String, `id`: kotlin.Long, `comment`: kotlin.String): ApprovalInstance {
+            return FfiConverterTypeApprovalInstance.lift(
+    callWithHandle {
+    uniffiRustCallWithError(BrandrailException) { _status ->
+    UniffiLib.uniffi_brandrail_mobile_fn_method_engine_reject(
+        it,
+        
+        FfiConverterString.lower(`actor`),
+        FfiConverterLong.lower(`id`),
+        FfiConverterString.lower(`comment`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Submit a rejected or returned approval again, optionally with a revised
+     * subject of the same kind; a new round starts at the first stage and the
+     * history is kept (APR-4). Only the submitter may (else
+     * `PermissionDenied` with reason `notTheSubmitter`).
+     */
+    @Throws(BrandrailException::class)override fun `resubmitApproval`(`actor`: kotlin.String, `id`: kotlin.Long, `subject`: Subject?): ApprovalInstance {
+            return FfiConverterTypeApprovalInstance.lift(
+    callWithHandle {
+    uniffiRustCallWithError(BrandrailException) { _status ->
+    UniffiLib.uniffi_brandrail_mobile_fn_method_engine_resubmit_approval(
+        it,
+        
+        FfiConverterString.lower(`actor`),
+        FfiConverterLong.lower(`id`),
+        FfiConverterOptionalTypeSubject.lower(`subject`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Return for changes: back to the submitter; `comment` is required.
+     */
+    @Throws(BrandrailException::class)override fun `returnForChanges`(`actor`: kotlin.String, `id`: kotlin.Long, `comment`: kotlin.String): ApprovalInstance {
+            return FfiConverterTypeApprovalInstance.lift(
+    callWithHandle {
+    uniffiRustCallWithError(BrandrailException) { _status ->
+    UniffiLib.uniffi_brandrail_mobile_fn_method_engine_return_for_changes(
+        it,
+        
+        FfiConverterString.lower(`actor`),
+        FfiConverterLong.lower(`id`),
+        FfiConverterString.lower(`comment`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Submit `subject` to `workflow` (APR-1; `actor` needs `approval.submit`).
+     * The workflow is snapshotted into the approval; stages whose condition
+     * does not hold are skipped. `NotFound` for an unknown workflow,
+     * `Validation` for a subject of the wrong kind or without a required
+     * attachment.
+     */
+    @Throws(BrandrailException::class)override fun `submitApproval`(`actor`: kotlin.String, `workflow`: kotlin.String, `subject`: Subject): ApprovalInstance {
+            return FfiConverterTypeApprovalInstance.lift(
+    callWithHandle {
+    uniffiRustCallWithError(BrandrailException) { _status ->
+    UniffiLib.uniffi_brandrail_mobile_fn_method_engine_submit_approval(
+        it,
+        
+        FfiConverterString.lower(`actor`),
+        FfiConverterString.lower(`workflow`),
+        FfiConverterTypeSubject.lower(`subject`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Withdraw an approval that is not yet approved; final. Only the
+     * submitter may.
+     */
+    @Throws(BrandrailException::class)override fun `withdrawApproval`(`actor`: kotlin.String, `id`: kotlin.Long, `comment`: kotlin.String): ApprovalInstance {
+            return FfiConverterTypeApprovalInstance.lift(
+    callWithHandle {
+    uniffiRustCallWithError(BrandrailException) { _status ->
+    UniffiLib.uniffi_brandrail_mobile_fn_method_engine_withdraw_approval(
+        it,
+        
+        FfiConverterString.lower(`actor`),
+        FfiConverterLong.lower(`id`),
+        FfiConverterString.lower(`comment`),_status)
 }
     }
     )
@@ -3283,6 +3938,440 @@ public object FfiConverterTypePolicy: FfiConverter<Policy, Long> {
 
 
 /**
+ * One entry of an approval's history; resubmissions keep it (APR-4).
+ */
+data class ApprovalEvent (
+    /**
+     * Position in the history.
+     */
+    var `id`: kotlin.Long
+    , 
+    /**
+     * The approval.
+     */
+    var `instanceId`: kotlin.Long
+    , 
+    /**
+     * When.
+     */
+    var `at`: java.time.Instant
+    , 
+    /**
+     * Who acted.
+     */
+    var `principal`: kotlin.String
+    , 
+    /**
+     * Whose authority a delegate used.
+     */
+    var `onBehalfOf`: kotlin.String?
+    , 
+    /**
+     * What happened.
+     */
+    var `kind`: EventKind
+    , 
+    /**
+     * At which stage, when stage-specific.
+     */
+    var `stage`: kotlin.String?
+    , 
+    /**
+     * In which round.
+     */
+    var `round`: kotlin.UInt
+    , 
+    /**
+     * The decision's comment (empty when none).
+     */
+    var `comment`: kotlin.String
+    , 
+    /**
+     * Checklist items confirmed with an approval, sorted.
+     */
+    var `checklist`: List<kotlin.String>
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeApprovalEvent: FfiConverterRustBuffer<ApprovalEvent> {
+    override fun read(buf: ByteBuffer): ApprovalEvent {
+        return ApprovalEvent(
+            FfiConverterLong.read(buf),
+            FfiConverterLong.read(buf),
+            FfiConverterTimestamp.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterTypeEventKind.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterUInt.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterSequenceString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ApprovalEvent) = (
+            FfiConverterLong.allocationSize(value.`id`) +
+            FfiConverterLong.allocationSize(value.`instanceId`) +
+            FfiConverterTimestamp.allocationSize(value.`at`) +
+            FfiConverterString.allocationSize(value.`principal`) +
+            FfiConverterOptionalString.allocationSize(value.`onBehalfOf`) +
+            FfiConverterTypeEventKind.allocationSize(value.`kind`) +
+            FfiConverterOptionalString.allocationSize(value.`stage`) +
+            FfiConverterUInt.allocationSize(value.`round`) +
+            FfiConverterString.allocationSize(value.`comment`) +
+            FfiConverterSequenceString.allocationSize(value.`checklist`)
+    )
+
+    override fun write(value: ApprovalEvent, buf: ByteBuffer) {
+            FfiConverterLong.write(value.`id`, buf)
+            FfiConverterLong.write(value.`instanceId`, buf)
+            FfiConverterTimestamp.write(value.`at`, buf)
+            FfiConverterString.write(value.`principal`, buf)
+            FfiConverterOptionalString.write(value.`onBehalfOf`, buf)
+            FfiConverterTypeEventKind.write(value.`kind`, buf)
+            FfiConverterOptionalString.write(value.`stage`, buf)
+            FfiConverterUInt.write(value.`round`, buf)
+            FfiConverterString.write(value.`comment`, buf)
+            FfiConverterSequenceString.write(value.`checklist`, buf)
+    }
+}
+
+
+
+/**
+ * An approval instance with the progress of its current round. It keeps a
+ * snapshot of its workflow, so a later policy change never alters a review
+ * under way.
+ */
+data class ApprovalInstance (
+    /**
+     * Identifier.
+     */
+    var `id`: kotlin.Long
+    , 
+    /**
+     * Workflow name.
+     */
+    var `workflow`: kotlin.String
+    , 
+    /**
+     * What is being approved.
+     */
+    var `subject`: Subject
+    , 
+    /**
+     * Handle of the submitter.
+     */
+    var `submitter`: kotlin.String
+    , 
+    /**
+     * Where it stands.
+     */
+    var `state`: ApprovalState
+    , 
+    /**
+     * 1 for the first submission, +1 per resubmission.
+     */
+    var `round`: kotlin.UInt
+    , 
+    /**
+     * The stages of this round, in order, skipped ones included.
+     */
+    var `stages`: List<StageStatus>
+    , 
+    /**
+     * The active stage's name, while in review.
+     */
+    var `currentStage`: kotlin.String?
+    , 
+    /**
+     * The one principal the active stage is assigned to, if any.
+     */
+    var `assignee`: kotlin.String?
+    , 
+    /**
+     * Whether the active stage was escalated after its deadline.
+     */
+    var `escalated`: kotlin.Boolean
+    , 
+    /**
+     * First submission.
+     */
+    var `submittedAt`: java.time.Instant
+    , 
+    /**
+     * Last change.
+     */
+    var `updatedAt`: java.time.Instant
+    , 
+    /**
+     * When it was approved or withdrawn.
+     */
+    var `closedAt`: java.time.Instant?
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeApprovalInstance: FfiConverterRustBuffer<ApprovalInstance> {
+    override fun read(buf: ByteBuffer): ApprovalInstance {
+        return ApprovalInstance(
+            FfiConverterLong.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterTypeSubject.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterTypeApprovalState.read(buf),
+            FfiConverterUInt.read(buf),
+            FfiConverterSequenceTypeStageStatus.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterBoolean.read(buf),
+            FfiConverterTimestamp.read(buf),
+            FfiConverterTimestamp.read(buf),
+            FfiConverterOptionalTimestamp.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ApprovalInstance) = (
+            FfiConverterLong.allocationSize(value.`id`) +
+            FfiConverterString.allocationSize(value.`workflow`) +
+            FfiConverterTypeSubject.allocationSize(value.`subject`) +
+            FfiConverterString.allocationSize(value.`submitter`) +
+            FfiConverterTypeApprovalState.allocationSize(value.`state`) +
+            FfiConverterUInt.allocationSize(value.`round`) +
+            FfiConverterSequenceTypeStageStatus.allocationSize(value.`stages`) +
+            FfiConverterOptionalString.allocationSize(value.`currentStage`) +
+            FfiConverterOptionalString.allocationSize(value.`assignee`) +
+            FfiConverterBoolean.allocationSize(value.`escalated`) +
+            FfiConverterTimestamp.allocationSize(value.`submittedAt`) +
+            FfiConverterTimestamp.allocationSize(value.`updatedAt`) +
+            FfiConverterOptionalTimestamp.allocationSize(value.`closedAt`)
+    )
+
+    override fun write(value: ApprovalInstance, buf: ByteBuffer) {
+            FfiConverterLong.write(value.`id`, buf)
+            FfiConverterString.write(value.`workflow`, buf)
+            FfiConverterTypeSubject.write(value.`subject`, buf)
+            FfiConverterString.write(value.`submitter`, buf)
+            FfiConverterTypeApprovalState.write(value.`state`, buf)
+            FfiConverterUInt.write(value.`round`, buf)
+            FfiConverterSequenceTypeStageStatus.write(value.`stages`, buf)
+            FfiConverterOptionalString.write(value.`currentStage`, buf)
+            FfiConverterOptionalString.write(value.`assignee`, buf)
+            FfiConverterBoolean.write(value.`escalated`, buf)
+            FfiConverterTimestamp.write(value.`submittedAt`, buf)
+            FfiConverterTimestamp.write(value.`updatedAt`, buf)
+            FfiConverterOptionalTimestamp.write(value.`closedAt`, buf)
+    }
+}
+
+
+
+/**
+ * An open task: the active stage of an approval in review.
+ */
+data class ApprovalTask (
+    /**
+     * The approval.
+     */
+    var `instanceId`: kotlin.Long
+    , 
+    /**
+     * Its workflow.
+     */
+    var `workflow`: kotlin.String
+    , 
+    /**
+     * The active stage.
+     */
+    var `stage`: kotlin.String
+    , 
+    /**
+     * The subject's kind.
+     */
+    var `subjectKind`: SubjectKind
+    , 
+    /**
+     * The subject's title.
+     */
+    var `subjectTitle`: kotlin.String
+    , 
+    /**
+     * Handle of the submitter.
+     */
+    var `submitter`: kotlin.String
+    , 
+    /**
+     * The stage's deadline.
+     */
+    var `dueAt`: java.time.Instant?
+    , 
+    /**
+     * Past its deadline at the time of the query.
+     */
+    var `overdue`: kotlin.Boolean
+    , 
+    /**
+     * Escalated already.
+     */
+    var `escalated`: kotlin.Boolean
+    , 
+    /**
+     * The one principal the stage is assigned to, if any.
+     */
+    var `assignee`: kotlin.String?
+    , 
+    /**
+     * When deciding would use another principal's delegated authority: whose.
+     */
+    var `onBehalfOf`: kotlin.String?
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeApprovalTask: FfiConverterRustBuffer<ApprovalTask> {
+    override fun read(buf: ByteBuffer): ApprovalTask {
+        return ApprovalTask(
+            FfiConverterLong.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterTypeSubjectKind.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterOptionalTimestamp.read(buf),
+            FfiConverterBoolean.read(buf),
+            FfiConverterBoolean.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ApprovalTask) = (
+            FfiConverterLong.allocationSize(value.`instanceId`) +
+            FfiConverterString.allocationSize(value.`workflow`) +
+            FfiConverterString.allocationSize(value.`stage`) +
+            FfiConverterTypeSubjectKind.allocationSize(value.`subjectKind`) +
+            FfiConverterString.allocationSize(value.`subjectTitle`) +
+            FfiConverterString.allocationSize(value.`submitter`) +
+            FfiConverterOptionalTimestamp.allocationSize(value.`dueAt`) +
+            FfiConverterBoolean.allocationSize(value.`overdue`) +
+            FfiConverterBoolean.allocationSize(value.`escalated`) +
+            FfiConverterOptionalString.allocationSize(value.`assignee`) +
+            FfiConverterOptionalString.allocationSize(value.`onBehalfOf`)
+    )
+
+    override fun write(value: ApprovalTask, buf: ByteBuffer) {
+            FfiConverterLong.write(value.`instanceId`, buf)
+            FfiConverterString.write(value.`workflow`, buf)
+            FfiConverterString.write(value.`stage`, buf)
+            FfiConverterTypeSubjectKind.write(value.`subjectKind`, buf)
+            FfiConverterString.write(value.`subjectTitle`, buf)
+            FfiConverterString.write(value.`submitter`, buf)
+            FfiConverterOptionalTimestamp.write(value.`dueAt`, buf)
+            FfiConverterBoolean.write(value.`overdue`, buf)
+            FfiConverterBoolean.write(value.`escalated`, buf)
+            FfiConverterOptionalString.write(value.`assignee`, buf)
+            FfiConverterOptionalString.write(value.`onBehalfOf`, buf)
+    }
+}
+
+
+
+/**
+ * Metadata of a document attached to a subject (an invoice for a
+ * reimbursement); the document itself stays where it is.
+ */
+data class Attachment (
+    /**
+     * `invoice`, `contract`, `receipt`, … (`[a-z0-9._-]`).
+     */
+    var `kind`: kotlin.String
+    , 
+    /**
+     * File name.
+     */
+    var `name`: kotlin.String
+    , 
+    /**
+     * SHA-256 of the file: 64 hexadecimal characters.
+     */
+    var `sha256`: kotlin.String
+    , 
+    /**
+     * The amount on the document as a decimal string (`"1280.50"`), if it
+     * has one; not negative, at most 28 digits after the point (never
+     * rounded). Anything else is a `Validation` error naming
+     * `subject.attachments[i].amount`.
+     */
+    var `amount`: kotlin.String? = null 
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeAttachment: FfiConverterRustBuffer<Attachment> {
+    override fun read(buf: ByteBuffer): Attachment {
+        return Attachment(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterOptionalString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: Attachment) = (
+            FfiConverterString.allocationSize(value.`kind`) +
+            FfiConverterString.allocationSize(value.`name`) +
+            FfiConverterString.allocationSize(value.`sha256`) +
+            FfiConverterOptionalString.allocationSize(value.`amount`)
+    )
+
+    override fun write(value: Attachment, buf: ByteBuffer) {
+            FfiConverterString.write(value.`kind`, buf)
+            FfiConverterString.write(value.`name`, buf)
+            FfiConverterString.write(value.`sha256`, buf)
+            FfiConverterOptionalString.write(value.`amount`, buf)
+    }
+}
+
+
+
+/**
  * Filters for `auditQuery`. Every field defaults to "any"; all set filters
  * must match. Results come in sequence order.
  */
@@ -3742,6 +4831,19 @@ data class Deactivation (
      * Ids of the media accounts it was custodian of; they need a new custodian.
      */
     var `custodianOf`: List<kotlin.String>
+    , 
+    /**
+     * Ids of the approvals whose active stage was assigned to it: unassigned
+     * (recorded in their history), back with the stage's pool of deciders.
+     */
+    var `reassignedApprovals`: List<kotlin.Long>
+    , 
+    /**
+     * Ids of the approvals in review whose active stage nobody active may
+     * decide any more: flagged for an administrator (change the policy or
+     * grant a role).
+     */
+    var `unstaffedApprovals`: List<kotlin.Long>
     
 ){
     
@@ -3760,17 +4862,110 @@ public object FfiConverterTypeDeactivation: FfiConverterRustBuffer<Deactivation>
         return Deactivation(
             FfiConverterTypePrincipal.read(buf),
             FfiConverterSequenceString.read(buf),
+            FfiConverterSequenceLong.read(buf),
+            FfiConverterSequenceLong.read(buf),
         )
     }
 
     override fun allocationSize(value: Deactivation) = (
             FfiConverterTypePrincipal.allocationSize(value.`principal`) +
-            FfiConverterSequenceString.allocationSize(value.`custodianOf`)
+            FfiConverterSequenceString.allocationSize(value.`custodianOf`) +
+            FfiConverterSequenceLong.allocationSize(value.`reassignedApprovals`) +
+            FfiConverterSequenceLong.allocationSize(value.`unstaffedApprovals`)
     )
 
     override fun write(value: Deactivation, buf: ByteBuffer) {
             FfiConverterTypePrincipal.write(value.`principal`, buf)
             FfiConverterSequenceString.write(value.`custodianOf`, buf)
+            FfiConverterSequenceLong.write(value.`reassignedApprovals`, buf)
+            FfiConverterSequenceLong.write(value.`unstaffedApprovals`, buf)
+    }
+}
+
+
+
+/**
+ * A delegation of approval authority while away (APR-4).
+ */
+data class Delegation (
+    /**
+     * Identifier.
+     */
+    var `id`: kotlin.Long
+    , 
+    /**
+     * Who is away.
+     */
+    var `from`: kotlin.String
+    , 
+    /**
+     * Who decides in their place.
+     */
+    var `to`: kotlin.String
+    , 
+    /**
+     * Start.
+     */
+    var `startsAt`: java.time.Instant
+    , 
+    /**
+     * End (exclusive).
+     */
+    var `endsAt`: java.time.Instant
+    , 
+    /**
+     * When it was recorded.
+     */
+    var `createdAt`: java.time.Instant
+    , 
+    /**
+     * When it was ended early, if it was.
+     */
+    var `revokedAt`: java.time.Instant?
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeDelegation: FfiConverterRustBuffer<Delegation> {
+    override fun read(buf: ByteBuffer): Delegation {
+        return Delegation(
+            FfiConverterLong.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterTimestamp.read(buf),
+            FfiConverterTimestamp.read(buf),
+            FfiConverterTimestamp.read(buf),
+            FfiConverterOptionalTimestamp.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: Delegation) = (
+            FfiConverterLong.allocationSize(value.`id`) +
+            FfiConverterString.allocationSize(value.`from`) +
+            FfiConverterString.allocationSize(value.`to`) +
+            FfiConverterTimestamp.allocationSize(value.`startsAt`) +
+            FfiConverterTimestamp.allocationSize(value.`endsAt`) +
+            FfiConverterTimestamp.allocationSize(value.`createdAt`) +
+            FfiConverterOptionalTimestamp.allocationSize(value.`revokedAt`)
+    )
+
+    override fun write(value: Delegation, buf: ByteBuffer) {
+            FfiConverterLong.write(value.`id`, buf)
+            FfiConverterString.write(value.`from`, buf)
+            FfiConverterString.write(value.`to`, buf)
+            FfiConverterTimestamp.write(value.`startsAt`, buf)
+            FfiConverterTimestamp.write(value.`endsAt`, buf)
+            FfiConverterTimestamp.write(value.`createdAt`, buf)
+            FfiConverterOptionalTimestamp.write(value.`revokedAt`, buf)
     }
 }
 
@@ -4385,6 +5580,294 @@ public object FfiConverterTypeRestoreReport: FfiConverterRustBuffer<RestoreRepor
 
 
 /**
+ * One approval given at a stage.
+ */
+data class StageApproval (
+    /**
+     * Who decided.
+     */
+    var `principal`: kotlin.String
+    , 
+    /**
+     * Whose authority was used, when deciding as a delegate (APR-4).
+     */
+    var `onBehalfOf`: kotlin.String?
+    , 
+    /**
+     * When.
+     */
+    var `at`: java.time.Instant
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeStageApproval: FfiConverterRustBuffer<StageApproval> {
+    override fun read(buf: ByteBuffer): StageApproval {
+        return StageApproval(
+            FfiConverterString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterTimestamp.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: StageApproval) = (
+            FfiConverterString.allocationSize(value.`principal`) +
+            FfiConverterOptionalString.allocationSize(value.`onBehalfOf`) +
+            FfiConverterTimestamp.allocationSize(value.`at`)
+    )
+
+    override fun write(value: StageApproval, buf: ByteBuffer) {
+            FfiConverterString.write(value.`principal`, buf)
+            FfiConverterOptionalString.write(value.`onBehalfOf`, buf)
+            FfiConverterTimestamp.write(value.`at`, buf)
+    }
+}
+
+
+
+/**
+ * One stage of an approval's current round.
+ */
+data class StageStatus (
+    /**
+     * Stage name from the workflow.
+     */
+    var `name`: kotlin.String
+    , 
+    /**
+     * Where it stands.
+     */
+    var `state`: StageState
+    , 
+    /**
+     * Approvals needed.
+     */
+    var `quorum`: kotlin.UInt
+    , 
+    /**
+     * Approvals given so far this round.
+     */
+    var `approvals`: List<StageApproval>
+    , 
+    /**
+     * When it became active.
+     */
+    var `startedAt`: java.time.Instant?
+    , 
+    /**
+     * Its deadline (the stage's SLA from its start).
+     */
+    var `dueAt`: java.time.Instant?
+    , 
+    /**
+     * When it reached its quorum.
+     */
+    var `completedAt`: java.time.Instant?
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeStageStatus: FfiConverterRustBuffer<StageStatus> {
+    override fun read(buf: ByteBuffer): StageStatus {
+        return StageStatus(
+            FfiConverterString.read(buf),
+            FfiConverterTypeStageState.read(buf),
+            FfiConverterUInt.read(buf),
+            FfiConverterSequenceTypeStageApproval.read(buf),
+            FfiConverterOptionalTimestamp.read(buf),
+            FfiConverterOptionalTimestamp.read(buf),
+            FfiConverterOptionalTimestamp.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: StageStatus) = (
+            FfiConverterString.allocationSize(value.`name`) +
+            FfiConverterTypeStageState.allocationSize(value.`state`) +
+            FfiConverterUInt.allocationSize(value.`quorum`) +
+            FfiConverterSequenceTypeStageApproval.allocationSize(value.`approvals`) +
+            FfiConverterOptionalTimestamp.allocationSize(value.`startedAt`) +
+            FfiConverterOptionalTimestamp.allocationSize(value.`dueAt`) +
+            FfiConverterOptionalTimestamp.allocationSize(value.`completedAt`)
+    )
+
+    override fun write(value: StageStatus, buf: ByteBuffer) {
+            FfiConverterString.write(value.`name`, buf)
+            FfiConverterTypeStageState.write(value.`state`, buf)
+            FfiConverterUInt.write(value.`quorum`, buf)
+            FfiConverterSequenceTypeStageApproval.write(value.`approvals`, buf)
+            FfiConverterOptionalTimestamp.write(value.`startedAt`, buf)
+            FfiConverterOptionalTimestamp.write(value.`dueAt`, buf)
+            FfiConverterOptionalTimestamp.write(value.`completedAt`, buf)
+    }
+}
+
+
+
+/**
+ * How long one stage of a workflow takes, over the stage runs that reached
+ * their quorum (APR-4).
+ */
+data class StageThroughput (
+    /**
+     * Workflow name.
+     */
+    var `workflow`: kotlin.String
+    , 
+    /**
+     * Stage name.
+     */
+    var `stage`: kotlin.String
+    , 
+    /**
+     * Stage runs that reached their quorum.
+     */
+    var `completed`: kotlin.ULong
+    , 
+    /**
+     * Median time from start to quorum, in seconds.
+     */
+    var `medianSeconds`: kotlin.Double
+    , 
+    /**
+     * 90th percentile, in seconds.
+     */
+    var `p90Seconds`: kotlin.Double
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeStageThroughput: FfiConverterRustBuffer<StageThroughput> {
+    override fun read(buf: ByteBuffer): StageThroughput {
+        return StageThroughput(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterDouble.read(buf),
+            FfiConverterDouble.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: StageThroughput) = (
+            FfiConverterString.allocationSize(value.`workflow`) +
+            FfiConverterString.allocationSize(value.`stage`) +
+            FfiConverterULong.allocationSize(value.`completed`) +
+            FfiConverterDouble.allocationSize(value.`medianSeconds`) +
+            FfiConverterDouble.allocationSize(value.`p90Seconds`)
+    )
+
+    override fun write(value: StageThroughput, buf: ByteBuffer) {
+            FfiConverterString.write(value.`workflow`, buf)
+            FfiConverterString.write(value.`stage`, buf)
+            FfiConverterULong.write(value.`completed`, buf)
+            FfiConverterDouble.write(value.`medianSeconds`, buf)
+            FfiConverterDouble.write(value.`p90Seconds`, buf)
+    }
+}
+
+
+
+/**
+ * What is submitted for approval.
+ */
+data class Subject (
+    /**
+     * Kind; must be the workflow's subject kind.
+     */
+    var `kind`: SubjectKind
+    , 
+    /**
+     * The subject's identifier in its own system (a content version id, a
+     * claim number…): 1–128 bytes without control characters.
+     */
+    var `reference`: kotlin.String
+    , 
+    /**
+     * A short title for task lists (1–200 characters).
+     */
+    var `title`: kotlin.String
+    , 
+    /**
+     * Facts the stage conditions test (`is_ad` = `true`, `amount` =
+     * `12000.00`, `matter` = `annual_strategy`); names `[a-z0-9_]`, at most 64.
+     */
+    var `attributes`: Map<kotlin.String, kotlin.String> = mapOf() 
+    , 
+    /**
+     * Attached documents; a workflow may require some kinds (reimbursements
+     * need an `invoice`).
+     */
+    var `attachments`: List<Attachment> = listOf() 
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeSubject: FfiConverterRustBuffer<Subject> {
+    override fun read(buf: ByteBuffer): Subject {
+        return Subject(
+            FfiConverterTypeSubjectKind.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterMapStringString.read(buf),
+            FfiConverterSequenceTypeAttachment.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: Subject) = (
+            FfiConverterTypeSubjectKind.allocationSize(value.`kind`) +
+            FfiConverterString.allocationSize(value.`reference`) +
+            FfiConverterString.allocationSize(value.`title`) +
+            FfiConverterMapStringString.allocationSize(value.`attributes`) +
+            FfiConverterSequenceTypeAttachment.allocationSize(value.`attachments`)
+    )
+
+    override fun write(value: Subject, buf: ByteBuffer) {
+            FfiConverterTypeSubjectKind.write(value.`kind`, buf)
+            FfiConverterString.write(value.`reference`, buf)
+            FfiConverterString.write(value.`title`, buf)
+            FfiConverterMapStringString.write(value.`attributes`, buf)
+            FfiConverterSequenceTypeAttachment.write(value.`attachments`, buf)
+    }
+}
+
+
+
+/**
  * A media account idle for longer than the policy allows (ACC-5).
  */
 data class ZombieAccount (
@@ -4439,6 +5922,75 @@ public object FfiConverterTypeZombieAccount: FfiConverterRustBuffer<ZombieAccoun
 
 
 
+/**
+ * Where an approval instance stands.
+ */
+
+enum class ApprovalState {
+    
+    /**
+     * `in_review`: a stage is waiting for decisions.
+     */
+    IN_REVIEW,
+    /**
+     * `approved`: every applicable stage reached its quorum; final.
+     */
+    APPROVED,
+    /**
+     * `rejected`: back with the submitter, who may resubmit.
+     */
+    REJECTED,
+    /**
+     * `returned_for_changes`: back with the submitter, who may resubmit.
+     */
+    RETURNED_FOR_CHANGES,
+    /**
+     * `withdrawn`: withdrawn by the submitter; final.
+     */
+    WITHDRAWN;
+
+    
+    /**
+     * The stable name of this value, as used in policy documents,
+     * storage, error messages and the other bindings.
+     */ fun `asStr`(): kotlin.String {
+            return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_brandrail_mobile_fn_method_approvalstate_as_str(FfiConverterTypeApprovalState.lower(this),
+        _status)
+}
+    )
+    }
+    
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeApprovalState: FfiConverterRustBuffer<ApprovalState> {
+    override fun read(buf: ByteBuffer) = try {
+        ApprovalState.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: ApprovalState) = 4UL
+
+    override fun write(value: ApprovalState, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
+
+
+
 
 
 /**
@@ -4466,11 +6018,10 @@ sealed class BrandrailException: kotlin.Exception() {
         val `permission`: kotlin.String, 
         
         /**
-         * Why it was refused: `unknown_principal`, `deactivated`,
-         * `missing_permission`, `wrong_department`, `not_a_decider` or
-         * `not_the_submitter`.
+         * Why it was refused; `reason.asStr()` gives the stable name
+         * (`missing_permission`, `not_a_decider`, …).
          */
-        val `reason`: kotlin.String, 
+        val `reason`: DenialReason, 
         
         /**
          * The full message.
@@ -4729,7 +6280,7 @@ public object FfiConverterTypeBrandrailError : FfiConverterRustBuffer<BrandrailE
             1 -> BrandrailException.PermissionDenied(
                 FfiConverterString.read(buf),
                 FfiConverterString.read(buf),
-                FfiConverterString.read(buf),
+                FfiConverterTypeDenialReason.read(buf),
                 FfiConverterString.read(buf),
                 )
             2 -> BrandrailException.SeparationOfDuties(
@@ -4785,7 +6336,7 @@ public object FfiConverterTypeBrandrailError : FfiConverterRustBuffer<BrandrailE
                 4UL
                 + FfiConverterString.allocationSize(value.`principal`)
                 + FfiConverterString.allocationSize(value.`permission`)
-                + FfiConverterString.allocationSize(value.`reason`)
+                + FfiConverterTypeDenialReason.allocationSize(value.`reason`)
                 + FfiConverterString.allocationSize(value.`detail`)
             )
             is BrandrailException.SeparationOfDuties -> (
@@ -4863,7 +6414,7 @@ public object FfiConverterTypeBrandrailError : FfiConverterRustBuffer<BrandrailE
                 buf.putInt(1)
                 FfiConverterString.write(value.`principal`, buf)
                 FfiConverterString.write(value.`permission`, buf)
-                FfiConverterString.write(value.`reason`, buf)
+                FfiConverterTypeDenialReason.write(value.`reason`, buf)
                 FfiConverterString.write(value.`detail`, buf)
                 Unit
             }
@@ -4937,6 +6488,218 @@ public object FfiConverterTypeBrandrailError : FfiConverterRustBuffer<BrandrailE
     }
 
 }
+
+
+
+/**
+ * A decision on an approval's active stage.
+ */
+sealed class Decision {
+    
+    /**
+     * Approve, confirming the stage's checklist items.
+     */
+    data class Approve(
+        /**
+         * Optional comment.
+         */
+        val `comment`: kotlin.String = "" , 
+        /**
+         * The items confirmed: exactly the stage's checklist (finance's
+         * `authenticity`, `legality`, `completeness`), else a `Validation`
+         * error; empty for stages without one.
+         */
+        val `checklist`: List<kotlin.String> = listOf() ) : Decision()
+        
+    {
+        
+
+        companion object
+    }
+    
+    /**
+     * Reject: back to the submitter (APR-4), who may resubmit.
+     */
+    data class Reject(
+        /**
+         * Why; required.
+         */
+        val `comment`: kotlin.String) : Decision()
+        
+    {
+        
+
+        companion object
+    }
+    
+    /**
+     * Return for changes: back to the submitter, who may resubmit.
+     */
+    data class Return(
+        /**
+         * What to change; required.
+         */
+        val `comment`: kotlin.String) : Decision()
+        
+    {
+        
+
+        companion object
+    }
+    
+
+    
+
+    
+    
+
+
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeDecision : FfiConverterRustBuffer<Decision>{
+    override fun read(buf: ByteBuffer): Decision {
+        return when(buf.getInt()) {
+            1 -> Decision.Approve(
+                FfiConverterString.read(buf),
+                FfiConverterSequenceString.read(buf),
+                )
+            2 -> Decision.Reject(
+                FfiConverterString.read(buf),
+                )
+            3 -> Decision.Return(
+                FfiConverterString.read(buf),
+                )
+            else -> throw RuntimeException("invalid enum value, something is very wrong!!")
+        }
+    }
+
+    override fun allocationSize(value: Decision): ULong = when(value) {
+        is Decision.Approve -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterString.allocationSize(value.`comment`)
+                + FfiConverterSequenceString.allocationSize(value.`checklist`)
+            )
+        }
+        is Decision.Reject -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterString.allocationSize(value.`comment`)
+            )
+        }
+        is Decision.Return -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterString.allocationSize(value.`comment`)
+            )
+        }
+    }
+
+    override fun write(value: Decision, buf: ByteBuffer) {
+        when(value) {
+            is Decision.Approve -> {
+                buf.putInt(1)
+                FfiConverterString.write(value.`comment`, buf)
+                FfiConverterSequenceString.write(value.`checklist`, buf)
+                Unit
+            }
+            is Decision.Reject -> {
+                buf.putInt(2)
+                FfiConverterString.write(value.`comment`, buf)
+                Unit
+            }
+            is Decision.Return -> {
+                buf.putInt(3)
+                FfiConverterString.write(value.`comment`, buf)
+                Unit
+            }
+        }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
+    }
+}
+
+
+
+
+
+/**
+ * Why a principal was refused (`BrandrailError.PermissionDenied.reason`).
+ */
+
+enum class DenialReason {
+    
+    /**
+     * `unknown_principal`: no principal has this handle.
+     */
+    UNKNOWN_PRINCIPAL,
+    /**
+     * `deactivated`: the principal was deactivated (ACC-3) and may do nothing.
+     */
+    DEACTIVATED,
+    /**
+     * `missing_permission`: none of its roles carries the permission (ACC-4).
+     */
+    MISSING_PERMISSION,
+    /**
+     * `wrong_department`: the permission is reserved to other departments
+     * (ACC-2: account administration is IT's alone).
+     */
+    WRONG_DEPARTMENT,
+    /**
+     * `not_a_decider`: not among those who may decide this approval stage
+     * (APR-1), nor their delegate or the stage's assignee.
+     */
+    NOT_A_DECIDER,
+    /**
+     * `not_the_submitter`: only the submitter may resubmit or withdraw an approval.
+     */
+    NOT_THE_SUBMITTER;
+
+    
+    /**
+     * The stable name of this value, as used in policy documents,
+     * storage, error messages and the other bindings.
+     */ fun `asStr`(): kotlin.String {
+            return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_brandrail_mobile_fn_method_denialreason_as_str(FfiConverterTypeDenialReason.lower(this),
+        _status)
+}
+    )
+    }
+    
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeDenialReason: FfiConverterRustBuffer<DenialReason> {
+    override fun read(buf: ByteBuffer) = try {
+        DenialReason.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: DenialReason) = 4UL
+
+    override fun write(value: DenialReason, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
 
 
 
@@ -5034,6 +6797,91 @@ public object FfiConverterTypeDepartment: FfiConverterRustBuffer<Department> {
 
 
 /**
+ * What happened to an approval, in its history.
+ */
+
+enum class EventKind {
+    
+    /**
+     * `submitted`: first submission.
+     */
+    SUBMITTED,
+    /**
+     * `approved`: an approval at a stage.
+     */
+    APPROVED,
+    /**
+     * `rejected`: a rejection, back to the submitter.
+     */
+    REJECTED,
+    /**
+     * `returned`: returned for changes.
+     */
+    RETURNED,
+    /**
+     * `resubmitted`: submitted again after a rejection or return.
+     */
+    RESUBMITTED,
+    /**
+     * `withdrawn`: withdrawn by the submitter.
+     */
+    WITHDRAWN,
+    /**
+     * `escalated`: the stage's deadline passed and it was escalated.
+     */
+    ESCALATED,
+    /**
+     * `assigned`: the stage was assigned to one principal.
+     */
+    ASSIGNED,
+    /**
+     * `unassigned`: the assignee was deactivated; the stage is back with its pool.
+     */
+    UNASSIGNED;
+
+    
+    /**
+     * The stable name of this value, as used in policy documents,
+     * storage, error messages and the other bindings.
+     */ fun `asStr`(): kotlin.String {
+            return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_brandrail_mobile_fn_method_eventkind_as_str(FfiConverterTypeEventKind.lower(this),
+        _status)
+}
+    )
+    }
+    
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeEventKind: FfiConverterRustBuffer<EventKind> {
+    override fun read(buf: ByteBuffer) = try {
+        EventKind.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: EventKind) = 4UL
+
+    override fun write(value: EventKind, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
+
+
+
+/**
  * Whether a recorded attempt went through.
  */
 
@@ -5044,13 +6892,14 @@ enum class Outcome {
      */
     APPLIED,
     /**
-     * `denied`: the attempt was refused for lack of permission (ACC-4).
+     * `denied`: the attempt was refused (ACC-4, APR-3).
      */
     DENIED;
 
     
     /**
-     * The stable name, `applied` or `denied`, as stored in the log.
+     * The stable name of this value, as used in policy documents,
+     * storage, error messages and the other bindings.
      */ fun `asStr`(): kotlin.String {
             return FfiConverterString.lift(
     uniffiRustCall() { _status ->
@@ -5388,6 +7237,149 @@ public object FfiConverterTypePlatform: FfiConverterRustBuffer<Platform> {
 
 
 
+/**
+ * Where one stage of the current round stands.
+ */
+
+enum class StageState {
+    
+    /**
+     * `waiting`: not reached yet.
+     */
+    WAITING,
+    /**
+     * `active`: collecting decisions now.
+     */
+    ACTIVE,
+    /**
+     * `done`: reached its quorum.
+     */
+    DONE,
+    /**
+     * `skipped`: its condition does not hold for this subject.
+     */
+    SKIPPED;
+
+    
+    /**
+     * The stable name of this value, as used in policy documents,
+     * storage, error messages and the other bindings.
+     */ fun `asStr`(): kotlin.String {
+            return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_brandrail_mobile_fn_method_stagestate_as_str(FfiConverterTypeStageState.lower(this),
+        _status)
+}
+    )
+    }
+    
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeStageState: FfiConverterRustBuffer<StageState> {
+    override fun read(buf: ByteBuffer) = try {
+        StageState.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: StageState) = 4UL
+
+    override fun write(value: StageState, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
+
+
+
+/**
+ * What an approval is about (APR-2); each workflow approves one kind.
+ */
+
+enum class SubjectKind {
+    
+    /**
+     * `content_version`: a version of a content item (content review).
+     */
+    CONTENT_VERSION,
+    /**
+     * `budget_adjustment`: a change to a budget line.
+     */
+    BUDGET_ADJUSTMENT,
+    /**
+     * `expense_claim`: an expense reimbursement claim, with invoices.
+     */
+    EXPENSE_CLAIM,
+    /**
+     * `project`: a project passing its stage gates.
+     */
+    PROJECT,
+    /**
+     * `document`: a document from draft to archive.
+     */
+    DOCUMENT,
+    /**
+     * `leave`: a leave request.
+     */
+    LEAVE,
+    /**
+     * `decision`: a decision-layer matter (annual strategy, budget
+     * allocation, major project), named by the `matter` attribute.
+     */
+    DECISION;
+
+    
+    /**
+     * The stable name of this value, as used in policy documents,
+     * storage, error messages and the other bindings.
+     */ fun `asStr`(): kotlin.String {
+            return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_brandrail_mobile_fn_method_subjectkind_as_str(FfiConverterTypeSubjectKind.lower(this),
+        _status)
+}
+    )
+    }
+    
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeSubjectKind: FfiConverterRustBuffer<SubjectKind> {
+    override fun read(buf: ByteBuffer) = try {
+        SubjectKind.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: SubjectKind) = 4UL
+
+    override fun write(value: SubjectKind, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
+
+
+
 
 /**
  * @suppress
@@ -5552,6 +7544,38 @@ public object FfiConverterOptionalTimestamp: FfiConverterRustBuffer<java.time.In
 /**
  * @suppress
  */
+public object FfiConverterOptionalTypeSubject: FfiConverterRustBuffer<Subject?> {
+    override fun read(buf: ByteBuffer): Subject? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeSubject.read(buf)
+    }
+
+    override fun allocationSize(value: Subject?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeSubject.allocationSize(value)
+        }
+    }
+
+    override fun write(value: Subject?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeSubject.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterOptionalTypeOutcome: FfiConverterRustBuffer<Outcome?> {
     override fun read(buf: ByteBuffer): Outcome? {
         if (buf.get().toInt() == 0) {
@@ -5616,6 +7640,34 @@ public object FfiConverterOptionalSequenceString: FfiConverterRustBuffer<List<ko
 /**
  * @suppress
  */
+public object FfiConverterSequenceLong: FfiConverterRustBuffer<List<kotlin.Long>> {
+    override fun read(buf: ByteBuffer): List<kotlin.Long> {
+        val len = buf.getInt()
+        return List<kotlin.Long>(len) {
+            FfiConverterLong.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<kotlin.Long>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterLong.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<kotlin.Long>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterLong.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterSequenceString: FfiConverterRustBuffer<List<kotlin.String>> {
     override fun read(buf: ByteBuffer): List<kotlin.String> {
         val len = buf.getInt()
@@ -5644,6 +7696,118 @@ public object FfiConverterSequenceString: FfiConverterRustBuffer<List<kotlin.Str
 /**
  * @suppress
  */
+public object FfiConverterSequenceTypeApprovalEvent: FfiConverterRustBuffer<List<ApprovalEvent>> {
+    override fun read(buf: ByteBuffer): List<ApprovalEvent> {
+        val len = buf.getInt()
+        return List<ApprovalEvent>(len) {
+            FfiConverterTypeApprovalEvent.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<ApprovalEvent>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeApprovalEvent.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<ApprovalEvent>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeApprovalEvent.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeApprovalInstance: FfiConverterRustBuffer<List<ApprovalInstance>> {
+    override fun read(buf: ByteBuffer): List<ApprovalInstance> {
+        val len = buf.getInt()
+        return List<ApprovalInstance>(len) {
+            FfiConverterTypeApprovalInstance.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<ApprovalInstance>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeApprovalInstance.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<ApprovalInstance>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeApprovalInstance.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeApprovalTask: FfiConverterRustBuffer<List<ApprovalTask>> {
+    override fun read(buf: ByteBuffer): List<ApprovalTask> {
+        val len = buf.getInt()
+        return List<ApprovalTask>(len) {
+            FfiConverterTypeApprovalTask.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<ApprovalTask>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeApprovalTask.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<ApprovalTask>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeApprovalTask.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeAttachment: FfiConverterRustBuffer<List<Attachment>> {
+    override fun read(buf: ByteBuffer): List<Attachment> {
+        val len = buf.getInt()
+        return List<Attachment>(len) {
+            FfiConverterTypeAttachment.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<Attachment>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeAttachment.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<Attachment>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeAttachment.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterSequenceTypeAuditRecord: FfiConverterRustBuffer<List<AuditRecord>> {
     override fun read(buf: ByteBuffer): List<AuditRecord> {
         val len = buf.getInt()
@@ -5662,6 +7826,34 @@ public object FfiConverterSequenceTypeAuditRecord: FfiConverterRustBuffer<List<A
         buf.putInt(value.size)
         value.iterator().forEach {
             FfiConverterTypeAuditRecord.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeDelegation: FfiConverterRustBuffer<List<Delegation>> {
+    override fun read(buf: ByteBuffer): List<Delegation> {
+        val len = buf.getInt()
+        return List<Delegation>(len) {
+            FfiConverterTypeDelegation.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<Delegation>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeDelegation.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<Delegation>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeDelegation.write(it, buf)
         }
     }
 }
@@ -5840,6 +8032,90 @@ public object FfiConverterSequenceTypePrincipal: FfiConverterRustBuffer<List<Pri
 /**
  * @suppress
  */
+public object FfiConverterSequenceTypeStageApproval: FfiConverterRustBuffer<List<StageApproval>> {
+    override fun read(buf: ByteBuffer): List<StageApproval> {
+        val len = buf.getInt()
+        return List<StageApproval>(len) {
+            FfiConverterTypeStageApproval.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<StageApproval>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeStageApproval.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<StageApproval>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeStageApproval.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeStageStatus: FfiConverterRustBuffer<List<StageStatus>> {
+    override fun read(buf: ByteBuffer): List<StageStatus> {
+        val len = buf.getInt()
+        return List<StageStatus>(len) {
+            FfiConverterTypeStageStatus.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<StageStatus>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeStageStatus.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<StageStatus>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeStageStatus.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeStageThroughput: FfiConverterRustBuffer<List<StageThroughput>> {
+    override fun read(buf: ByteBuffer): List<StageThroughput> {
+        val len = buf.getInt()
+        return List<StageThroughput>(len) {
+            FfiConverterTypeStageThroughput.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<StageThroughput>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeStageThroughput.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<StageThroughput>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeStageThroughput.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterSequenceTypeZombieAccount: FfiConverterRustBuffer<List<ZombieAccount>> {
     override fun read(buf: ByteBuffer): List<ZombieAccount> {
         val len = buf.getInt()
@@ -5893,6 +8169,45 @@ public object FfiConverterSequenceTypePermission: FfiConverterRustBuffer<List<Pe
 
 
 
+/**
+ * @suppress
+ */
+public object FfiConverterMapStringString: FfiConverterRustBuffer<Map<kotlin.String, kotlin.String>> {
+    override fun read(buf: ByteBuffer): Map<kotlin.String, kotlin.String> {
+        val len = buf.getInt()
+        return buildMap<kotlin.String, kotlin.String>(len) {
+            repeat(len) {
+                val k = FfiConverterString.read(buf)
+                val v = FfiConverterString.read(buf)
+                this[k] = v
+            }
+        }
+    }
+
+    override fun allocationSize(value: Map<kotlin.String, kotlin.String>): ULong {
+        val spaceForMapSize = 4UL
+        val spaceForChildren = value.map { (k, v) ->
+            FfiConverterString.allocationSize(k) +
+            FfiConverterString.allocationSize(v)
+        }.sum()
+        return spaceForMapSize + spaceForChildren
+    }
+
+    override fun write(value: Map<kotlin.String, kotlin.String>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        // The parens on `(k, v)` here ensure we're calling the right method,
+        // which is important for compatibility with older android devices.
+        // Ref https://blog.danlew.net/2017/03/16/kotlin-puzzler-whose-line-is-it-anyways/
+        value.forEach { (k, v) ->
+            FfiConverterString.write(k, buf)
+            FfiConverterString.write(v, buf)
+        }
+    }
+}
+
+
+
+
 
 
 
@@ -5937,6 +8252,86 @@ public object FfiConverterSequenceTypePermission: FfiConverterRustBuffer<List<Pe
             return FfiConverterTypePlatform.lift(
     uniffiRustCallWithError(BrandrailException) { _status ->
     UniffiLib.uniffi_brandrail_mobile_fn_func_parse_platform(
+    
+        
+        FfiConverterString.lower(`name`),_status)
+}
+    )
+    }
+    
+
+        /**
+         * The approval state with this stable name (e.g. `in_review`); a
+         * `Validation` error listing the valid names otherwise.
+         */
+    @Throws(BrandrailException::class) fun `parseApprovalState`(`name`: kotlin.String): ApprovalState {
+            return FfiConverterTypeApprovalState.lift(
+    uniffiRustCallWithError(BrandrailException) { _status ->
+    UniffiLib.uniffi_brandrail_mobile_fn_func_parse_approval_state(
+    
+        
+        FfiConverterString.lower(`name`),_status)
+}
+    )
+    }
+    
+
+        /**
+         * The event kind with this stable name (e.g. `resubmitted`); a
+         * `Validation` error listing the valid names otherwise.
+         */
+    @Throws(BrandrailException::class) fun `parseEventKind`(`name`: kotlin.String): EventKind {
+            return FfiConverterTypeEventKind.lift(
+    uniffiRustCallWithError(BrandrailException) { _status ->
+    UniffiLib.uniffi_brandrail_mobile_fn_func_parse_event_kind(
+    
+        
+        FfiConverterString.lower(`name`),_status)
+}
+    )
+    }
+    
+
+        /**
+         * The stage state with this stable name (e.g. `skipped`); a `Validation`
+         * error listing the valid names otherwise.
+         */
+    @Throws(BrandrailException::class) fun `parseStageState`(`name`: kotlin.String): StageState {
+            return FfiConverterTypeStageState.lift(
+    uniffiRustCallWithError(BrandrailException) { _status ->
+    UniffiLib.uniffi_brandrail_mobile_fn_func_parse_stage_state(
+    
+        
+        FfiConverterString.lower(`name`),_status)
+}
+    )
+    }
+    
+
+        /**
+         * The subject kind with this stable name (e.g. `expense_claim`); a
+         * `Validation` error listing the valid names otherwise.
+         */
+    @Throws(BrandrailException::class) fun `parseSubjectKind`(`name`: kotlin.String): SubjectKind {
+            return FfiConverterTypeSubjectKind.lift(
+    uniffiRustCallWithError(BrandrailException) { _status ->
+    UniffiLib.uniffi_brandrail_mobile_fn_func_parse_subject_kind(
+    
+        
+        FfiConverterString.lower(`name`),_status)
+}
+    )
+    }
+    
+
+        /**
+         * The outcome with this stable name (`applied` or `denied`); a
+         * `Validation` error listing the valid names otherwise.
+         */
+    @Throws(BrandrailException::class) fun `parseOutcome`(`name`: kotlin.String): Outcome {
+            return FfiConverterTypeOutcome.lift(
+    uniffiRustCallWithError(BrandrailException) { _status ->
+    UniffiLib.uniffi_brandrail_mobile_fn_func_parse_outcome(
     
         
         FfiConverterString.lower(`name`),_status)
