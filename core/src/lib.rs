@@ -153,6 +153,10 @@ pub(crate) struct Ctx<'a> {
 impl Ctx<'_> {
     /// Append an audit record in this transaction.
     pub(crate) fn record(&self, entry: &Entry) -> Result<i64> {
+        #[cfg(feature = "bench-internals")]
+        if bench_internals::audit_off() {
+            return Ok(0);
+        }
         let mut slot = self.appender.borrow_mut();
         let appender = match slot.as_mut() {
             Some(a) => a,
@@ -545,7 +549,21 @@ fn load_policy(
 #[cfg(feature = "bench-internals")]
 #[doc(hidden)]
 pub mod bench_internals {
+    use std::sync::atomic::{AtomicBool, Ordering};
+
     use super::*;
+
+    static AUDIT_OFF: AtomicBool = AtomicBool::new(false);
+
+    /// Switch the audit trail of mutations off (process-wide) so a benchmark
+    /// can time the same mutation with and without it. Digests are skipped too.
+    pub fn set_audit_off(off: bool) {
+        AUDIT_OFF.store(off, Ordering::SeqCst);
+    }
+
+    pub(crate) fn audit_off() -> bool {
+        AUDIT_OFF.load(Ordering::Relaxed)
+    }
 
     /// Append `n` audit records in one transaction, computing before/after
     /// digests of `state` as a real mutation does: the audit's share of a

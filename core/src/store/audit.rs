@@ -62,12 +62,12 @@ impl Appender {
             &HashInput {
                 seq,
                 at_ms,
-                principal: &entry.principal,
-                action: entry.action,
-                entity_type: entry.entity_type,
-                entity_id: &entry.entity_id,
-                outcome: entry.outcome.as_str(),
-                detail: &entry.detail,
+                principal: entry.principal.as_bytes(),
+                action: entry.action.as_bytes(),
+                entity_type: entry.entity_type.as_bytes(),
+                entity_id: entry.entity_id.as_bytes(),
+                outcome: entry.outcome.as_str().as_bytes(),
+                detail: entry.detail.as_bytes(),
                 before: entry.before.as_ref().map(|d| d.as_slice()),
                 after: entry.after.as_ref().map(|d| d.as_slice()),
             },
@@ -150,8 +150,8 @@ pub(crate) fn verify(conn: &Connection) -> Result<AuditVerification> {
     let mut failure: Option<(i64, String)> = None;
     while let Some(row) = rows.next()? {
         let seq: i64 = row.get(0)?;
-        let text = |i: usize| -> Result<&str> {
-            row.get_ref(i)?.as_str().map_err(|_| Error::Integrity {
+        let text = |i: usize| -> Result<&[u8]> {
+            row.get_ref(i)?.as_bytes().map_err(|_| Error::Integrity {
                 seq,
                 message: format!("column {i} is not text"),
             })
