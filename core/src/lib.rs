@@ -32,6 +32,7 @@ pub mod audit;
 mod clock;
 mod crypto;
 mod error;
+pub mod money;
 pub mod policy;
 mod store;
 mod validate;
@@ -48,8 +49,9 @@ pub use access::{
     Principal, ZombieAccount,
 };
 pub use approval::{
-    ApprovalEvent, ApprovalInstance, ApprovalState, ApprovalTask, Attachment, Decision, Delegation,
-    EventKind, StageApproval, StageState, StageStatus, StageThroughput, Subject, SubjectKind,
+    ApprovalEvent, ApprovalFilter, ApprovalInstance, ApprovalState, ApprovalTask, Attachment,
+    Decision, Delegation, EventKind, StageApproval, StageState, StageStatus, StageThroughput,
+    Subject, SubjectKind,
 };
 pub use audit::{
     AuditQuery, AuditRecord, AuditVerification, BackupReport, BackupStatus, Outcome, RestoreReport,
@@ -66,6 +68,7 @@ use store::Store;
 #[derive(Debug, Clone)]
 pub struct EngineOptions {
     clock: Arc<dyn Clock>,
+    manual_clock: Option<Arc<ManualClock>>,
     busy_timeout: Duration,
     secret_key: Option<SecretKey>,
 }
@@ -74,6 +77,7 @@ impl Default for EngineOptions {
     fn default() -> Self {
         Self {
             clock: Arc::new(SystemClock),
+            manual_clock: None,
             busy_timeout: Duration::from_secs(5),
             secret_key: None,
         }
@@ -89,6 +93,17 @@ impl EngineOptions {
     /// Use this clock for every timestamp the engine writes.
     pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
         self.clock = clock;
+        self.manual_clock = None;
+        self
+    }
+
+    /// Run on a clock that shows `start` and moves only through
+    /// [`Engine::advance_clock`] / [`Engine::set_clock`]: for tests, replays
+    /// and simulations in any host language (deadlines, escalation, zombies).
+    pub fn manual_clock(mut self, start: DateTime<Utc>) -> Self {
+        let clock = Arc::new(ManualClock::new(start));
+        self.clock = clock.clone();
+        self.manual_clock = Some(clock);
         self
     }
 
@@ -135,6 +150,7 @@ struct CachedPolicy {
 pub struct Engine {
     store: Mutex<Store>,
     clock: Arc<dyn Clock>,
+    manual_clock: Option<Arc<ManualClock>>,
     secret_key: Option<SecretKey>,
     policy: Mutex<Arc<CachedPolicy>>,
     path: Option<PathBuf>,
@@ -210,6 +226,7 @@ impl Engine {
         Ok(Engine {
             store: Mutex::new(store),
             clock: options.clock,
+            manual_clock: options.manual_clock,
             secret_key: options.secret_key,
             policy: Mutex::new(cached),
             path,
@@ -225,6 +242,39 @@ impl Engine {
     /// stored timestamp has (so a returned record equals the same record read back).
     pub fn now(&self) -> DateTime<Utc> {
         store::truncate_ms(self.clock.now())
+    }
+
+    /// Move the engine's manual clock by `by` (negative moves it back) and
+    /// return the new time. Fails with [`Error::Configuration`] unless the
+    /// engine was opened with [`EngineOptions::manual_clock`].
+    pub fn advance_clock(&self, by: chrono::Duration) -> Result<DateTime<Utc>> {
+        let clock = self.manual()?;
+        let next = clock
+            .now()
+            .checked_add_signed(by)
+            .filter(|t| (1970..=9999).contains(&chrono::Datelike::year(t)))
+            .ok_or_else(|| Error::validation("by", "moves the clock out of the years 1970-9999"))?;
+        clock.set(next);
+        Ok(self.now())
+    }
+
+    /// Set the engine's manual clock to `to`; see [`Engine::advance_clock`].
+    pub fn set_clock(&self, to: DateTime<Utc>) -> Result<DateTime<Utc>> {
+        if !(1970..=9999).contains(&chrono::Datelike::year(&to)) {
+            return Err(Error::validation("to", "must lie in the years 1970-9999"));
+        }
+        self.manual()?.set(to);
+        Ok(self.now())
+    }
+
+    fn manual(&self) -> Result<&ManualClock> {
+        self.manual_clock
+            .as_deref()
+            .ok_or_else(|| Error::Configuration {
+                message:
+                    "the engine runs on the system clock; open it with a manual clock to move time"
+                        .into(),
+            })
     }
 
     fn lock(&self) -> MutexGuard<'_, Store> {

@@ -695,3 +695,117 @@ fn refusals_on_low_numbered_instances_are_found_by_their_id() {
     assert_eq!(found.len(), 1);
     assert_eq!(found[0].entity_type, "approval");
 }
+
+#[test]
+fn approvals_are_listed_by_submitter_state_and_workflow_newest_first() {
+    let (e, _) = company();
+    let a = e
+        .submit_approval("li.na", "content_review", ad_copy())
+        .unwrap();
+    let b = e
+        .submit_approval(
+            "li.na",
+            "budget_adjustment",
+            Subject::new(SubjectKind::BudgetAdjustment, "adj-1", "Q3"),
+        )
+        .unwrap();
+    let c = e
+        .submit_approval("chen.jie", "content_review", ad_copy())
+        .unwrap();
+    e.reject("chen.jie", a.id, "改").unwrap();
+    let ids = |f: brandrail::ApprovalFilter| {
+        e.approvals(&f)
+            .unwrap()
+            .into_iter()
+            .map(|i| i.id)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(ids(Default::default()), [c.id, b.id, a.id]);
+    assert_eq!(
+        ids(brandrail::ApprovalFilter {
+            submitter: Some("li.na".into()),
+            ..Default::default()
+        }),
+        [b.id, a.id]
+    );
+    assert_eq!(
+        ids(brandrail::ApprovalFilter {
+            state: Some(ApprovalState::Rejected),
+            ..Default::default()
+        }),
+        [a.id]
+    );
+    assert_eq!(
+        ids(brandrail::ApprovalFilter {
+            workflow: Some("content_review".into()),
+            ..Default::default()
+        }),
+        [c.id, a.id]
+    );
+    assert_eq!(
+        ids(brandrail::ApprovalFilter {
+            limit: Some(1),
+            before_id: Some(c.id),
+            ..Default::default()
+        }),
+        [b.id]
+    );
+    assert_eq!(
+        ids(brandrail::ApprovalFilter {
+            submitter: Some("'; DROP TABLE x; --".into()),
+            ..Default::default()
+        }),
+        Vec::<i64>::new()
+    );
+    assert_eq!(
+        code(e.approvals(&brandrail::ApprovalFilter {
+            limit: Some(0),
+            ..Default::default()
+        })),
+        "validation"
+    );
+}
+
+#[test]
+fn a_manual_clock_moves_deadlines_from_any_host() {
+    let start = Utc.with_ymd_and_hms(2026, 5, 4, 9, 0, 0).unwrap();
+    let e = Engine::in_memory_with(EngineOptions::new().manual_clock(start)).unwrap();
+    e.bootstrap(NewPrincipal::new("it.admin", "IT", Department::It))
+        .unwrap();
+    e.create_principal(
+        "it.admin",
+        NewPrincipal::new("li.na", "L", Department::Marketing),
+    )
+    .unwrap();
+    e.create_principal(
+        "it.admin",
+        NewPrincipal::new("zhao.min", "Z", Department::Executive)
+            .with_roles(["executive", "supervisor"]),
+    )
+    .unwrap();
+    let s = e
+        .submit_approval("li.na", "content_review", ad_copy())
+        .unwrap();
+    assert_eq!(s.submitted_at, start);
+    assert_eq!(
+        e.advance_clock(Duration::hours(25)).unwrap(),
+        start + Duration::hours(25)
+    );
+    assert_eq!(e.approval_tasks("zhao.min").unwrap().len(), 0);
+    assert_eq!(e.escalate_overdue_approvals("zhao.min").unwrap().len(), 1);
+    assert!(e.approval_tasks("zhao.min").unwrap()[0].overdue);
+    assert_eq!(e.set_clock(start).unwrap(), start);
+    assert_eq!(
+        code(e.advance_clock(Duration::days(365 * 9000))),
+        "validation"
+    );
+    // An engine on the system clock refuses to move time.
+    assert_eq!(
+        code(
+            Engine::in_memory()
+                .unwrap()
+                .advance_clock(Duration::hours(1))
+        ),
+        "configuration"
+    );
+}

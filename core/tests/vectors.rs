@@ -227,6 +227,41 @@ fn run(engine: &Engine, op: &str, actor: &str, a: &Value) -> brandrail::Result<V
             )?;
             json!({"from": d.from, "to": d.to})
         }
+        "advance_clock" => {
+            let now =
+                engine.advance_clock(chrono::Duration::hours(a["hours"].as_i64().unwrap()))?;
+            json!({"now": now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)})
+        }
+        "overdue_approvals" => {
+            let ids: Vec<_> = engine
+                .overdue_approvals(time(engine, a, "as_of"))?
+                .into_iter()
+                .map(|t| t.instance_id)
+                .collect();
+            json!({"ids": ids})
+        }
+        "escalate_overdue_approvals" => {
+            let ids: Vec<_> = engine
+                .escalate_overdue_approvals(actor)?
+                .into_iter()
+                .map(|i| i.id)
+                .collect();
+            json!({"ids": ids})
+        }
+        "approvals" => {
+            let filter = brandrail::ApprovalFilter {
+                submitter: a["submitter"].as_str().map(Into::into),
+                state: a["state"].as_str().map(|st| st.parse()).transpose()?,
+                workflow: a["workflow"].as_str().map(Into::into),
+                ..Default::default()
+            };
+            let ids: Vec<_> = engine
+                .approvals(&filter)?
+                .into_iter()
+                .map(|i| i.id)
+                .collect();
+            json!({"ids": ids})
+        }
         other => panic!("unknown op {other}"),
     })
 }
@@ -242,7 +277,13 @@ fn shared_vectors() {
     assert!(!files.is_empty(), "no vectors found");
     for file in files {
         let doc: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
-        let engine = Engine::in_memory().unwrap();
+        let options = match doc["clock"].as_str() {
+            Some(start) => {
+                brandrail::EngineOptions::new().manual_clock(start.parse().expect("RFC 3339 clock"))
+            }
+            None => brandrail::EngineOptions::new(),
+        };
+        let engine = Engine::in_memory_with(options).unwrap();
         for (i, step) in doc["steps"].as_array().unwrap().iter().enumerate() {
             let op = step["op"].as_str().unwrap();
             let actor = step["actor"].as_str().unwrap_or("");

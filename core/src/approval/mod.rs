@@ -274,6 +274,29 @@ pub struct Delegation {
     pub revoked_at: Option<DateTime<Utc>>,
 }
 
+/// Which instances [`Engine::approvals`](crate::Engine::approvals) lists; all
+/// set filters must match. Newest first.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ApprovalFilter {
+    /// Only this submitter's instances ("my requests").
+    pub submitter: Option<String>,
+    /// Only instances in this state.
+    pub state: Option<ApprovalState>,
+    /// Only instances of this workflow.
+    pub workflow: Option<String>,
+    /// Only instances with a smaller id (paging backwards).
+    pub before_id: Option<i64>,
+    /// At most this many (default 100, at most 10 000).
+    pub limit: Option<u32>,
+}
+
+impl ApprovalFilter {
+    /// The default page size.
+    pub const DEFAULT_LIMIT: u32 = 100;
+    /// The largest page size.
+    pub const MAX_LIMIT: u32 = 10_000;
+}
+
 /// How long a workflow's stages take (APR-4 throughput).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct StageThroughput {

@@ -20,6 +20,15 @@ impl Engine {
         })
     }
 
+    /// Instances matching `filter`, newest first: a submitter's requests, all
+    /// rejected ones, one workflow's backlog.
+    pub fn approvals(&self, filter: &super::ApprovalFilter) -> Result<Vec<ApprovalInstance>> {
+        if filter.limit == Some(0) {
+            return Err(Error::validation("limit", "must be at least 1"));
+        }
+        self.read(|tx, _| store::approval::list(tx, filter))
+    }
+
     /// An instance's full history, oldest first (APR-4: resubmissions keep it).
     pub fn approval_history(&self, id: i64) -> Result<Vec<ApprovalEvent>> {
         self.read(|tx, _| {

@@ -143,6 +143,44 @@ pub(crate) fn in_review(conn: &Connection) -> Result<Vec<(ApprovalInstance, Work
     Ok(out)
 }
 
+/// Instances matching `f`, newest first.
+pub(crate) fn list(
+    conn: &Connection,
+    f: &crate::approval::ApprovalFilter,
+) -> Result<Vec<ApprovalInstance>> {
+    let mut sql = format!("SELECT {INSTANCE_COLUMNS} FROM approval_instance WHERE 1 = 1");
+    let mut args: Vec<Box<dyn rusqlite::ToSql>> = Vec::new();
+    let mut add = |clause: &str, v: Box<dyn rusqlite::ToSql>| {
+        args.push(v);
+        sql.push_str(&clause.replace('?', &format!("?{}", args.len())));
+    };
+    if let Some(s) = &f.submitter {
+        add(" AND submitter = ?", Box::new(s.clone()));
+    }
+    if let Some(s) = f.state {
+        add(" AND state = ?", Box::new(s.as_str()));
+    }
+    if let Some(w) = &f.workflow {
+        add(" AND workflow = ?", Box::new(w.clone()));
+    }
+    if let Some(b) = f.before_id {
+        add(" AND id < ?", Box::new(b));
+    }
+    let limit = f
+        .limit
+        .unwrap_or(crate::approval::ApprovalFilter::DEFAULT_LIMIT)
+        .min(crate::approval::ApprovalFilter::MAX_LIMIT);
+    add(" ORDER BY id DESC LIMIT ?", Box::new(limit));
+    let mut stmt = conn.prepare(&sql)?;
+    let params: Vec<&dyn rusqlite::ToSql> = args.iter().map(|b| b.as_ref()).collect();
+    let mut rows = stmt.query(params.as_slice())?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        out.push(instance_from_row(r)?.0);
+    }
+    Ok(out)
+}
+
 /// Instances in review whose active stage is assigned to `handle`.
 pub(crate) fn assigned_to(conn: &Connection, handle: &str) -> Result<Vec<i64>> {
     let mut stmt = conn.prepare(

@@ -110,6 +110,7 @@ const MIGRATIONS: &[&str] = &[
     ) STRICT;
     CREATE INDEX approval_by_state ON approval_instance(state, due_at);
     CREATE INDEX approval_by_assignee ON approval_instance(assignee) WHERE assignee IS NOT NULL;
+    CREATE INDEX approval_by_submitter ON approval_instance(submitter, id);
 
     CREATE TABLE approval_event (
         id           INTEGER PRIMARY KEY,
