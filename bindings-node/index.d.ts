@@ -40,8 +40,25 @@ export declare class Engine {
   static inMemory(options?: EngineOptions | undefined | null): Engine
   /** The file this engine works on; `null` for an in-memory engine. */
   get path(): string | null
-  /** The engine clock's current time (the time it stamps on records). */
+  /**
+   * The engine clock's current time (the time it stamps on records), to
+   * the millisecond.
+   */
   now(): Date
+  /**
+   * Move the manual clock by `ms` milliseconds (a whole number; negative
+   * moves it back) and return the new time. Throws `'configuration'` on an
+   * engine opened without `clockStart`, and `'validation'` (field `ms`) for
+   * a move out of the years 1970–9999.
+   */
+  advanceClock(ms: number): Date
+  /**
+   * Set the manual clock to `at` (forward or back) and return the new
+   * time. Throws `'configuration'` on an engine opened without
+   * `clockStart`, and `'validation'` (field `at`) for an `Invalid Date` or
+   * a time outside the years 1970–9999.
+   */
+  setClock(at: Date): Date
   /**
    * Create the first principal of a fresh database: an account
    * administrator (an IT principal, who gets IT's default roles). Needs no
@@ -139,6 +156,13 @@ export declare class Engine {
   endDelegation(actor: string, delegationId: number): Delegation
   /** One approval instance; throws `'not_found'` for an unknown id. */
   approval(id: number): ApprovalInstance
+  /**
+   * Instances matching `filter` (default: all), newest first, at most
+   * `filter.limit` of them: a submitter's requests, every rejected one, one
+   * workflow's backlog. Unknown submitters and workflows simply match
+   * nothing; a bad `state` or a `limit` of 0 throws `'validation'`.
+   */
+  approvals(filter?: ApprovalFilter | undefined | null): Array<ApprovalInstance>
   /** The whole history of instance `id`, oldest first, across every round. */
   approvalHistory(id: number): Array<ApprovalEvent>
   /**
@@ -349,6 +373,32 @@ export interface ApprovalEvent {
   comment: string
   /** Checklist items confirmed with an approval, sorted. */
   checklist: Array<string>
+}
+
+/**
+ * Which instances `approvals` lists. Every field is optional; all given ones
+ * must match.
+ */
+export interface ApprovalFilter {
+  /** Only this submitter's instances ("my requests"). */
+  submitter?: string
+  /**
+   * Only instances in this state: `'in_review'`, `'approved'`,
+   * `'rejected'`, `'returned_for_changes'` or `'withdrawn'`.
+   */
+  state?: string
+  /** Only instances of this workflow, e.g. `'content_review'`. */
+  workflow?: string
+  /**
+   * Only instances with a smaller id: pass the last id of one page to get
+   * the next.
+   */
+  beforeId?: number
+  /**
+   * At most this many, a whole number from 1 (default 100; larger values
+   * count as 10 000).
+   */
+  limit?: number
 }
 
 /**
@@ -601,6 +651,15 @@ export interface EngineOptions {
    * reveal secrets fail with code `'configuration'`.
    */
   secretKey?: Uint8Array
+  /**
+   * Run the engine on a manual clock that shows this time and moves only
+   * through `advanceClock` and `setClock`: for tests, replays and
+   * simulations (deadlines passing, escalation, delegations expiring,
+   * accounts going idle). Left out, the engine runs on the system clock.
+   * The clock is the handle's, not the database's: reopening a file without
+   * it runs on the system clock again.
+   */
+  clockStart?: Date
 }
 
 /**
@@ -645,8 +704,9 @@ export interface NewAttachment {
   /** SHA-256 of the file: 64 hexadecimal characters. */
   sha256: string
   /**
-   * The amount on the document, as a decimal string (`'1280.50'`); never
-   * negative.
+   * The amount on the document, as a decimal string (`'1280.50'`): digits
+   * with an optional `-` and `.` fraction, at most 28 significant digits,
+   * kept exact; never negative.
    */
   amount?: string
 }

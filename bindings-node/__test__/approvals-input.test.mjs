@@ -1,6 +1,7 @@
 // Bad input to the approval calls: wrong JS types, ids that are not safe
-// integers, unknown ids and workflows, empty, huge and hostile strings, bad
-// digests and amounts. Each is refused with a typed error and changes nothing.
+// integers, unknown ids and workflows, bad listing filters, empty, huge and
+// hostile strings, bad digests and amounts. Each is refused with a typed
+// error and changes nothing.
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 
@@ -49,6 +50,14 @@ describe('bad input is refused with typed errors and changes nothing', () => {
       () => engine.approvalTasks(7),
       () => engine.delegations(null),
       () => engine.approvalThroughput(),
+      () => engine.approvals('li.na'),
+      () => engine.approvals(42),
+      () => engine.approvals({ submitter: 7 }),
+      () => engine.approvals({ state: null }),
+      () => engine.approvals({ workflow: ['content_review'] }),
+      () => engine.approvals({ limit: '10' }),
+      () => engine.approvals({ limit: 10n }),
+      () => engine.approvals({ beforeId: '3' }),
     ]
     for (const call of calls) wrongType(engine, call)
   })
@@ -76,6 +85,22 @@ describe('bad input is refused with typed errors and changes nothing', () => {
     // An unknown actor is refused before the id is looked up.
     await refused(engine, 'permission_denied', () => engine.approve('ghost', 12345), { reason: 'unknown_principal' })
     assert.throws(() => engine.approvalTasks('ghost'), { code: 'not_found', entity: 'principal' })
+  })
+
+  it('refuses bad listing filters with code validation naming the field', async () => {
+    const engine = company()
+    engine.submitApproval('li.na', 'content_review', adCopy())
+    for (const limit of [0, -0, -1, 1.5, NaN, Infinity, 2 ** 32, 2 ** 53]) {
+      await refused(engine, 'validation', () => engine.approvals({ limit }), { field: 'limit' })
+    }
+    for (const beforeId of [1.5, NaN, -Infinity, 2 ** 53]) {
+      await refused(engine, 'validation', () => engine.approvals({ beforeId }), { field: 'beforeId' })
+    }
+    for (const st of ['', 'IN_REVIEW', 'pending', 'in_review ', 'x'.repeat(1_000_000), 'nul\u0000']) {
+      const err = await refused(engine, 'validation', () => engine.approvals({ state: st }), { field: 'state' })
+      assert.ok(err.message.length < 500, 'a huge value is not echoed back')
+      assert.match(err.message, /in_review, approved, rejected, returned_for_changes, withdrawn/)
+    }
   })
 
   it('refuses unknown and hostile workflow names with not_found', async () => {
@@ -130,22 +155,33 @@ describe('bad input is refused with typed errors and changes nothing', () => {
       [{ name: 'x'.repeat(1_000_000) }, 'name'],
       [{ kind: 'Invoice X' }, 'kind'],
       [{ kind: '' }, 'kind'],
-      // Core refuses negative amounts; the binding refuses what is not a decimal.
+      // Negative amounts: the subject's rule.
       ...['-1', '-0.01', '-1280.50'].map((amount) => [{ amount }, 'amount']),
-      ...['', ' 1', '1 ', '1e3', '1_000', '1,000.00', '1.', '.5', '+1', 'NaN', 'Infinity', '0x10', '１２', '١٢',
-        '--1', '1.2.3', '9'.repeat(40), `0.${'1'.repeat(40)}`, '9'.repeat(1_000_000)]
+      // Not a decimal, or not exact: core's money parser, the same in every language.
+      ...['', ' 1', '1 ', '1e3', '1E3', '1_000', '1,000.00', '1.', '.5', '+1', '+5', '-', '-.5', 'NaN', 'Infinity',
+        '0x10', '１２', '١٢', '--1', '1.2.3', '1.5e-3', '9'.repeat(29), `0.${'1'.repeat(29)}`, `${'1'.repeat(28)}.0`,
+        `${'1'.repeat(20)}.${'1'.repeat(9)}`, '9'.repeat(40), `0.${'1'.repeat(40)}`, '9'.repeat(1_000_000)]
         .map((amount) => [{ amount }, 'amount']),
     ]
     for (const [attachment, leaf] of cases) {
       const err = await refused(engine, 'validation', () => submit(attachment),
         { field: `subject.attachments[1].${leaf}` })
       assert.ok(err.message.length < 500, `${leaf}: a huge value is not echoed back`)
+      if (leaf === 'amount' && attachment.amount.length > 3) {
+        assert.ok(!err.message.includes(attachment.amount), 'the error names the field, never the amount')
+      }
     }
     await refused(engine, 'validation', () => submit({ amount: 'lots' }, [INVOICE]), { field: 'subject.attachments[2].amount' })
     // Exact decimals of any scale cross unchanged, zero included.
-    for (const amount of ['0', '0.00', '1280.50', '0.001', '99999999999999999999.99', '7922816251426433759354395033']) {
+    for (const amount of ['0', '0.00', '1280.50', '0.001', '99999999999999999999.99', '7922816251426433759354395033',
+      '9'.repeat(28), `0.${'0'.repeat(27)}1`, `${'1'.repeat(27)}.0`]) {
       const c = engine.submitApproval('li.na', 'expense_reimbursement', claim([{ ...INVOICE, amount }]))
       assert.equal(c.subject.attachments[0].amount, amount)
+    }
+    // Leading zeros are not significant and do not survive; the value does.
+    for (const [amount, kept] of [['007', '7'], ['000.10', '0.10'], [`${'0'.repeat(40)}1`, '1'], ['-0', '0']]) {
+      const c = engine.submitApproval('li.na', 'expense_reimbursement', claim([{ ...INVOICE, amount }]))
+      assert.equal(c.subject.attachments[0].amount, kept)
     }
     const noAmount = engine.submitApproval('li.na', 'expense_reimbursement', claim([{ ...INVOICE, amount: undefined }]))
     assert.equal(noAmount.subject.attachments[0].amount, null)

@@ -1,21 +1,14 @@
 // Approvals (APR-1..APR-4) through the public JS API: the built-in workflows,
 // separation of duties, rejection and resubmission, withdrawal, delegation,
-// deadlines and escalation, assignment, throughput, each with its refusals
-// (bad input at large is in approvals-input.test.mjs). A refused call changes
-// nothing.
-//
-// The Node binding has no injectable clock, so time cannot be moved forward
-// here as core's own tests do. Deadlines are exercised with a future `asOf`,
-// and escalation by backdating a stage's deadline in a backup file (sql.js)
-// and opening that file.
+// listing, assignment, throughput, each with its refusals (bad input at large
+// is in approvals-input.test.mjs; deadlines, escalation and expiring
+// delegations, on a manual clock, in deadlines.test.mjs). A refused call
+// changes nothing.
 import assert from 'node:assert/strict'
-import { readFileSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
 import { describe, it } from 'node:test'
 
 import {
-  ADMIN, CHECKLIST, Engine, HOSTILE_HANDLES, HOUR, INVOICE, adCopy, claim, company, refused, sqlite, tempDir,
-  wrongType,
+  ADMIN, CHECKLIST, HOSTILE_HANDLES, HOUR, INVOICE, adCopy, approvals, claim, company, refused, wrongType,
 } from './helpers.mjs'
 
 const stageStates = (instance) => instance.stages.map((s) => [s.name, s.state])
@@ -327,79 +320,53 @@ describe('delegation while away (APR-4)', () => {
   })
 })
 
-/** Move the deadline of instance `id`'s active stage `hours` into the past, in the database file at `path`. */
-async function backdateActiveStage(path, id, hours) {
-  const SQL = await sqlite()
-  const db = new SQL.Database(readFileSync(path))
-  try {
-    const [{ values: [[text]] }] = db.exec('SELECT stages FROM approval_instance WHERE id = ?', [id])
-    const stages = JSON.parse(text)
-    const due = new Date(Date.now() - hours * HOUR)
-    stages.find((s) => s.state === 'active').due_at = due.toISOString()
-    db.run('UPDATE approval_instance SET stages = ?, due_at = ? WHERE id = ?', [JSON.stringify(stages), due.getTime(), id])
-    writeFileSync(path, db.export())
-  } finally {
-    db.close()
-  }
-}
+describe('listing approvals (APR-4)', () => {
+  const budget = { kind: 'budget_adjustment', reference: 'adj-7', title: 'Q2 抖音追加' }
 
-describe('deadlines and escalation (APR-4)', () => {
-  it('reports stages overdue as of a later date', async () => {
+  it('lists by submitter, state and workflow, newest first', () => {
     const engine = company()
-    const ad = engine.submitApproval('li.na', 'content_review', adCopy())
-    const claimed = engine.submitApproval('li.na', 'expense_reimbursement', claim())
-    assert.deepEqual(engine.overdueApprovals(), [])
-    assert.deepEqual(engine.overdueApprovals(null), [])
-    const due = ad.stages[0].dueAt.getTime()
-    assert.deepEqual(engine.overdueApprovals(new Date(due)), [], 'due is not yet overdue')
-    const [first] = engine.overdueApprovals(new Date(due + 1))
-    assert.deepEqual([first.instanceId, first.stage, first.overdue, first.escalated], [ad.id, 'brand', true, false])
-    // Most overdue first: the 24 h brand stage before the 48 h department-head stage.
-    const both = engine.overdueApprovals(new Date(Date.now() + 49 * HOUR))
-    assert.deepEqual(both.map((t) => [t.instanceId, t.stage]), [[ad.id, 'brand'], [claimed.id, 'department_head']])
-    assert.equal(engine.approvalTasks('chen.jie')[0].overdue, false, 'task lists use the engine clock')
-    await refused(engine, 'validation', () => engine.overdueApprovals(new Date(NaN)), { field: 'asOf' })
-    wrongType(engine, () => engine.overdueApprovals('tomorrow'))
-    wrongType(engine, () => engine.overdueApprovals(Date.now()))
+    const a = engine.submitApproval('li.na', 'content_review', adCopy())
+    const b = engine.submitApproval('li.na', 'budget_adjustment', budget)
+    const c = engine.submitApproval('chen.jie', 'content_review', adCopy())
+    engine.reject('gao.brand', a.id, '改')
+    const ids = (filter) => engine.approvals(filter).map((i) => i.id)
+    for (const all of [undefined, null, {}]) assert.deepEqual(ids(all), [c.id, b.id, a.id])
+    assert.deepEqual(ids({ submitter: 'li.na' }), [b.id, a.id], 'my requests')
+    assert.deepEqual(ids({ state: 'rejected' }), [a.id])
+    assert.deepEqual(ids({ state: 'in_review' }), [c.id, b.id])
+    assert.deepEqual(ids({ workflow: 'content_review' }), [c.id, a.id])
+    assert.deepEqual(ids({ submitter: 'li.na', workflow: 'content_review', state: 'rejected' }), [a.id])
+    assert.deepEqual(ids({ submitter: 'li.na', state: 'approved' }), [])
+    assert.deepEqual(ids({ submitter: undefined, state: undefined, workflow: undefined }), [c.id, b.id, a.id])
+    // The listed instances are the instances themselves.
+    assert.deepEqual(engine.approvals(), [c.id, b.id, a.id].map((id) => engine.approval(id)))
   })
 
-  it('escalates nothing before a deadline, and only for administrators', async () => {
+  it('matches nothing for unknown or hostile submitters and workflows', () => {
     const engine = company()
     engine.submitApproval('li.na', 'content_review', adCopy())
-    const pending = engine.escalateOverdueApprovals('zhao.min')
-    assert.ok(pending instanceof Promise)
-    assert.deepEqual(await pending, [])
-    await refused(engine, 'permission_denied', () => engine.escalateOverdueApprovals('li.na'),
-      { permission: 'approval.administer', reason: 'missing_permission' })
-    await refused(engine, 'permission_denied', () => engine.escalateOverdueApprovals('ghost'))
-    wrongType(engine, () => engine.escalateOverdueApprovals(42))
+    for (const name of ['ghost', 'Li.Na', 'no_such_flow', ...HOSTILE_HANDLES]) {
+      assert.deepEqual(engine.approvals({ submitter: name }), [])
+      assert.deepEqual(engine.approvals({ workflow: name }), [])
+    }
+    assert.equal(engine.approvals().length, 1, 'the table survives')
   })
 
-  it('escalates a stage past its deadline to its escalation target, once', async (t) => {
-    const dir = tempDir(t)
-    const live = company(Engine.open(join(dir, 'live.db')))
-    const ad = live.submitApproval('li.na', 'content_review', adCopy())
-    const copy = join(dir, 'late.db')
-    await live.backupTo(ADMIN, copy)
-    await backdateActiveStage(copy, ad.id, 1)
-
-    const engine = Engine.open(copy)
-    const [late] = engine.overdueApprovals()
-    assert.deepEqual([late.instanceId, late.overdue], [ad.id, true])
-    assert.equal(engine.approvalTasks('chen.jie')[0].overdue, true)
-    assert.deepEqual(engine.approvalTasks('ma.head'), [], 'the escalation target waits for the escalation')
-    await refused(engine, 'permission_denied', () => engine.approve('ma.head', ad.id), { reason: 'not_a_decider' })
-
-    const escalated = await engine.escalateOverdueApprovals('zhao.min')
-    assert.deepEqual(escalated.map((i) => [i.id, i.escalated, i.currentStage]), [[ad.id, true, 'brand']])
-    assert.deepEqual(await engine.escalateOverdueApprovals('zhao.min'), [], 'only once')
-    const [task] = engine.approvalTasks('ma.head')
-    assert.deepEqual([task.instanceId, task.escalated], [ad.id, true])
-    // A supervisor (the escalation target) may now decide the brand stage.
-    const next = engine.approve('ma.head', ad.id, { comment: '超时，由主管审批' })
-    assert.deepEqual([next.currentStage, next.escalated], ['legal', false])
-    assert.deepEqual(engine.approvalHistory(ad.id).map((h) => h.kind), ['submitted', 'escalated', 'approved'])
-    assert.ok((await engine.verifyAudit()).ok)
+  it('pages with beforeId and limit (default 100, at most 10 000)', () => {
+    const engine = company()
+    for (let i = 0; i < 105; i++) engine.submitApproval('li.na', 'budget_adjustment', budget)
+    const ids = (filter) => engine.approvals(filter).map((i) => i.id)
+    const range = (from, to) => Array.from({ length: from - to + 1 }, (_, i) => from - i)
+    assert.deepEqual(ids(), range(105, 6), 'the newest 100 by default')
+    assert.deepEqual(ids({ limit: 40 }), range(105, 66))
+    assert.deepEqual(ids({ limit: 40, beforeId: 66 }), range(65, 26))
+    assert.deepEqual(ids({ limit: 40, beforeId: 26 }), range(25, 1))
+    assert.deepEqual(ids({ limit: 40, beforeId: 1 }), [])
+    assert.deepEqual(ids({ beforeId: -5 }), [])
+    assert.deepEqual(ids({ beforeId: Number.MAX_SAFE_INTEGER }), range(105, 6))
+    assert.deepEqual(ids({ limit: 1 }), [105])
+    assert.deepEqual(ids({ limit: 1_000_000 }), range(105, 1), 'a larger limit counts as 10 000')
+    assert.deepEqual(engine.approvals({ limit: 10_000 }).reverse(), approvals(engine).map((a) => a.instance))
   })
 })
 

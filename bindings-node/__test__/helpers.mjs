@@ -139,8 +139,9 @@ export function tempDir(t) {
 }
 
 /**
- * Every approval instance with its history. Core lists instances only by task
- * or deadline, so this walks the ids, which count up from 1 without gaps.
+ * Every approval instance with its history, oldest first. This walks the ids,
+ * which count up from 1 without gaps, rather than calling `engine.approvals`,
+ * so the checks of that listing do not rest on the listing itself.
  */
 export function approvals(engine) {
   const out = []

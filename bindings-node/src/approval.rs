@@ -13,7 +13,7 @@ use napi::Env;
 use napi::bindgen_prelude::AsyncTask;
 use napi_derive::napi;
 
-use crate::convert::{Date, StringMap, all, money, money_text, parse, whole};
+use crate::convert::{Date, StringMap, all, money_text, parse, whole};
 use crate::engine::{Background, Engine};
 use crate::error::{OrThrow, within};
 
@@ -73,8 +73,9 @@ pub struct NewAttachment {
     pub name: String,
     /// SHA-256 of the file: 64 hexadecimal characters.
     pub sha256: String,
-    /// The amount on the document, as a decimal string (`'1280.50'`); never
-    /// negative.
+    /// The amount on the document, as a decimal string (`'1280.50'`): digits
+    /// with an optional `-` and `.` fraction, at most 28 significant digits,
+    /// kept exact; never negative.
     pub amount: Option<String>,
 }
 
@@ -84,7 +85,10 @@ impl NewAttachment {
             kind: self.kind,
             name: self.name,
             sha256: self.sha256,
-            amount: self.amount.map(|m| money("amount", &m)).transpose()?,
+            amount: self
+                .amount
+                .map(|m| brandrail::money::parse_amount("amount", &m))
+                .transpose()?,
         })
     }
 }

@@ -1,14 +1,15 @@
 //! Conversions every module shares: JS `Date`s, JS numbers that must be whole,
-//! money as decimal strings, and the names of core's closed sets (departments,
-//! platforms, permissions, approval states).
+//! money as decimal strings (parsed by core's `money::parse_amount`, so every
+//! language refuses the same strings), and the names of core's closed sets
+//! (departments, platforms, permissions, approval states).
 
 use std::collections::BTreeMap;
 use std::str::FromStr;
 
+use brandrail::money::Decimal;
 use chrono::{DateTime, Utc};
 use napi::bindgen_prelude::{FromNapiValue, ToNapiValue, TypeName, Unknown, ValidateNapiValue};
 use napi::{Env, JsDate, JsValue, Status, ValueType, sys};
-use rust_decimal::Decimal;
 
 use crate::error::invalid;
 
@@ -107,31 +108,6 @@ pub(crate) fn whole<T: TryFrom<i64>>(field: &str, value: f64) -> brandrail::Resu
         ));
     }
     T::try_from(value as i64).map_err(|_| invalid(field, format!("{value} is out of range")))
-}
-
-/// An amount of money given as a decimal string (`'1280.50'`, `'-3'`), exact:
-/// plain ASCII digits with an optional sign and fraction, no exponent, no
-/// digit separators, and no more digits than an exact decimal holds (never
-/// rounded). Whether the amount is acceptable (its sign, say) is core's call.
-pub(crate) fn money(field: &str, text: &str) -> brandrail::Result<Decimal> {
-    let digits = text.strip_prefix('-').unwrap_or(text);
-    let (whole_part, fraction) = digits.split_once('.').unwrap_or((digits, "0"));
-    let plain = |part: &str| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit());
-    if !plain(whole_part) || !plain(fraction) {
-        return Err(invalid(
-            field,
-            "is not a decimal amount such as '1280.50' (digits, an optional '-' and '.')",
-        ));
-    }
-    Decimal::from_str_exact(text).map_err(|_| {
-        invalid(
-            field,
-            format!(
-                "has more digits than an exact amount holds ({} characters)",
-                text.len()
-            ),
-        )
-    })
 }
 
 /// An amount of money as the decimal string JS receives (scale kept: `'1280.50'`).

@@ -1,6 +1,7 @@
-//! The `Engine` class: opening a database, the engine clock, and the plumbing
-//! that runs long calls on the libuv thread pool. The methods live beside the
-//! core module they mirror (`access.rs`, `approval.rs`, `audit.rs`, `policy.rs`).
+//! The `Engine` class: opening a database, the engine clock (and moving a
+//! manual one), and the plumbing that runs long calls on the libuv thread
+//! pool. The methods live beside the core module they mirror (`access.rs`,
+//! `approval.rs`, `audit.rs`, `policy.rs`).
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
@@ -11,7 +12,7 @@ use napi::{Env, Task};
 use napi_derive::napi;
 
 use crate::convert::{Date, whole};
-use crate::error::{OrThrow, invalid};
+use crate::error::{OrThrow, invalid, renamed};
 
 /// How an engine is opened. Every field is optional.
 #[napi(object, object_to_js = false)]
@@ -24,6 +25,13 @@ pub struct EngineOptions {
     /// keychain, a KMS, an environment secret). Without it, calls that store or
     /// reveal secrets fail with code `'configuration'`.
     pub secret_key: Option<Uint8Array>,
+    /// Run the engine on a manual clock that shows this time and moves only
+    /// through `advanceClock` and `setClock`: for tests, replays and
+    /// simulations (deadlines passing, escalation, delegations expiring,
+    /// accounts going idle). Left out, the engine runs on the system clock.
+    /// The clock is the handle's, not the database's: reopening a file without
+    /// it runs on the system clock again.
+    pub clock_start: Option<Date>,
 }
 
 impl EngineOptions {
@@ -43,6 +51,9 @@ impl EngineOptions {
                 )
             })?;
             out = out.secret_key(key);
+        }
+        if let Some(start) = options.clock_start {
+            out = out.manual_clock(start.to_utc("clockStart")?);
         }
         Ok(out)
     }
@@ -77,6 +88,7 @@ impl Engine {
     pub fn open(env: &Env, path: String, options: Option<EngineOptions>) -> napi::Result<Engine> {
         EngineOptions::into_core(options)
             .and_then(|o| brandrail::Engine::open(&path, o))
+            .map_err(|e| renamed("clock_start", "clockStart", e))
             .map(Engine::from)
             .or_throw(env)
     }
@@ -87,6 +99,7 @@ impl Engine {
     pub fn in_memory(env: &Env, options: Option<EngineOptions>) -> napi::Result<Engine> {
         EngineOptions::into_core(options)
             .and_then(brandrail::Engine::in_memory_with)
+            .map_err(|e| renamed("clock_start", "clockStart", e))
             .map(Engine::from)
             .or_throw(env)
     }
@@ -97,10 +110,43 @@ impl Engine {
         self.inner.path().map(|p| p.to_string_lossy().into_owned())
     }
 
-    /// The engine clock's current time (the time it stamps on records).
+    /// The engine clock's current time (the time it stamps on records), to
+    /// the millisecond.
     #[napi(strict, catch_unwind)]
     pub fn now(&self) -> Date {
         self.inner.now().into()
+    }
+
+    /// Move the manual clock by `ms` milliseconds (a whole number; negative
+    /// moves it back) and return the new time. Throws `'configuration'` on an
+    /// engine opened without `clockStart`, and `'validation'` (field `ms`) for
+    /// a move out of the years 1970–9999.
+    #[napi(strict, catch_unwind)]
+    pub fn advance_clock(&self, env: &Env, ms: f64) -> napi::Result<Date> {
+        whole("ms", ms)
+            .and_then(|ms| {
+                chrono::Duration::try_milliseconds(ms)
+                    .ok_or_else(|| invalid("ms", format!("{ms} is out of range")))
+            })
+            .and_then(|by| {
+                self.inner
+                    .advance_clock(by)
+                    .map_err(|e| renamed("by", "ms", e))
+            })
+            .map(Date::from)
+            .or_throw(env)
+    }
+
+    /// Set the manual clock to `at` (forward or back) and return the new
+    /// time. Throws `'configuration'` on an engine opened without
+    /// `clockStart`, and `'validation'` (field `at`) for an `Invalid Date` or
+    /// a time outside the years 1970–9999.
+    #[napi(strict, catch_unwind)]
+    pub fn set_clock(&self, env: &Env, at: Date) -> napi::Result<Date> {
+        at.to_utc("at")
+            .and_then(|at| self.inner.set_clock(at).map_err(|e| renamed("to", "at", e)))
+            .map(Date::from)
+            .or_throw(env)
     }
 }
 

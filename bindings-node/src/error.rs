@@ -104,3 +104,18 @@ pub(crate) fn within(path: &str, err: brandrail::Error) -> brandrail::Error {
         other => other,
     }
 }
+
+/// `err` with its validation field `from` renamed `to`: core names a
+/// parameter by its Rust name (`by`), JS callers know the argument by its JS
+/// name (`ms`).
+pub(crate) fn renamed(from: &str, to: &str, err: brandrail::Error) -> brandrail::Error {
+    match err {
+        brandrail::Error::Validation { field, message } if field == from => {
+            brandrail::Error::Validation {
+                field: to.to_owned(),
+                message,
+            }
+        }
+        other => other,
+    }
+}

@@ -10,11 +10,11 @@ mod tasks;
 
 use std::collections::BTreeMap;
 
+use brandrail::money::Decimal;
 use brandrail::{ApprovalState, Attachment, EventKind, StageState, Subject, SubjectKind};
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyTuple};
-use rust_decimal::Decimal;
 
 use crate::convert::{decimal, extract_at, parse, repr};
 use crate::error::IntoPyResult;
@@ -66,10 +66,12 @@ fn unexpected(at: &str, key: &str, allowed: &str) -> PyErr {
 /// SHA-256. A plain dict with the same keys works too.
 ///
 /// `amount` (the amount on the document, if any) is exact money: a
-/// `decimal.Decimal`, a decimal string or an int; a float raises TypeError.
-/// It reads back as `decimal.Decimal`. The other fields are checked when the
-/// subject is submitted (`sha256` must be 64 hex digits, `amount` not
-/// negative).
+/// `decimal.Decimal`, an int or a decimal string such as '1280.50' (digits,
+/// an optional '-' and '.' fraction, at most 28 significant digits: what
+/// every brandrail binding accepts, so '1e3', '1_000' and '+5' raise
+/// ValidationError); a float raises TypeError. It reads back as
+/// `decimal.Decimal`. The other fields are checked when the subject is
+/// submitted (`sha256` must be 64 hex digits, `amount` not negative).
 #[pyclass(frozen, eq, module = "brandrail", name = "Attachment")]
 #[derive(Clone, PartialEq)]
 pub(crate) struct PyAttachment(Attachment);

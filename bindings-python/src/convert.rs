@@ -6,12 +6,12 @@
 use std::str::FromStr;
 
 use brandrail::Error;
+use brandrail::money::{self, Decimal};
 use chrono::{DateTime, Utc};
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBool, PyBytes, PyDateTime, PyDict, PyInt, PyList, PyString, PyType, PyTzInfo};
-use rust_decimal::Decimal;
 
 use crate::error::{IntoPyResult, invalid};
 
@@ -52,29 +52,54 @@ pub(crate) fn strings(value: &Bound<'_, PyAny>, field: &str) -> PyResult<Vec<Str
 /// `decimal.Decimal`, imported once per interpreter.
 static DECIMAL: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 
-/// Money as core's exact decimal, from a `decimal.Decimal`, a decimal string
-/// ('1280.50') or an `int`. A `float` is refused with `TypeError` (binary
-/// fractions are not exact money), as is a `bool`; a value that is not a
-/// finite decimal fitting core's 28 digits exactly raises `ValidationError`
-/// naming `field`, without echoing the value.
+/// The largest exponent a `decimal.Decimal` is written out in fixed-point
+/// notation for: `Decimal('1E+999999999')` would otherwise become a gigabyte
+/// of zeros before core refuses it. Beyond it the scientific form is passed
+/// on, which core refuses just the same. Python limits `str(int)` to the same
+/// number of digits for the same reason.
+const MAX_FIXED_POINT_EXPONENT: u64 = 4300;
+
+/// Money as core's exact decimal. Core's `money::parse_amount` decides what
+/// is an amount, as in every other language; this only turns the Python
+/// value into its text: a `str` as it is, a `decimal.Decimal` (or an `int`,
+/// through one) in fixed-point notation, since `str()` may use an exponent
+/// (`Decimal('1E+3')`, the result of `normalize()`, is 1000). A `float` is
+/// refused with `TypeError` (binary fractions are not exact money), as is a
+/// `bool`; text core refuses raises `ValidationError` naming `field`, without
+/// echoing the value.
 pub(crate) fn decimal(value: &Bound<'_, PyAny>, field: &str) -> PyResult<Decimal> {
     let py = value.py();
+    let decimal_type = DECIMAL.import(py, "decimal", "Decimal")?;
     let text: String = if value.is_instance_of::<PyString>() {
         value.extract()?
     } else if value.is_instance_of::<PyInt>() && !value.is_instance_of::<PyBool>() {
-        value.str()?.extract()?
-    } else if value.is_instance(DECIMAL.import(py, "decimal", "Decimal")?)? {
-        // Fixed-point notation, exactly: `str()` may use an exponent ('1E+3').
-        value.call_method1("__format__", ("f",))?.extract()?
+        // Through `Decimal`: `str()` of an int over 4300 digits raises.
+        decimal_text(&decimal_type.call1((value,))?)?
+    } else if value.is_instance(decimal_type)? {
+        decimal_text(value)?
     } else {
         return Err(PyTypeError::new_err(format!(
             "{field}: expected a decimal.Decimal, str or int, got {}",
             value.get_type().name()?
         )));
     };
-    Decimal::from_str_exact(&text)
-        .map_err(|_| invalid(field, "is not a finite decimal number of at most 28 digits"))
-        .into_pyresult()
+    money::parse_amount(field, &text).into_pyresult()
+}
+
+/// A `decimal.Decimal` as text: fixed-point when finite and of a sane
+/// exponent, else `str()` ('NaN', 'Infinity', '1E+5000'), which core refuses.
+fn decimal_text(value: &Bound<'_, PyAny>) -> PyResult<String> {
+    let exponent = value.call_method0("as_tuple")?.getattr("exponent")?;
+    // The exponent of NaN and infinities is a letter ('n', 'N', 'F').
+    let fixed_point = exponent
+        .extract::<i64>()
+        .is_ok_and(|e| e.unsigned_abs() <= MAX_FIXED_POINT_EXPONENT);
+    let text = if fixed_point {
+        value.call_method1("__format__", ("f",))?
+    } else {
+        value.str()?.into_any()
+    };
+    text.extract()
 }
 
 /// A timezone-aware `datetime` as a UTC instant. A naive datetime is refused

@@ -1,7 +1,7 @@
-//! `brandrail.Engine`: the handle on one database. Opening and the clock live
-//! here; the methods of each core module are added by `access.rs`,
-//! `approval/engine.rs`, `audit.rs` and `policy.rs`, as core spreads
-//! `impl Engine` over its modules.
+//! `brandrail.Engine`: the handle on one database. Opening and the clock (the
+//! system clock, or a manual one for tests and simulations) live here; the
+//! methods of each core module are added by `access.rs`, `approval/engine.rs`,
+//! `audit.rs` and `policy.rs`, as core spreads `impl Engine` over its modules.
 
 use std::cell::Cell;
 use std::path::PathBuf;
@@ -12,6 +12,7 @@ use chrono::{DateTime, Utc};
 use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
 
+use crate::convert::{opt_utc, utc};
 use crate::error::{IntoPyResult, invalid};
 
 thread_local! {
@@ -69,7 +70,12 @@ impl PyEngine {
     }
 }
 
-fn options(busy_timeout: f64, secret_key: Option<Vec<u8>>) -> brandrail::Result<EngineOptions> {
+/// Core's options from `open`'s and `in_memory`'s arguments.
+fn options(
+    busy_timeout: f64,
+    secret_key: Option<Vec<u8>>,
+    clock_start: Option<DateTime<Utc>>,
+) -> brandrail::Result<EngineOptions> {
     let timeout = Duration::try_from_secs_f64(busy_timeout).map_err(|_| {
         invalid(
             "busy_timeout",
@@ -84,6 +90,9 @@ fn options(busy_timeout: f64, secret_key: Option<Vec<u8>>) -> brandrail::Result<
             .map_err(|_| invalid("secret_key", format!("must be exactly 32 bytes, got {len}")))?;
         options = options.secret_key(key);
     }
+    if let Some(start) = clock_start {
+        options = options.manual_clock(start);
+    }
     Ok(options)
 }
 
@@ -94,29 +103,41 @@ impl PyEngine {
     /// `busy_timeout` is how many seconds a write waits for another process's
     /// write before raising `BusyError`. `secret_key` (32 bytes, kept outside
     /// the database) encrypts stored credentials; without it, calls that store
-    /// or reveal one raise `ConfigurationError`.
+    /// or reveal one raise `ConfigurationError`. `clock_start` (a
+    /// timezone-aware datetime) runs this handle on a manual clock showing
+    /// that time, moved only by `advance_clock` and `set_clock`: for tests,
+    /// replays and simulations. Without it the engine uses the system clock.
+    /// The clock belongs to the handle, not the file: reopening without
+    /// `clock_start` runs on the system clock again.
     ///
     /// A file that is not a brandrail database or comes from a newer version
     /// raises `IncompatibleDatabaseError`, a damaged one `CorruptDatabaseError`;
     /// either way the file is left untouched.
     #[staticmethod]
-    #[pyo3(signature = (path, *, busy_timeout = 5.0, secret_key = None))]
+    #[pyo3(signature = (path, *, busy_timeout = 5.0, secret_key = None, clock_start = None))]
     fn open(
         py: Python<'_>,
         path: PathBuf,
         busy_timeout: f64,
         secret_key: Option<Vec<u8>>,
+        clock_start: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
-        let options = options(busy_timeout, secret_key).into_pyresult()?;
+        let clock_start = opt_utc(clock_start, "clock_start")?;
+        let options = options(busy_timeout, secret_key, clock_start).into_pyresult()?;
         let inner = py.detach(|| Engine::open(path, options)).into_pyresult()?;
         Ok(Self { inner })
     }
 
     /// A private engine in memory, for tests and notebooks; gone when dropped.
+    /// `secret_key` and `clock_start` as for `open`.
     #[staticmethod]
-    #[pyo3(signature = (*, secret_key = None))]
-    fn in_memory(secret_key: Option<Vec<u8>>) -> PyResult<Self> {
-        let options = options(5.0, secret_key).into_pyresult()?;
+    #[pyo3(signature = (*, secret_key = None, clock_start = None))]
+    fn in_memory(
+        secret_key: Option<Vec<u8>>,
+        clock_start: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Self> {
+        let clock_start = opt_utc(clock_start, "clock_start")?;
+        let options = options(5.0, secret_key, clock_start).into_pyresult()?;
         let inner = Engine::in_memory_with(options).into_pyresult()?;
         Ok(Self { inner })
     }
@@ -127,10 +148,26 @@ impl PyEngine {
         self.inner.path().map(PathBuf::from)
     }
 
-    /// The engine clock's current time (timezone-aware, UTC). Every timestamp
-    /// the engine writes comes from this clock.
+    /// The engine clock's current time (timezone-aware, UTC, to the
+    /// millisecond). Every timestamp the engine writes comes from this clock.
     fn now(&self) -> DateTime<Utc> {
         self.inner.now()
+    }
+
+    /// Move the manual clock by `by` (a `timedelta`; a negative one moves it
+    /// back) and return the new time. Deadlines, overdue flags, delegations
+    /// and idle times all follow. Raises `ConfigurationError` unless the
+    /// engine was opened with `clock_start`, `ValidationError` (field 'by')
+    /// for a move out of the years 1970-9999.
+    fn advance_clock(&self, py: Python<'_>, by: chrono::Duration) -> PyResult<DateTime<Utc>> {
+        self.call(py, |e| e.advance_clock(by))
+    }
+
+    /// Set the manual clock to `to` (a timezone-aware datetime) and return
+    /// the new time; errors as for `advance_clock` (field 'to').
+    fn set_clock(&self, py: Python<'_>, to: &Bound<'_, PyAny>) -> PyResult<DateTime<Utc>> {
+        let to = utc(to, "to")?;
+        self.call(py, |e| e.set_clock(to))
     }
 
     fn __repr__(&self, py: Python<'_>) -> PyResult<String> {

@@ -74,11 +74,12 @@ def test_methods_have_signatures():
     assert sig.parameters["limit"].default is None
 
 
-def test_readme_example_runs(tmp_path, monkeypatch):
+def test_readme_examples_run(tmp_path, monkeypatch):
     import re
 
     readme = Path(__file__).resolve().parents[1] / "README.md"
-    code = re.search(r"```python\n(.*?)```", readme.read_text(encoding="utf-8"), re.S)
-    assert code
+    examples = re.findall(r"```python\n(.*?)```", readme.read_text(encoding="utf-8"), re.S)
+    assert len(examples) >= 2
     monkeypatch.chdir(tmp_path)
-    exec(compile(code.group(1), str(readme), "exec"), {})
+    for code in examples:
+        exec(compile(code, str(readme), "exec"), {})

@@ -6,7 +6,7 @@ in the binding that disagrees."""
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -21,11 +21,17 @@ FILES = sorted(VECTORS.glob("*.json"))
 UNITS = {"d": "days", "h": "hours", "m": "minutes"}
 
 
+def rfc3339(text: str) -> datetime:
+    """An RFC 3339 UTC time ('...Z') as an aware datetime (Python 3.9's
+    `fromisoformat` does not read 'Z')."""
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
 def time(engine: brandrail.Engine, text: str) -> datetime:
     """An RFC 3339 UTC time ('...Z') as an aware datetime, or one relative to
     the engine clock: 'now', 'now+3d', 'now-1h', 'now+5m'."""
     if not text.startswith("now"):
-        return datetime.fromisoformat(text.replace("Z", "+00:00"))
+        return rfc3339(text)
     rel = text[len("now"):]
     if not rel:
         return engine.now()
@@ -120,6 +126,16 @@ def run(engine: brandrail.Engine, op: str, actor: str, a: dict[str, Any]) -> dic
     if op == "delegate_approvals":
         d = engine.delegate_approvals(actor, a["to"], time(engine, a["starts_at"]), time(engine, a["ends_at"]))
         return {"from": d.from_, "to": d.to}
+    if op == "advance_clock":
+        now = engine.advance_clock(timedelta(hours=a["hours"]))
+        return {"now": now.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")}
+    if op == "overdue_approvals":
+        return {"ids": [t.instance_id for t in engine.overdue_approvals(time(engine, a["as_of"]))]}
+    if op == "escalate_overdue_approvals":
+        return {"ids": [i.id for i in engine.escalate_overdue_approvals(actor)]}
+    if op == "approvals":
+        filters = {k: a[k] for k in ("submitter", "state", "workflow") if k in a}
+        return {"ids": [i.id for i in engine.approvals(**filters)]}
     raise AssertionError(f"unknown op {op!r}")
 
 
@@ -130,7 +146,8 @@ def test_vectors_exist():
 @pytest.mark.parametrize("file", FILES, ids=lambda f: f.stem)
 def test_vector(file: Path):
     doc = json.loads(file.read_text(encoding="utf-8"))
-    engine = brandrail.Engine.in_memory()
+    clock = doc.get("clock")
+    engine = brandrail.Engine.in_memory(clock_start=rfc3339(clock) if clock else None)
     for i, step in enumerate(doc["steps"]):
         op = step["op"]
         here = f"{file.name} step {i} ({op})"

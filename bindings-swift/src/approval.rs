@@ -6,15 +6,17 @@
 //! This file holds the types; `approval/engine.rs` the Engine methods.
 //!
 //! Money crosses the boundary as a decimal string (`"1280.50"`), never a
-//! floating-point number; it is parsed here into the core's exact decimal,
-//! and refused rather than rounded when it has more digits than that holds.
+//! floating-point number; the core's one parser (`brandrail::money`) turns it
+//! into an exact decimal, so every language accepts and refuses the same
+//! strings.
 
 mod engine;
+mod filter;
 
 use std::collections::HashMap;
 use std::time::SystemTime;
 
-use rust_decimal::Decimal;
+pub use filter::ApprovalFilter;
 
 use crate::error::BrandrailError;
 use crate::{all, system_time, system_time_opt};
@@ -117,9 +119,10 @@ pub struct Attachment {
     /// SHA-256 of the file: 64 hexadecimal characters.
     pub sha256: String,
     /// The amount on the document as a decimal string (`"1280.50"`), if it
-    /// has one; not negative, at most 28 digits after the point (never
-    /// rounded). Anything else is a `Validation` error naming
-    /// `subject.attachments[i].amount`.
+    /// has one: digits with an optional `.` fraction, at most 28 significant
+    /// digits, not negative, never rounded. Anything else (`1e3`, `1_000`,
+    /// `+5`, `1,280.50`, `¥12`, spaces) is a `Validation` error naming
+    /// `subject.attachments[i].amount`, never quoting the value.
     #[uniffi(default)]
     pub amount: Option<String>,
 }
@@ -127,17 +130,13 @@ pub struct Attachment {
 impl Attachment {
     /// The core attachment; `index` is its position, for the error's field path.
     fn into_core(self, index: usize) -> Result<brandrail::Attachment, BrandrailError> {
-        let amount = match self.amount {
-            None => None,
-            // Exact: money is refused rather than silently rounded.
-            Some(text) => Some(Decimal::from_str_exact(&text).map_err(|_| {
-                // The value is not quoted: it may be anything, of any length.
-                brandrail::Error::Validation {
-                    field: format!("subject.attachments[{index}].amount"),
-                    message: "is not an exact decimal amount such as 1280.50".to_owned(),
-                }
-            })?),
-        };
+        let amount = self
+            .amount
+            .map(|text| {
+                let field = format!("subject.attachments[{index}].amount");
+                brandrail::money::parse_amount(&field, &text)
+            })
+            .transpose()?;
         Ok(brandrail::Attachment {
             kind: self.kind,
             name: self.name,
@@ -514,7 +513,13 @@ mod tests {
 
     #[test]
     fn amounts_keep_their_exact_digits() {
-        for text in ["1280.50", "0.01", "12000", "79228162514264337593543950335"] {
+        for text in [
+            "1280.50",
+            "0.01",
+            "12000",
+            "0.10",
+            "9999999999999999999999999999",
+        ] {
             let core = invoice(Some(text)).into_core(0).unwrap();
             assert_eq!(Attachment::from(core).amount.as_deref(), Some(text));
         }
@@ -524,15 +529,15 @@ mod tests {
     #[test]
     fn a_malformed_amount_names_its_field_and_not_its_value() {
         let too_fine = format!("1.{}1", "0".repeat(28));
-        let too_big = "9".repeat(40);
+        let too_big = "9".repeat(29);
         for text in [
-            "", " 1", "12,50", "NaN", "¥12", "12.5.1", &too_fine, &too_big,
+            "", " 1", "12,50", "NaN", "¥12", "12.5.1", "1e3", "1_000", "+5", &too_fine, &too_big,
         ] {
             let err = invoice(Some(text)).into_core(3).unwrap_err();
             match err {
                 BrandrailError::Validation { field, detail } => {
                     assert_eq!(field, "subject.attachments[3].amount");
-                    // (Too short to tell apart from the message's own example.)
+                    // (A single character may occur in the message's own words.)
                     assert!(text.trim().len() < 2 || !detail.contains(text), "{detail}");
                 }
                 other => panic!("{text}: {other:?}"),

@@ -8,8 +8,10 @@ use std::task::{Context, Poll, Waker};
 use std::thread;
 use std::time::{Duration, SystemTime};
 
+use chrono::TimeDelta;
+
 use crate::error::BrandrailError;
-use crate::system_time;
+use crate::{system_time, utc};
 
 /// Length in bytes of [`EngineOptions::secret_key`].
 const SECRET_KEY_BYTES: usize = 32;
@@ -29,6 +31,12 @@ pub struct EngineOptions {
     /// `Validation` error.
     #[uniffi(default)]
     pub secret_key: Option<Vec<u8>>,
+    /// Run the engine on a manual clock that starts at this instant and moves
+    /// only through `advanceClock(seconds:)` / `setClock(at:)`: for tests,
+    /// previews and simulations of deadlines, escalation and zombie accounts.
+    /// Default `nil`/`null`: the system clock, which nothing can move.
+    #[uniffi(default)]
+    pub clock_start: Option<SystemTime>,
 }
 
 impl EngineOptions {
@@ -47,6 +55,9 @@ impl EngineOptions {
                         ),
                     })?;
             options = options.secret_key(key);
+        }
+        if let Some(start) = self.clock_start {
+            options = options.manual_clock(utc("clock_start", start)?);
         }
         Ok(options)
     }
@@ -122,6 +133,30 @@ impl Engine {
     /// comes from this clock.
     pub fn now(&self) -> SystemTime {
         system_time(self.inner.now())
+    }
+
+    /// Move the manual clock (`EngineOptions.clockStart`) by `seconds`
+    /// (negative moves it back) and return the new time. `Configuration` on
+    /// an engine running on the system clock; `Validation` (field `by`) when
+    /// the move leaves the years 1970-9999. Moving the clock is not audited.
+    pub fn advance_clock(&self, seconds: i64) -> Result<SystemTime, BrandrailError> {
+        // Seconds beyond what a `TimeDelta` holds (about 292 million years)
+        // saturate, so the core refuses them with the same error as any other
+        // move out of its range.
+        let by = TimeDelta::try_seconds(seconds).unwrap_or(if seconds < 0 {
+            TimeDelta::MIN
+        } else {
+            TimeDelta::MAX
+        });
+        Ok(system_time(self.inner.advance_clock(by)?))
+    }
+
+    /// Set the manual clock (`EngineOptions.clockStart`) to `at` and return
+    /// the engine's new time (milliseconds, like every time it stores).
+    /// `Configuration` on an engine running on the system clock; `Validation`
+    /// (field `to`) for a time outside the years 1970-9999.
+    pub fn set_clock(&self, at: SystemTime) -> Result<SystemTime, BrandrailError> {
+        Ok(system_time(self.inner.set_clock(utc("to", at)?)?))
     }
 }
 
@@ -255,9 +290,59 @@ mod tests {
         let options = EngineOptions {
             busy_timeout_ms: 5000,
             secret_key: Some(vec![7; 31]),
+            clock_start: None,
         };
         let err = Engine::in_memory(options).err().unwrap();
         assert_eq!(err.code(), "validation");
         assert!(!err.to_string().contains('7'), "{err}");
+    }
+
+    fn manual(start: SystemTime) -> Arc<Engine> {
+        Engine::in_memory(EngineOptions {
+            busy_timeout_ms: 5000,
+            secret_key: None,
+            clock_start: Some(start),
+        })
+        .unwrap()
+    }
+
+    #[test]
+    fn the_manual_clock_moves_by_whole_seconds_either_way() {
+        let start = std::time::UNIX_EPOCH + Duration::from_secs(1_777_885_200);
+        let engine = manual(start);
+        assert_eq!(engine.now(), start);
+        let later = engine.advance_clock(90).unwrap();
+        assert_eq!(later, start + Duration::from_secs(90));
+        assert_eq!(engine.now(), later);
+        assert_eq!(engine.advance_clock(-90).unwrap(), start);
+        assert_eq!(engine.set_clock(later).unwrap(), later);
+    }
+
+    #[test]
+    fn moves_beyond_any_duration_are_the_cores_validation_error() {
+        let engine = manual(std::time::UNIX_EPOCH + Duration::from_secs(86_400));
+        for seconds in [i64::MAX, i64::MIN, i64::MAX / 1000 + 1, -86_401] {
+            match engine.advance_clock(seconds) {
+                Err(BrandrailError::Validation { field, .. }) => assert_eq!(field, "by"),
+                other => panic!("{seconds}: {other:?}"),
+            }
+        }
+        assert_eq!(
+            engine.now(),
+            std::time::UNIX_EPOCH + Duration::from_secs(86_400)
+        );
+    }
+
+    #[test]
+    fn the_system_clock_cannot_be_moved() {
+        let engine = Engine::in_memory(EngineOptions {
+            busy_timeout_ms: 5000,
+            secret_key: None,
+            clock_start: None,
+        })
+        .unwrap();
+        assert_eq!(engine.advance_clock(1).unwrap_err().code(), "configuration");
+        let now = engine.now();
+        assert_eq!(engine.set_clock(now).unwrap_err().code(), "configuration");
     }
 }

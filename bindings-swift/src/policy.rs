@@ -208,6 +208,7 @@ mod tests {
         let engine = Engine::in_memory(crate::engine::EngineOptions {
             busy_timeout_ms: 5000,
             secret_key: None,
+            clock_start: None,
         })
         .unwrap();
         assert_eq!(

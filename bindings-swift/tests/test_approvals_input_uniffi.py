@@ -2,7 +2,9 @@
 (references, titles, attributes, attachments, amounts), subjects that do not
 fit their workflow, unknown workflows, ids and actors, comments, SQL in free
 text and hostile strings everywhere. Each is refused with a typed error naming
-the field, never a panic, and changes nothing.
+the field, never a panic, and changes nothing. Amounts go through the one
+strict money parser every binding shares, so the edge cases here (`1e3`,
+`1_000`, `+5`, 29 digits) are refused alike in every language.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from uniffi_support import (
     HOSTILE_NAMES,
     ad_copy,
     br,
+    claim,
     company,
     denied,
     invoice,
@@ -206,3 +209,50 @@ def test_no_string_input_panics(e):
     assert e.verify_audit().ok
 
 
+# ------------------------------------------------------------------------ money
+# One parser for every binding (`brandrail::money::parse_amount`): digits, an
+# optional '-' and an optional '.' fraction, at most 28 significant digits.
+
+
+@pytest.mark.parametrize("amount", ["9" * 28, "0." + "1" * 28, "1." + "0" * 27])
+def test_amounts_up_to_28_significant_digits_are_kept_exactly(e, amount):
+    c = e.submit_approval("li.na", "expense_reimbursement", claim(invoice(amount)))
+    assert e.approval(c.id).subject.attachments[0].amount == amount
+
+
+def test_amounts_come_back_in_the_cores_canonical_form(e):
+    for text, stored in [("007", "7"), ("0.10", "0.10"), ("-0", "0"), ("12000", "12000")]:
+        c = e.submit_approval("li.na", "expense_reimbursement", claim(invoice(text)))
+        assert e.approval(c.id).subject.attachments[0].amount == stored, text
+
+
+NOT_AMOUNTS = [
+    "1e3",
+    "1E3",
+    "1_000",
+    "+5",
+    "9" * 29,  # 29 significant digits
+    "1." + "1" * 28,
+    "0." + "1" * 29,
+    ".5",
+    "5.",
+    "-",
+    "--5",
+    "1 000",
+    "1,000.00",
+    "0x10",
+    "\u0661\u0662",  # Arabic-Indic digits
+    "Infinity",
+    "5\n",
+]
+
+
+@pytest.mark.parametrize("amount", NOT_AMOUNTS)
+def test_strings_that_are_not_amounts_are_refused_naming_the_field(e, amount):
+    subject = claim(invoice(), invoice(amount))
+    err = refused_unchanged(
+        e, "validation", e.submit_approval, "li.na", "expense_reimbursement", subject
+    )
+    assert err.field == "subject.attachments[1].amount"
+    # (A single character may occur in the message's own words.)
+    assert len(amount.strip()) < 2 or amount.strip() not in err.detail

@@ -4,11 +4,11 @@ assignment and deactivation, overdue reports and throughput — each refusal
 with its typed error case, and nothing changed by it. Bad input is in
 `test_approvals_input_uniffi.py`.
 
-The engine clock cannot be moved through this API (the host has no manual
-clock), so a deadline never passes during a test: overdue reports are taken
-`as_of` a future time, and escalation is exercised up to its refusal and its
-"nothing is overdue yet" answer. The core's own tests cover the rest with a
-manual clock.
+These run on the system clock, so a deadline never passes during a test:
+overdue reports are taken `as_of` a future time, and escalation is exercised
+up to its refusal and its "nothing is overdue yet" answer.
+`test_clock_uniffi.py` moves a manual clock past the deadlines; listing is in
+`test_approvals_listing_uniffi.py`.
 """
 
 from __future__ import annotations

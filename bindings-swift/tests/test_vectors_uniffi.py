@@ -1,6 +1,7 @@
 """Runs the shared acceptance vectors (`tests/vectors/*.json`, format in their
 README) through the uniffi API, exactly as `core/tests/vectors.rs` runs them
-through Rust. A disagreement is a bug in this binding.
+through Rust. A file with a top-level `clock` runs on a manual clock starting
+there. A disagreement is a bug in this binding.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import json
 
 import pytest
 
-from uniffi_support import VECTORS, at, br
+from uniffi_support import UTC, VECTORS, at, br
 
 FILES = sorted(VECTORS.glob("*.json"))
 
@@ -170,7 +171,31 @@ def run(engine, op: str, actor: str, a: dict) -> dict:
             time_at(engine, a["ends_at"]),
         )
         return {"from": d._from, "to": d.to}
+    if op == "advance_clock":
+        now = engine.advance_clock(a["hours"] * 3600)
+        return {"now": now.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")}
+    if op == "overdue_approvals":
+        overdue = engine.overdue_approvals(time_at(engine, a["as_of"]))
+        return {"ids": [t.instance_id for t in overdue]}
+    if op == "escalate_overdue_approvals":
+        return {"ids": [i.id for i in engine.escalate_overdue_approvals(actor)]}
+    if op == "approvals":
+        listed = engine.approvals(
+            br.ApprovalFilter(
+                submitter=a.get("submitter"),
+                state=br.parse_approval_state(a["state"]) if "state" in a else None,
+                workflow=a.get("workflow"),
+            )
+        )
+        return {"ids": [i.id for i in listed]}
     raise AssertionError(f"unknown op {op}")
+
+
+def open_engine(doc: dict):
+    """An in-memory engine; on a manual clock from `clock` when the file has one."""
+    if "clock" in doc:
+        return br.Engine.in_memory(br.EngineOptions(clock_start=at(doc["clock"])))
+    return br.Engine.in_memory()
 
 
 def test_vectors_exist():
@@ -180,7 +205,7 @@ def test_vectors_exist():
 @pytest.mark.parametrize("path", FILES, ids=[f.stem for f in FILES])
 def test_vector_file(path):
     doc = json.loads(path.read_text(encoding="utf-8"))
-    engine = br.Engine.in_memory()
+    engine = open_engine(doc)
     for i, step in enumerate(doc["steps"]):
         op = step["op"]
         here = f"{path.name} step {i} ({op})"

@@ -99,6 +99,18 @@ def seed(engine) -> None:
     )
 
 
+def media(id="douyin-main", custodian="li.na", credential=None, platform=None):
+    """A new marketing media account (Douyin unless `platform` says otherwise)."""
+    return br.NewMediaAccount(
+        id=id,
+        platform=platform or br.Platform.DOUYIN,
+        display_name="品牌抖音",
+        owner_department=br.Department.MARKETING,
+        custodian=custodian,
+        credential=credential,
+    )
+
+
 # Refusals of the actor: audited although the call changes nothing else.
 AUDITED_REFUSALS = ("permission_denied", "separation_of_duties")
 
@@ -177,9 +189,10 @@ STAFF = [
 ]
 
 
-def company():
-    """An in-memory engine with the reviewers of every built-in workflow."""
-    engine = br.Engine.in_memory()
+def company(clock_start: dt.datetime | None = None):
+    """An in-memory engine with the reviewers of every built-in workflow; on a
+    manual clock from `clock_start` when given."""
+    engine = br.Engine.in_memory(br.EngineOptions(clock_start=clock_start))
     engine.bootstrap(person("it.admin", D.IT, "王强"))
     engine.create_principals("it.admin", [person(h, d, roles=r) for h, d, r in STAFF])
     return engine

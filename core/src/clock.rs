@@ -41,6 +41,24 @@ impl ManualClock {
         *self.now.lock().unwrap_or_else(|p| p.into_inner()) = to;
     }
 
+    /// Move the time by `by` under one lock, if the result passes `allowed`;
+    /// otherwise leave it and return the time it would have shown (`None` on
+    /// overflow).
+    pub fn try_advance(
+        &self,
+        by: Duration,
+        allowed: impl FnOnce(&DateTime<Utc>) -> bool,
+    ) -> Result<DateTime<Utc>, Option<DateTime<Utc>>> {
+        let mut now = self.now.lock().unwrap_or_else(|p| p.into_inner());
+        match now.checked_add_signed(by) {
+            Some(next) if allowed(&next) => {
+                *now = next;
+                Ok(next)
+            }
+            other => Err(other),
+        }
+    }
+
     /// Move the time forward (or back, with a negative duration).
     pub fn advance(&self, by: Duration) {
         let mut now = self.now.lock().unwrap_or_else(|p| p.into_inner());

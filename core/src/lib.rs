@@ -222,6 +222,14 @@ impl Engine {
         options: EngineOptions,
         path: Option<PathBuf>,
     ) -> Result<Engine> {
+        if let Some(clock) = &options.manual_clock
+            && !clock_in_range(&clock.now())
+        {
+            return Err(Error::validation(
+                "clock_start",
+                "must lie in the years 1970-9999",
+            ));
+        }
         let cached = store.read(|tx| load_policy(tx, None))?;
         Ok(Engine {
             store: Mutex::new(store),
@@ -248,22 +256,19 @@ impl Engine {
     /// return the new time. Fails with [`Error::Configuration`] unless the
     /// engine was opened with [`EngineOptions::manual_clock`].
     pub fn advance_clock(&self, by: chrono::Duration) -> Result<DateTime<Utc>> {
-        let clock = self.manual()?;
-        let next = clock
-            .now()
-            .checked_add_signed(by)
-            .filter(|t| (1970..=9999).contains(&chrono::Datelike::year(t)))
-            .ok_or_else(|| Error::validation("by", "moves the clock out of the years 1970-9999"))?;
-        clock.set(next);
+        self.manual()?
+            .try_advance(by, clock_in_range)
+            .map_err(|_| Error::validation("by", "moves the clock out of the years 1970-9999"))?;
         Ok(self.now())
     }
 
     /// Set the engine's manual clock to `to`; see [`Engine::advance_clock`].
     pub fn set_clock(&self, to: DateTime<Utc>) -> Result<DateTime<Utc>> {
-        if !(1970..=9999).contains(&chrono::Datelike::year(&to)) {
+        let clock = self.manual()?;
+        if !clock_in_range(&to) {
             return Err(Error::validation("to", "must lie in the years 1970-9999"));
         }
-        self.manual()?.set(to);
+        clock.set(to);
         Ok(self.now())
     }
 
@@ -484,6 +489,11 @@ impl Engine {
     pub fn audit_len(&self) -> Result<i64> {
         self.lock().read(|tx| store::audit::count(tx))
     }
+}
+
+/// The years a manual clock may show: storage keeps milliseconds since 1970.
+fn clock_in_range(t: &DateTime<Utc>) -> bool {
+    (1970..=9999).contains(&chrono::Datelike::year(t))
 }
 
 /// What a mutating call attempts, for the denial record.

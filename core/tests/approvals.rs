@@ -809,3 +809,48 @@ fn a_manual_clock_moves_deadlines_from_any_host() {
         "configuration"
     );
 }
+
+#[test]
+fn clock_start_must_be_storable_and_conditions_read_plain_numbers_only() {
+    let year_one = Utc.with_ymd_and_hms(1, 1, 1, 0, 0, 0).unwrap();
+    let err = Engine::in_memory_with(EngineOptions::new().manual_clock(year_one)).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "clock_start: must lie in the years 1970-9999"
+    );
+    // A system-clock engine refuses a clock move as configuration, whatever the time.
+    assert_eq!(
+        code(Engine::in_memory().unwrap().set_clock(year_one)),
+        "configuration"
+    );
+
+    let (e, _) = company();
+    let p = Policy::default_pack()
+        .overlay_toml(
+            "[approvals.workflows.big_spend]\ndescription = \"d\"\nsubject = \"budget_adjustment\"\n\
+             [[approvals.workflows.big_spend.stages]]\nname = \"finance\"\ndeciders = { roles = [\"finance_staff\"] }\n\
+             [[approvals.workflows.big_spend.stages]]\nname = \"cfo\"\ndeciders = { roles = [\"executive\"] }\n\
+             when = { field = \"amount\", op = \"gt\", value = 5000 }\n",
+        )
+        .unwrap();
+    e.replace_policy("zhao.min", &p).unwrap();
+    for (amount, executive_needed) in [
+        ("6000", true),
+        ("5000", false),
+        ("6000.01", true),
+        ("6_000", false),
+        ("6e3", false),
+        ("+6000", false),
+        (" 6000 ", false),
+    ] {
+        let s = Subject::new(SubjectKind::BudgetAdjustment, "adj", "追加")
+            .with_attribute("amount", amount);
+        let inst = e.submit_approval("li.na", "big_spend", s).unwrap();
+        let cfo = inst.stages.iter().find(|s| s.name == "cfo").unwrap();
+        assert_eq!(
+            cfo.state != StageState::Skipped,
+            executive_needed,
+            "amount {amount:?}"
+        );
+    }
+}

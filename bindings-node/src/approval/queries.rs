@@ -1,14 +1,46 @@
 //! The read side of approvals (core's `approval/queries.rs`): one instance,
-//! its history, task lists, overdue stages, delegations and throughput.
+//! listings, its history, task lists, overdue stages, delegations and
+//! throughput.
 
 use napi::Env;
 use napi_derive::napi;
 
 use super::ApprovalInstance;
 use super::delegation::Delegation;
-use crate::convert::{Date, all, number, utc_or, whole};
+use crate::convert::{Date, all, number, parse, utc_or, whole};
 use crate::engine::Engine;
 use crate::error::OrThrow;
+
+/// Which instances `approvals` lists. Every field is optional; all given ones
+/// must match.
+#[napi(object, object_to_js = false)]
+pub struct ApprovalFilter {
+    /// Only this submitter's instances ("my requests").
+    pub submitter: Option<String>,
+    /// Only instances in this state: `'in_review'`, `'approved'`,
+    /// `'rejected'`, `'returned_for_changes'` or `'withdrawn'`.
+    pub state: Option<String>,
+    /// Only instances of this workflow, e.g. `'content_review'`.
+    pub workflow: Option<String>,
+    /// Only instances with a smaller id: pass the last id of one page to get
+    /// the next.
+    pub before_id: Option<f64>,
+    /// At most this many, a whole number from 1 (default 100; larger values
+    /// count as 10 000).
+    pub limit: Option<f64>,
+}
+
+impl ApprovalFilter {
+    fn into_core(self) -> brandrail::Result<brandrail::ApprovalFilter> {
+        Ok(brandrail::ApprovalFilter {
+            submitter: self.submitter,
+            state: self.state.map(|s| parse("state", &s)).transpose()?,
+            workflow: self.workflow,
+            before_id: self.before_id.map(|id| whole("beforeId", id)).transpose()?,
+            limit: self.limit.map(|n| whole("limit", n)).transpose()?,
+        })
+    }
+}
 
 /// One entry of an instance's history. Resubmissions keep every earlier entry.
 #[napi(object, object_from_js = false, use_nullable = true)]
@@ -136,6 +168,26 @@ impl Engine {
         whole("id", id)
             .and_then(|id| self.inner.approval(id))
             .map(ApprovalInstance::from)
+            .or_throw(env)
+    }
+
+    /// Instances matching `filter` (default: all), newest first, at most
+    /// `filter.limit` of them: a submitter's requests, every rejected one, one
+    /// workflow's backlog. Unknown submitters and workflows simply match
+    /// nothing; a bad `state` or a `limit` of 0 throws `'validation'`.
+    #[napi(strict, catch_unwind)]
+    pub fn approvals(
+        &self,
+        env: &Env,
+        filter: Option<ApprovalFilter>,
+    ) -> napi::Result<Vec<ApprovalInstance>> {
+        filter
+            .map_or_else(
+                || Ok(brandrail::ApprovalFilter::default()),
+                ApprovalFilter::into_core,
+            )
+            .and_then(|f| self.inner.approvals(&f))
+            .map(all)
             .or_throw(env)
     }
 

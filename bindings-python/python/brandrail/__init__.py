@@ -20,6 +20,12 @@ True
 Every error is a :class:`BrandrailError` subclass with a stable ``.code``;
 invalid input raises :class:`ValidationError` (also a ``ValueError``), a
 refused call :class:`PermissionDeniedError` (also a ``PermissionError``).
+
+For tests and simulations, ``Engine.in_memory(clock_start=...)`` (or
+``Engine.open(path, clock_start=...)``) runs the engine on a manual clock that
+moves only through ``engine.advance_clock(timedelta)`` and
+``engine.set_clock(datetime)``, so deadlines, escalation, delegations and idle
+accounts can be exercised without waiting.
 """
 
 from ._brandrail import (

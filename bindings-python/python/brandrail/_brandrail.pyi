@@ -511,8 +511,10 @@ class Attachment:
     SHA-256. A plain dict with the same keys works too.
 
     ``amount`` (the amount on the document, if any) is exact money: a
-    ``decimal.Decimal``, a decimal string or an int; a float raises TypeError,
-    a value that is not a finite decimal ValidationError. It reads back as
+    ``decimal.Decimal``, an int or a decimal string such as '1280.50' (digits,
+    an optional '-' and '.' fraction, at most 28 significant digits: what
+    every brandrail binding accepts, so '1e3', '1_000' and '+5' raise
+    ValidationError); a float raises TypeError. It reads back as
     ``decimal.Decimal``. The other fields are checked when the subject is
     submitted (``sha256`` must be 64 hex digits, ``amount`` not negative).
     """
@@ -903,26 +905,47 @@ class Engine:
         *,
         busy_timeout: float = 5.0,
         secret_key: Optional[bytes] = None,
+        clock_start: Optional[datetime] = None,
     ) -> Engine:
         """Open (or create) the database file at ``path``.
 
         ``busy_timeout`` is how many seconds a write waits for another process's
         write before raising BusyError. ``secret_key`` (32 bytes, kept outside
         the database) encrypts stored credentials; without it, calls that store
-        or reveal one raise ConfigurationError.
+        or reveal one raise ConfigurationError. ``clock_start`` (a
+        timezone-aware datetime) runs this handle on a manual clock showing
+        that time, moved only by ``advance_clock`` and ``set_clock``: for
+        tests, replays and simulations. Without it the engine uses the system
+        clock. The clock belongs to the handle, not the file: reopening without
+        ``clock_start`` runs on the system clock again.
 
         A file that is not a brandrail database or comes from a newer version
         raises IncompatibleDatabaseError, a damaged one CorruptDatabaseError;
         either way the file is left untouched.
         """
     @staticmethod
-    def in_memory(*, secret_key: Optional[bytes] = None) -> Engine:
-        """A private engine in memory, for tests and notebooks; gone when dropped."""
+    def in_memory(
+        *,
+        secret_key: Optional[bytes] = None,
+        clock_start: Optional[datetime] = None,
+    ) -> Engine:
+        """A private engine in memory, for tests and notebooks; gone when dropped.
+        ``secret_key`` and ``clock_start`` as for ``open``."""
     @property
     def path(self) -> Optional[Path]:
         """The database file, or None for an in-memory engine."""
     def now(self) -> datetime:
-        """The engine clock's current time (timezone-aware, UTC)."""
+        """The engine clock's current time (timezone-aware, UTC, to the
+        millisecond). Every timestamp the engine writes comes from this clock."""
+    def advance_clock(self, by: timedelta) -> datetime:
+        """Move the manual clock by ``by`` (a negative timedelta moves it back)
+        and return the new time. Deadlines, overdue flags, delegations and idle
+        times all follow. Raises ConfigurationError unless the engine was
+        opened with ``clock_start``, ValidationError (field 'by') for a move
+        out of the years 1970-9999."""
+    def set_clock(self, to: datetime) -> datetime:
+        """Set the manual clock to ``to`` (a timezone-aware datetime) and
+        return the new time; errors as for ``advance_clock`` (field 'to')."""
 
     # -- principals and roles
     def bootstrap(
@@ -1110,6 +1133,21 @@ class Engine:
         scheduler calls this). Returns the escalated approvals."""
     def approval(self, id: int) -> ApprovalInstance:
         """One approval; NotFoundError if there is none with this id."""
+    def approvals(
+        self,
+        *,
+        submitter: Optional[str] = None,
+        state: Optional[str] = None,
+        workflow: Optional[str] = None,
+        before_id: Optional[int] = None,
+        limit: Optional[int] = None,
+    ) -> list[ApprovalInstance]:
+        """Approvals matching every given filter, newest first: a submitter's
+        requests ("my requests"), every approval in one ``state`` (one of
+        ``APPROVAL_STATES``), one workflow's backlog. Page backwards with
+        ``before_id`` (only smaller ids) and ``limit`` (default 100, at most
+        10 000; a larger one gives 10 000). A bad ``state`` or a ``limit``
+        below 1 raises ValidationError."""
     def approval_history(self, id: int) -> list[ApprovalEvent]:
         """An approval's whole history, oldest first, across every round."""
     def approval_tasks(self, handle: str) -> list[ApprovalTask]:

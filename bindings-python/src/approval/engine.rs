@@ -1,6 +1,8 @@
 //! The approval methods of `Engine` (core `approval/engine.rs`): submit,
-//! decide, resubmit, withdraw, delegate, assign, escalate, and the queries.
+//! decide, resubmit, withdraw, delegate, assign, escalate, and the queries
+//! (one approval, the listing, histories, work lists, throughput).
 
+use brandrail::{ApprovalFilter, ApprovalState};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
@@ -9,8 +11,9 @@ use super::subject_arg;
 use super::tasks::{
     PyApprovalTask, PyDelegation, PyStageThroughput, THROUGHPUT_COLUMNS, throughput_values,
 };
-use crate::convert::{columns, opt_utc, strings, utc};
+use crate::convert::{columns, opt_utc, parse, strings, utc};
 use crate::engine::PyEngine;
+use crate::error::IntoPyResult;
 
 fn instances(list: Vec<brandrail::ApprovalInstance>) -> Vec<PyApprovalInstance> {
     list.into_iter().map(PyApprovalInstance).collect()
@@ -195,6 +198,37 @@ impl PyEngine {
     /// One approval; NotFoundError if there is none with this id.
     fn approval(&self, py: Python<'_>, id: i64) -> PyResult<PyApprovalInstance> {
         self.call(py, |e| e.approval(id)).map(PyApprovalInstance)
+    }
+
+    /// Approvals matching every given filter, newest first: a submitter's
+    /// requests ("my requests"), every approval in one `state` (one of
+    /// `brandrail.APPROVAL_STATES`), one workflow's backlog. Page backwards
+    /// with `before_id` (only smaller ids) and `limit` (default 100, at most
+    /// 10 000; a larger one gives 10 000). A bad `state` or a `limit` below 1
+    /// raises ValidationError.
+    #[pyo3(signature = (*, submitter = None, state = None, workflow = None, before_id = None, limit = None))]
+    fn approvals(
+        &self,
+        py: Python<'_>,
+        submitter: Option<String>,
+        state: Option<&str>,
+        workflow: Option<String>,
+        before_id: Option<i64>,
+        limit: Option<i64>,
+    ) -> PyResult<Vec<PyApprovalInstance>> {
+        let filter = ApprovalFilter {
+            submitter,
+            state: state
+                .map(|s| parse::<ApprovalState>(s, "state"))
+                .transpose()
+                .into_pyresult()?,
+            workflow,
+            before_id,
+            // Saturated into core's type: core refuses 0 (and so any negative
+            // number) and caps what is above its maximum.
+            limit: limit.map(|l| u32::try_from(l.max(0)).unwrap_or(u32::MAX)),
+        };
+        self.call(py, |e| e.approvals(&filter)).map(instances)
     }
 
     /// An approval's whole history, oldest first, across every round.

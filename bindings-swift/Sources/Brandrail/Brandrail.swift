@@ -843,6 +843,12 @@ public protocol EngineProtocol: AnyObject, Sendable {
     func approvalThroughput(workflow: String) throws  -> [StageThroughput]
     
     /**
+     * The approvals matching `filter` (default: all), newest first, at most
+     * `filter.limit` (100 unless set). `Validation` for a limit of 0.
+     */
+    func approvals(filter: ApprovalFilter) throws  -> [ApprovalInstance]
+    
+    /**
      * Approve the active stage: `decideApproval` with `Decision.approve`.
      */
     func approve(actor: String, id: Int64, comment: String, checklist: [String]) throws  -> ApprovalInstance
@@ -985,6 +991,14 @@ public protocol EngineProtocol: AnyObject, Sendable {
     func verifyAuditAsync() async throws  -> AuditVerification
     
     /**
+     * Move the manual clock (`EngineOptions.clockStart`) by `seconds`
+     * (negative moves it back) and return the new time. `Configuration` on
+     * an engine running on the system clock; `Validation` (field `by`) when
+     * the move leaves the years 1970-9999. Moving the clock is not audited.
+     */
+    func advanceClock(seconds: Int64) throws  -> Date
+    
+    /**
      * The engine clock's current time; every timestamp the engine writes
      * comes from this clock.
      */
@@ -994,6 +1008,14 @@ public protocol EngineProtocol: AnyObject, Sendable {
      * The file this engine works on; `nil`/`null` in memory.
      */
     func path()  -> String?
+    
+    /**
+     * Set the manual clock (`EngineOptions.clockStart`) to `at` and return
+     * the engine's new time (milliseconds, like every time it stores).
+     * `Configuration` on an engine running on the system clock; `Validation`
+     * (field `to`) for a time outside the years 1970-9999.
+     */
+    func setClock(at: Date) throws  -> Date
     
     /**
      * The policy in force (the default pack until one is installed).
@@ -1451,6 +1473,20 @@ open func approvalThroughput(workflow: String)throws  -> [StageThroughput]  {
 }
     
     /**
+     * The approvals matching `filter` (default: all), newest first, at most
+     * `filter.limit` (100 unless set). `Validation` for a limit of 0.
+     */
+open func approvals(filter: ApprovalFilter = ApprovalFilter())throws  -> [ApprovalInstance]  {
+    return try  FfiConverterSequenceTypeApprovalInstance.lift(try rustCallWithError(FfiConverterTypeBrandrailError_lift) {
+        uniffiCallStatus in
+    uniffi_brandrail_mobile_fn_method_engine_approvals(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeApprovalFilter_lower(filter),uniffiCallStatus
+    )
+})
+}
+    
+    /**
      * Approve the active stage: `decideApproval` with `Decision.approve`.
      */
 open func approve(actor: String, id: Int64, comment: String = "", checklist: [String] = [])throws  -> ApprovalInstance  {
@@ -1809,6 +1845,22 @@ open func verifyAuditAsync()async throws  -> AuditVerification  {
 }
     
     /**
+     * Move the manual clock (`EngineOptions.clockStart`) by `seconds`
+     * (negative moves it back) and return the new time. `Configuration` on
+     * an engine running on the system clock; `Validation` (field `by`) when
+     * the move leaves the years 1970-9999. Moving the clock is not audited.
+     */
+open func advanceClock(seconds: Int64)throws  -> Date  {
+    return try  FfiConverterTimestamp.lift(try rustCallWithError(FfiConverterTypeBrandrailError_lift) {
+        uniffiCallStatus in
+    uniffi_brandrail_mobile_fn_method_engine_advance_clock(
+            self.uniffiCloneHandle(),
+        FfiConverterInt64.lower(seconds),uniffiCallStatus
+    )
+})
+}
+    
+    /**
      * The engine clock's current time; every timestamp the engine writes
      * comes from this clock.
      */
@@ -1829,6 +1881,22 @@ open func path() -> String?  {
         uniffiCallStatus in
     uniffi_brandrail_mobile_fn_method_engine_path(
             self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Set the manual clock (`EngineOptions.clockStart`) to `at` and return
+     * the engine's new time (milliseconds, like every time it stores).
+     * `Configuration` on an engine running on the system clock; `Validation`
+     * (field `to`) for a time outside the years 1970-9999.
+     */
+open func setClock(at: Date)throws  -> Date  {
+    return try  FfiConverterTimestamp.lift(try rustCallWithError(FfiConverterTypeBrandrailError_lift) {
+        uniffiCallStatus in
+    uniffi_brandrail_mobile_fn_method_engine_set_clock(
+            self.uniffiCloneHandle(),
+        FfiConverterTimestamp.lower(at),uniffiCallStatus
     )
 })
 }
@@ -2370,6 +2438,112 @@ public func FfiConverterTypeApprovalEvent_lower(_ value: ApprovalEvent) -> RustB
 
 
 /**
+ * Filters for `approvals(filter:)`. Every field defaults to "any"; all set
+ * filters must match. Results come newest first (highest id first).
+ *
+ * A submitter or workflow that does not exist simply matches nothing.
+ */
+public struct ApprovalFilter: Equatable, Hashable {
+    /**
+     * Only approvals this principal submitted.
+     */
+    public var submitter: String?
+    /**
+     * Only approvals in this state.
+     */
+    public var state: ApprovalState?
+    /**
+     * Only approvals of this workflow.
+     */
+    public var workflow: String?
+    /**
+     * Only approvals with a smaller id: pass the last id of a page to get
+     * the next (older) one.
+     */
+    public var beforeId: Int64?
+    /**
+     * At most this many (default 100; larger values are capped at 10 000).
+     * `0` is a `Validation` error naming `limit`.
+     */
+    public var limit: UInt32?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Only approvals this principal submitted.
+         */submitter: String? = nil, 
+        /**
+         * Only approvals in this state.
+         */state: ApprovalState? = nil, 
+        /**
+         * Only approvals of this workflow.
+         */workflow: String? = nil, 
+        /**
+         * Only approvals with a smaller id: pass the last id of a page to get
+         * the next (older) one.
+         */beforeId: Int64? = nil, 
+        /**
+         * At most this many (default 100; larger values are capped at 10 000).
+         * `0` is a `Validation` error naming `limit`.
+         */limit: UInt32? = nil) {
+        self.submitter = submitter
+        self.state = state
+        self.workflow = workflow
+        self.beforeId = beforeId
+        self.limit = limit
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ApprovalFilter: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeApprovalFilter: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ApprovalFilter {
+        return
+            try ApprovalFilter(
+                submitter: FfiConverterOptionString.read(from: &buf), 
+                state: FfiConverterOptionTypeApprovalState.read(from: &buf), 
+                workflow: FfiConverterOptionString.read(from: &buf), 
+                beforeId: FfiConverterOptionInt64.read(from: &buf), 
+                limit: FfiConverterOptionUInt32.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ApprovalFilter, into buf: inout [UInt8]) {
+        FfiConverterOptionString.write(value.submitter, into: &buf)
+        FfiConverterOptionTypeApprovalState.write(value.state, into: &buf)
+        FfiConverterOptionString.write(value.workflow, into: &buf)
+        FfiConverterOptionInt64.write(value.beforeId, into: &buf)
+        FfiConverterOptionUInt32.write(value.limit, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeApprovalFilter_lift(_ buf: RustBuffer) throws -> ApprovalFilter {
+    return try FfiConverterTypeApprovalFilter.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeApprovalFilter_lower(_ value: ApprovalFilter) -> RustBuffer {
+    return FfiConverterTypeApprovalFilter.lower(value)
+}
+
+
+/**
  * An approval instance with the progress of its current round. It keeps a
  * snapshot of its workflow, so a later policy change never alters a review
  * under way.
@@ -2728,9 +2902,10 @@ public struct Attachment: Equatable, Hashable {
     public var sha256: String
     /**
      * The amount on the document as a decimal string (`"1280.50"`), if it
-     * has one; not negative, at most 28 digits after the point (never
-     * rounded). Anything else is a `Validation` error naming
-     * `subject.attachments[i].amount`.
+     * has one: digits with an optional `.` fraction, at most 28 significant
+     * digits, not negative, never rounded. Anything else (`1e3`, `1_000`,
+     * `+5`, `1,280.50`, `¥12`, spaces) is a `Validation` error naming
+     * `subject.attachments[i].amount`, never quoting the value.
      */
     public var amount: String?
 
@@ -2748,9 +2923,10 @@ public struct Attachment: Equatable, Hashable {
          */sha256: String, 
         /**
          * The amount on the document as a decimal string (`"1280.50"`), if it
-         * has one; not negative, at most 28 digits after the point (never
-         * rounded). Anything else is a `Validation` error naming
-         * `subject.attachments[i].amount`.
+         * has one: digits with an optional `.` fraction, at most 28 significant
+         * digits, not negative, never rounded. Anything else (`1e3`, `1_000`,
+         * `+5`, `1,280.50`, `¥12`, spaces) is a `Validation` error naming
+         * `subject.attachments[i].amount`, never quoting the value.
          */amount: String? = nil) {
         self.kind = kind
         self.name = name
@@ -3648,6 +3824,13 @@ public struct EngineOptions: Equatable, Hashable {
      * `Validation` error.
      */
     public var secretKey: Data?
+    /**
+     * Run the engine on a manual clock that starts at this instant and moves
+     * only through `advanceClock(seconds:)` / `setClock(at:)`: for tests,
+     * previews and simulations of deadlines, escalation and zombie accounts.
+     * Default `nil`/`null`: the system clock, which nothing can move.
+     */
+    public var clockStart: Date?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -3662,9 +3845,16 @@ public struct EngineOptions: Equatable, Hashable {
          * Keystore, never in the database. Without it, calls that store or read
          * such data fail with `Configuration`; any length other than 32 bytes is a
          * `Validation` error.
-         */secretKey: Data? = nil) {
+         */secretKey: Data? = nil, 
+        /**
+         * Run the engine on a manual clock that starts at this instant and moves
+         * only through `advanceClock(seconds:)` / `setClock(at:)`: for tests,
+         * previews and simulations of deadlines, escalation and zombie accounts.
+         * Default `nil`/`null`: the system clock, which nothing can move.
+         */clockStart: Date? = nil) {
         self.busyTimeoutMs = busyTimeoutMs
         self.secretKey = secretKey
+        self.clockStart = clockStart
     }
 
     
@@ -3684,13 +3874,15 @@ public struct FfiConverterTypeEngineOptions: FfiConverterRustBuffer {
         return
             try EngineOptions(
                 busyTimeoutMs: FfiConverterUInt32.read(from: &buf), 
-                secretKey: FfiConverterOptionData.read(from: &buf)
+                secretKey: FfiConverterOptionData.read(from: &buf), 
+                clockStart: FfiConverterOptionTimestamp.read(from: &buf)
         )
     }
 
     public static func write(_ value: EngineOptions, into buf: inout [UInt8]) {
         FfiConverterUInt32.write(value.busyTimeoutMs, into: &buf)
         FfiConverterOptionData.write(value.secretKey, into: &buf)
+        FfiConverterOptionTimestamp.write(value.clockStart, into: &buf)
     }
 }
 
@@ -7131,6 +7323,30 @@ fileprivate struct FfiConverterOptionTypeSubject: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeApprovalState: FfiConverterRustBuffer {
+    typealias SwiftType = ApprovalState?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeApprovalState.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeApprovalState.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeOutcome: FfiConverterRustBuffer {
     typealias SwiftType = Outcome?
 
@@ -7956,6 +8172,9 @@ private let initializationResult: InitializationResult = {
     if (uniffi_brandrail_mobile_checksum_method_engine_approval_throughput() != 61637) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_brandrail_mobile_checksum_method_engine_approvals() != 8346) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_brandrail_mobile_checksum_method_engine_approve() != 35811) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -8022,10 +8241,16 @@ private let initializationResult: InitializationResult = {
     if (uniffi_brandrail_mobile_checksum_method_engine_verify_audit_async() != 42000) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_brandrail_mobile_checksum_method_engine_advance_clock() != 30736) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_brandrail_mobile_checksum_method_engine_now() != 2648) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_brandrail_mobile_checksum_method_engine_path() != 54332) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_brandrail_mobile_checksum_method_engine_set_clock() != 6593) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_brandrail_mobile_checksum_method_engine_policy() != 23436) {

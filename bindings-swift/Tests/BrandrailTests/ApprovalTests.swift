@@ -3,9 +3,10 @@
 // deactivation, overdue reports, throughput and bad input. Mirrors
 // bindings-swift/tests/test_approvals_uniffi.py.
 //
-// The engine clock cannot be moved from Swift, so no deadline passes during a
+// Here the engine runs on the system clock, so no deadline passes during a
 // test: overdue reports are taken `asOf` a later date, and escalation is
 // exercised up to its refusal and its "nothing is overdue yet" answer.
+// ClockTests moves a manual clock past the deadlines.
 
 import Brandrail
 import Foundation
@@ -13,45 +14,11 @@ import XCTest
 
 final class ApprovalTests: XCTestCase {
     static let checklist = ["authenticity", "legality", "completeness"]
-    static let sha256 = String(repeating: "ab", count: 32)
 
     var engine: Engine!
 
     override func setUpWithError() throws {
-        engine = try Engine.inMemory()
-        _ = try engine.bootstrap(firstAdmin: person("it.admin", .it, "王强"))
-        _ = try engine.createPrincipals(actor: "it.admin", inputs: [
-            person("li.na", .marketing, roles: ["marketing_staff"]),
-            person("ma.head", .marketing, roles: ["marketing_staff", "supervisor"]),
-            person("chen.jie", .brand, roles: ["brand_staff"]),
-            person("gao.brand", .brand, roles: ["brand_staff"]),
-            person("sun.li", .legal, roles: ["legal_staff"]),
-            person("zhou.fan", .finance, roles: ["finance_staff"]),
-            person("qian.pay", .finance, roles: ["finance_staff"]),
-            person("zhao.min", .executive, roles: ["executive", "supervisor"]),
-            person("hu.hr", .hr, roles: ["hr_staff"]),
-            person("sales.head", .sales, roles: ["sales_staff", "supervisor"]),
-        ])
-    }
-
-    func adCopy(_ reference: String = "content-17/v3", sensitive: Bool = false) -> Subject {
-        var attributes = ["is_ad": "true"]
-        if sensitive { attributes["sensitive"] = "true" }
-        return Subject(kind: .contentVersion, reference: reference, title: "双十一 广告文案",
-                       attributes: attributes)
-    }
-
-    func plainPost() -> Subject {
-        Subject(kind: .contentVersion, reference: "content-18/v1", title: "门店探店笔记")
-    }
-
-    func invoice(_ amount: String? = "1280.50", sha256: String = ApprovalTests.sha256) -> Attachment {
-        Attachment(kind: "invoice", name: "发票-0001.pdf", sha256: sha256, amount: amount)
-    }
-
-    func claim(_ attachments: [Attachment]) -> Subject {
-        Subject(kind: .expenseClaim, reference: "claim-2026-031", title: "上海展会差旅",
-                attributes: ["amount": "1280.50"], attachments: attachments)
+        engine = try company()
     }
 
     func kinds(_ id: Int64) throws -> [String] {
@@ -383,6 +350,31 @@ final class ApprovalTests: XCTestCase {
             guard case let .Validation(field, detail)? = error else { return XCTFail(expected) }
             XCTAssertEqual(field, expected)
             XCTAssertFalse(detail.contains("\u{7}") || detail.contains("12,50"))
+        }
+    }
+
+    /// One money parser for every binding (`brandrail::money`): digits, an
+    /// optional '-' and '.' fraction, at most 28 significant digits, exact.
+    func testAmountsFollowTheCoresOneMoneyParser() throws {
+        let kept = [String(repeating: "9", count: 28), "0." + String(repeating: "1", count: 28),
+                    "0.10"]
+        let canonical: [(String, String)] = kept.map { ($0, $0) } + [("007", "7"), ("-0", "0")]
+        for (text, stored) in canonical {
+            let c = try engine.submitApproval(actor: "li.na", workflow: "expense_reimbursement",
+                                              subject: claim([invoice(text)]))
+            XCTAssertEqual(try engine.approval(id: c.id).subject.attachments[0].amount, stored)
+        }
+        let refused = ["1e3", "1E3", "1_000", "+5", String(repeating: "9", count: 29),
+                       "1." + String(repeating: "1", count: 28), ".5", "5.", "--5", "1 000",
+                       "1,000.00", "0x10", "\u{661}\u{662}", "Infinity", "5\n"]
+        for text in refused {
+            let error = try assertRefusedUnchanged(engine, "validation") {
+                try engine.submitApproval(actor: "li.na", workflow: "expense_reimbursement",
+                                          subject: claim([invoice(), invoice(text)]))
+            }
+            guard case let .Validation(field, detail)? = error else { return XCTFail(text) }
+            XCTAssertEqual(field, "subject.attachments[1].amount", text)
+            XCTAssertFalse(detail.contains(text), detail)
         }
     }
 

@@ -160,3 +160,47 @@ func temporaryDirectory() throws -> URL {
     try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     return url
 }
+
+// MARK: approvals
+
+/// An in-memory engine with the reviewers of every built-in workflow; on a
+/// manual clock from `clockStart` when given.
+func company(clockStart: Date? = nil) throws -> Engine {
+    let engine = try Engine.inMemory(options: EngineOptions(clockStart: clockStart))
+    _ = try engine.bootstrap(firstAdmin: person("it.admin", .it, "王强"))
+    _ = try engine.createPrincipals(actor: "it.admin", inputs: [
+        person("li.na", .marketing, roles: ["marketing_staff"]),
+        person("ma.head", .marketing, roles: ["marketing_staff", "supervisor"]),
+        person("chen.jie", .brand, roles: ["brand_staff"]),
+        person("gao.brand", .brand, roles: ["brand_staff"]),
+        person("sun.li", .legal, roles: ["legal_staff"]),
+        person("zhou.fan", .finance, roles: ["finance_staff"]),
+        person("qian.pay", .finance, roles: ["finance_staff"]),
+        person("zhao.min", .executive, roles: ["executive", "supervisor"]),
+        person("hu.hr", .hr, roles: ["hr_staff"]),
+        person("sales.head", .sales, roles: ["sales_staff", "supervisor"]),
+    ])
+    return engine
+}
+
+let invoiceSha256 = String(repeating: "ab", count: 32)
+
+func adCopy(_ reference: String = "content-17/v3", sensitive: Bool = false) -> Subject {
+    var attributes = ["is_ad": "true"]
+    if sensitive { attributes["sensitive"] = "true" }
+    return Subject(kind: .contentVersion, reference: reference, title: "双十一 广告文案",
+                   attributes: attributes)
+}
+
+func plainPost() -> Subject {
+    Subject(kind: .contentVersion, reference: "content-18/v1", title: "门店探店笔记")
+}
+
+func invoice(_ amount: String? = "1280.50", sha256: String = invoiceSha256) -> Attachment {
+    Attachment(kind: "invoice", name: "发票-0001.pdf", sha256: sha256, amount: amount)
+}
+
+func claim(_ attachments: [Attachment]) -> Subject {
+    Subject(kind: .expenseClaim, reference: "claim-2026-031", title: "上海展会差旅",
+            attributes: ["amount": "1280.50"], attachments: attachments)
+}

@@ -1,6 +1,7 @@
 // Runs the shared acceptance vectors (tests/vectors/*.json at the repository
 // root, format in their README) through the Swift API, exactly as
-// core/tests/vectors.rs and bindings-swift/tests/test_vectors_uniffi.py do.
+// core/tests/vectors.rs and bindings-swift/tests/test_vectors_uniffi.py do;
+// a file with a top-level "clock" runs on a manual clock starting there.
 
 import Brandrail
 import Foundation
@@ -31,7 +32,9 @@ final class VectorsTests: XCTestCase {
     func runFile(_ file: URL) throws {
         let doc = try JSONSerialization.jsonObject(with: Data(contentsOf: file)) as? [String: Any]
         let steps = doc?["steps"] as? [[String: Any]] ?? []
-        let engine = try Engine.inMemory()
+        // A file with a top-level "clock" runs on a manual clock starting there.
+        let engine = try Engine.inMemory(
+            options: EngineOptions(clockStart: (doc?["clock"] as? String).map(at)))
         for (i, step) in steps.enumerated() {
             let op = step["op"] as? String ?? ""
             let here = "\(file.lastPathComponent) step \(i) (\(op))"
@@ -198,6 +201,20 @@ final class VectorsTests: XCTestCase {
                                                  startsAt: timeAt(engine, s("starts_at")),
                                                  endsAt: timeAt(engine, s("ends_at")))
             return ["from": d.from, "to": d.to]
+        case "advance_clock":
+            let hours = (a["hours"] as? NSNumber)?.int64Value ?? 0
+            let now = try engine.advanceClock(seconds: hours * 3600)
+            return ["now": ISO8601DateFormatter().string(from: now)]  // UTC, seconds, "Z"
+        case "overdue_approvals":
+            return ["ids": try engine.overdueApprovals(asOf: timeAt(engine, s("as_of")))
+                .map(\.instanceId)]
+        case "escalate_overdue_approvals":
+            return ["ids": try engine.escalateOverdueApprovals(actor: actor).map(\.id)]
+        case "approvals":
+            let state = try (a["state"] as? String).map { try parseApprovalState(name: $0) }
+            let filter = ApprovalFilter(submitter: a["submitter"] as? String, state: state,
+                                        workflow: a["workflow"] as? String)
+            return ["ids": try engine.approvals(filter: filter).map(\.id)]
         default:
             throw StepError(description: "unknown op \(op)")
         }

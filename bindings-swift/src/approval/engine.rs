@@ -1,11 +1,13 @@
 //! The approval methods of the Engine (APR-1..APR-4): submit, decide,
-//! resubmit, withdraw, delegate, assign, escalate, and the reads. Each
-//! converts its arguments, calls the core and converts the result.
+//! resubmit, withdraw, delegate, assign, escalate, and the reads (one
+//! approval, a filtered list, history, tasks, overdue stages, throughput).
+//! Each converts its arguments, calls the core and converts the result.
 
 use std::time::SystemTime;
 
 use super::{
-    ApprovalEvent, ApprovalInstance, ApprovalTask, Decision, Delegation, StageThroughput, Subject,
+    ApprovalEvent, ApprovalFilter, ApprovalInstance, ApprovalTask, Decision, Delegation,
+    StageThroughput, Subject,
 };
 use crate::engine::Engine;
 use crate::error::BrandrailError;
@@ -162,6 +164,16 @@ impl Engine {
     /// One approval; `NotFound` when there is none with this id.
     pub fn approval(&self, id: i64) -> Result<ApprovalInstance, BrandrailError> {
         Ok(self.core().approval(id)?.into())
+    }
+
+    /// The approvals matching `filter` (default: all), newest first, at most
+    /// `filter.limit` (100 unless set). `Validation` for a limit of 0.
+    #[uniffi::method(default(filter))]
+    pub fn approvals(
+        &self,
+        filter: ApprovalFilter,
+    ) -> Result<Vec<ApprovalInstance>, BrandrailError> {
+        Ok(all(self.core().approvals(&filter.into())?))
     }
 
     /// An approval's full history, oldest first, across all its rounds.

@@ -133,8 +133,10 @@ impl Condition {
         };
         match &self.value {
             serde_json::Value::Number(n) => {
+                // The attribute must be a plain decimal ("6000.50"): "6_000",
+                // "6e3", "+6000" or " 6000 " are not numbers here.
                 let (Ok(a), Ok(b)) = (
-                    Decimal::from_str(actual.trim()),
+                    crate::money::parse_amount("attribute", actual),
                     Decimal::from_str(&n.to_string()),
                 ) else {
                     return self.op == ConditionOp::Ne;

@@ -378,6 +378,11 @@ RustBuffer uniffi_brandrail_mobile_fn_method_engine_approval_tasks(uint64_t ptr,
 RustBuffer uniffi_brandrail_mobile_fn_method_engine_approval_throughput(uint64_t ptr, RustBuffer workflow, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_BRANDRAIL_MOBILE_FN_METHOD_ENGINE_APPROVALS
+#define UNIFFI_FFIDEF_UNIFFI_BRANDRAIL_MOBILE_FN_METHOD_ENGINE_APPROVALS
+RustBuffer uniffi_brandrail_mobile_fn_method_engine_approvals(uint64_t ptr, RustBuffer filter, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_BRANDRAIL_MOBILE_FN_METHOD_ENGINE_APPROVE
 #define UNIFFI_FFIDEF_UNIFFI_BRANDRAIL_MOBILE_FN_METHOD_ENGINE_APPROVE
 RustBuffer uniffi_brandrail_mobile_fn_method_engine_approve(uint64_t ptr, RustBuffer actor, int64_t id, RustBuffer comment, RustBuffer checklist, RustCallStatus *_Nonnull out_status
@@ -488,6 +493,11 @@ RustBuffer uniffi_brandrail_mobile_fn_method_engine_verify_audit(uint64_t ptr, R
 uint64_t uniffi_brandrail_mobile_fn_method_engine_verify_audit_async(uint64_t ptr
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_BRANDRAIL_MOBILE_FN_METHOD_ENGINE_ADVANCE_CLOCK
+#define UNIFFI_FFIDEF_UNIFFI_BRANDRAIL_MOBILE_FN_METHOD_ENGINE_ADVANCE_CLOCK
+RustBuffer uniffi_brandrail_mobile_fn_method_engine_advance_clock(uint64_t ptr, int64_t seconds, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_BRANDRAIL_MOBILE_FN_METHOD_ENGINE_NOW
 #define UNIFFI_FFIDEF_UNIFFI_BRANDRAIL_MOBILE_FN_METHOD_ENGINE_NOW
 RustBuffer uniffi_brandrail_mobile_fn_method_engine_now(uint64_t ptr, RustCallStatus *_Nonnull out_status
@@ -496,6 +506,11 @@ RustBuffer uniffi_brandrail_mobile_fn_method_engine_now(uint64_t ptr, RustCallSt
 #ifndef UNIFFI_FFIDEF_UNIFFI_BRANDRAIL_MOBILE_FN_METHOD_ENGINE_PATH
 #define UNIFFI_FFIDEF_UNIFFI_BRANDRAIL_MOBILE_FN_METHOD_ENGINE_PATH
 RustBuffer uniffi_brandrail_mobile_fn_method_engine_path(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_BRANDRAIL_MOBILE_FN_METHOD_ENGINE_SET_CLOCK
+#define UNIFFI_FFIDEF_UNIFFI_BRANDRAIL_MOBILE_FN_METHOD_ENGINE_SET_CLOCK
+RustBuffer uniffi_brandrail_mobile_fn_method_engine_set_clock(uint64_t ptr, RustBuffer at, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_BRANDRAIL_MOBILE_FN_METHOD_ENGINE_POLICY
@@ -1144,6 +1159,12 @@ uint16_t uniffi_brandrail_mobile_checksum_method_engine_approval_throughput(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_BRANDRAIL_MOBILE_CHECKSUM_METHOD_ENGINE_APPROVALS
+#define UNIFFI_FFIDEF_UNIFFI_BRANDRAIL_MOBILE_CHECKSUM_METHOD_ENGINE_APPROVALS
+uint16_t uniffi_brandrail_mobile_checksum_method_engine_approvals(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_BRANDRAIL_MOBILE_CHECKSUM_METHOD_ENGINE_APPROVE
 #define UNIFFI_FFIDEF_UNIFFI_BRANDRAIL_MOBILE_CHECKSUM_METHOD_ENGINE_APPROVE
 uint16_t uniffi_brandrail_mobile_checksum_method_engine_approve(void
@@ -1276,6 +1297,12 @@ uint16_t uniffi_brandrail_mobile_checksum_method_engine_verify_audit_async(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_BRANDRAIL_MOBILE_CHECKSUM_METHOD_ENGINE_ADVANCE_CLOCK
+#define UNIFFI_FFIDEF_UNIFFI_BRANDRAIL_MOBILE_CHECKSUM_METHOD_ENGINE_ADVANCE_CLOCK
+uint16_t uniffi_brandrail_mobile_checksum_method_engine_advance_clock(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_BRANDRAIL_MOBILE_CHECKSUM_METHOD_ENGINE_NOW
 #define UNIFFI_FFIDEF_UNIFFI_BRANDRAIL_MOBILE_CHECKSUM_METHOD_ENGINE_NOW
 uint16_t uniffi_brandrail_mobile_checksum_method_engine_now(void
@@ -1285,6 +1312,12 @@ uint16_t uniffi_brandrail_mobile_checksum_method_engine_now(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_BRANDRAIL_MOBILE_CHECKSUM_METHOD_ENGINE_PATH
 #define UNIFFI_FFIDEF_UNIFFI_BRANDRAIL_MOBILE_CHECKSUM_METHOD_ENGINE_PATH
 uint16_t uniffi_brandrail_mobile_checksum_method_engine_path(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_BRANDRAIL_MOBILE_CHECKSUM_METHOD_ENGINE_SET_CLOCK
+#define UNIFFI_FFIDEF_UNIFFI_BRANDRAIL_MOBILE_CHECKSUM_METHOD_ENGINE_SET_CLOCK
+uint16_t uniffi_brandrail_mobile_checksum_method_engine_set_clock(void
     
 );
 #endif

@@ -748,6 +748,8 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_brandrail_mobile_checksum_method_engine_approval_throughput(
     ): Int
+    external fun uniffi_brandrail_mobile_checksum_method_engine_approvals(
+    ): Int
     external fun uniffi_brandrail_mobile_checksum_method_engine_approve(
     ): Int
     external fun uniffi_brandrail_mobile_checksum_method_engine_assign_approval(
@@ -792,9 +794,13 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_brandrail_mobile_checksum_method_engine_verify_audit_async(
     ): Int
+    external fun uniffi_brandrail_mobile_checksum_method_engine_advance_clock(
+    ): Int
     external fun uniffi_brandrail_mobile_checksum_method_engine_now(
     ): Int
     external fun uniffi_brandrail_mobile_checksum_method_engine_path(
+    ): Int
+    external fun uniffi_brandrail_mobile_checksum_method_engine_set_clock(
     ): Int
     external fun uniffi_brandrail_mobile_checksum_method_engine_policy(
     ): Int
@@ -902,6 +908,8 @@ internal object UniffiLib {
     ): RustBuffer.ByValue
     external fun uniffi_brandrail_mobile_fn_method_engine_approval_throughput(`ptr`: Long,`workflow`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
+    external fun uniffi_brandrail_mobile_fn_method_engine_approvals(`ptr`: Long,`filter`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
     external fun uniffi_brandrail_mobile_fn_method_engine_approve(`ptr`: Long,`actor`: RustBuffer.ByValue,`id`: Long,`comment`: RustBuffer.ByValue,`checklist`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_brandrail_mobile_fn_method_engine_assign_approval(`ptr`: Long,`actor`: RustBuffer.ByValue,`id`: Long,`assignee`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
@@ -946,9 +954,13 @@ internal object UniffiLib {
     ): RustBuffer.ByValue
     external fun uniffi_brandrail_mobile_fn_method_engine_verify_audit_async(`ptr`: Long,
     ): Long
+    external fun uniffi_brandrail_mobile_fn_method_engine_advance_clock(`ptr`: Long,`seconds`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
     external fun uniffi_brandrail_mobile_fn_method_engine_now(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_brandrail_mobile_fn_method_engine_path(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_brandrail_mobile_fn_method_engine_set_clock(`ptr`: Long,`at`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_brandrail_mobile_fn_method_engine_policy(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
@@ -1242,6 +1254,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_brandrail_mobile_checksum_method_engine_approval_throughput() and 0xFFFF) != 61637) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_brandrail_mobile_checksum_method_engine_approvals() and 0xFFFF) != 8346) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_brandrail_mobile_checksum_method_engine_approve() and 0xFFFF) != 35811) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
@@ -1308,10 +1323,16 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_brandrail_mobile_checksum_method_engine_verify_audit_async() and 0xFFFF) != 42000) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_brandrail_mobile_checksum_method_engine_advance_clock() and 0xFFFF) != 30736) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_brandrail_mobile_checksum_method_engine_now() and 0xFFFF) != 2648) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_brandrail_mobile_checksum_method_engine_path() and 0xFFFF) != 54332) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_brandrail_mobile_checksum_method_engine_set_clock() and 0xFFFF) != 6593) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_brandrail_mobile_checksum_method_engine_policy() and 0xFFFF) != 23436) {
@@ -2085,6 +2106,12 @@ public interface EngineInterface {
     fun `approvalThroughput`(`workflow`: kotlin.String): List<StageThroughput>
     
     /**
+     * The approvals matching `filter` (default: all), newest first, at most
+     * `filter.limit` (100 unless set). `Validation` for a limit of 0.
+     */
+    fun `approvals`(`filter`: ApprovalFilter = ApprovalFilter()): List<ApprovalInstance>
+    
+    /**
      * Approve the active stage: `decideApproval` with `Decision.approve`.
      */
     fun `approve`(`actor`: kotlin.String, `id`: kotlin.Long, `comment`: kotlin.String = "", `checklist`: List<kotlin.String> = listOf()): ApprovalInstance
@@ -2227,6 +2254,14 @@ public interface EngineInterface {
     suspend fun `verifyAuditAsync`(): AuditVerification
     
     /**
+     * Move the manual clock (`EngineOptions.clockStart`) by `seconds`
+     * (negative moves it back) and return the new time. `Configuration` on
+     * an engine running on the system clock; `Validation` (field `by`) when
+     * the move leaves the years 1970-9999. Moving the clock is not audited.
+     */
+    fun `advanceClock`(`seconds`: kotlin.Long): java.time.Instant
+    
+    /**
      * The engine clock's current time; every timestamp the engine writes
      * comes from this clock.
      */
@@ -2236,6 +2271,14 @@ public interface EngineInterface {
      * The file this engine works on; `nil`/`null` in memory.
      */
     fun `path`(): kotlin.String?
+    
+    /**
+     * Set the manual clock (`EngineOptions.clockStart`) to `at` and return
+     * the engine's new time (milliseconds, like every time it stores).
+     * `Configuration` on an engine running on the system clock; `Validation`
+     * (field `to`) for a time outside the years 1970-9999.
+     */
+    fun `setClock`(`at`: java.time.Instant): java.time.Instant
     
     /**
      * The policy in force (the default pack until one is installed).
@@ -2831,6 +2874,25 @@ open class Engine: Disposable, AutoCloseable, EngineInterface
 
     
     /**
+     * The approvals matching `filter` (default: all), newest first, at most
+     * `filter.limit` (100 unless set). `Validation` for a limit of 0.
+     */
+    @Throws(BrandrailException::class)override fun `approvals`(`filter`: ApprovalFilter): List<ApprovalInstance> {
+            return FfiConverterSequenceTypeApprovalInstance.lift(
+    callWithHandle {
+    uniffiRustCallWithError(BrandrailException) { _status ->
+    UniffiLib.uniffi_brandrail_mobile_fn_method_engine_approvals(
+        it,
+        
+        FfiConverterTypeApprovalFilter.lower(`filter`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
      * Approve the active stage: `decideApproval` with `Decision.approve`.
      */
     @Throws(BrandrailException::class)override fun `approve`(`actor`: kotlin.String, `id`: kotlin.Long, `comment`: kotlin.String, `checklist`: List<kotlin.String>): ApprovalInstance {
@@ -3303,6 +3365,27 @@ open class Engine: Disposable, AutoCloseable, EngineInterface
 
     
     /**
+     * Move the manual clock (`EngineOptions.clockStart`) by `seconds`
+     * (negative moves it back) and return the new time. `Configuration` on
+     * an engine running on the system clock; `Validation` (field `by`) when
+     * the move leaves the years 1970-9999. Moving the clock is not audited.
+     */
+    @Throws(BrandrailException::class)override fun `advanceClock`(`seconds`: kotlin.Long): java.time.Instant {
+            return FfiConverterTimestamp.lift(
+    callWithHandle {
+    uniffiRustCallWithError(BrandrailException) { _status ->
+    UniffiLib.uniffi_brandrail_mobile_fn_method_engine_advance_clock(
+        it,
+        
+        FfiConverterLong.lower(`seconds`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
      * The engine clock's current time; every timestamp the engine writes
      * comes from this clock.
      */override fun `now`(): java.time.Instant {
@@ -3328,6 +3411,27 @@ open class Engine: Disposable, AutoCloseable, EngineInterface
     UniffiLib.uniffi_brandrail_mobile_fn_method_engine_path(
         it,
         _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Set the manual clock (`EngineOptions.clockStart`) to `at` and return
+     * the engine's new time (milliseconds, like every time it stores).
+     * `Configuration` on an engine running on the system clock; `Validation`
+     * (field `to`) for a time outside the years 1970-9999.
+     */
+    @Throws(BrandrailException::class)override fun `setClock`(`at`: java.time.Instant): java.time.Instant {
+            return FfiConverterTimestamp.lift(
+    callWithHandle {
+    uniffiRustCallWithError(BrandrailException) { _status ->
+    UniffiLib.uniffi_brandrail_mobile_fn_method_engine_set_clock(
+        it,
+        
+        FfiConverterTimestamp.lower(`at`),_status)
 }
     }
     )
@@ -4049,6 +4153,82 @@ public object FfiConverterTypeApprovalEvent: FfiConverterRustBuffer<ApprovalEven
 
 
 /**
+ * Filters for `approvals(filter:)`. Every field defaults to "any"; all set
+ * filters must match. Results come newest first (highest id first).
+ *
+ * A submitter or workflow that does not exist simply matches nothing.
+ */
+data class ApprovalFilter (
+    /**
+     * Only approvals this principal submitted.
+     */
+    var `submitter`: kotlin.String? = null 
+    , 
+    /**
+     * Only approvals in this state.
+     */
+    var `state`: ApprovalState? = null 
+    , 
+    /**
+     * Only approvals of this workflow.
+     */
+    var `workflow`: kotlin.String? = null 
+    , 
+    /**
+     * Only approvals with a smaller id: pass the last id of a page to get
+     * the next (older) one.
+     */
+    var `beforeId`: kotlin.Long? = null 
+    , 
+    /**
+     * At most this many (default 100; larger values are capped at 10 000).
+     * `0` is a `Validation` error naming `limit`.
+     */
+    var `limit`: kotlin.UInt? = null 
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeApprovalFilter: FfiConverterRustBuffer<ApprovalFilter> {
+    override fun read(buf: ByteBuffer): ApprovalFilter {
+        return ApprovalFilter(
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalTypeApprovalState.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalLong.read(buf),
+            FfiConverterOptionalUInt.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ApprovalFilter) = (
+            FfiConverterOptionalString.allocationSize(value.`submitter`) +
+            FfiConverterOptionalTypeApprovalState.allocationSize(value.`state`) +
+            FfiConverterOptionalString.allocationSize(value.`workflow`) +
+            FfiConverterOptionalLong.allocationSize(value.`beforeId`) +
+            FfiConverterOptionalUInt.allocationSize(value.`limit`)
+    )
+
+    override fun write(value: ApprovalFilter, buf: ByteBuffer) {
+            FfiConverterOptionalString.write(value.`submitter`, buf)
+            FfiConverterOptionalTypeApprovalState.write(value.`state`, buf)
+            FfiConverterOptionalString.write(value.`workflow`, buf)
+            FfiConverterOptionalLong.write(value.`beforeId`, buf)
+            FfiConverterOptionalUInt.write(value.`limit`, buf)
+    }
+}
+
+
+
+/**
  * An approval instance with the progress of its current round. It keeps a
  * snapshot of its workflow, so a later policy change never alters a review
  * under way.
@@ -4326,9 +4506,10 @@ data class Attachment (
     , 
     /**
      * The amount on the document as a decimal string (`"1280.50"`), if it
-     * has one; not negative, at most 28 digits after the point (never
-     * rounded). Anything else is a `Validation` error naming
-     * `subject.attachments[i].amount`.
+     * has one: digits with an optional `.` fraction, at most 28 significant
+     * digits, not negative, never rounded. Anything else (`1e3`, `1_000`,
+     * `+5`, `1,280.50`, `¥12`, spaces) is a `Validation` error naming
+     * `subject.attachments[i].amount`, never quoting the value.
      */
     var `amount`: kotlin.String? = null 
     
@@ -4990,6 +5171,14 @@ data class EngineOptions (
      * `Validation` error.
      */
     var `secretKey`: kotlin.ByteArray? = null 
+    , 
+    /**
+     * Run the engine on a manual clock that starts at this instant and moves
+     * only through `advanceClock(seconds:)` / `setClock(at:)`: for tests,
+     * previews and simulations of deadlines, escalation and zombie accounts.
+     * Default `nil`/`null`: the system clock, which nothing can move.
+     */
+    var `clockStart`: java.time.Instant? = null 
     
 ){
     
@@ -5008,17 +5197,20 @@ public object FfiConverterTypeEngineOptions: FfiConverterRustBuffer<EngineOption
         return EngineOptions(
             FfiConverterUInt.read(buf),
             FfiConverterOptionalByteArray.read(buf),
+            FfiConverterOptionalTimestamp.read(buf),
         )
     }
 
     override fun allocationSize(value: EngineOptions) = (
             FfiConverterUInt.allocationSize(value.`busyTimeoutMs`) +
-            FfiConverterOptionalByteArray.allocationSize(value.`secretKey`)
+            FfiConverterOptionalByteArray.allocationSize(value.`secretKey`) +
+            FfiConverterOptionalTimestamp.allocationSize(value.`clockStart`)
     )
 
     override fun write(value: EngineOptions, buf: ByteBuffer) {
             FfiConverterUInt.write(value.`busyTimeoutMs`, buf)
             FfiConverterOptionalByteArray.write(value.`secretKey`, buf)
+            FfiConverterOptionalTimestamp.write(value.`clockStart`, buf)
     }
 }
 
@@ -7566,6 +7758,38 @@ public object FfiConverterOptionalTypeSubject: FfiConverterRustBuffer<Subject?> 
         } else {
             buf.put(1)
             FfiConverterTypeSubject.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeApprovalState: FfiConverterRustBuffer<ApprovalState?> {
+    override fun read(buf: ByteBuffer): ApprovalState? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeApprovalState.read(buf)
+    }
+
+    override fun allocationSize(value: ApprovalState?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeApprovalState.allocationSize(value)
+        }
+    }
+
+    override fun write(value: ApprovalState?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeApprovalState.write(value, buf)
         }
     }
 }
