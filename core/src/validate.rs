@@ -12,30 +12,22 @@ pub const MAX_TEXT_CHARS: usize = 200;
 /// long values cut, so a hostile input cannot forge log lines or flood messages.
 /// Only for non-personal values (identifiers, enum names, policy fields).
 pub fn printable(s: &str) -> String {
-    const LIMIT: usize = 40;
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i == LIMIT {
-            out.push('…');
-            break;
-        }
-        if c.is_control() || is_invisible(c) || matches!(c, '\u{200C}' | '\u{200D}') {
-            out.extend(c.escape_unicode());
-        } else {
-            out.push(c);
-        }
-    }
-    out
+    escaped(s, 40)
 }
 
 /// A parser's message made safe to pass on: control and invisible characters
 /// escaped, at most 300 characters. Parsers quote the offending input, which
 /// may be hostile.
 pub fn escape_message(s: &str) -> String {
-    const LIMIT: usize = 300;
+    escaped(s, 300)
+}
+
+/// `s` with control and invisible characters (the joiners included) written
+/// as `\u{..}` escapes, cut after `limit` characters.
+fn escaped(s: &str, limit: usize) -> String {
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {
-        if i == LIMIT {
+        if i == limit {
             out.push('…');
             break;
         }
