@@ -30,6 +30,7 @@ pub mod access;
 pub mod approval;
 pub mod audit;
 mod clock;
+pub mod content;
 mod crypto;
 mod error;
 pub mod money;
@@ -153,6 +154,7 @@ pub struct Engine {
     manual_clock: Option<Arc<ManualClock>>,
     secret_key: Option<SecretKey>,
     policy: Mutex<Arc<CachedPolicy>>,
+    scanner: Mutex<Option<(Vec<u8>, Arc<content::compliance::Scanner>)>>,
     path: Option<PathBuf>,
 }
 
@@ -237,6 +239,7 @@ impl Engine {
             manual_clock: options.manual_clock,
             secret_key: options.secret_key,
             policy: Mutex::new(cached),
+            scanner: Mutex::new(None),
             path,
         })
     }
@@ -454,6 +457,45 @@ impl Engine {
                 })
             },
         )
+    }
+
+    // ---------------------------------------------------------------- content
+
+    /// The compliance checker for the policy in force (its custom terms and
+    /// exceptions included), compiled once per policy version.
+    pub fn scanner(&self) -> Result<Arc<content::compliance::Scanner>> {
+        let (digest, policy) = self.read(|tx, _| {
+            let cached = {
+                let _ = self.policy_in(tx)?;
+                self.policy
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .clone()
+            };
+            Ok((cached.digest.clone(), cached.policy.clone()))
+        })?;
+        let mut slot = self.scanner.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some((d, s)) = slot.as_ref()
+            && *d == digest
+        {
+            return Ok(s.clone());
+        }
+        let scanner = Arc::new(content::compliance::Scanner::new(&policy.compliance)?);
+        *slot = Some((digest, scanner.clone()));
+        Ok(scanner)
+    }
+
+    /// Check one text with the policy in force (CON-3). Reads only.
+    pub fn check_text(&self, text: &str) -> Result<Vec<content::compliance::Finding>> {
+        Ok(self.scanner()?.check(text))
+    }
+
+    /// Check many texts with the policy in force; one result list per text.
+    pub fn check_texts<S: AsRef<str>>(
+        &self,
+        texts: &[S],
+    ) -> Result<Vec<Vec<content::compliance::Finding>>> {
+        Ok(self.scanner()?.check_many(texts))
     }
 
     // ---------------------------------------------------------------- audit
