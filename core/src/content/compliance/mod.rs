@@ -51,6 +51,10 @@ pub struct Finding {
     pub start: usize,
     /// End (exclusive), in characters of the original text.
     pub end: usize,
+    /// Start in UTF-16 code units (JavaScript, Kotlin, Java string indexes).
+    pub utf16_start: usize,
+    /// End (exclusive) in UTF-16 code units.
+    pub utf16_end: usize,
     /// The law or rule.
     pub legal_basis: String,
     /// What to write instead.
@@ -231,6 +235,8 @@ impl Scanner {
                 matched: String::new(),
                 start: 0,
                 end: 0,
+                utf16_start: 0,
+                utf16_end: 0,
                 legal_basis: basis.into(),
                 suggestion: suggestion.into(),
             };
@@ -277,23 +283,26 @@ impl Scanner {
             }
         }
         found.sort_by(|a, b| (a.0, a.1, &a.2.rule_id).cmp(&(b.0, b.1, &b.2.rule_id)));
-        // Byte offsets → character offsets, walking the text once.
+        // Byte offsets → character and UTF-16 offsets, walking the text once.
         let mut boundaries: Vec<usize> = found.iter().flat_map(|(s, e, _)| [*s, *e]).collect();
         boundaries.sort_unstable();
         boundaries.dedup();
-        let mut char_of = std::collections::HashMap::with_capacity(boundaries.len());
-        let (mut chars, mut pos) = (0usize, 0usize);
+        let mut offsets = std::collections::HashMap::with_capacity(boundaries.len());
+        let (mut chars, mut units, mut pos) = (0usize, 0usize, 0usize);
         for b in boundaries {
-            chars += text[pos..b].chars().count();
+            for c in text[pos..b].chars() {
+                chars += 1;
+                units += c.len_utf16();
+            }
             pos = b;
-            char_of.insert(b, chars);
+            offsets.insert(b, (chars, units));
         }
         found
             .into_iter()
             .map(|(s, e, mut f)| {
                 f.matched = text[s..e].to_owned();
-                f.start = char_of[&s];
-                f.end = char_of[&e];
+                (f.start, f.utf16_start) = offsets[&s];
+                (f.end, f.utf16_end) = offsets[&e];
                 f
             })
             .collect()

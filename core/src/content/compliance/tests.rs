@@ -90,6 +90,15 @@ fn offsets_point_into_the_original_text() {
     }
     assert_eq!(found[0].matched, "最\u{200B}佳");
     assert_eq!((found[0].start, found[0].end), (4, 7));
+    // The emoji is two UTF-16 units.
+    assert_eq!((found[0].utf16_start, found[0].utf16_end), (5, 8));
+    let units: Vec<u16> = text.encode_utf16().collect();
+    for f in &found {
+        assert_eq!(
+            String::from_utf16(&units[f.utf16_start..f.utf16_end]).unwrap(),
+            f.matched
+        );
+    }
     assert_eq!(found[1].matched, "國家級");
     assert_eq!(found[1].term, "国家级");
 }
