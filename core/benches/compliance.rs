@@ -49,17 +49,12 @@ fn parts(c: &mut Criterion) {
     let text = article();
     let mut g = c.benchmark_group("compliance_parts");
     g.throughput(Throughput::Bytes(text.len() as u64));
-    g.bench_function("fast2s", |b| b.iter(|| fast2s_len(&text)));
     let mut policy = brandrail::Policy::default_pack().compliance.clone();
     policy.require_masked_personal_data = false;
     policy.block_placeholders = false;
     let terms_only = Scanner::new(&policy).unwrap();
     g.bench_function("terms_only", |b| b.iter(|| terms_only.check(&text)));
     g.finish();
-}
-
-fn fast2s_len(t: &str) -> usize {
-    fast2s::convert(t).len()
 }
 
 criterion_group!(part_benches, parts);
