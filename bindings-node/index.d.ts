@@ -11,8 +11,8 @@ export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-was
 
 /**
  * One handle on one brandrail database: accounts and permissions, managed
- * media accounts, approvals, the versioned policy and the tamper-evident
- * audit log.
+ * media accounts, approvals, compliance checks with the company's terms, the
+ * versioned policy and the tamper-evident audit log.
  *
  * Open it with `Engine.open(path)` or `Engine.inMemory()`. Every mutating
  * method takes the acting principal's handle first; it checks that
@@ -22,8 +22,8 @@ export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-was
  * `code` is a stable string such as `'permission_denied'` or `'validation'`.
  *
  * Long work (`verifyAudit`, `backupTo`, `restoreFrom`,
- * `escalateOverdueApprovals` and the batch calls) runs on the libuv thread
- * pool and returns a `Promise`.
+ * `escalateOverdueApprovals`, `checkTextsAsync` and the batch calls) runs on
+ * the libuv thread pool and returns a `Promise`.
  */
 export declare class Engine {
   /**
@@ -269,6 +269,24 @@ export declare class Engine {
   restoreFrom(actor: string, path: string): Promise<RestoreReport>
   /** The backup schedule as of `asOf` (default: now). */
   backupStatus(asOf?: Date | undefined | null): BackupStatus
+  /**
+   * As the module-level `checkText`, with the policy in force: its
+   * `compliance.custom_terms` (rule ids `'CUSTOM-n'`) and
+   * `custom_exceptions` apply, and `block_placeholders` /
+   * `require_masked_personal_data` turn those checks on or off. Reads
+   * only; needs no principal.
+   */
+  checkText(text: string): Array<Finding>
+  /**
+   * `checkText` with the policy in force for many texts in one call: one
+   * array of findings per text, in the order given.
+   */
+  checkTexts(texts: Array<string>): Array<Array<Finding>>
+  /**
+   * `checkTexts` with the policy in force, off the JS thread, for large
+   * batches. Engine errors reject the promise.
+   */
+  checkTextsAsync(texts: Array<string>): Promise<Array<Array<Finding>>>
   /** The policy in force (the default pack until one is installed). */
   policy(): Policy
   /** The version of the policy in force. */
@@ -597,6 +615,40 @@ export interface BackupStatus {
   overdue: boolean
 }
 
+/**
+ * Check `text` with the shipped term pack and the default settings (no
+ * database, no company terms): absolute and superlative claims, medical,
+ * financial and educational guarantees, false scarcity and urgency, and the
+ * other Advertising-Law categories; unmasked personal data (phone, ID-card,
+ * bank-card numbers, emails); placeholders (`[具体…]`, `TODO`, `XXX`).
+ * Evasions still match: full-width forms, spaces, punctuation, emoji or
+ * zero-width characters between the characters of a term, traditional
+ * characters. Ordinary words (`最近`, `最后`, `第一次`, `第一季度`, …) do not
+ * fire. Findings come in text order, with offsets into `text` as JS indexes
+ * it: `text.slice(f.start, f.end) === f.matched`.
+ *
+ * ```js
+ * const { checkText } = require('brandrail')
+ * checkText('本品是同类产品中的最佳选择')[0] // { ruleId: 'ABS-001', term: '最佳', start: 9, end: 11, … }
+ * ```
+ */
+export declare function checkText(text: string): Array<Finding>
+
+/**
+ * `checkText` for many texts in one call: one array of findings per text,
+ * in the order given. A value in `texts` that is not a string throws
+ * `'StringExpected'` naming its index, and nothing is checked.
+ */
+export declare function checkTexts(texts: Array<string>): Array<Array<Finding>>
+
+/**
+ * `checkTexts` off the JS thread (on the libuv thread pool), for large
+ * batches: the event loop keeps running while they are checked. The
+ * texts are copied when called, so changing the array afterwards changes
+ * nothing.
+ */
+export declare function checkTextsAsync(texts: Array<string>): Promise<Array<Array<Finding>>>
+
 /** What deactivating a principal left for others to pick up. */
 export interface Deactivation {
   /** The principal, now inactive. */
@@ -660,6 +712,55 @@ export interface EngineOptions {
    * it runs on the system clock again.
    */
   clockStart?: Date
+}
+
+/**
+ * One thing the compliance checker found in a text: what would get the copy
+ * fined (or must not be published), where, why, and what to write instead.
+ */
+export interface Finding {
+  /**
+   * Stable id of the rule: the term's id in the shipped pack (`'ABS-001'`),
+   * `'PII-PHONE'`, `'PII-ID'`, `'PII-EMAIL'`, `'PII-CARD'`, `'PLACEHOLDER'`,
+   * or `'CUSTOM-n'` for the n-th of the policy's `compliance.custom_terms`.
+   */
+  ruleId: string
+  /**
+   * Category id: `'absolute'`, `'authority'`, `'medical'`, `'health_food'`,
+   * `'cosmetics'`, `'finance_guarantee'`, `'education_guarantee'`, …,
+   * `'personal_data'`, `'placeholder'`, or a company term's own category.
+   */
+  category: string
+  /** `'block'` stops publication; `'warn'` needs a human look. */
+  severity: 'block' | 'warn'
+  /**
+   * The canonical term (simplified Chinese, e.g. `'国家级'` for a match on
+   * `'國家級'`), or the kind of personal data or placeholder.
+   */
+  term: string
+  /**
+   * The span of the text that matched, as written (evasions included:
+   * `'最\u200b佳'`, `'ＮＯ．１'`). Always `text.slice(start, end)`.
+   */
+  matched: string
+  /**
+   * Start of the match in the JS string (UTF-16 code units), for
+   * `text.slice`, `setSelectionRange` and editor ranges.
+   */
+  start: number
+  /** End (exclusive) of the match in the JS string (UTF-16 code units). */
+  end: number
+  /**
+   * Start in Unicode code points (an index into `Array.from(text)`), as
+   * the Python and Rust APIs count.
+   */
+  codePointStart: number
+  /** End (exclusive) in Unicode code points. */
+  codePointEnd: number
+  /** The law or rule, e.g. `'《广告法》第九条第（三）项…'`. */
+  legalBasis: string
+  /** What to write instead. */
+  suggestion: string
 }
 
 /**

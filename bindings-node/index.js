@@ -837,3 +837,6 @@ module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __n
 module.exports = nativeBinding
 module.exports.Engine = nativeBinding.Engine
 module.exports.Policy = nativeBinding.Policy
+module.exports.checkText = nativeBinding.checkText
+module.exports.checkTexts = nativeBinding.checkTexts
+module.exports.checkTextsAsync = nativeBinding.checkTextsAsync

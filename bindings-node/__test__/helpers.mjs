@@ -8,7 +8,7 @@ import { join } from 'node:path'
 
 const require = createRequire(import.meta.url)
 
-export const { Engine, Policy } = require('../index.js')
+export const { Engine, Policy, checkText, checkTexts, checkTextsAsync } = require('../index.js')
 
 export const ADMIN = 'it.admin'
 

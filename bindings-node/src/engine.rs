@@ -1,7 +1,7 @@
 //! The `Engine` class: opening a database, the engine clock (and moving a
 //! manual one), and the plumbing that runs long calls on the libuv thread
 //! pool. The methods live beside the core module they mirror (`access.rs`,
-//! `approval.rs`, `audit.rs`, `policy.rs`).
+//! `approval.rs`, `audit.rs`, `content.rs`, `policy.rs`).
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
@@ -60,8 +60,8 @@ impl EngineOptions {
 }
 
 /// One handle on one brandrail database: accounts and permissions, managed
-/// media accounts, approvals, the versioned policy and the tamper-evident
-/// audit log.
+/// media accounts, approvals, compliance checks with the company's terms, the
+/// versioned policy and the tamper-evident audit log.
 ///
 /// Open it with `Engine.open(path)` or `Engine.inMemory()`. Every mutating
 /// method takes the acting principal's handle first; it checks that
@@ -71,8 +71,8 @@ impl EngineOptions {
 /// `code` is a stable string such as `'permission_denied'` or `'validation'`.
 ///
 /// Long work (`verifyAudit`, `backupTo`, `restoreFrom`,
-/// `escalateOverdueApprovals` and the batch calls) runs on the libuv thread
-/// pool and returns a `Promise`.
+/// `escalateOverdueApprovals`, `checkTextsAsync` and the batch calls) runs on
+/// the libuv thread pool and returns a `Promise`.
 #[napi]
 pub struct Engine {
     pub(crate) inner: Arc<brandrail::Engine>,
@@ -167,18 +167,29 @@ impl Engine {
         F: FnOnce(&brandrail::Engine) -> brandrail::Result<J> + Send + 'static,
     {
         let engine = Arc::clone(&self.inner);
-        Background {
-            work: Some(Box::new(move || work(&engine))),
-        }
+        Background::new(move || work(&engine))
     }
 }
 
 type Work<J> = Box<dyn FnOnce() -> brandrail::Result<J> + Send>;
 
-/// A call running on the libuv thread pool; it holds its own reference to the
-/// engine, so the JS object may be collected meanwhile.
+/// A call running on the libuv thread pool. An engine's call holds its own
+/// reference to the engine, so the JS object may be collected meanwhile.
 pub struct Background<J> {
     work: Option<Work<J>>,
+}
+
+impl<J> Background<J> {
+    /// Run `work` off the JS thread; for calls that need no engine (the
+    /// module-level compliance check).
+    pub(crate) fn new<F>(work: F) -> Self
+    where
+        F: FnOnce() -> brandrail::Result<J> + Send + 'static,
+    {
+        Background {
+            work: Some(Box::new(work)),
+        }
+    }
 }
 
 impl<J> Task for Background<J>

@@ -6,10 +6,11 @@
 //! engine.bootstrap({ handle: 'it.admin', displayName: 'IT Admin', department: 'it' })
 //! ```
 //!
-//! One file per core module (`access`, `approval`, `audit`, `policy`), plus
-//! the `Engine` class itself (`engine`), the one error mapping (`error`) and
-//! the shared value conversions (`convert`). The binding converts types and
-//! errors and nothing else: every rule lives in the `brandrail` crate.
+//! One file per core module (`access`, `approval`, `audit`, `content`,
+//! `policy`), plus the `Engine` class itself (`engine`), the one error mapping
+//! (`error`) and the shared value conversions (`convert`). The binding
+//! converts types and errors and nothing else: every rule lives in the
+//! `brandrail` crate.
 
 #![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -19,6 +20,7 @@ mod engine;
 mod access;
 mod approval;
 mod audit;
+mod content;
 mod convert;
 mod error;
 mod policy;

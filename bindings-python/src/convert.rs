@@ -8,7 +8,7 @@ use std::str::FromStr;
 use brandrail::Error;
 use brandrail::money::{self, Decimal};
 use chrono::{DateTime, Utc};
-use pyo3::exceptions::PyTypeError;
+use pyo3::exceptions::{PyTypeError, PyUnicodeEncodeError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBool, PyBytes, PyDateTime, PyDict, PyInt, PyList, PyString, PyType, PyTzInfo};
@@ -22,25 +22,52 @@ pub(crate) fn extract_at<'py, T: FromPyObjectOwned<'py>>(
 ) -> PyResult<T> {
     value
         .extract::<T>()
-        .map_err(Into::into)
-        .map_err(|e: PyErr| {
-            let py = value.py();
-            if e.is_instance_of::<PyTypeError>(py) {
-                PyTypeError::new_err(format!("{at}: {}", e.value(py)))
-            } else {
-                e
-            }
-        })
+        .map_err(|e| label(value.py(), e.into(), at))
+}
+
+/// `err` with the argument it came from named: a `TypeError` prefixed with
+/// `at`, a `UnicodeEncodeError` (a `str` with a lone surrogate, which is not
+/// text Rust can hold) with `at` after its reason, its class and attributes
+/// kept.
+fn label(py: Python<'_>, err: PyErr, at: &str) -> PyErr {
+    if err.is_instance_of::<PyTypeError>(py) {
+        return PyTypeError::new_err(format!("{at}: {}", err.value(py)));
+    }
+    if !err.is_instance_of::<PyUnicodeEncodeError>(py) {
+        return err;
+    }
+    let e = err.value(py);
+    let rebuilt = || -> PyResult<PyErr> {
+        let reason: String = e.getattr("reason")?.extract()?;
+        let args = (
+            e.getattr("encoding")?,
+            e.getattr("object")?,
+            e.getattr("start")?,
+            e.getattr("end")?,
+            format!("{reason} (in {at})"),
+        );
+        let class = py.get_type::<PyUnicodeEncodeError>();
+        Ok(PyErr::from_value(class.call1(args)?))
+    };
+    rebuilt().unwrap_or(err)
 }
 
 /// The strings of any iterable of `str`. A lone `str` (or `bytes`) is
-/// refused: iterating it would silently yield its characters.
+/// refused: iterating it would silently yield its characters. An item that
+/// is not a `str` raises naming its index (`field[3]`).
 pub(crate) fn strings(value: &Bound<'_, PyAny>, field: &str) -> PyResult<Vec<String>> {
+    let py = value.py();
     let text = value.is_instance_of::<PyString>() || value.is_instance_of::<PyBytes>();
     match value.try_iter() {
         Ok(items) if !text => items
             .enumerate()
-            .map(|(i, item)| extract_at::<String>(&item?, &format!("{field}[{i}]")))
+            .map(|(i, item)| {
+                // The label is only formatted for a failure: batches run to
+                // hundreds of thousands of items.
+                item?
+                    .extract::<String>()
+                    .map_err(|e| label(py, e, &format!("{field}[{i}]")))
+            })
             .collect(),
         _ => Err(PyTypeError::new_err(format!(
             "{field}: expected an iterable of str, got {}",

@@ -4,13 +4,15 @@
 //! It converts types and errors and nothing else; behaviour lives in core. One
 //! file per core module: `access` (principals, roles, media accounts),
 //! `approval` (workflows' instances, decisions, delegation, tasks), `audit`
-//! (log, verification, backups), `policy` (the document and its versions),
-//! plus `engine` (the handle), `error` (the one mapping of core errors to
-//! exceptions) and `convert` (datetimes, decimals, string sets, columns).
+//! (log, verification, backups), `content` (the compliance checker), `policy`
+//! (the document and its versions), plus `engine` (the handle), `error` (the
+//! one mapping of core errors to exceptions) and `convert` (datetimes,
+//! decimals, string sets, columns).
 
 mod access;
 mod approval;
 mod audit;
+mod content;
 mod convert;
 mod engine;
 mod error;
@@ -27,6 +29,7 @@ fn _brandrail(m: &Bound<'_, PyModule>) -> PyResult<()> {
     access::register(m)?;
     approval::register(m)?;
     audit::register(m)?;
+    content::register(m)?;
     policy::register(m)?;
     Ok(())
 }

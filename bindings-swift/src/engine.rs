@@ -74,8 +74,9 @@ impl EngineOptions {
 /// Calls block the calling thread until the database answers (usually well
 /// under a millisecond). Call them from a background queue / `Task` (Swift) or
 /// `Dispatchers.IO` (Kotlin), not the main thread; the long operations
-/// (`verifyAuditAsync`, `backupToAsync`, `restoreFromAsync`) also come as
-/// async functions that run on a worker thread of their own.
+/// (`verifyAuditAsync`, `backupToAsync`, `restoreFromAsync`,
+/// `checkTextsAsync`) also come as async functions that run on a worker
+/// thread of their own.
 #[derive(uniffi::Object)]
 pub struct Engine {
     inner: Arc<brandrail::Engine>,
@@ -176,7 +177,7 @@ pub(crate) struct Background<T> {
 }
 
 impl<T: Send + 'static> Background<Result<T, BrandrailError>> {
-    fn spawn<F>(work: F) -> Self
+    pub(crate) fn spawn<F>(work: F) -> Self
     where
         F: FnOnce() -> Result<T, BrandrailError> + Send + 'static,
     {

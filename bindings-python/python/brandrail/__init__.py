@@ -4,8 +4,9 @@ One :class:`Engine` over one SQLite database enforces who may do what
 (principals, departments, roles, permissions), manages media accounts, runs
 every review and sign-off through the approval workflows of the policy
 (content review, reimbursements, ...), keeps the versioned :class:`Policy`
-document and a tamper-evident audit log with verified backups. The same Rust
-engine runs behind the Python, Node and Swift/Kotlin bindings, so behaviour is
+document and a tamper-evident audit log with verified backups, and checks
+marketing copy against the Advertising Law term pack. The same Rust engine
+runs behind the Python, Node and Swift/Kotlin bindings, so behaviour is
 identical everywhere.
 
 >>> import brandrail
@@ -16,6 +17,14 @@ identical everywhere.
 ['marketing_staff']
 >>> engine.verify_audit().ok
 True
+
+The compliance checker (:func:`check_text`, :func:`check_texts`, or the same
+methods of an Engine to use its policy's own terms) needs no database; each
+:class:`Finding` points into the text as passed:
+
+>>> text = "本品是同类产品中的最 佳选择"
+>>> [(f.rule_id, f.term, text[f.start:f.end]) for f in brandrail.check_text(text)]
+[('ABS-001', '最佳', '最 佳')]
 
 Every error is a :class:`BrandrailError` subclass with a stable ``.code``;
 invalid input raises :class:`ValidationError` (also a ``ValueError``), a
@@ -73,7 +82,12 @@ from ._brandrail import (
     Subject,
     ValidationError,
     ZombieAccount,
+    Finding,
     __version__,
+    check_text,
+    check_texts,
+    check_texts_columns,
+    pack_version,
 )
 
 __all__ = [
@@ -101,6 +115,12 @@ __all__ = [
     "StageStatus",
     "StageThroughput",
     "ZombieAccount",
+    # the compliance checker (CON-3)
+    "Finding",
+    "check_text",
+    "check_texts",
+    "check_texts_columns",
+    "pack_version",
     # value sets
     "APPROVAL_EVENT_KINDS",
     "APPROVAL_STATES",

@@ -57,6 +57,11 @@ __all__ = [
     "APPROVAL_STATES",
     "STAGE_STATES",
     "APPROVAL_EVENT_KINDS",
+    "Finding",
+    "check_text",
+    "check_texts",
+    "check_texts_columns",
+    "pack_version",
 ]
 
 DEPARTMENTS: tuple[str, ...]
@@ -822,6 +827,84 @@ class StageThroughput:
         """The fields as a plain dict (pandas-ready)."""
     def __eq__(self, other: object, /) -> bool: ...
 
+# ---------------------------------------------------------------- content
+
+@final
+class Finding:
+    """Something the compliance checker found in a text (CON-3): a banned or
+    risky term, personal data that must be masked, or an unfinished
+    placeholder.
+
+    ``start`` and ``end`` are indexes into the text as passed, so
+    ``text[f.start:f.end] == f.matched`` even when the match was written in
+    full width, traditional characters or with spaces, emoji or zero-width
+    characters inside it.
+    """
+
+    @property
+    def rule_id(self) -> str:
+        """Stable id of the rule: the term's id ('ABS-001'), 'PII-PHONE',
+        'PII-ID', 'PII-EMAIL', 'PII-CARD', 'PLACEHOLDER', or 'CUSTOM-n' for the
+        n-th of the policy's ``compliance.custom_terms``."""
+    @property
+    def category(self) -> str:
+        """Category id: 'absolute', 'medical', 'finance_guarantee', ...,
+        'personal_data', 'placeholder', or a company term's own category."""
+    @property
+    def severity(self) -> str:
+        """'block' (stops publication) or 'warn' (needs a human look)."""
+    @property
+    def term(self) -> str:
+        """The canonical term ('最佳' for a match written '最 佳' or '最佳'), or
+        the kind of personal data ('手机号') or placeholder."""
+    @property
+    def matched(self) -> str:
+        """The span of the text that matched, exactly as written."""
+    @property
+    def start(self) -> int:
+        """Start index into the text (a Python ``str`` index: Unicode code points)."""
+    @property
+    def end(self) -> int:
+        """End index (exclusive): ``text[start:end] == matched``."""
+    @property
+    def utf16_start(self) -> int:
+        """Start in UTF-16 code units, for a JavaScript, Java or Kotlin front
+        end showing the same text."""
+    @property
+    def utf16_end(self) -> int:
+        """End (exclusive) in UTF-16 code units."""
+    @property
+    def legal_basis(self) -> str:
+        """The law or rule the finding rests on."""
+    @property
+    def suggestion(self) -> str:
+        """What to write instead."""
+    def to_dict(self) -> dict[str, Any]:
+        """The fields as a plain dict (pandas-ready)."""
+    def __eq__(self, other: object, /) -> bool: ...
+
+def check_text(text: str) -> list[Finding]:
+    """Check ``text`` against the shipped term pack (CON-3) and return the
+    findings in order of position. Needs no Engine; to check with a company's
+    own terms and exceptions, use ``Engine.check_text``. The GIL is released
+    while checking."""
+
+def check_texts(texts: Iterable[str]) -> list[list[Finding]]:
+    """Check many texts (any iterable of ``str``; a lone ``str`` raises
+    TypeError) against the shipped term pack in one call; one list of
+    findings per text, in input order. An item that is not a ``str`` raises
+    TypeError naming its index ('texts[3]')."""
+
+def check_texts_columns(texts: Iterable[str]) -> dict[str, list[Any]]:
+    """``check_texts`` as columns: a dict of equally long lists, one row per
+    finding, keyed ``text_index`` (the position of the finding's text in
+    ``texts``) and the keys of ``Finding.to_dict()``; ready for
+    ``pandas.DataFrame(...)``."""
+
+def pack_version() -> str:
+    """Version of the shipped term pack (e.g. '2026.1'); store it with
+    findings to know which pack produced them."""
+
 # ---------------------------------------------------------------- policy
 
 @final
@@ -1180,6 +1263,17 @@ class Engine:
         some principal holds must stay defined (else ConflictError) and some
         active principal must still administer accounts (else
         PolicyViolationError)."""
+
+    # -- content
+    def check_text(self, text: str) -> list[Finding]:
+        """As ``brandrail.check_text``, with the policy in force: its
+        ``compliance.custom_terms`` (rule ids 'CUSTOM-n') and
+        ``custom_exceptions``, and its switches for placeholders and personal
+        data. Reads only and needs no principal."""
+    def check_texts(self, texts: Iterable[str]) -> list[list[Finding]]:
+        """As ``brandrail.check_texts``, with the policy in force."""
+    def check_texts_columns(self, texts: Iterable[str]) -> dict[str, list[Any]]:
+        """As ``brandrail.check_texts_columns``, with the policy in force."""
 
     # -- audit
     def verify_audit(self) -> AuditVerification:

@@ -700,8 +700,9 @@ fileprivate struct FfiConverterDuration: FfiConverterRustBuffer {
  * Calls block the calling thread until the database answers (usually well
  * under a millisecond). Call them from a background queue / `Task` (Swift) or
  * `Dispatchers.IO` (Kotlin), not the main thread; the long operations
- * (`verifyAuditAsync`, `backupToAsync`, `restoreFromAsync`) also come as
- * async functions that run on a worker thread of their own.
+ * (`verifyAuditAsync`, `backupToAsync`, `restoreFromAsync`,
+ * `checkTextsAsync`) also come as async functions that run on a worker
+ * thread of their own.
  */
 public protocol EngineProtocol: AnyObject, Sendable {
     
@@ -991,6 +992,26 @@ public protocol EngineProtocol: AnyObject, Sendable {
     func verifyAuditAsync() async throws  -> AuditVerification
     
     /**
+     * Check one text with the policy in force: the shipped term pack plus the
+     * company's `compliance.custom_terms` and `custom_exceptions`, and its
+     * placeholder and personal-data settings (CON-3). Reads only; needs no
+     * principal.
+     */
+    func checkText(text: String) throws  -> [Finding]
+    
+    /**
+     * `checkText` for many texts in one call: one list of findings per text,
+     * in the order of `texts`.
+     */
+    func checkTexts(texts: [String]) throws  -> [[Finding]]
+    
+    /**
+     * `checkTexts` on a worker thread: awaiting it never blocks the caller's
+     * thread.
+     */
+    func checkTextsAsync(texts: [String]) async throws  -> [[Finding]]
+    
+    /**
      * Move the manual clock (`EngineOptions.clockStart`) by `seconds`
      * (negative moves it back) and return the new time. `Configuration` on
      * an engine running on the system clock; `Validation` (field `by`) when
@@ -1053,8 +1074,9 @@ public protocol EngineProtocol: AnyObject, Sendable {
  * Calls block the calling thread until the database answers (usually well
  * under a millisecond). Call them from a background queue / `Task` (Swift) or
  * `Dispatchers.IO` (Kotlin), not the main thread; the long operations
- * (`verifyAuditAsync`, `backupToAsync`, `restoreFromAsync`) also come as
- * async functions that run on a worker thread of their own.
+ * (`verifyAuditAsync`, `backupToAsync`, `restoreFromAsync`,
+ * `checkTextsAsync`) also come as async functions that run on a worker
+ * thread of their own.
  */
 open class Engine: EngineProtocol, @unchecked Sendable {
     fileprivate let handle: UInt64
@@ -1840,6 +1862,56 @@ open func verifyAuditAsync()async throws  -> AuditVerification  {
             completeFunc: ffi_brandrail_mobile_rust_future_complete_rust_buffer,
             freeFunc: ffi_brandrail_mobile_rust_future_free_rust_buffer,
             liftFunc: FfiConverterTypeAuditVerification_lift,
+            errorHandler: FfiConverterTypeBrandrailError_lift
+        )
+}
+    
+    /**
+     * Check one text with the policy in force: the shipped term pack plus the
+     * company's `compliance.custom_terms` and `custom_exceptions`, and its
+     * placeholder and personal-data settings (CON-3). Reads only; needs no
+     * principal.
+     */
+open func checkText(text: String)throws  -> [Finding]  {
+    return try  FfiConverterSequenceTypeFinding.lift(try rustCallWithError(FfiConverterTypeBrandrailError_lift) {
+        uniffiCallStatus in
+    uniffi_brandrail_mobile_fn_method_engine_check_text(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(text),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * `checkText` for many texts in one call: one list of findings per text,
+     * in the order of `texts`.
+     */
+open func checkTexts(texts: [String])throws  -> [[Finding]]  {
+    return try  FfiConverterSequenceSequenceTypeFinding.lift(try rustCallWithError(FfiConverterTypeBrandrailError_lift) {
+        uniffiCallStatus in
+    uniffi_brandrail_mobile_fn_method_engine_check_texts(
+            self.uniffiCloneHandle(),
+        FfiConverterSequenceString.lower(texts),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * `checkTexts` on a worker thread: awaiting it never blocks the caller's
+     * thread.
+     */
+open func checkTextsAsync(texts: [String])async throws  -> [[Finding]]  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_brandrail_mobile_fn_method_engine_check_texts_async(
+                        self.uniffiCloneHandle(),FfiConverterSequenceString.lower(texts)
+                )
+            },
+            pollFunc: ffi_brandrail_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_brandrail_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_brandrail_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterSequenceSequenceTypeFinding.lift,
             errorHandler: FfiConverterTypeBrandrailError_lift
         )
 }
@@ -3899,6 +3971,201 @@ public func FfiConverterTypeEngineOptions_lift(_ buf: RustBuffer) throws -> Engi
 #endif
 public func FfiConverterTypeEngineOptions_lower(_ value: EngineOptions) -> RustBuffer {
     return FfiConverterTypeEngineOptions.lower(value)
+}
+
+
+/**
+ * One thing the compliance checker found in a text.
+ *
+ * Two pairs of offsets locate `matched` in the text that was checked, both
+ * end-exclusive:
+ *
+ * - `start`/`end` count Unicode scalar values (code points). In Swift index
+ * `text.unicodeScalars` with them:
+ * ```swift
+ * let scalars = text.unicodeScalars
+ * let from = scalars.index(scalars.startIndex, offsetBy: Int(f.start))
+ * let to = scalars.index(scalars.startIndex, offsetBy: Int(f.end))
+ * String(scalars[from..<to]) == f.matched
+ * ```
+ * (not `text.index(_:offsetBy:)`, which counts grapheme clusters: an emoji
+ * with a skin tone or a letter with a combining accent is one `Character`
+ * but several scalars).
+ * - `utf16Start`/`utf16End` count UTF-16 code units: in Kotlin and Java
+ * `text.substring(f.utf16Start.toInt(), f.utf16End.toInt()) == f.matched`;
+ * in Swift they give the `NSRange` for highlighting in an
+ * `NSAttributedString` / `UITextView`
+ * (`NSRange(location: Int(f.utf16Start), length: Int(f.utf16End - f.utf16Start))`).
+ *
+ * The two pairs differ once the text holds a character outside the Basic
+ * Multilingual Plane (most emoji, rare CJK ideographs), which takes one scalar
+ * but two UTF-16 units.
+ */
+public struct Finding: Equatable, Hashable {
+    /**
+     * Stable id of the rule: the term's id (`ABS-001`), `PII-PHONE`,
+     * `PII-ID`, `PII-EMAIL`, `PII-CARD`, `PLACEHOLDER`, or `CUSTOM-n` for the
+     * n-th of the policy's `compliance.custom_terms`.
+     */
+    public var ruleId: String
+    /**
+     * Category id: `absolute`, `medical`, `finance_guarantee`, …,
+     * `personal_data`, `placeholder`, or a custom term's own category.
+     */
+    public var category: String
+    /**
+     * `block` stops publication; `warn` needs a human look.
+     */
+    public var severity: Severity
+    /**
+     * The canonical term (simplified, as in the term pack), or the kind of
+     * personal data (`手机号`, …) or placeholder.
+     */
+    public var term: String
+    /**
+     * The span of the checked text that matched, exactly as written there
+     * (full-width, traditional, with inserted spaces or emoji, …).
+     */
+    public var matched: String
+    /**
+     * Start of `matched`, in Unicode scalar values of the checked text.
+     */
+    public var start: UInt64
+    /**
+     * End (exclusive) of `matched`, in Unicode scalar values.
+     */
+    public var end: UInt64
+    /**
+     * Start of `matched`, in UTF-16 code units (Kotlin/Java string indexes,
+     * `NSRange`).
+     */
+    public var utf16Start: UInt64
+    /**
+     * End (exclusive) of `matched`, in UTF-16 code units.
+     */
+    public var utf16End: UInt64
+    /**
+     * The law or rule that forbids it, e.g. `《广告法》第九条第（三）项`.
+     */
+    public var legalBasis: String
+    /**
+     * What to write instead.
+     */
+    public var suggestion: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Stable id of the rule: the term's id (`ABS-001`), `PII-PHONE`,
+         * `PII-ID`, `PII-EMAIL`, `PII-CARD`, `PLACEHOLDER`, or `CUSTOM-n` for the
+         * n-th of the policy's `compliance.custom_terms`.
+         */ruleId: String, 
+        /**
+         * Category id: `absolute`, `medical`, `finance_guarantee`, …,
+         * `personal_data`, `placeholder`, or a custom term's own category.
+         */category: String, 
+        /**
+         * `block` stops publication; `warn` needs a human look.
+         */severity: Severity, 
+        /**
+         * The canonical term (simplified, as in the term pack), or the kind of
+         * personal data (`手机号`, …) or placeholder.
+         */term: String, 
+        /**
+         * The span of the checked text that matched, exactly as written there
+         * (full-width, traditional, with inserted spaces or emoji, …).
+         */matched: String, 
+        /**
+         * Start of `matched`, in Unicode scalar values of the checked text.
+         */start: UInt64, 
+        /**
+         * End (exclusive) of `matched`, in Unicode scalar values.
+         */end: UInt64, 
+        /**
+         * Start of `matched`, in UTF-16 code units (Kotlin/Java string indexes,
+         * `NSRange`).
+         */utf16Start: UInt64, 
+        /**
+         * End (exclusive) of `matched`, in UTF-16 code units.
+         */utf16End: UInt64, 
+        /**
+         * The law or rule that forbids it, e.g. `《广告法》第九条第（三）项`.
+         */legalBasis: String, 
+        /**
+         * What to write instead.
+         */suggestion: String) {
+        self.ruleId = ruleId
+        self.category = category
+        self.severity = severity
+        self.term = term
+        self.matched = matched
+        self.start = start
+        self.end = end
+        self.utf16Start = utf16Start
+        self.utf16End = utf16End
+        self.legalBasis = legalBasis
+        self.suggestion = suggestion
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Finding: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeFinding: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Finding {
+        return
+            try Finding(
+                ruleId: FfiConverterString.read(from: &buf), 
+                category: FfiConverterString.read(from: &buf), 
+                severity: FfiConverterTypeSeverity.read(from: &buf), 
+                term: FfiConverterString.read(from: &buf), 
+                matched: FfiConverterString.read(from: &buf), 
+                start: FfiConverterUInt64.read(from: &buf), 
+                end: FfiConverterUInt64.read(from: &buf), 
+                utf16Start: FfiConverterUInt64.read(from: &buf), 
+                utf16End: FfiConverterUInt64.read(from: &buf), 
+                legalBasis: FfiConverterString.read(from: &buf), 
+                suggestion: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Finding, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.ruleId, into: &buf)
+        FfiConverterString.write(value.category, into: &buf)
+        FfiConverterTypeSeverity.write(value.severity, into: &buf)
+        FfiConverterString.write(value.term, into: &buf)
+        FfiConverterString.write(value.matched, into: &buf)
+        FfiConverterUInt64.write(value.start, into: &buf)
+        FfiConverterUInt64.write(value.end, into: &buf)
+        FfiConverterUInt64.write(value.utf16Start, into: &buf)
+        FfiConverterUInt64.write(value.utf16End, into: &buf)
+        FfiConverterString.write(value.legalBasis, into: &buf)
+        FfiConverterString.write(value.suggestion, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFinding_lift(_ buf: RustBuffer) throws -> Finding {
+    return try FfiConverterTypeFinding.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFinding_lower(_ value: Finding) -> RustBuffer {
+    return FfiConverterTypeFinding.lower(value)
 }
 
 
@@ -6931,6 +7198,95 @@ public func FfiConverterTypePlatform_lower(_ value: Platform) -> RustBuffer {
 
 
 /**
+ * How serious a finding is (`brandrail::policy::Severity`).
+ */
+
+public enum Severity: Equatable, Hashable, CaseIterable {
+    
+    /**
+     * `block`: the copy may not be published until it is changed.
+     */
+    case block
+    /**
+     * `warn`: lawful only in some contexts; a person has to look.
+     */
+    case warn
+
+
+
+    /**
+     * The stable name of this severity (`block` or `warn`), as written in
+     * policy documents (`compliance.custom_terms[].severity`) and used by the
+     * other bindings.
+     */
+public func asStr() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_brandrail_mobile_fn_method_severity_as_str(
+            FfiConverterTypeSeverity_lower(self),uniffiCallStatus
+    )
+})
+}
+
+
+
+}
+
+#if compiler(>=6)
+extension Severity: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSeverity: FfiConverterRustBuffer {
+    typealias SwiftType = Severity
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Severity {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .block
+        
+        case 2: return .warn
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: Severity, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .block:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .warn:
+            writeInt(&buf, Int32(2))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSeverity_lift(_ buf: RustBuffer) throws -> Severity {
+    return try FfiConverterTypeSeverity.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSeverity_lower(_ value: Severity) -> RustBuffer {
+    return FfiConverterTypeSeverity.lower(value)
+}
+
+
+
+/**
  * Where one stage of the current round stands.
  */
 
@@ -7595,6 +7951,31 @@ fileprivate struct FfiConverterSequenceTypeDelegation: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeFinding: FfiConverterRustBuffer {
+    typealias SwiftType = [Finding]
+
+    public static func write(_ value: [Finding], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeFinding.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Finding] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Finding]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeFinding.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeMediaAccount: FfiConverterRustBuffer {
     typealias SwiftType = [MediaAccount]
 
@@ -7870,6 +8251,31 @@ fileprivate struct FfiConverterSequenceTypePermission: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceSequenceTypeFinding: FfiConverterRustBuffer {
+    typealias SwiftType = [[Finding]]
+
+    public static func write(_ value: [[Finding]], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterSequenceTypeFinding.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [[Finding]] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [[Finding]]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterSequenceTypeFinding.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterDictionaryStringString: FfiConverterRustBuffer {
     public static func write(_ value: [String: String], into buf: inout [UInt8]) {
         let len = Int32(value.count)
@@ -8037,6 +8443,65 @@ public func parseOutcome(name: String)throws  -> Outcome  {
 })
 }
 /**
+ * Check one text with the shipped term pack and the default settings
+ * (placeholders and personal data checked). Needs no engine or database.
+ * Findings come ordered by position; an empty list means nothing was found.
+ *
+ * No text makes it fail. It is declared as throwing so that, should the
+ * checker ever fail internally (a bug), Swift gets uniffi's internal error to
+ * catch instead of a `try!` that stops the app.
+ */
+public func checkText(text: String)throws  -> [Finding]  {
+    return try  FfiConverterSequenceTypeFinding.lift(try rustCallWithError(FfiConverterTypeBrandrailError_lift) {
+        uniffiCallStatus in
+    uniffi_brandrail_mobile_fn_func_check_text(
+        FfiConverterString.lower(text),uniffiCallStatus
+    )
+})
+}
+/**
+ * `checkText` for many texts in one call: one list of findings per text, in
+ * the order of `texts`. Throws only as `checkText` does.
+ */
+public func checkTexts(texts: [String])throws  -> [[Finding]]  {
+    return try  FfiConverterSequenceSequenceTypeFinding.lift(try rustCallWithError(FfiConverterTypeBrandrailError_lift) {
+        uniffiCallStatus in
+    uniffi_brandrail_mobile_fn_func_check_texts(
+        FfiConverterSequenceString.lower(texts),uniffiCallStatus
+    )
+})
+}
+/**
+ * `checkTexts` on a worker thread of its own: awaiting it never blocks the
+ * caller's thread, however large the batch. Throws `Io` only when no worker
+ * thread can be started.
+ */
+public func checkTextsAsync(texts: [String])async throws  -> [[Finding]]  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_brandrail_mobile_fn_func_check_texts_async(FfiConverterSequenceString.lower(texts)
+                )
+            },
+            pollFunc: ffi_brandrail_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_brandrail_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_brandrail_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterSequenceSequenceTypeFinding.lift,
+            errorHandler: FfiConverterTypeBrandrailError_lift
+        )
+}
+/**
+ * Version of the shipped term pack (e.g. `2026.1`), which every check uses;
+ * record it with a check's result to know which terms it applied.
+ */
+public func termPackVersion() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_brandrail_mobile_fn_func_term_pack_version(uniffiCallStatus
+    )
+})
+}
+/**
  * Every stable error code, in the core's order (`brandrail::Error::CODES`).
  */
 public func errorCodes() -> [String]  {
@@ -8095,6 +8560,18 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_brandrail_mobile_checksum_func_parse_outcome() != 56360) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_brandrail_mobile_checksum_func_check_text() != 59251) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_brandrail_mobile_checksum_func_check_texts() != 15984) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_brandrail_mobile_checksum_func_check_texts_async() != 16831) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_brandrail_mobile_checksum_func_term_pack_version() != 408) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_brandrail_mobile_checksum_func_error_codes() != 27250) {
@@ -8239,6 +8716,15 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_brandrail_mobile_checksum_method_engine_verify_audit_async() != 42000) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_brandrail_mobile_checksum_method_engine_check_text() != 10029) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_brandrail_mobile_checksum_method_engine_check_texts() != 64593) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_brandrail_mobile_checksum_method_engine_check_texts_async() != 46626) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_brandrail_mobile_checksum_method_engine_advance_clock() != 30736) {

@@ -204,3 +204,49 @@ func claim(_ attachments: [Attachment]) -> Subject {
     Subject(kind: .expenseClaim, reference: "claim-2026-031", title: "上海展会差旅",
             attributes: ["amount": "1280.50"], attachments: attachments)
 }
+
+// MARK: compliance
+
+/// The part of `text` between `finding.start` and `finding.end`, which count
+/// Unicode scalars; nil when they do not lie inside `text`.
+func byScalars(_ text: String, _ finding: Finding) -> String? {
+    let scalars = text.unicodeScalars
+    guard finding.start <= finding.end, finding.end <= UInt64(scalars.count) else { return nil }
+    let from = scalars.index(scalars.startIndex, offsetBy: Int(finding.start))
+    let to = scalars.index(scalars.startIndex, offsetBy: Int(finding.end))
+    return String(scalars[from..<to])
+}
+
+/// The part of `text` between `finding.utf16Start` and `finding.utf16End`, as
+/// an `NSRange` (or Kotlin's `substring`) takes it; nil when they do not lie
+/// inside `text`.
+func byUTF16(_ text: String, _ finding: Finding) -> String? {
+    guard finding.utf16Start <= finding.utf16End,
+          finding.utf16End <= UInt64(text.utf16.count) else { return nil }
+    let range = NSRange(location: Int(finding.utf16Start),
+                        length: Int(finding.utf16End - finding.utf16Start))
+    return NSString(string: text).substring(with: range)
+}
+
+/// Asserts that both offset pairs of every finding cut its `matched` out of
+/// `text`, that each names a legal basis and a rewrite, and that the findings
+/// come ordered by position. Returns them.
+@discardableResult
+func assertLocated(
+    _ text: String, _ findings: [Finding], file: StaticString = #filePath, line: UInt = #line
+) -> [Finding] {
+    for f in findings {
+        XCTAssertLessThan(f.start, f.end, "\(f)", file: file, line: line)
+        XCTAssertEqual(byScalars(text, f), f.matched, "\(f)", file: file, line: line)
+        XCTAssertEqual(byUTF16(text, f), f.matched, "\(f)", file: file, line: line)
+        XCTAssertFalse(f.legalBasis.isEmpty || f.suggestion.isEmpty, "\(f)", file: file, line: line)
+    }
+    let spans = findings.map { [$0.start, $0.end] }
+    XCTAssertEqual(spans, spans.sorted { $0.lexicographicallyPrecedes($1) }, file: file, line: line)
+    return findings
+}
+
+/// `checkText(text:)` with every finding located (`assertLocated`).
+func checked(_ text: String, file: StaticString = #filePath, line: UInt = #line) throws -> [Finding] {
+    try assertLocated(text, checkText(text: text), file: file, line: line)
+}

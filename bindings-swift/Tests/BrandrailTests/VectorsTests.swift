@@ -2,6 +2,8 @@
 // root, format in their README) through the Swift API, exactly as
 // core/tests/vectors.rs and bindings-swift/tests/test_vectors_uniffi.py do;
 // a file with a top-level "clock" runs on a manual clock starting there.
+// Results are compared as the Rust runner does: every key given must match,
+// objects inside arrays (compliance findings) on the keys they give.
 
 import Brandrail
 import Foundation
@@ -49,8 +51,24 @@ final class VectorsTests: XCTestCase {
             }
             XCTAssertNil(expect["error"], "\(here): expected an error, got \(got)")
             for (key, want) in expect["result"] as? [String: Any] ?? [:] {
-                XCTAssertTrue(same(got[key], want), "\(here): field \(key) in \(got)")
+                XCTAssertTrue(subset(want, got[key] ?? NSNull()),
+                              "\(here): field \(key): want \(want) in \(got)")
             }
+        }
+    }
+
+    /// `want` matches `got` when equal, or, for objects, when every key `want`
+    /// names matches (compliance findings are compared on the keys given);
+    /// arrays match element by element and must be as long. As
+    /// core/tests/vectors.rs compares.
+    func subset(_ want: Any, _ got: Any) -> Bool {
+        switch (want, got) {
+        case let (want as [String: Any], got as [String: Any]):
+            return want.allSatisfy { key, value in got[key].map { subset(value, $0) } ?? false }
+        case let (want as [Any], got as [Any]):
+            return want.count == got.count && zip(want, got).allSatisfy { subset($0, $1) }
+        default:
+            return same(got, want)
         }
     }
 
@@ -215,6 +233,23 @@ final class VectorsTests: XCTestCase {
             let filter = ApprovalFilter(submitter: a["submitter"] as? String, state: state,
                                         workflow: a["workflow"] as? String)
             return ["ids": try engine.approvals(filter: filter).map(\.id)]
+        case "check_text":
+            let text = s("text")
+            let found = try engine.checkText(text: text)
+            for f in found {
+                // Both offset pairs cut `matched` out of the text: Unicode
+                // scalars (`unicodeScalars`) and UTF-16 units (`NSRange`, Kotlin).
+                XCTAssertEqual(byScalars(text, f), f.matched, "\(f)")
+                XCTAssertEqual(byUTF16(text, f), f.matched, "\(f)")
+            }
+            let findings: [[String: String]] = found.map {
+                ["rule_id": $0.ruleId, "category": $0.category, "severity": $0.severity.asStr(),
+                 "term": $0.term, "matched": $0.matched]
+            }
+            return ["findings": findings, "count": found.count, "categories": found.map(\.category)]
+        case "check_texts":
+            let texts = a["texts"] as? [String] ?? []
+            return ["counts": try engine.checkTexts(texts: texts).map(\.count)]
         default:
             throw StepError(description: "unknown op \(op)")
         }

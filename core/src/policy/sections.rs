@@ -170,14 +170,14 @@ pub struct CustomTerm {
     pub suggestion: String,
 }
 
-/// How serious a finding is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Severity {
-    /// Blocks publication.
-    Block,
-    /// Needs a human look.
-    Warn,
+crate::access::named_enum! {
+    /// How serious a finding is.
+    Severity, "severity" {
+        /// Blocks publication.
+        Block => "block",
+        /// Needs a human look.
+        Warn => "warn",
+    }
 }
 
 /// APR defaults.

@@ -182,3 +182,23 @@ fn parser_errors_never_carry_raw_control_characters() {
         "{err:?}"
     );
 }
+
+#[test]
+fn company_terms_that_could_never_match_are_refused() {
+    let err = Policy::default_pack()
+        .overlay_toml("[compliance]\ncustom_exceptions = [\"！！！\"]\n")
+        .unwrap_err();
+    assert!(
+        err.to_string()
+            .starts_with("compliance.custom_exceptions[0]"),
+        "{err}"
+    );
+    let err = Policy::default_pack()
+        .overlay_toml("[compliance]\ncustom_terms = [{ term = \"…\", category = \"absolute\", severity = \"warn\", legal_basis = \"\", suggestion = \"x\" }]\n")
+        .unwrap_err();
+    assert!(
+        err.to_string()
+            .starts_with("compliance.custom_terms[0].term"),
+        "{err}"
+    );
+}

@@ -77,6 +77,20 @@ impl Checker {
         }
     }
 
+    /// A company term or exception must keep a letter or digit after
+    /// normalization, or it could never match.
+    fn matchable(&mut self, path: &str, v: &str) {
+        if !v.trim().is_empty() && !crate::content::compliance::matchable(v) {
+            self.push(
+                path,
+                format!(
+                    "'{}' has no letter or digit and could never match",
+                    printable(v)
+                ),
+            );
+        }
+    }
+
     fn text(&mut self, path: &str, v: &str) {
         if v.trim().is_empty() {
             self.push(path, "must not be empty");
@@ -250,14 +264,18 @@ pub(super) fn problems(p: &Policy) -> Vec<PolicyProblem> {
 
     // compliance
     for (i, t) in p.compliance.custom_terms.iter().enumerate() {
-        c.text(&format!("compliance.custom_terms[{i}].term"), &t.term);
+        let path = format!("compliance.custom_terms[{i}].term");
+        c.text(&path, &t.term);
+        c.matchable(&path, &t.term);
         c.text(
             &format!("compliance.custom_terms[{i}].category"),
             &t.category,
         );
     }
     for (i, t) in p.compliance.custom_exceptions.iter().enumerate() {
-        c.text(&format!("compliance.custom_exceptions[{i}]"), t);
+        let path = format!("compliance.custom_exceptions[{i}]");
+        c.text(&path, t);
+        c.matchable(&path, t);
     }
 
     // approvals

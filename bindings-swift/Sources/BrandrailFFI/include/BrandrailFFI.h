@@ -493,6 +493,21 @@ RustBuffer uniffi_brandrail_mobile_fn_method_engine_verify_audit(uint64_t ptr, R
 uint64_t uniffi_brandrail_mobile_fn_method_engine_verify_audit_async(uint64_t ptr
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_BRANDRAIL_MOBILE_FN_METHOD_ENGINE_CHECK_TEXT
+#define UNIFFI_FFIDEF_UNIFFI_BRANDRAIL_MOBILE_FN_METHOD_ENGINE_CHECK_TEXT
+RustBuffer uniffi_brandrail_mobile_fn_method_engine_check_text(uint64_t ptr, RustBuffer text, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_BRANDRAIL_MOBILE_FN_METHOD_ENGINE_CHECK_TEXTS
+#define UNIFFI_FFIDEF_UNIFFI_BRANDRAIL_MOBILE_FN_METHOD_ENGINE_CHECK_TEXTS
+RustBuffer uniffi_brandrail_mobile_fn_method_engine_check_texts(uint64_t ptr, RustBuffer texts, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_BRANDRAIL_MOBILE_FN_METHOD_ENGINE_CHECK_TEXTS_ASYNC
+#define UNIFFI_FFIDEF_UNIFFI_BRANDRAIL_MOBILE_FN_METHOD_ENGINE_CHECK_TEXTS_ASYNC
+uint64_t uniffi_brandrail_mobile_fn_method_engine_check_texts_async(uint64_t ptr, RustBuffer texts
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_BRANDRAIL_MOBILE_FN_METHOD_ENGINE_ADVANCE_CLOCK
 #define UNIFFI_FFIDEF_UNIFFI_BRANDRAIL_MOBILE_FN_METHOD_ENGINE_ADVANCE_CLOCK
 RustBuffer uniffi_brandrail_mobile_fn_method_engine_advance_clock(uint64_t ptr, int64_t seconds, RustCallStatus *_Nonnull out_status
@@ -634,6 +649,11 @@ RustBuffer uniffi_brandrail_mobile_fn_method_subjectkind_as_str(RustBuffer ptr, 
 RustBuffer uniffi_brandrail_mobile_fn_method_outcome_as_str(RustBuffer ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_BRANDRAIL_MOBILE_FN_METHOD_SEVERITY_AS_STR
+#define UNIFFI_FFIDEF_UNIFFI_BRANDRAIL_MOBILE_FN_METHOD_SEVERITY_AS_STR
+RustBuffer uniffi_brandrail_mobile_fn_method_severity_as_str(RustBuffer ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_BRANDRAIL_MOBILE_FN_METHOD_BRANDRAILERROR_CODE
 #define UNIFFI_FFIDEF_UNIFFI_BRANDRAIL_MOBILE_FN_METHOD_BRANDRAILERROR_CODE
 RustBuffer uniffi_brandrail_mobile_fn_method_brandrailerror_code(RustBuffer ptr, RustCallStatus *_Nonnull out_status
@@ -687,6 +707,27 @@ RustBuffer uniffi_brandrail_mobile_fn_func_parse_subject_kind(RustBuffer name, R
 #ifndef UNIFFI_FFIDEF_UNIFFI_BRANDRAIL_MOBILE_FN_FUNC_PARSE_OUTCOME
 #define UNIFFI_FFIDEF_UNIFFI_BRANDRAIL_MOBILE_FN_FUNC_PARSE_OUTCOME
 RustBuffer uniffi_brandrail_mobile_fn_func_parse_outcome(RustBuffer name, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_BRANDRAIL_MOBILE_FN_FUNC_CHECK_TEXT
+#define UNIFFI_FFIDEF_UNIFFI_BRANDRAIL_MOBILE_FN_FUNC_CHECK_TEXT
+RustBuffer uniffi_brandrail_mobile_fn_func_check_text(RustBuffer text, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_BRANDRAIL_MOBILE_FN_FUNC_CHECK_TEXTS
+#define UNIFFI_FFIDEF_UNIFFI_BRANDRAIL_MOBILE_FN_FUNC_CHECK_TEXTS
+RustBuffer uniffi_brandrail_mobile_fn_func_check_texts(RustBuffer texts, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_BRANDRAIL_MOBILE_FN_FUNC_CHECK_TEXTS_ASYNC
+#define UNIFFI_FFIDEF_UNIFFI_BRANDRAIL_MOBILE_FN_FUNC_CHECK_TEXTS_ASYNC
+uint64_t uniffi_brandrail_mobile_fn_func_check_texts_async(RustBuffer texts
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_BRANDRAIL_MOBILE_FN_FUNC_TERM_PACK_VERSION
+#define UNIFFI_FFIDEF_UNIFFI_BRANDRAIL_MOBILE_FN_FUNC_TERM_PACK_VERSION
+RustBuffer uniffi_brandrail_mobile_fn_func_term_pack_version(RustCallStatus *_Nonnull out_status
+    
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_BRANDRAIL_MOBILE_FN_FUNC_ERROR_CODES
@@ -1009,6 +1050,30 @@ uint16_t uniffi_brandrail_mobile_checksum_func_parse_outcome(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_BRANDRAIL_MOBILE_CHECKSUM_FUNC_CHECK_TEXT
+#define UNIFFI_FFIDEF_UNIFFI_BRANDRAIL_MOBILE_CHECKSUM_FUNC_CHECK_TEXT
+uint16_t uniffi_brandrail_mobile_checksum_func_check_text(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_BRANDRAIL_MOBILE_CHECKSUM_FUNC_CHECK_TEXTS
+#define UNIFFI_FFIDEF_UNIFFI_BRANDRAIL_MOBILE_CHECKSUM_FUNC_CHECK_TEXTS
+uint16_t uniffi_brandrail_mobile_checksum_func_check_texts(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_BRANDRAIL_MOBILE_CHECKSUM_FUNC_CHECK_TEXTS_ASYNC
+#define UNIFFI_FFIDEF_UNIFFI_BRANDRAIL_MOBILE_CHECKSUM_FUNC_CHECK_TEXTS_ASYNC
+uint16_t uniffi_brandrail_mobile_checksum_func_check_texts_async(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_BRANDRAIL_MOBILE_CHECKSUM_FUNC_TERM_PACK_VERSION
+#define UNIFFI_FFIDEF_UNIFFI_BRANDRAIL_MOBILE_CHECKSUM_FUNC_TERM_PACK_VERSION
+uint16_t uniffi_brandrail_mobile_checksum_func_term_pack_version(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_BRANDRAIL_MOBILE_CHECKSUM_FUNC_ERROR_CODES
 #define UNIFFI_FFIDEF_UNIFFI_BRANDRAIL_MOBILE_CHECKSUM_FUNC_ERROR_CODES
 uint16_t uniffi_brandrail_mobile_checksum_func_error_codes(void
@@ -1294,6 +1359,24 @@ uint16_t uniffi_brandrail_mobile_checksum_method_engine_verify_audit(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_BRANDRAIL_MOBILE_CHECKSUM_METHOD_ENGINE_VERIFY_AUDIT_ASYNC
 #define UNIFFI_FFIDEF_UNIFFI_BRANDRAIL_MOBILE_CHECKSUM_METHOD_ENGINE_VERIFY_AUDIT_ASYNC
 uint16_t uniffi_brandrail_mobile_checksum_method_engine_verify_audit_async(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_BRANDRAIL_MOBILE_CHECKSUM_METHOD_ENGINE_CHECK_TEXT
+#define UNIFFI_FFIDEF_UNIFFI_BRANDRAIL_MOBILE_CHECKSUM_METHOD_ENGINE_CHECK_TEXT
+uint16_t uniffi_brandrail_mobile_checksum_method_engine_check_text(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_BRANDRAIL_MOBILE_CHECKSUM_METHOD_ENGINE_CHECK_TEXTS
+#define UNIFFI_FFIDEF_UNIFFI_BRANDRAIL_MOBILE_CHECKSUM_METHOD_ENGINE_CHECK_TEXTS
+uint16_t uniffi_brandrail_mobile_checksum_method_engine_check_texts(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_BRANDRAIL_MOBILE_CHECKSUM_METHOD_ENGINE_CHECK_TEXTS_ASYNC
+#define UNIFFI_FFIDEF_UNIFFI_BRANDRAIL_MOBILE_CHECKSUM_METHOD_ENGINE_CHECK_TEXTS_ASYNC
+uint16_t uniffi_brandrail_mobile_checksum_method_engine_check_texts_async(void
     
 );
 #endif

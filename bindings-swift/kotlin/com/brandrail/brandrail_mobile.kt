@@ -698,6 +698,14 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_brandrail_mobile_checksum_func_parse_outcome(
     ): Int
+    external fun uniffi_brandrail_mobile_checksum_func_check_text(
+    ): Int
+    external fun uniffi_brandrail_mobile_checksum_func_check_texts(
+    ): Int
+    external fun uniffi_brandrail_mobile_checksum_func_check_texts_async(
+    ): Int
+    external fun uniffi_brandrail_mobile_checksum_func_term_pack_version(
+    ): Int
     external fun uniffi_brandrail_mobile_checksum_func_error_codes(
     ): Int
     external fun uniffi_brandrail_mobile_checksum_func_default_policy_toml(
@@ -793,6 +801,12 @@ internal object IntegrityCheckingUniffiLib {
     external fun uniffi_brandrail_mobile_checksum_method_engine_verify_audit(
     ): Int
     external fun uniffi_brandrail_mobile_checksum_method_engine_verify_audit_async(
+    ): Int
+    external fun uniffi_brandrail_mobile_checksum_method_engine_check_text(
+    ): Int
+    external fun uniffi_brandrail_mobile_checksum_method_engine_check_texts(
+    ): Int
+    external fun uniffi_brandrail_mobile_checksum_method_engine_check_texts_async(
     ): Int
     external fun uniffi_brandrail_mobile_checksum_method_engine_advance_clock(
     ): Int
@@ -954,6 +968,12 @@ internal object UniffiLib {
     ): RustBuffer.ByValue
     external fun uniffi_brandrail_mobile_fn_method_engine_verify_audit_async(`ptr`: Long,
     ): Long
+    external fun uniffi_brandrail_mobile_fn_method_engine_check_text(`ptr`: Long,`text`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_brandrail_mobile_fn_method_engine_check_texts(`ptr`: Long,`texts`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_brandrail_mobile_fn_method_engine_check_texts_async(`ptr`: Long,`texts`: RustBuffer.ByValue,
+    ): Long
     external fun uniffi_brandrail_mobile_fn_method_engine_advance_clock(`ptr`: Long,`seconds`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_brandrail_mobile_fn_method_engine_now(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
@@ -1010,6 +1030,8 @@ internal object UniffiLib {
     ): RustBuffer.ByValue
     external fun uniffi_brandrail_mobile_fn_method_outcome_as_str(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
+    external fun uniffi_brandrail_mobile_fn_method_severity_as_str(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
     external fun uniffi_brandrail_mobile_fn_method_brandrailerror_code(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_brandrail_mobile_fn_method_brandrailerror_uniffi_trait_display(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
@@ -1031,6 +1053,14 @@ internal object UniffiLib {
     external fun uniffi_brandrail_mobile_fn_func_parse_subject_kind(`name`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_brandrail_mobile_fn_func_parse_outcome(`name`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_brandrail_mobile_fn_func_check_text(`text`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_brandrail_mobile_fn_func_check_texts(`texts`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_brandrail_mobile_fn_func_check_texts_async(`texts`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_brandrail_mobile_fn_func_term_pack_version(uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_brandrail_mobile_fn_func_error_codes(uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
@@ -1179,6 +1209,18 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_brandrail_mobile_checksum_func_parse_outcome() and 0xFFFF) != 56360) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_brandrail_mobile_checksum_func_check_text() and 0xFFFF) != 59251) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_brandrail_mobile_checksum_func_check_texts() and 0xFFFF) != 15984) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_brandrail_mobile_checksum_func_check_texts_async() and 0xFFFF) != 16831) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_brandrail_mobile_checksum_func_term_pack_version() and 0xFFFF) != 408) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_brandrail_mobile_checksum_func_error_codes() and 0xFFFF) != 27250) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
@@ -1321,6 +1363,15 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_brandrail_mobile_checksum_method_engine_verify_audit_async() and 0xFFFF) != 42000) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_brandrail_mobile_checksum_method_engine_check_text() and 0xFFFF) != 10029) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_brandrail_mobile_checksum_method_engine_check_texts() and 0xFFFF) != 64593) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_brandrail_mobile_checksum_method_engine_check_texts_async() and 0xFFFF) != 46626) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_brandrail_mobile_checksum_method_engine_advance_clock() and 0xFFFF) != 30736) {
@@ -1963,8 +2014,9 @@ public object FfiConverterDuration: FfiConverterRustBuffer<java.time.Duration> {
  * Calls block the calling thread until the database answers (usually well
  * under a millisecond). Call them from a background queue / `Task` (Swift) or
  * `Dispatchers.IO` (Kotlin), not the main thread; the long operations
- * (`verifyAuditAsync`, `backupToAsync`, `restoreFromAsync`) also come as
- * async functions that run on a worker thread of their own.
+ * (`verifyAuditAsync`, `backupToAsync`, `restoreFromAsync`,
+ * `checkTextsAsync`) also come as async functions that run on a worker
+ * thread of their own.
  */
 public interface EngineInterface {
     
@@ -2254,6 +2306,26 @@ public interface EngineInterface {
     suspend fun `verifyAuditAsync`(): AuditVerification
     
     /**
+     * Check one text with the policy in force: the shipped term pack plus the
+     * company's `compliance.custom_terms` and `custom_exceptions`, and its
+     * placeholder and personal-data settings (CON-3). Reads only; needs no
+     * principal.
+     */
+    fun `checkText`(`text`: kotlin.String): List<Finding>
+    
+    /**
+     * `checkText` for many texts in one call: one list of findings per text,
+     * in the order of `texts`.
+     */
+    fun `checkTexts`(`texts`: List<kotlin.String>): List<List<Finding>>
+    
+    /**
+     * `checkTexts` on a worker thread: awaiting it never blocks the caller's
+     * thread.
+     */
+    suspend fun `checkTextsAsync`(`texts`: List<kotlin.String>): List<List<Finding>>
+    
+    /**
      * Move the manual clock (`EngineOptions.clockStart`) by `seconds`
      * (negative moves it back) and return the new time. `Configuration` on
      * an engine running on the system clock; `Validation` (field `by`) when
@@ -2318,8 +2390,9 @@ public interface EngineInterface {
  * Calls block the calling thread until the database answers (usually well
  * under a millisecond). Call them from a background queue / `Task` (Swift) or
  * `Dispatchers.IO` (Kotlin), not the main thread; the long operations
- * (`verifyAuditAsync`, `backupToAsync`, `restoreFromAsync`) also come as
- * async functions that run on a worker thread of their own.
+ * (`verifyAuditAsync`, `backupToAsync`, `restoreFromAsync`,
+ * `checkTextsAsync`) also come as async functions that run on a worker
+ * thread of their own.
  */
 open class Engine: Disposable, AutoCloseable, EngineInterface
 {
@@ -3358,6 +3431,72 @@ open class Engine: Disposable, AutoCloseable, EngineInterface
         { future -> UniffiLib.ffi_brandrail_mobile_rust_future_free_rust_buffer(future) },
         // lift function
         { FfiConverterTypeAuditVerification.lift(it) },
+        // Error FFI converter
+        BrandrailException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Check one text with the policy in force: the shipped term pack plus the
+     * company's `compliance.custom_terms` and `custom_exceptions`, and its
+     * placeholder and personal-data settings (CON-3). Reads only; needs no
+     * principal.
+     */
+    @Throws(BrandrailException::class)override fun `checkText`(`text`: kotlin.String): List<Finding> {
+            return FfiConverterSequenceTypeFinding.lift(
+    callWithHandle {
+    uniffiRustCallWithError(BrandrailException) { _status ->
+    UniffiLib.uniffi_brandrail_mobile_fn_method_engine_check_text(
+        it,
+        
+        FfiConverterString.lower(`text`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * `checkText` for many texts in one call: one list of findings per text,
+     * in the order of `texts`.
+     */
+    @Throws(BrandrailException::class)override fun `checkTexts`(`texts`: List<kotlin.String>): List<List<Finding>> {
+            return FfiConverterSequenceSequenceTypeFinding.lift(
+    callWithHandle {
+    uniffiRustCallWithError(BrandrailException) { _status ->
+    UniffiLib.uniffi_brandrail_mobile_fn_method_engine_check_texts(
+        it,
+        
+        FfiConverterSequenceString.lower(`texts`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * `checkTexts` on a worker thread: awaiting it never blocks the caller's
+     * thread.
+     */
+    @Throws(BrandrailException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `checkTextsAsync`(`texts`: List<kotlin.String>) : List<List<Finding>> {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_brandrail_mobile_fn_method_engine_check_texts_async(
+                uniffiHandle,
+                
+        FfiConverterSequenceString.lower(`texts`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_brandrail_mobile_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_brandrail_mobile_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_brandrail_mobile_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterSequenceSequenceTypeFinding.lift(it) },
         // Error FFI converter
         BrandrailException.ErrorHandler,
     )
@@ -5211,6 +5350,155 @@ public object FfiConverterTypeEngineOptions: FfiConverterRustBuffer<EngineOption
             FfiConverterUInt.write(value.`busyTimeoutMs`, buf)
             FfiConverterOptionalByteArray.write(value.`secretKey`, buf)
             FfiConverterOptionalTimestamp.write(value.`clockStart`, buf)
+    }
+}
+
+
+
+/**
+ * One thing the compliance checker found in a text.
+ *
+ * Two pairs of offsets locate `matched` in the text that was checked, both
+ * end-exclusive:
+ *
+ * - `start`/`end` count Unicode scalar values (code points). In Swift index
+ * `text.unicodeScalars` with them:
+ * ```swift
+ * let scalars = text.unicodeScalars
+ * let from = scalars.index(scalars.startIndex, offsetBy: Int(f.start))
+ * let to = scalars.index(scalars.startIndex, offsetBy: Int(f.end))
+ * String(scalars[from..<to]) == f.matched
+ * ```
+ * (not `text.index(_:offsetBy:)`, which counts grapheme clusters: an emoji
+ * with a skin tone or a letter with a combining accent is one `Character`
+ * but several scalars).
+ * - `utf16Start`/`utf16End` count UTF-16 code units: in Kotlin and Java
+ * `text.substring(f.utf16Start.toInt(), f.utf16End.toInt()) == f.matched`;
+ * in Swift they give the `NSRange` for highlighting in an
+ * `NSAttributedString` / `UITextView`
+ * (`NSRange(location: Int(f.utf16Start), length: Int(f.utf16End - f.utf16Start))`).
+ *
+ * The two pairs differ once the text holds a character outside the Basic
+ * Multilingual Plane (most emoji, rare CJK ideographs), which takes one scalar
+ * but two UTF-16 units.
+ */
+data class Finding (
+    /**
+     * Stable id of the rule: the term's id (`ABS-001`), `PII-PHONE`,
+     * `PII-ID`, `PII-EMAIL`, `PII-CARD`, `PLACEHOLDER`, or `CUSTOM-n` for the
+     * n-th of the policy's `compliance.custom_terms`.
+     */
+    var `ruleId`: kotlin.String
+    , 
+    /**
+     * Category id: `absolute`, `medical`, `finance_guarantee`, …,
+     * `personal_data`, `placeholder`, or a custom term's own category.
+     */
+    var `category`: kotlin.String
+    , 
+    /**
+     * `block` stops publication; `warn` needs a human look.
+     */
+    var `severity`: Severity
+    , 
+    /**
+     * The canonical term (simplified, as in the term pack), or the kind of
+     * personal data (`手机号`, …) or placeholder.
+     */
+    var `term`: kotlin.String
+    , 
+    /**
+     * The span of the checked text that matched, exactly as written there
+     * (full-width, traditional, with inserted spaces or emoji, …).
+     */
+    var `matched`: kotlin.String
+    , 
+    /**
+     * Start of `matched`, in Unicode scalar values of the checked text.
+     */
+    var `start`: kotlin.ULong
+    , 
+    /**
+     * End (exclusive) of `matched`, in Unicode scalar values.
+     */
+    var `end`: kotlin.ULong
+    , 
+    /**
+     * Start of `matched`, in UTF-16 code units (Kotlin/Java string indexes,
+     * `NSRange`).
+     */
+    var `utf16Start`: kotlin.ULong
+    , 
+    /**
+     * End (exclusive) of `matched`, in UTF-16 code units.
+     */
+    var `utf16End`: kotlin.ULong
+    , 
+    /**
+     * The law or rule that forbids it, e.g. `《广告法》第九条第（三）项`.
+     */
+    var `legalBasis`: kotlin.String
+    , 
+    /**
+     * What to write instead.
+     */
+    var `suggestion`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeFinding: FfiConverterRustBuffer<Finding> {
+    override fun read(buf: ByteBuffer): Finding {
+        return Finding(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterTypeSeverity.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: Finding) = (
+            FfiConverterString.allocationSize(value.`ruleId`) +
+            FfiConverterString.allocationSize(value.`category`) +
+            FfiConverterTypeSeverity.allocationSize(value.`severity`) +
+            FfiConverterString.allocationSize(value.`term`) +
+            FfiConverterString.allocationSize(value.`matched`) +
+            FfiConverterULong.allocationSize(value.`start`) +
+            FfiConverterULong.allocationSize(value.`end`) +
+            FfiConverterULong.allocationSize(value.`utf16Start`) +
+            FfiConverterULong.allocationSize(value.`utf16End`) +
+            FfiConverterString.allocationSize(value.`legalBasis`) +
+            FfiConverterString.allocationSize(value.`suggestion`)
+    )
+
+    override fun write(value: Finding, buf: ByteBuffer) {
+            FfiConverterString.write(value.`ruleId`, buf)
+            FfiConverterString.write(value.`category`, buf)
+            FfiConverterTypeSeverity.write(value.`severity`, buf)
+            FfiConverterString.write(value.`term`, buf)
+            FfiConverterString.write(value.`matched`, buf)
+            FfiConverterULong.write(value.`start`, buf)
+            FfiConverterULong.write(value.`end`, buf)
+            FfiConverterULong.write(value.`utf16Start`, buf)
+            FfiConverterULong.write(value.`utf16End`, buf)
+            FfiConverterString.write(value.`legalBasis`, buf)
+            FfiConverterString.write(value.`suggestion`, buf)
     }
 }
 
@@ -7430,6 +7718,64 @@ public object FfiConverterTypePlatform: FfiConverterRustBuffer<Platform> {
 
 
 /**
+ * How serious a finding is (`brandrail::policy::Severity`).
+ */
+
+enum class Severity {
+    
+    /**
+     * `block`: the copy may not be published until it is changed.
+     */
+    BLOCK,
+    /**
+     * `warn`: lawful only in some contexts; a person has to look.
+     */
+    WARN;
+
+    
+    /**
+     * The stable name of this severity (`block` or `warn`), as written in
+     * policy documents (`compliance.custom_terms[].severity`) and used by the
+     * other bindings.
+     */ fun `asStr`(): kotlin.String {
+            return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_brandrail_mobile_fn_method_severity_as_str(FfiConverterTypeSeverity.lower(this),
+        _status)
+}
+    )
+    }
+    
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeSeverity: FfiConverterRustBuffer<Severity> {
+    override fun read(buf: ByteBuffer) = try {
+        Severity.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: Severity) = 4UL
+
+    override fun write(value: Severity, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
+
+
+
+/**
  * Where one stage of the current round stands.
  */
 
@@ -8088,6 +8434,34 @@ public object FfiConverterSequenceTypeDelegation: FfiConverterRustBuffer<List<De
 /**
  * @suppress
  */
+public object FfiConverterSequenceTypeFinding: FfiConverterRustBuffer<List<Finding>> {
+    override fun read(buf: ByteBuffer): List<Finding> {
+        val len = buf.getInt()
+        return List<Finding>(len) {
+            FfiConverterTypeFinding.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<Finding>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeFinding.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<Finding>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeFinding.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterSequenceTypeMediaAccount: FfiConverterRustBuffer<List<MediaAccount>> {
     override fun read(buf: ByteBuffer): List<MediaAccount> {
         val len = buf.getInt()
@@ -8396,6 +8770,34 @@ public object FfiConverterSequenceTypePermission: FfiConverterRustBuffer<List<Pe
 /**
  * @suppress
  */
+public object FfiConverterSequenceSequenceTypeFinding: FfiConverterRustBuffer<List<List<Finding>>> {
+    override fun read(buf: ByteBuffer): List<List<Finding>> {
+        val len = buf.getInt()
+        return List<List<Finding>>(len) {
+            FfiConverterSequenceTypeFinding.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<List<Finding>>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterSequenceTypeFinding.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<List<Finding>>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterSequenceTypeFinding.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterMapStringString: FfiConverterRustBuffer<Map<kotlin.String, kotlin.String>> {
     override fun read(buf: ByteBuffer): Map<kotlin.String, kotlin.String> {
         val len = buf.getInt()
@@ -8559,6 +8961,78 @@ public object FfiConverterMapStringString: FfiConverterRustBuffer<Map<kotlin.Str
     
         
         FfiConverterString.lower(`name`),_status)
+}
+    )
+    }
+    
+
+        /**
+         * Check one text with the shipped term pack and the default settings
+         * (placeholders and personal data checked). Needs no engine or database.
+         * Findings come ordered by position; an empty list means nothing was found.
+         *
+         * No text makes it fail. It is declared as throwing so that, should the
+         * checker ever fail internally (a bug), Swift gets uniffi's internal error to
+         * catch instead of a `try!` that stops the app.
+         */
+    @Throws(BrandrailException::class) fun `checkText`(`text`: kotlin.String): List<Finding> {
+            return FfiConverterSequenceTypeFinding.lift(
+    uniffiRustCallWithError(BrandrailException) { _status ->
+    UniffiLib.uniffi_brandrail_mobile_fn_func_check_text(
+    
+        
+        FfiConverterString.lower(`text`),_status)
+}
+    )
+    }
+    
+
+        /**
+         * `checkText` for many texts in one call: one list of findings per text, in
+         * the order of `texts`. Throws only as `checkText` does.
+         */
+    @Throws(BrandrailException::class) fun `checkTexts`(`texts`: List<kotlin.String>): List<List<Finding>> {
+            return FfiConverterSequenceSequenceTypeFinding.lift(
+    uniffiRustCallWithError(BrandrailException) { _status ->
+    UniffiLib.uniffi_brandrail_mobile_fn_func_check_texts(
+    
+        
+        FfiConverterSequenceString.lower(`texts`),_status)
+}
+    )
+    }
+    
+
+        /**
+         * `checkTexts` on a worker thread of its own: awaiting it never blocks the
+         * caller's thread, however large the batch. Throws `Io` only when no worker
+         * thread can be started.
+         */
+    @Throws(BrandrailException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+     suspend fun `checkTextsAsync`(`texts`: List<kotlin.String>) : List<List<Finding>> {
+        return uniffiRustCallAsync(
+        UniffiLib.uniffi_brandrail_mobile_fn_func_check_texts_async(
+        FfiConverterSequenceString.lower(`texts`),),
+        { future, callback, continuation -> UniffiLib.ffi_brandrail_mobile_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_brandrail_mobile_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_brandrail_mobile_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterSequenceSequenceTypeFinding.lift(it) },
+        // Error FFI converter
+        BrandrailException.ErrorHandler,
+    )
+    }
+
+        /**
+         * Version of the shipped term pack (e.g. `2026.1`), which every check uses;
+         * record it with a check's result to know which terms it applied.
+         */ fun `termPackVersion`(): kotlin.String {
+            return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_brandrail_mobile_fn_func_term_pack_version(
+    
+        _status)
 }
     )
     }

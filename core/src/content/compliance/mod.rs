@@ -223,6 +223,16 @@ impl Scanner {
 
     /// Every finding in `text`, ordered by position.
     pub fn check(&self, text: &str) -> Vec<Finding> {
+        // Offsets are kept as u32: a text over 4 GiB is checked up to there.
+        let text = if text.len() < u32::MAX as usize {
+            text
+        } else {
+            let mut cut = u32::MAX as usize - 1;
+            while !text.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            &text[..cut]
+        };
         // Findings are built with byte spans, then given character offsets in
         // one forward pass (no per-character table of the whole text).
         let mut found: Vec<(usize, usize, Finding)> = Vec::new();
@@ -312,6 +322,12 @@ impl Scanner {
     pub fn check_many<S: AsRef<str>>(&self, texts: &[S]) -> Vec<Vec<Finding>> {
         texts.iter().map(|t| self.check(t.as_ref())).collect()
     }
+}
+
+/// Is `term` a usable company term or exception: does anything of it survive
+/// normalization (pure punctuation or spaces would never match)?
+pub(crate) fn matchable(term: &str) -> bool {
+    !normalize::normalize_term(term).is_empty()
 }
 
 /// Check one text with the shipped term pack and default settings.

@@ -1,0 +1,249 @@
+//! Content (CON-3 today): the compliance checker. It finds what in a piece of
+//! copy breaks the Advertising Law and the company's rules — absolute claims,
+//! medical and guarantee claims, false scarcity, unmasked personal data,
+//! placeholders — and says where, why and what to write instead.
+//!
+//! `checkText` / `checkTexts` need no engine and no database: they use the
+//! shipped term pack, so a CMS or an app can check copy as it is typed.
+//! `Engine.checkText` / `Engine.checkTexts` use the policy in force, with the
+//! company's own terms and exceptions (`compliance.custom_terms`,
+//! `compliance.custom_exceptions`).
+
+use brandrail::content::compliance;
+
+use crate::engine::{Background, Engine};
+use crate::error::BrandrailError;
+
+/// How serious a finding is (`brandrail::policy::Severity`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
+pub enum Severity {
+    /// `block`: the copy may not be published until it is changed.
+    Block,
+    /// `warn`: lawful only in some contexts; a person has to look.
+    Warn,
+}
+
+impl From<brandrail::policy::Severity> for Severity {
+    fn from(value: brandrail::policy::Severity) -> Self {
+        use brandrail::policy::Severity as C;
+        match value {
+            C::Block => Severity::Block,
+            C::Warn => Severity::Warn,
+        }
+    }
+}
+
+impl From<Severity> for brandrail::policy::Severity {
+    fn from(value: Severity) -> Self {
+        match value {
+            Severity::Block => Self::Block,
+            Severity::Warn => Self::Warn,
+        }
+    }
+}
+
+#[uniffi::export]
+impl Severity {
+    /// The stable name of this severity (`block` or `warn`), as written in
+    /// policy documents (`compliance.custom_terms[].severity`) and used by the
+    /// other bindings.
+    pub fn as_str(&self) -> String {
+        // The core names severities only through serde (the policy document's
+        // spelling); this asks it rather than repeating the names here.
+        match serde_json::to_value(brandrail::policy::Severity::from(*self)) {
+            Ok(serde_json::Value::String(name)) => name,
+            _ => String::new(),
+        }
+    }
+}
+
+/// One thing the compliance checker found in a text.
+///
+/// Two pairs of offsets locate `matched` in the text that was checked, both
+/// end-exclusive:
+///
+/// - `start`/`end` count Unicode scalar values (code points). In Swift index
+///   `text.unicodeScalars` with them:
+///   ```swift
+///   let scalars = text.unicodeScalars
+///   let from = scalars.index(scalars.startIndex, offsetBy: Int(f.start))
+///   let to = scalars.index(scalars.startIndex, offsetBy: Int(f.end))
+///   String(scalars[from..<to]) == f.matched
+///   ```
+///   (not `text.index(_:offsetBy:)`, which counts grapheme clusters: an emoji
+///   with a skin tone or a letter with a combining accent is one `Character`
+///   but several scalars).
+/// - `utf16Start`/`utf16End` count UTF-16 code units: in Kotlin and Java
+///   `text.substring(f.utf16Start.toInt(), f.utf16End.toInt()) == f.matched`;
+///   in Swift they give the `NSRange` for highlighting in an
+///   `NSAttributedString` / `UITextView`
+///   (`NSRange(location: Int(f.utf16Start), length: Int(f.utf16End - f.utf16Start))`).
+///
+/// The two pairs differ once the text holds a character outside the Basic
+/// Multilingual Plane (most emoji, rare CJK ideographs), which takes one scalar
+/// but two UTF-16 units.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct Finding {
+    /// Stable id of the rule: the term's id (`ABS-001`), `PII-PHONE`,
+    /// `PII-ID`, `PII-EMAIL`, `PII-CARD`, `PLACEHOLDER`, or `CUSTOM-n` for the
+    /// n-th of the policy's `compliance.custom_terms`.
+    pub rule_id: String,
+    /// Category id: `absolute`, `medical`, `finance_guarantee`, …,
+    /// `personal_data`, `placeholder`, or a custom term's own category.
+    pub category: String,
+    /// `block` stops publication; `warn` needs a human look.
+    pub severity: Severity,
+    /// The canonical term (simplified, as in the term pack), or the kind of
+    /// personal data (`手机号`, …) or placeholder.
+    pub term: String,
+    /// The span of the checked text that matched, exactly as written there
+    /// (full-width, traditional, with inserted spaces or emoji, …).
+    pub matched: String,
+    /// Start of `matched`, in Unicode scalar values of the checked text.
+    pub start: u64,
+    /// End (exclusive) of `matched`, in Unicode scalar values.
+    pub end: u64,
+    /// Start of `matched`, in UTF-16 code units (Kotlin/Java string indexes,
+    /// `NSRange`).
+    pub utf16_start: u64,
+    /// End (exclusive) of `matched`, in UTF-16 code units.
+    pub utf16_end: u64,
+    /// The law or rule that forbids it, e.g. `《广告法》第九条第（三）项`.
+    pub legal_basis: String,
+    /// What to write instead.
+    pub suggestion: String,
+}
+
+/// A core offset as a host integer (lossless: `usize` is at most 64 bits).
+fn offset(at: usize) -> u64 {
+    u64::try_from(at).unwrap_or(u64::MAX)
+}
+
+impl From<compliance::Finding> for Finding {
+    fn from(f: compliance::Finding) -> Self {
+        Self {
+            rule_id: f.rule_id,
+            category: f.category,
+            severity: f.severity.into(),
+            term: f.term,
+            matched: f.matched,
+            start: offset(f.start),
+            end: offset(f.end),
+            utf16_start: offset(f.utf16_start),
+            utf16_end: offset(f.utf16_end),
+            legal_basis: f.legal_basis,
+            suggestion: f.suggestion,
+        }
+    }
+}
+
+/// Every list of findings converted, in order.
+fn batches(found: Vec<Vec<compliance::Finding>>) -> Vec<Vec<Finding>> {
+    found.into_iter().map(crate::all).collect()
+}
+
+/// Check one text with the shipped term pack and the default settings
+/// (placeholders and personal data checked). Needs no engine or database.
+/// Findings come ordered by position; an empty list means nothing was found.
+///
+/// No text makes it fail. It is declared as throwing so that, should the
+/// checker ever fail internally (a bug), Swift gets uniffi's internal error to
+/// catch instead of a `try!` that stops the app.
+#[uniffi::export]
+pub fn check_text(text: &str) -> Result<Vec<Finding>, BrandrailError> {
+    Ok(crate::all(compliance::check_text(text)))
+}
+
+/// `checkText` for many texts in one call: one list of findings per text, in
+/// the order of `texts`. Throws only as `checkText` does.
+#[uniffi::export]
+pub fn check_texts(texts: Vec<String>) -> Result<Vec<Vec<Finding>>, BrandrailError> {
+    Ok(batches(compliance::check_texts(&texts)))
+}
+
+/// `checkTexts` on a worker thread of its own: awaiting it never blocks the
+/// caller's thread, however large the batch. Throws `Io` only when no worker
+/// thread can be started.
+#[uniffi::export]
+pub async fn check_texts_async(texts: Vec<String>) -> Result<Vec<Vec<Finding>>, BrandrailError> {
+    Background::spawn(move || Ok(batches(compliance::check_texts(&texts)))).await
+}
+
+/// Version of the shipped term pack (e.g. `2026.1`), which every check uses;
+/// record it with a check's result to know which terms it applied.
+#[uniffi::export]
+pub fn term_pack_version() -> String {
+    compliance::TermPack::shipped().pack.version.clone()
+}
+
+#[uniffi::export]
+impl Engine {
+    /// Check one text with the policy in force: the shipped term pack plus the
+    /// company's `compliance.custom_terms` and `custom_exceptions`, and its
+    /// placeholder and personal-data settings (CON-3). Reads only; needs no
+    /// principal.
+    pub fn check_text(&self, text: &str) -> Result<Vec<Finding>, BrandrailError> {
+        Ok(crate::all(self.core().check_text(text)?))
+    }
+
+    /// `checkText` for many texts in one call: one list of findings per text,
+    /// in the order of `texts`.
+    pub fn check_texts(&self, texts: Vec<String>) -> Result<Vec<Vec<Finding>>, BrandrailError> {
+        Ok(batches(self.core().check_texts(&texts)?))
+    }
+
+    /// `checkTexts` on a worker thread: awaiting it never blocks the caller's
+    /// thread.
+    pub async fn check_texts_async(
+        &self,
+        texts: Vec<String>,
+    ) -> Result<Vec<Vec<Finding>>, BrandrailError> {
+        self.in_background(move |engine| Ok(batches(engine.check_texts(&texts)?)))
+            .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn severities_keep_the_policy_documents_names() {
+        for (mirrored, name) in [(Severity::Block, "block"), (Severity::Warn, "warn")] {
+            assert_eq!(mirrored.as_str(), name);
+            let core: brandrail::policy::Severity =
+                serde_json::from_value(serde_json::Value::String(name.into())).unwrap();
+            assert_eq!(brandrail::policy::Severity::from(mirrored), core);
+            assert_eq!(Severity::from(core), mirrored);
+        }
+    }
+
+    #[test]
+    fn every_field_of_a_finding_crosses() {
+        let text = "🎉新品：最\u{200B}佳口感";
+        let core = compliance::check_text(text);
+        let mirrored = check_text(text).unwrap();
+        assert_eq!(mirrored.len(), core.len());
+        let (f, c) = (&mirrored[0], &core[0]);
+        assert_eq!(
+            (f.rule_id.as_str(), f.category.as_str(), f.term.as_str()),
+            (c.rule_id.as_str(), c.category.as_str(), c.term.as_str())
+        );
+        assert_eq!(f.severity, Severity::from(c.severity));
+        assert_eq!(f.matched, c.matched);
+        assert_eq!((f.start, f.end), (4, 7));
+        assert_eq!((f.utf16_start, f.utf16_end), (5, 8));
+        assert_eq!(
+            (f.legal_basis.as_str(), f.suggestion.as_str()),
+            (c.legal_basis.as_str(), c.suggestion.as_str())
+        );
+    }
+
+    #[test]
+    fn the_pack_version_is_the_scanners() {
+        assert_eq!(
+            term_pack_version(),
+            compliance::Scanner::shipped().pack_version()
+        );
+    }
+}
