@@ -293,26 +293,28 @@ impl Scanner {
             }
         }
         found.sort_by(|a, b| (a.0, a.1, &a.2.rule_id).cmp(&(b.0, b.1, &b.2.rule_id)));
-        // Byte offsets → character and UTF-16 offsets, walking the text once.
+        // Byte offsets → character and UTF-16 offsets, walking the text once
+        // over the sorted boundaries.
         let mut boundaries: Vec<usize> = found.iter().flat_map(|(s, e, _)| [*s, *e]).collect();
         boundaries.sort_unstable();
         boundaries.dedup();
-        let mut offsets = std::collections::HashMap::with_capacity(boundaries.len());
+        let mut offsets = Vec::with_capacity(boundaries.len());
         let (mut chars, mut units, mut pos) = (0usize, 0usize, 0usize);
-        for b in boundaries {
+        for &b in &boundaries {
             for c in text[pos..b].chars() {
                 chars += 1;
                 units += c.len_utf16();
             }
             pos = b;
-            offsets.insert(b, (chars, units));
+            offsets.push((chars, units));
         }
+        let at = |b: usize| boundaries.binary_search(&b).map_or((0, 0), |i| offsets[i]);
         found
             .into_iter()
             .map(|(s, e, mut f)| {
                 f.matched = text[s..e].to_owned();
-                (f.start, f.utf16_start) = offsets[&s];
-                (f.end, f.utf16_end) = offsets[&e];
+                (f.start, f.utf16_start) = at(s);
+                (f.end, f.utf16_end) = at(e);
                 f
             })
             .collect()

@@ -95,18 +95,28 @@ pub(crate) fn find(text: &str) -> Vec<PiiSpan> {
     if !has_candidate {
         return Vec::new();
     }
-    let folded = fold_width(text);
-    // Original byte offset of every byte offset of `folded` (plus the end):
-    // folding changes widths, char for char.
-    let mut origin_at = vec![0u32; folded.len() + 1];
-    let mut original = text.char_indices().map(|(b, _)| b);
-    for (b, c) in folded.char_indices() {
-        let o = u32::try_from(original.next().unwrap_or(text.len())).unwrap_or(u32::MAX);
-        for slot in &mut origin_at[b..b + c.len_utf8()] {
-            *slot = o;
+    // Full-width forms are folded to ASCII first; only then do offsets need a
+    // map back to the original (folding changes widths, char for char).
+    let wide = text
+        .chars()
+        .any(|c| ('\u{FF01}'..='\u{FF5E}').contains(&c) || c == '\u{3000}');
+    let (folded, origin_at): (std::borrow::Cow<'_, str>, Option<Vec<u32>>) = if wide {
+        let folded = fold_width(text);
+        let mut origin_at = vec![0u32; folded.len() + 1];
+        let mut original = text.char_indices().map(|(b, _)| b);
+        for (b, c) in folded.char_indices() {
+            let o = u32::try_from(original.next().unwrap_or(text.len())).unwrap_or(u32::MAX);
+            for slot in &mut origin_at[b..b + c.len_utf8()] {
+                *slot = o;
+            }
         }
-    }
-    origin_at[folded.len()] = u32::try_from(text.len()).unwrap_or(u32::MAX);
+        origin_at[folded.len()] = u32::try_from(text.len()).unwrap_or(u32::MAX);
+        (std::borrow::Cow::Owned(folded), Some(origin_at))
+    } else {
+        (std::borrow::Cow::Borrowed(text), None)
+    };
+    let original = |b: usize| origin_at.as_ref().map_or(b, |o| o[b] as usize);
+    let folded: &str = &folded;
     let bytes = folded.as_bytes();
     // A number must not run on into more digits on either side.
     let bounded = |s: usize, e: usize| {
@@ -115,26 +125,26 @@ pub(crate) fn find(text: &str) -> Vec<PiiSpan> {
     };
     let span = |kind, s: usize, e: usize| PiiSpan {
         kind,
-        start: origin_at[s] as usize,
-        end: origin_at[e] as usize,
+        start: original(s),
+        end: original(e),
     };
     let p = patterns();
     let mut out: Vec<PiiSpan> = Vec::new();
-    for m in p.id.find_iter(&folded) {
+    for m in p.id.find_iter(folded) {
         if bounded(m.start(), m.end()) && id_checksum_ok(m.as_str()) {
             out.push(span(PiiKind::IdNumber, m.start(), m.end()));
         }
     }
     let taken = |out: &[PiiSpan], s: usize, e: usize| {
-        let (s, e) = (origin_at[s] as usize, origin_at[e] as usize);
+        let (s, e) = (original(s), original(e));
         out.iter().any(|o| s < o.end && o.start < e)
     };
-    for m in p.phone.find_iter(&folded) {
+    for m in p.phone.find_iter(folded) {
         if bounded(m.start(), m.end()) && !taken(&out, m.start(), m.end()) {
             out.push(span(PiiKind::Phone, m.start(), m.end()));
         }
     }
-    for m in p.card.find_iter(&folded) {
+    for m in p.card.find_iter(folded) {
         let digits: Vec<u8> = m.as_str().bytes().filter(u8::is_ascii_digit).collect();
         if (16..=19).contains(&digits.len())
             && bounded(m.start(), m.end())
@@ -144,7 +154,7 @@ pub(crate) fn find(text: &str) -> Vec<PiiSpan> {
             out.push(span(PiiKind::BankCard, m.start(), m.end()));
         }
     }
-    for m in p.email.find_iter(&folded) {
+    for m in p.email.find_iter(folded) {
         out.push(span(PiiKind::Email, m.start(), m.end()));
     }
     out.sort_by_key(|s| (s.start, s.end));
