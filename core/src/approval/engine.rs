@@ -108,6 +108,8 @@ pub(super) fn commit(
         entry = entry.before(b);
     }
     ctx.record(&entry.with_detail(detail))?;
+    // A content item under review follows its review's outcome.
+    crate::content::on_review(ctx, after)?;
     Ok(())
 }
 
@@ -158,38 +160,7 @@ impl Engine {
             actor,
             Permission::ApprovalSubmit,
             Attempt::new("approval.submit", "workflow", workflow),
-            |ctx| {
-                check_subject(&subject)?;
-                let def = ctx
-                    .policy
-                    .approvals
-                    .workflows
-                    .get(workflow)
-                    .cloned()
-                    .ok_or_else(|| Error::not_found("workflow", crate::audit_safe(workflow)))?;
-                check_fit(ctx.policy, &def, workflow, &subject)?;
-                let sla = ctx.policy.approvals.default_sla_hours;
-                let mut inst = ApprovalInstance {
-                    id: 0,
-                    workflow: workflow.to_owned(),
-                    stages: machine::plan(&def, &subject, ctx.now, sla),
-                    subject,
-                    submitter: ctx.actor.handle.clone(),
-                    state: ApprovalState::InReview,
-                    round: 1,
-                    current_stage: None,
-                    assignee: None,
-                    escalated: false,
-                    submitted_at: ctx.now,
-                    updated_at: ctx.now,
-                    closed_at: None,
-                };
-                machine::settle(&mut inst, ctx.now);
-                inst.id = store::approval::insert(ctx.tx, &inst, &def)?;
-                let ev = event(&inst, ctx, EventKind::Submitted, None);
-                commit(ctx, None, &inst, &ev, "approval.submit")?;
-                Ok(inst)
-            },
+            |ctx| submit_in(ctx, workflow, subject),
         )
     }
 
@@ -541,4 +512,43 @@ pub(crate) fn on_deactivation(ctx: &Ctx<'_>, handle: &str) -> Result<(Vec<i64>, 
         }
     }
     Ok((reassigned, unstaffed))
+}
+
+/// Submit `subject` to `workflow` inside an authorized transaction (used by
+/// [`Engine::submit_approval`] and by content review).
+pub(crate) fn submit_in(
+    ctx: &Ctx<'_>,
+    workflow: &str,
+    subject: Subject,
+) -> Result<ApprovalInstance> {
+    check_subject(&subject)?;
+    let def = ctx
+        .policy
+        .approvals
+        .workflows
+        .get(workflow)
+        .cloned()
+        .ok_or_else(|| Error::not_found("workflow", crate::audit_safe(workflow)))?;
+    check_fit(ctx.policy, &def, workflow, &subject)?;
+    let sla = ctx.policy.approvals.default_sla_hours;
+    let mut inst = ApprovalInstance {
+        id: 0,
+        workflow: workflow.to_owned(),
+        stages: machine::plan(&def, &subject, ctx.now, sla),
+        subject,
+        submitter: ctx.actor.handle.clone(),
+        state: ApprovalState::InReview,
+        round: 1,
+        current_stage: None,
+        assignee: None,
+        escalated: false,
+        submitted_at: ctx.now,
+        updated_at: ctx.now,
+        closed_at: None,
+    };
+    machine::settle(&mut inst, ctx.now);
+    inst.id = store::approval::insert(ctx.tx, &inst, &def)?;
+    let ev = event(&inst, ctx, EventKind::Submitted, None);
+    commit(ctx, None, &inst, &ev, "approval.submit")?;
+    Ok(inst)
 }

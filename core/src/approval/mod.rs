@@ -16,7 +16,7 @@ pub(crate) mod machine;
 mod queries;
 
 pub use engine::Decision;
-pub(crate) use engine::on_deactivation;
+pub(crate) use engine::{on_deactivation, submit_in};
 
 use std::collections::BTreeMap;
 

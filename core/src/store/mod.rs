@@ -5,6 +5,7 @@
 pub(crate) mod access;
 pub(crate) mod approval;
 pub(crate) mod audit;
+pub(crate) mod content;
 pub(crate) mod policy;
 mod schema;
 

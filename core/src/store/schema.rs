@@ -149,6 +149,37 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX delegation_to ON delegation(to_principal);
     CREATE INDEX delegation_from ON delegation(from_principal);
     "#,
+    // 3: content items and their versions (CON-1, CON-2).
+    r#"
+    CREATE TABLE content_item (
+        id           INTEGER PRIMARY KEY,
+        kind         TEXT NOT NULL,
+        title        TEXT NOT NULL,
+        channel      TEXT NOT NULL,
+        owner        TEXT NOT NULL REFERENCES principal(handle),
+        state        TEXT NOT NULL,
+        version      INTEGER NOT NULL,
+        is_ad        INTEGER NOT NULL CHECK (is_ad IN (0, 1)),
+        sensitive    INTEGER NOT NULL CHECK (sensitive IN (0, 1)),
+        approval_id  INTEGER REFERENCES approval_instance(id),
+        scheduled_at INTEGER,
+        published_at INTEGER,
+        created_at   INTEGER NOT NULL,
+        updated_at   INTEGER NOT NULL
+    ) STRICT;
+    CREATE INDEX content_by_state ON content_item(state, id);
+    CREATE INDEX content_by_approval ON content_item(approval_id) WHERE approval_id IS NOT NULL;
+
+    CREATE TABLE content_version (
+        item_id    INTEGER NOT NULL REFERENCES content_item(id),
+        version    INTEGER NOT NULL,
+        title      TEXT NOT NULL,
+        body       TEXT NOT NULL,
+        author     TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        PRIMARY KEY (item_id, version)
+    ) STRICT, WITHOUT ROWID;
+    "#,
 ];
 
 /// The schema version this build writes.
