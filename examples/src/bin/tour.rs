@@ -10,6 +10,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use brandrail::content::{ContentKind, NewContent};
 use brandrail::{
     Attachment, AuditQuery, Department, Engine, EngineOptions, Error, NewMediaAccount,
     NewPrincipal, Outcome, Permission, Platform, Subject, SubjectKind,
@@ -293,7 +294,49 @@ fn run() -> brandrail::Result<()> {
         .collect();
     println!("   claim #{} history: {}", c.id, history.join(", "));
 
-    step("10. The supervisor reviews the denials in the audit log");
+    step("10. An ad is flagged, fixed, reviewed by brand and legal, approved and scheduled");
+    let ad = engine.plan_content(
+        "xu.ke",
+        NewContent {
+            kind: ContentKind::AdCreative,
+            title: "双十一 羊绒围巾".into(),
+            channel: "douyin".into(),
+            is_ad: true,
+            sensitive: false,
+        },
+    )?;
+    let draft = "全网最佳的羊绒围巾，国家级工艺！咨询 13800138000";
+    engine.edit_content("xu.ke", ad.id, "双十一 羊绒围巾", draft)?;
+    for f in engine.check_text(draft)? {
+        println!(
+            "   ! {:<10} {:<14} \"{}\" at {}..{} -> {}",
+            f.rule_id, f.category, f.matched, f.start, f.end, f.suggestion
+        );
+    }
+    if let Err(e) = engine.submit_content("xu.ke", ad.id) {
+        refused("the draft goes to review", &e);
+    }
+    let fixed = "【广告】优质羊绒围巾，工艺考究。咨询 138****8000";
+    engine.edit_content("xu.ke", ad.id, "双十一 羊绒围巾", fixed)?;
+    println!(
+        "   version 2 has {} findings",
+        engine.check_text(fixed)?.len()
+    );
+    let item = engine.submit_content("xu.ke", ad.id)?;
+    let review = item.approval_id.unwrap_or_default();
+    engine.approve("chen.jie", review, "符合品牌规范", &[])?;
+    engine.approve("sun.li", review, "无违规用语", &[])?;
+    let at = engine.now() + Duration::hours(20);
+    let item = engine.schedule_content("xu.ke", ad.id, at)?;
+    println!(
+        "   content #{} v{} is {} for {}",
+        item.id,
+        item.version,
+        item.state,
+        at.format("%Y-%m-%d %H:%M UTC")
+    );
+
+    step("11. The supervisor reviews the denials in the audit log");
     let denials = engine.audit_query(
         "zhao.min",
         &AuditQuery {
@@ -308,7 +351,7 @@ fn run() -> brandrail::Result<()> {
         );
     }
 
-    step("11. Backup, verified");
+    step("12. Backup, verified");
     let mut backup = path.clone().into_os_string();
     backup.push(".backup");
     let _ = std::fs::remove_file(&backup);
@@ -323,7 +366,7 @@ fn run() -> brandrail::Result<()> {
         status.next_due_at.format("%Y-%m-%d %H:%M UTC")
     );
 
-    step("12. The audit chain verifies end to end");
+    step("13. The audit chain verifies end to end");
     let v = engine.verify_audit()?;
     println!(
         "   ok = {}, {} records, head #{} {}…",
