@@ -270,6 +270,58 @@ export declare class Engine {
   /** The backup schedule as of `asOf` (default: now). */
   backupStatus(asOf?: Date | undefined | null): BackupStatus
   /**
+   * Plan a content item (CON-1; needs `content.create`). It starts
+   * `'planned'` at version 0, owned by the actor; `editContent` writes its
+   * first version.
+   */
+  planContent(actor: string, content: NewContent): ContentItem
+  /**
+   * Write a new version of item `id` (CON-1: every edit is a version;
+   * needs `content.edit`); the item goes to `'in_production'`. Editing an
+   * approved or scheduled item voids its approval and schedule: the review
+   * covered the previous version. Throws `'conflict'` while the item is in
+   * review and once it is published.
+   */
+  editContent(actor: string, id: number, text: ContentText): ContentItem
+  /**
+   * Send the current version of item `id` to review (CON-2, CON-3; needs
+   * `approval.submit`): a `content_review` approval starts (brand, then
+   * legal for ads, a supervisor for sensitive items) and its id becomes
+   * the item's `approvalId`. Throws `'policy_violation'` (rule `'CON-3'`)
+   * while the compliance checker finds anything that blocks, and
+   * `'conflict'` unless the item is in production.
+   */
+  submitContent(actor: string, id: number): ContentItem
+  /**
+   * Schedule approved (or reschedule scheduled) item `id` to go out `at`
+   * (CON-2; needs `content.schedule`). Throws `'policy_violation'` (rule
+   * `'CON-2'`) for content not approved, and `'validation'` (field `at`)
+   * for an `Invalid Date` or a time before the engine clock's now.
+   */
+  scheduleContent(actor: string, id: number, at: Date): ContentItem
+  /**
+   * Publish approved or scheduled item `id` now (CON-2; needs
+   * `content.publish`). Throws `'policy_violation'` (rule `'CON-2'`) for
+   * content not approved.
+   */
+  publishContent(actor: string, id: number): ContentItem
+  /**
+   * Close published item `id` after its retrospective: it becomes
+   * `'retrospective'` (CON-2; needs `content.edit`). Throws `'conflict'`
+   * for content not published.
+   */
+  closeContent(actor: string, id: number): ContentItem
+  /**
+   * Content item `id`; throws `'not_found'` for an unknown one. Reads
+   * only; needs no principal.
+   */
+  contentItem(id: number): ContentItem
+  /**
+   * Every version of item `id`, oldest first; throws `'not_found'` for an
+   * unknown item. Reads only; needs no principal.
+   */
+  contentVersions(id: number): Array<ContentVersion>
+  /**
    * As the module-level `checkText`, with the policy in force: its
    * `compliance.custom_terms` (rule ids `'CUSTOM-n'`) and
    * `custom_exceptions` apply, and `block_placeholders` /
@@ -649,6 +701,80 @@ export declare function checkTexts(texts: Array<string>): Array<Array<Finding>>
  */
 export declare function checkTextsAsync(texts: Array<string>): Promise<Array<Array<Finding>>>
 
+/**
+ * A content item: one piece of content moving through its lifecycle
+ * (CON-2), its text kept as versions.
+ */
+export interface ContentItem {
+  /** Identifier (a safe integer). */
+  id: number
+  /**
+   * `'article'`, `'short_video'`, `'image_post'`, `'live'`, `'email'`,
+   * `'sms'`, `'press_release'`, `'ad_creative'` or `'landing_page'`.
+   */
+  kind: string
+  /** Title of the current version (the working title while planned). */
+  title: string
+  /** The channel it is planned for, e.g. `'douyin'`. */
+  channel: string
+  /** Handle of who planned it and is responsible for it. */
+  owner: string
+  /**
+   * `'planned'`, `'in_production'`, `'in_review'`, `'approved'`,
+   * `'scheduled'`, `'published'` or `'retrospective'` (closed).
+   */
+  state: string
+  /** Current version number: 0 while planned, +1 per edit. */
+  version: number
+  /** An ad (legal reviews it too). */
+  isAd: boolean
+  /** Sensitive (a supervisor reviews it too). */
+  sensitive: boolean
+  /**
+   * The review (an approval instance id, for `approve`, `reject`, …) of
+   * the current version once submitted, else `null`. An edit clears it.
+   */
+  approvalId: number | null
+  /** When it is scheduled to go out, or `null`. */
+  scheduledAt: Date | null
+  /** When it was published, or `null`. */
+  publishedAt: Date | null
+  /** Planned. */
+  createdAt: Date
+  /** Last change. */
+  updatedAt: Date
+}
+
+/** A new version's text, for `editContent`. */
+export interface ContentText {
+  /**
+   * The version's title: 1–200 characters, no control or invisible
+   * characters.
+   */
+  title: string
+  /**
+   * The body: not blank, at most 1 MiB of UTF-8, no control characters
+   * other than newlines and tabs.
+   */
+  body: string
+}
+
+/** One version of a content item; every edit writes one and all are kept. */
+export interface ContentVersion {
+  /** The item's id. */
+  itemId: number
+  /** 1, 2, … in the order written. */
+  version: number
+  /** Title. */
+  title: string
+  /** Body text. */
+  body: string
+  /** Handle of who wrote it. */
+  author: string
+  /** When it was written. */
+  createdAt: Date
+}
+
 /** What deactivating a principal left for others to pick up. */
 export interface Deactivation {
   /** The principal, now inactive. */
@@ -810,6 +936,27 @@ export interface NewAttachment {
    * kept exact; never negative.
    */
   amount?: string
+}
+
+/** A content item to plan, for `planContent`. */
+export interface NewContent {
+  /**
+   * What it is: `'article'`, `'short_video'`, `'image_post'`, `'live'`,
+   * `'email'`, `'sms'`, `'press_release'`, `'ad_creative'` or
+   * `'landing_page'`.
+   */
+  kind: string
+  /** A working title: 1–200 characters, no control or invisible characters. */
+  title: string
+  /**
+   * The channel it is planned for, a media platform name such as
+   * `'douyin'` (`a-z 0-9 . _ -`).
+   */
+  channel: string
+  /** An ad: legal reviews it too. Default `false`. */
+  isAd?: boolean
+  /** Sensitive: a supervisor reviews it too. Default `false`. */
+  sensitive?: boolean
 }
 
 /** Input for registering a media account. */

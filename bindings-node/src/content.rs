@@ -14,6 +14,11 @@
 //! which is also one scalar and one UTF-16 unit, so no offset moves, and
 //! `matched` is cut from the JS string's own code units, so it is the span as
 //! written even then.
+//!
+//! As in core, content items and their lifecycle (CON-1, CON-2) live in
+//! `content/items.rs`.
+
+mod items;
 
 use brandrail::content::compliance;
 use brandrail::policy::Severity;

@@ -1,11 +1,14 @@
 //! Content (core `content`): the compliance checker (CON-3). The `Finding`
 //! class, the module functions that check with the shipped term pack
 //! (`check_text`, `check_texts`, `check_texts_columns`, `pack_version`) and
-//! the Engine methods that check with the policy in force.
+//! the Engine methods that check with the policy in force. Content items and
+//! their lifecycle (CON-1, CON-2) are in `content/items.rs`.
 //!
 //! Texts cross once per call (a batch is one crossing) and are checked with
 //! the GIL released. Core reports offsets in Unicode scalar values, which are
 //! exactly Python `str` indexes, so `start`/`end` pass through unchanged.
+
+mod items;
 
 use brandrail::content::compliance::{self, Finding, Scanner};
 use brandrail::policy::Severity;
@@ -251,9 +254,10 @@ impl PyEngine {
     }
 }
 
-/// Add the class and functions of this module.
+/// Add the classes, functions and value sets of this module.
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyFinding>()?;
+    items::register(m)?;
     m.add_function(wrap_pyfunction!(check_text, m)?)?;
     m.add_function(wrap_pyfunction!(check_texts, m)?)?;
     m.add_function(wrap_pyfunction!(check_texts_columns, m)?)?;

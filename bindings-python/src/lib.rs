@@ -4,10 +4,10 @@
 //! It converts types and errors and nothing else; behaviour lives in core. One
 //! file per core module: `access` (principals, roles, media accounts),
 //! `approval` (workflows' instances, decisions, delegation, tasks), `audit`
-//! (log, verification, backups), `content` (the compliance checker), `policy`
-//! (the document and its versions), plus `engine` (the handle), `error` (the
-//! one mapping of core errors to exceptions) and `convert` (datetimes,
-//! decimals, string sets, columns).
+//! (log, verification, backups), `content` (the compliance checker, content
+//! items and their lifecycle), `policy` (the document and its versions), plus
+//! `engine` (the handle), `error` (the one mapping of core errors to
+//! exceptions) and `convert` (datetimes, decimals, string sets, columns).
 
 mod access;
 mod approval;

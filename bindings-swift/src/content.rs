@@ -1,7 +1,16 @@
-//! Content (CON-3 today): the compliance checker. It finds what in a piece of
-//! copy breaks the Advertising Law and the company's rules — absolute claims,
-//! medical and guarantee claims, false scarcity, unmasked personal data,
-//! placeholders — and says where, why and what to write instead.
+//! Content (CON-1..CON-3): content items with their versions through the
+//! lifecycle, and the compliance checker.
+//!
+//! Items (CON-1, CON-2): `Engine.planContent` creates one, every
+//! `editContent` writes a new version, `submitContent` sends the current
+//! version to the `content_review` workflow (refused with `PolicyViolation`
+//! while the checker finds anything that blocks), the review's outcome moves
+//! the item, and only approved content is scheduled or published.
+//!
+//! The checker (CON-3) finds what in a piece of copy breaks the Advertising
+//! Law and the company's rules — absolute claims, medical and guarantee
+//! claims, false scarcity, unmasked personal data, placeholders — and says
+//! where, why and what to write instead.
 //!
 //! `checkText` / `checkTexts` need no engine and no database: they use the
 //! shipped term pack, so a CMS or an app can check copy as it is typed.
@@ -9,10 +18,260 @@
 //! company's own terms and exceptions (`compliance.custom_terms`,
 //! `compliance.custom_exceptions`).
 
+use std::time::SystemTime;
+
 use brandrail::content::compliance;
 
 use crate::engine::{Background, Engine};
 use crate::error::BrandrailError;
+use crate::{all, system_time, system_time_opt, utc};
+
+mirror_enum! {
+    /// The kinds of content (CON-1).
+    ContentKind => brandrail::content::ContentKind {
+        /// `article`: an in-depth article (WeChat official account, Zhihu …).
+        Article,
+        /// `short_video`: a short video.
+        ShortVideo,
+        /// `image_post`: an image post (Xiaohongshu, Weibo …).
+        ImagePost,
+        /// `live`: a live stream.
+        Live,
+        /// `email`: an e-mail.
+        Email,
+        /// `sms`: a text message.
+        Sms,
+        /// `press_release`: a press release.
+        PressRelease,
+        /// `ad_creative`: an ad creative.
+        AdCreative,
+        /// `landing_page`: a landing page.
+        LandingPage,
+    }
+    /// The content kind with this stable name (e.g. `short_video`); a
+    /// `Validation` error listing the valid names otherwise.
+    fn parse_content_kind;
+}
+
+mirror_enum! {
+    /// Where a content item stands (CON-2): planned → in production → in
+    /// review → approved → scheduled → published → retrospective; a rejected
+    /// or returned review, or an edit, sends it back to production.
+    ContentState => brandrail::content::ContentState {
+        /// `planned`: nothing written yet.
+        Planned,
+        /// `in_production`: being written or revised.
+        InProduction,
+        /// `in_review`: in the `content_review` workflow.
+        InReview,
+        /// `approved`: may be scheduled or published.
+        Approved,
+        /// `scheduled`: scheduled for publication.
+        Scheduled,
+        /// `published`: published.
+        Published,
+        /// `retrospective`: reviewed after publication; closed.
+        Retrospective,
+    }
+    /// The content state with this stable name (e.g. `in_review`); a
+    /// `Validation` error listing the valid names otherwise.
+    fn parse_content_state;
+}
+
+/// A content item (CON-1): its current title and where it stands (CON-2).
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct ContentItem {
+    /// Identifier.
+    pub id: i64,
+    /// Kind.
+    pub kind: ContentKind,
+    /// Title of the current version (the working title while planned).
+    pub title: String,
+    /// Channel it is planned for (a media platform name, `[a-z0-9._-]`).
+    pub channel: String,
+    /// Handle of the principal responsible (who planned it).
+    pub owner: String,
+    /// Lifecycle state.
+    pub state: ContentState,
+    /// Current version number (0 while planned).
+    pub version: u32,
+    /// An ad: legal reviews it too.
+    pub is_ad: bool,
+    /// Sensitive: a supervisor reviews it too.
+    pub sensitive: bool,
+    /// Id of the approval reviewing the current version, once submitted;
+    /// `nil`/`null` again after an edit (the approval covered the previous
+    /// version).
+    pub approval_id: Option<i64>,
+    /// When it is scheduled to go out.
+    pub scheduled_at: Option<SystemTime>,
+    /// When it was published.
+    pub published_at: Option<SystemTime>,
+    /// When it was planned.
+    pub created_at: SystemTime,
+    /// Its last change.
+    pub updated_at: SystemTime,
+}
+
+impl From<brandrail::content::ContentItem> for ContentItem {
+    fn from(c: brandrail::content::ContentItem) -> Self {
+        Self {
+            id: c.id,
+            kind: c.kind.into(),
+            title: c.title,
+            channel: c.channel,
+            owner: c.owner,
+            state: c.state.into(),
+            version: c.version,
+            is_ad: c.is_ad,
+            sensitive: c.sensitive,
+            approval_id: c.approval_id,
+            scheduled_at: system_time_opt(c.scheduled_at),
+            published_at: system_time_opt(c.published_at),
+            created_at: system_time(c.created_at),
+            updated_at: system_time(c.updated_at),
+        }
+    }
+}
+
+/// One version of a content item; every edit writes one (CON-1), and all are
+/// kept.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct ContentVersion {
+    /// The item.
+    pub item_id: i64,
+    /// 1, 2, …
+    pub version: u32,
+    /// Title.
+    pub title: String,
+    /// Body text.
+    pub body: String,
+    /// Handle of who wrote it.
+    pub author: String,
+    /// When it was written.
+    pub created_at: SystemTime,
+}
+
+impl From<brandrail::content::ContentVersion> for ContentVersion {
+    fn from(v: brandrail::content::ContentVersion) -> Self {
+        Self {
+            item_id: v.item_id,
+            version: v.version,
+            title: v.title,
+            body: v.body,
+            author: v.author,
+            created_at: system_time(v.created_at),
+        }
+    }
+}
+
+/// Input for planning a content item.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct NewContent {
+    /// Kind.
+    pub kind: ContentKind,
+    /// Working title (1–200 characters, no control or invisible characters).
+    pub title: String,
+    /// Channel (a media platform name, `[a-z0-9._-]`, e.g. `douyin`).
+    pub channel: String,
+    /// An ad: legal reviews it too.
+    #[uniffi(default = false)]
+    pub is_ad: bool,
+    /// Sensitive: a supervisor reviews it too.
+    #[uniffi(default = false)]
+    pub sensitive: bool,
+}
+
+impl From<NewContent> for brandrail::content::NewContent {
+    fn from(c: NewContent) -> Self {
+        Self {
+            kind: c.kind.into(),
+            title: c.title,
+            channel: c.channel,
+            is_ad: c.is_ad,
+            sensitive: c.sensitive,
+        }
+    }
+}
+
+#[uniffi::export]
+impl Engine {
+    /// Plan a content item (CON-1; `actor` needs `content.create`, and
+    /// becomes its owner). It starts `planned`, at version 0. `Validation`
+    /// for a bad title or channel.
+    pub fn plan_content(
+        &self,
+        actor: &str,
+        input: NewContent,
+    ) -> Result<ContentItem, BrandrailError> {
+        Ok(self.core().plan_content(actor, input.into())?.into())
+    }
+
+    /// Write a new version of item `id` (CON-1; needs `content.edit`): the
+    /// item is `inProduction` at the next version number. An approved or
+    /// scheduled item goes back to production and loses its approval and
+    /// schedule, which covered the previous version. `Conflict` while in
+    /// review and once published; `Validation` for an empty body, one over
+    /// 1 MiB or with control characters (newlines and tabs are fine).
+    pub fn edit_content(
+        &self,
+        actor: &str,
+        id: i64,
+        title: &str,
+        body: &str,
+    ) -> Result<ContentItem, BrandrailError> {
+        Ok(self.core().edit_content(actor, id, title, body)?.into())
+    }
+
+    /// Send the current version of item `id` to review (CON-2, CON-3; needs
+    /// `approval.submit`): the `content_review` workflow starts (brand, then
+    /// legal for ads and a supervisor for sensitive items) and the item is
+    /// `inReview`, with `approvalId` set. Decide it with `approve` / `reject`
+    /// / `decideApproval`; the outcome moves the item (approved, or back to
+    /// production). `PolicyViolation` (rule `CON-3`) while the compliance
+    /// checker finds anything that blocks; `Conflict` unless in production.
+    pub fn submit_content(&self, actor: &str, id: i64) -> Result<ContentItem, BrandrailError> {
+        Ok(self.core().submit_content(actor, id)?.into())
+    }
+
+    /// Schedule approved (or re-schedule scheduled) item `id` for `at`
+    /// (CON-2; needs `content.schedule`). `PolicyViolation` (rule `CON-2`)
+    /// unless approved; `Validation` naming `at` for a time in the past.
+    pub fn schedule_content(
+        &self,
+        actor: &str,
+        id: i64,
+        at: SystemTime,
+    ) -> Result<ContentItem, BrandrailError> {
+        let at = utc("at", at)?;
+        Ok(self.core().schedule_content(actor, id, at)?.into())
+    }
+
+    /// Publish approved or scheduled item `id` now (CON-2; needs
+    /// `content.publish`). `PolicyViolation` (rule `CON-2`) otherwise.
+    pub fn publish_content(&self, actor: &str, id: i64) -> Result<ContentItem, BrandrailError> {
+        Ok(self.core().publish_content(actor, id)?.into())
+    }
+
+    /// Close published item `id` after its retrospective (CON-2; needs
+    /// `content.edit`). `Conflict` unless published.
+    pub fn close_content(&self, actor: &str, id: i64) -> Result<ContentItem, BrandrailError> {
+        Ok(self.core().close_content(actor, id)?.into())
+    }
+
+    /// Content item `id`; `NotFound` if there is none. Reads only.
+    pub fn content_item(&self, id: i64) -> Result<ContentItem, BrandrailError> {
+        Ok(self.core().content_item(id)?.into())
+    }
+
+    /// Every version of item `id`, oldest first (empty while planned);
+    /// `NotFound` if there is no such item. Reads only.
+    pub fn content_versions(&self, id: i64) -> Result<Vec<ContentVersion>, BrandrailError> {
+        Ok(all(self.core().content_versions(id)?))
+    }
+}
+
+// ------------------------------------------------------------ the checker
 
 /// How serious a finding is (`brandrail::policy::Severity`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
@@ -151,7 +410,7 @@ fn batches(found: Vec<Vec<compliance::Finding>>) -> Vec<Vec<Finding>> {
 /// catch instead of a `try!` that stops the app.
 #[uniffi::export]
 pub fn check_text(text: &str) -> Result<Vec<Finding>, BrandrailError> {
-    Ok(crate::all(compliance::check_text(text)))
+    Ok(all(compliance::check_text(text)))
 }
 
 /// `checkText` for many texts in one call: one list of findings per text, in
@@ -183,7 +442,7 @@ impl Engine {
     /// placeholder and personal-data settings (CON-3). Reads only; needs no
     /// principal.
     pub fn check_text(&self, text: &str) -> Result<Vec<Finding>, BrandrailError> {
-        Ok(crate::all(self.core().check_text(text)?))
+        Ok(all(self.core().check_text(text)?))
     }
 
     /// `checkText` for many texts in one call: one list of findings per text,
@@ -244,6 +503,27 @@ mod tests {
         assert_eq!(
             term_pack_version(),
             compliance::Scanner::shipped().pack_version()
+        );
+    }
+
+    #[test]
+    fn content_kinds_and_states_keep_the_cores_names() {
+        use brandrail::content::{ContentKind as K, ContentState as S};
+        for core in K::ALL {
+            let mirrored = ContentKind::from(*core);
+            assert_eq!(mirrored.as_str(), core.as_str());
+            assert_eq!(K::from(mirrored), *core);
+            assert_eq!(parse_content_kind(core.as_str()).unwrap(), mirrored);
+        }
+        for core in S::ALL {
+            let mirrored = ContentState::from(*core);
+            assert_eq!(mirrored.as_str(), core.as_str());
+            assert_eq!(S::from(mirrored), *core);
+            assert_eq!(parse_content_state(core.as_str()).unwrap(), mirrored);
+        }
+        assert_eq!(
+            parse_content_kind("tweet").unwrap_err().code(),
+            "validation"
         );
     }
 }

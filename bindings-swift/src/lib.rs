@@ -7,8 +7,9 @@
 //! The files mirror the core's modules: [`engine`] (the handle and its
 //! options), [`access`] (principals, roles, media accounts), [`approval`]
 //! (workflow instances, decisions, delegation, tasks), [`audit`] (the
-//! hash-chained log, backups), [`content`] (the compliance checker) and
-//! [`policy`] (the policy document); [`error`] holds the one error mapping.
+//! hash-chained log, backups), [`content`] (content items, their versions
+//! and lifecycle; the compliance checker) and [`policy`] (the policy
+//! document); [`error`] holds the one error mapping.
 //!
 //! Times cross the boundary as `SystemTime` (Swift `Date`, Kotlin
 //! `java.time.Instant`), durations as `Duration` (Swift `TimeInterval`, Kotlin

@@ -4,8 +4,9 @@ One :class:`Engine` over one SQLite database enforces who may do what
 (principals, departments, roles, permissions), manages media accounts, runs
 every review and sign-off through the approval workflows of the policy
 (content review, reimbursements, ...), keeps the versioned :class:`Policy`
-document and a tamper-evident audit log with verified backups, and checks
-marketing copy against the Advertising Law term pack. The same Rust engine
+document and a tamper-evident audit log with verified backups, checks
+marketing copy against the Advertising Law term pack and moves versioned
+content items from plan through review to publication. The same Rust engine
 runs behind the Python, Node and Swift/Kotlin bindings, so behaviour is
 identical everywhere.
 
@@ -40,6 +41,8 @@ accounts can be exercised without waiting.
 from ._brandrail import (
     APPROVAL_EVENT_KINDS,
     APPROVAL_STATES,
+    CONTENT_KINDS,
+    CONTENT_STATES,
     DEPARTMENTS,
     ERROR_CODES,
     PERMISSIONS,
@@ -59,6 +62,8 @@ from ._brandrail import (
     BusyError,
     ConfigurationError,
     ConflictError,
+    ContentItem,
+    ContentVersion,
     CorruptDatabaseError,
     Deactivation,
     Delegation,
@@ -121,9 +126,14 @@ __all__ = [
     "check_texts",
     "check_texts_columns",
     "pack_version",
+    # content items (CON-1, CON-2)
+    "ContentItem",
+    "ContentVersion",
     # value sets
     "APPROVAL_EVENT_KINDS",
     "APPROVAL_STATES",
+    "CONTENT_KINDS",
+    "CONTENT_STATES",
     "DEPARTMENTS",
     "ERROR_CODES",
     "PERMISSIONS",

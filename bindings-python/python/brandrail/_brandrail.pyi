@@ -62,6 +62,10 @@ __all__ = [
     "check_texts",
     "check_texts_columns",
     "pack_version",
+    "ContentItem",
+    "ContentVersion",
+    "CONTENT_KINDS",
+    "CONTENT_STATES",
 ]
 
 DEPARTMENTS: tuple[str, ...]
@@ -84,6 +88,15 @@ SUBJECT_KINDS: tuple[str, ...]
 APPROVAL_STATES: tuple[str, ...]
 """Every state of an approval: 'in_review', 'approved', 'rejected',
 'returned_for_changes', 'withdrawn'."""
+
+CONTENT_KINDS: tuple[str, ...]
+"""Every kind of content item: 'article', 'short_video', 'image_post', 'live',
+'email', 'sms', 'press_release', 'ad_creative', 'landing_page'."""
+
+CONTENT_STATES: tuple[str, ...]
+"""Every state of a content item, in lifecycle order: 'planned',
+'in_production', 'in_review', 'approved', 'scheduled', 'published',
+'retrospective'."""
 
 STAGE_STATES: tuple[str, ...]
 """Every state of a stage in the current round: 'waiting', 'active', 'done',
@@ -905,6 +918,88 @@ def pack_version() -> str:
     """Version of the shipped term pack (e.g. '2026.1'); store it with
     findings to know which pack produced them."""
 
+@final
+class ContentItem:
+    """A content item (CON-1): an article, short video, ad creative, ...
+    planned for one channel, with its current version and where it stands in
+    the lifecycle (CON-2)."""
+
+    @property
+    def id(self) -> int:
+        """Identifier."""
+    @property
+    def kind(self) -> str:
+        """What it is (one of ``CONTENT_KINDS``), e.g. 'ad_creative'."""
+    @property
+    def title(self) -> str:
+        """Title of the current version (the working title while planned)."""
+    @property
+    def channel(self) -> str:
+        """The channel it is planned for (a media platform name, e.g. 'douyin')."""
+    @property
+    def owner(self) -> str:
+        """Handle of the principal responsible (who planned it)."""
+    @property
+    def state(self) -> str:
+        """Where it stands (one of ``CONTENT_STATES``): 'planned',
+        'in_production', 'in_review', 'approved', 'scheduled', 'published',
+        'retrospective'."""
+    @property
+    def version(self) -> int:
+        """Current version number: 0 while planned, then 1, 2, ... per edit."""
+    @property
+    def is_ad(self) -> bool:
+        """Whether it is an ad (legal reviews it too)."""
+    @property
+    def sensitive(self) -> bool:
+        """Whether it is sensitive (a supervisor reviews it too)."""
+    @property
+    def approval_id(self) -> Optional[int]:
+        """Id of the review approval of the current version once submitted
+        (decide it with ``Engine.approve``, ``reject``, ...), else None."""
+    @property
+    def scheduled_at(self) -> Optional[datetime]:
+        """When it is scheduled to go out, or None."""
+    @property
+    def published_at(self) -> Optional[datetime]:
+        """When it was published, or None."""
+    @property
+    def created_at(self) -> datetime:
+        """When it was planned (UTC)."""
+    @property
+    def updated_at(self) -> datetime:
+        """Its last change (UTC)."""
+    def to_dict(self) -> dict[str, Any]:
+        """The fields as a plain dict (pandas-ready)."""
+    def __eq__(self, other: object, /) -> bool: ...
+
+@final
+class ContentVersion:
+    """One version of a content item; every edit makes one (CON-1), and every
+    version is kept."""
+
+    @property
+    def item_id(self) -> int:
+        """Id of the item."""
+    @property
+    def version(self) -> int:
+        """Version number: 1, 2, ..."""
+    @property
+    def title(self) -> str:
+        """Title."""
+    @property
+    def body(self) -> str:
+        """Body text."""
+    @property
+    def author(self) -> str:
+        """Handle of the principal who wrote it."""
+    @property
+    def created_at(self) -> datetime:
+        """When it was written (UTC)."""
+    def to_dict(self) -> dict[str, Any]:
+        """The fields as a plain dict (pandas-ready)."""
+    def __eq__(self, other: object, /) -> bool: ...
+
 # ---------------------------------------------------------------- policy
 
 @final
@@ -1274,6 +1369,48 @@ class Engine:
         """As ``brandrail.check_texts``, with the policy in force."""
     def check_texts_columns(self, texts: Iterable[str]) -> dict[str, list[Any]]:
         """As ``brandrail.check_texts_columns``, with the policy in force."""
+    def plan_content(
+        self,
+        actor: str,
+        *,
+        kind: str,
+        title: str,
+        channel: str,
+        is_ad: bool = False,
+        sensitive: bool = False,
+    ) -> ContentItem:
+        """Plan a content item (CON-1; needs 'content.create'): state
+        'planned', version 0, owned by ``actor``.
+
+        ``kind`` is one of ``CONTENT_KINDS``; ``channel`` an identifier such
+        as 'douyin'. ``is_ad`` brings legal into its review, ``sensitive`` a
+        supervisor.
+        """
+    def edit_content(self, actor: str, id: int, *, title: str, body: str) -> ContentItem:
+        """Write a new version (CON-1: every edit is a version; needs
+        'content.edit'). The item goes (back) to 'in_production': an approved
+        or scheduled item loses its approval, which covered the previous
+        version. ConflictError while in review and once published."""
+    def submit_content(self, actor: str, id: int) -> ContentItem:
+        """Send the current version to review (CON-2; needs 'approval.submit'):
+        the 'content_review' workflow starts and ``approval_id`` names it.
+        PolicyViolationError (rule 'CON-3') while the compliance checker finds
+        anything that blocks; ConflictError unless the item is in production."""
+    def schedule_content(self, actor: str, id: int, at: datetime) -> ContentItem:
+        """Schedule approved content for ``at``, a timezone-aware datetime not
+        in the past (CON-2; needs 'content.schedule'). PolicyViolationError
+        (rule 'CON-2') unless approved or already scheduled."""
+    def publish_content(self, actor: str, id: int) -> ContentItem:
+        """Publish approved or scheduled content now (CON-2; needs
+        'content.publish'). PolicyViolationError (rule 'CON-2') otherwise."""
+    def close_content(self, actor: str, id: int) -> ContentItem:
+        """Close published content after its retrospective: state
+        'retrospective' (CON-2; needs 'content.edit')."""
+    def content_item(self, id: int) -> ContentItem:
+        """One content item; NotFoundError if there is none with this id."""
+    def content_versions(self, id: int) -> list[ContentVersion]:
+        """Every version of an item, oldest first; NotFoundError for an
+        unknown item."""
 
     # -- audit
     def verify_audit(self) -> AuditVerification:

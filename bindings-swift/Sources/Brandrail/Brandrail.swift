@@ -1012,6 +1012,64 @@ public protocol EngineProtocol: AnyObject, Sendable {
     func checkTextsAsync(texts: [String]) async throws  -> [[Finding]]
     
     /**
+     * Close published item `id` after its retrospective (CON-2; needs
+     * `content.edit`). `Conflict` unless published.
+     */
+    func closeContent(actor: String, id: Int64) throws  -> ContentItem
+    
+    /**
+     * Content item `id`; `NotFound` if there is none. Reads only.
+     */
+    func contentItem(id: Int64) throws  -> ContentItem
+    
+    /**
+     * Every version of item `id`, oldest first (empty while planned);
+     * `NotFound` if there is no such item. Reads only.
+     */
+    func contentVersions(id: Int64) throws  -> [ContentVersion]
+    
+    /**
+     * Write a new version of item `id` (CON-1; needs `content.edit`): the
+     * item is `inProduction` at the next version number. An approved or
+     * scheduled item goes back to production and loses its approval and
+     * schedule, which covered the previous version. `Conflict` while in
+     * review and once published; `Validation` for an empty body, one over
+     * 1 MiB or with control characters (newlines and tabs are fine).
+     */
+    func editContent(actor: String, id: Int64, title: String, body: String) throws  -> ContentItem
+    
+    /**
+     * Plan a content item (CON-1; `actor` needs `content.create`, and
+     * becomes its owner). It starts `planned`, at version 0. `Validation`
+     * for a bad title or channel.
+     */
+    func planContent(actor: String, input: NewContent) throws  -> ContentItem
+    
+    /**
+     * Publish approved or scheduled item `id` now (CON-2; needs
+     * `content.publish`). `PolicyViolation` (rule `CON-2`) otherwise.
+     */
+    func publishContent(actor: String, id: Int64) throws  -> ContentItem
+    
+    /**
+     * Schedule approved (or re-schedule scheduled) item `id` for `at`
+     * (CON-2; needs `content.schedule`). `PolicyViolation` (rule `CON-2`)
+     * unless approved; `Validation` naming `at` for a time in the past.
+     */
+    func scheduleContent(actor: String, id: Int64, at: Date) throws  -> ContentItem
+    
+    /**
+     * Send the current version of item `id` to review (CON-2, CON-3; needs
+     * `approval.submit`): the `content_review` workflow starts (brand, then
+     * legal for ads and a supervisor for sensitive items) and the item is
+     * `inReview`, with `approvalId` set. Decide it with `approve` / `reject`
+     * / `decideApproval`; the outcome moves the item (approved, or back to
+     * production). `PolicyViolation` (rule `CON-3`) while the compliance
+     * checker finds anything that blocks; `Conflict` unless in production.
+     */
+    func submitContent(actor: String, id: Int64) throws  -> ContentItem
+    
+    /**
      * Move the manual clock (`EngineOptions.clockStart`) by `seconds`
      * (negative moves it back) and return the new time. `Configuration` on
      * an engine running on the system clock; `Validation` (field `by`) when
@@ -1914,6 +1972,137 @@ open func checkTextsAsync(texts: [String])async throws  -> [[Finding]]  {
             liftFunc: FfiConverterSequenceSequenceTypeFinding.lift,
             errorHandler: FfiConverterTypeBrandrailError_lift
         )
+}
+    
+    /**
+     * Close published item `id` after its retrospective (CON-2; needs
+     * `content.edit`). `Conflict` unless published.
+     */
+open func closeContent(actor: String, id: Int64)throws  -> ContentItem  {
+    return try  FfiConverterTypeContentItem_lift(try rustCallWithError(FfiConverterTypeBrandrailError_lift) {
+        uniffiCallStatus in
+    uniffi_brandrail_mobile_fn_method_engine_close_content(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(actor),
+        FfiConverterInt64.lower(id),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Content item `id`; `NotFound` if there is none. Reads only.
+     */
+open func contentItem(id: Int64)throws  -> ContentItem  {
+    return try  FfiConverterTypeContentItem_lift(try rustCallWithError(FfiConverterTypeBrandrailError_lift) {
+        uniffiCallStatus in
+    uniffi_brandrail_mobile_fn_method_engine_content_item(
+            self.uniffiCloneHandle(),
+        FfiConverterInt64.lower(id),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Every version of item `id`, oldest first (empty while planned);
+     * `NotFound` if there is no such item. Reads only.
+     */
+open func contentVersions(id: Int64)throws  -> [ContentVersion]  {
+    return try  FfiConverterSequenceTypeContentVersion.lift(try rustCallWithError(FfiConverterTypeBrandrailError_lift) {
+        uniffiCallStatus in
+    uniffi_brandrail_mobile_fn_method_engine_content_versions(
+            self.uniffiCloneHandle(),
+        FfiConverterInt64.lower(id),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Write a new version of item `id` (CON-1; needs `content.edit`): the
+     * item is `inProduction` at the next version number. An approved or
+     * scheduled item goes back to production and loses its approval and
+     * schedule, which covered the previous version. `Conflict` while in
+     * review and once published; `Validation` for an empty body, one over
+     * 1 MiB or with control characters (newlines and tabs are fine).
+     */
+open func editContent(actor: String, id: Int64, title: String, body: String)throws  -> ContentItem  {
+    return try  FfiConverterTypeContentItem_lift(try rustCallWithError(FfiConverterTypeBrandrailError_lift) {
+        uniffiCallStatus in
+    uniffi_brandrail_mobile_fn_method_engine_edit_content(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(actor),
+        FfiConverterInt64.lower(id),
+        FfiConverterString.lower(title),
+        FfiConverterString.lower(body),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Plan a content item (CON-1; `actor` needs `content.create`, and
+     * becomes its owner). It starts `planned`, at version 0. `Validation`
+     * for a bad title or channel.
+     */
+open func planContent(actor: String, input: NewContent)throws  -> ContentItem  {
+    return try  FfiConverterTypeContentItem_lift(try rustCallWithError(FfiConverterTypeBrandrailError_lift) {
+        uniffiCallStatus in
+    uniffi_brandrail_mobile_fn_method_engine_plan_content(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(actor),
+        FfiConverterTypeNewContent_lower(input),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Publish approved or scheduled item `id` now (CON-2; needs
+     * `content.publish`). `PolicyViolation` (rule `CON-2`) otherwise.
+     */
+open func publishContent(actor: String, id: Int64)throws  -> ContentItem  {
+    return try  FfiConverterTypeContentItem_lift(try rustCallWithError(FfiConverterTypeBrandrailError_lift) {
+        uniffiCallStatus in
+    uniffi_brandrail_mobile_fn_method_engine_publish_content(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(actor),
+        FfiConverterInt64.lower(id),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Schedule approved (or re-schedule scheduled) item `id` for `at`
+     * (CON-2; needs `content.schedule`). `PolicyViolation` (rule `CON-2`)
+     * unless approved; `Validation` naming `at` for a time in the past.
+     */
+open func scheduleContent(actor: String, id: Int64, at: Date)throws  -> ContentItem  {
+    return try  FfiConverterTypeContentItem_lift(try rustCallWithError(FfiConverterTypeBrandrailError_lift) {
+        uniffiCallStatus in
+    uniffi_brandrail_mobile_fn_method_engine_schedule_content(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(actor),
+        FfiConverterInt64.lower(id),
+        FfiConverterTimestamp.lower(at),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Send the current version of item `id` to review (CON-2, CON-3; needs
+     * `approval.submit`): the `content_review` workflow starts (brand, then
+     * legal for ads and a supervisor for sensitive items) and the item is
+     * `inReview`, with `approvalId` set. Decide it with `approve` / `reject`
+     * / `decideApproval`; the outcome moves the item (approved, or back to
+     * production). `PolicyViolation` (rule `CON-3`) while the compliance
+     * checker finds anything that blocks; `Conflict` unless in production.
+     */
+open func submitContent(actor: String, id: Int64)throws  -> ContentItem  {
+    return try  FfiConverterTypeContentItem_lift(try rustCallWithError(FfiConverterTypeBrandrailError_lift) {
+        uniffiCallStatus in
+    uniffi_brandrail_mobile_fn_method_engine_submit_content(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(actor),
+        FfiConverterInt64.lower(id),uniffiCallStatus
+    )
+})
 }
     
     /**
@@ -3665,6 +3854,309 @@ public func FfiConverterTypeBackupStatus_lower(_ value: BackupStatus) -> RustBuf
 
 
 /**
+ * A content item (CON-1): its current title and where it stands (CON-2).
+ */
+public struct ContentItem: Equatable, Hashable {
+    /**
+     * Identifier.
+     */
+    public var id: Int64
+    /**
+     * Kind.
+     */
+    public var kind: ContentKind
+    /**
+     * Title of the current version (the working title while planned).
+     */
+    public var title: String
+    /**
+     * Channel it is planned for (a media platform name, `[a-z0-9._-]`).
+     */
+    public var channel: String
+    /**
+     * Handle of the principal responsible (who planned it).
+     */
+    public var owner: String
+    /**
+     * Lifecycle state.
+     */
+    public var state: ContentState
+    /**
+     * Current version number (0 while planned).
+     */
+    public var version: UInt32
+    /**
+     * An ad: legal reviews it too.
+     */
+    public var isAd: Bool
+    /**
+     * Sensitive: a supervisor reviews it too.
+     */
+    public var sensitive: Bool
+    /**
+     * Id of the approval reviewing the current version, once submitted;
+     * `nil`/`null` again after an edit (the approval covered the previous
+     * version).
+     */
+    public var approvalId: Int64?
+    /**
+     * When it is scheduled to go out.
+     */
+    public var scheduledAt: Date?
+    /**
+     * When it was published.
+     */
+    public var publishedAt: Date?
+    /**
+     * When it was planned.
+     */
+    public var createdAt: Date
+    /**
+     * Its last change.
+     */
+    public var updatedAt: Date
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Identifier.
+         */id: Int64, 
+        /**
+         * Kind.
+         */kind: ContentKind, 
+        /**
+         * Title of the current version (the working title while planned).
+         */title: String, 
+        /**
+         * Channel it is planned for (a media platform name, `[a-z0-9._-]`).
+         */channel: String, 
+        /**
+         * Handle of the principal responsible (who planned it).
+         */owner: String, 
+        /**
+         * Lifecycle state.
+         */state: ContentState, 
+        /**
+         * Current version number (0 while planned).
+         */version: UInt32, 
+        /**
+         * An ad: legal reviews it too.
+         */isAd: Bool, 
+        /**
+         * Sensitive: a supervisor reviews it too.
+         */sensitive: Bool, 
+        /**
+         * Id of the approval reviewing the current version, once submitted;
+         * `nil`/`null` again after an edit (the approval covered the previous
+         * version).
+         */approvalId: Int64?, 
+        /**
+         * When it is scheduled to go out.
+         */scheduledAt: Date?, 
+        /**
+         * When it was published.
+         */publishedAt: Date?, 
+        /**
+         * When it was planned.
+         */createdAt: Date, 
+        /**
+         * Its last change.
+         */updatedAt: Date) {
+        self.id = id
+        self.kind = kind
+        self.title = title
+        self.channel = channel
+        self.owner = owner
+        self.state = state
+        self.version = version
+        self.isAd = isAd
+        self.sensitive = sensitive
+        self.approvalId = approvalId
+        self.scheduledAt = scheduledAt
+        self.publishedAt = publishedAt
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ContentItem: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeContentItem: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ContentItem {
+        return
+            try ContentItem(
+                id: FfiConverterInt64.read(from: &buf), 
+                kind: FfiConverterTypeContentKind.read(from: &buf), 
+                title: FfiConverterString.read(from: &buf), 
+                channel: FfiConverterString.read(from: &buf), 
+                owner: FfiConverterString.read(from: &buf), 
+                state: FfiConverterTypeContentState.read(from: &buf), 
+                version: FfiConverterUInt32.read(from: &buf), 
+                isAd: FfiConverterBool.read(from: &buf), 
+                sensitive: FfiConverterBool.read(from: &buf), 
+                approvalId: FfiConverterOptionInt64.read(from: &buf), 
+                scheduledAt: FfiConverterOptionTimestamp.read(from: &buf), 
+                publishedAt: FfiConverterOptionTimestamp.read(from: &buf), 
+                createdAt: FfiConverterTimestamp.read(from: &buf), 
+                updatedAt: FfiConverterTimestamp.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ContentItem, into buf: inout [UInt8]) {
+        FfiConverterInt64.write(value.id, into: &buf)
+        FfiConverterTypeContentKind.write(value.kind, into: &buf)
+        FfiConverterString.write(value.title, into: &buf)
+        FfiConverterString.write(value.channel, into: &buf)
+        FfiConverterString.write(value.owner, into: &buf)
+        FfiConverterTypeContentState.write(value.state, into: &buf)
+        FfiConverterUInt32.write(value.version, into: &buf)
+        FfiConverterBool.write(value.isAd, into: &buf)
+        FfiConverterBool.write(value.sensitive, into: &buf)
+        FfiConverterOptionInt64.write(value.approvalId, into: &buf)
+        FfiConverterOptionTimestamp.write(value.scheduledAt, into: &buf)
+        FfiConverterOptionTimestamp.write(value.publishedAt, into: &buf)
+        FfiConverterTimestamp.write(value.createdAt, into: &buf)
+        FfiConverterTimestamp.write(value.updatedAt, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeContentItem_lift(_ buf: RustBuffer) throws -> ContentItem {
+    return try FfiConverterTypeContentItem.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeContentItem_lower(_ value: ContentItem) -> RustBuffer {
+    return FfiConverterTypeContentItem.lower(value)
+}
+
+
+/**
+ * One version of a content item; every edit writes one (CON-1), and all are
+ * kept.
+ */
+public struct ContentVersion: Equatable, Hashable {
+    /**
+     * The item.
+     */
+    public var itemId: Int64
+    /**
+     * 1, 2, …
+     */
+    public var version: UInt32
+    /**
+     * Title.
+     */
+    public var title: String
+    /**
+     * Body text.
+     */
+    public var body: String
+    /**
+     * Handle of who wrote it.
+     */
+    public var author: String
+    /**
+     * When it was written.
+     */
+    public var createdAt: Date
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The item.
+         */itemId: Int64, 
+        /**
+         * 1, 2, …
+         */version: UInt32, 
+        /**
+         * Title.
+         */title: String, 
+        /**
+         * Body text.
+         */body: String, 
+        /**
+         * Handle of who wrote it.
+         */author: String, 
+        /**
+         * When it was written.
+         */createdAt: Date) {
+        self.itemId = itemId
+        self.version = version
+        self.title = title
+        self.body = body
+        self.author = author
+        self.createdAt = createdAt
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ContentVersion: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeContentVersion: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ContentVersion {
+        return
+            try ContentVersion(
+                itemId: FfiConverterInt64.read(from: &buf), 
+                version: FfiConverterUInt32.read(from: &buf), 
+                title: FfiConverterString.read(from: &buf), 
+                body: FfiConverterString.read(from: &buf), 
+                author: FfiConverterString.read(from: &buf), 
+                createdAt: FfiConverterTimestamp.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ContentVersion, into buf: inout [UInt8]) {
+        FfiConverterInt64.write(value.itemId, into: &buf)
+        FfiConverterUInt32.write(value.version, into: &buf)
+        FfiConverterString.write(value.title, into: &buf)
+        FfiConverterString.write(value.body, into: &buf)
+        FfiConverterString.write(value.author, into: &buf)
+        FfiConverterTimestamp.write(value.createdAt, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeContentVersion_lift(_ buf: RustBuffer) throws -> ContentVersion {
+    return try FfiConverterTypeContentVersion.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeContentVersion_lower(_ value: ContentVersion) -> RustBuffer {
+    return FfiConverterTypeContentVersion.lower(value)
+}
+
+
+/**
  * What deactivating a principal left for others to pick up (ACC-3).
  */
 public struct Deactivation: Equatable, Hashable {
@@ -4374,6 +4866,105 @@ public func FfiConverterTypeMediaInteraction_lift(_ buf: RustBuffer) throws -> M
 #endif
 public func FfiConverterTypeMediaInteraction_lower(_ value: MediaInteraction) -> RustBuffer {
     return FfiConverterTypeMediaInteraction.lower(value)
+}
+
+
+/**
+ * Input for planning a content item.
+ */
+public struct NewContent: Equatable, Hashable {
+    /**
+     * Kind.
+     */
+    public var kind: ContentKind
+    /**
+     * Working title (1–200 characters, no control or invisible characters).
+     */
+    public var title: String
+    /**
+     * Channel (a media platform name, `[a-z0-9._-]`, e.g. `douyin`).
+     */
+    public var channel: String
+    /**
+     * An ad: legal reviews it too.
+     */
+    public var isAd: Bool
+    /**
+     * Sensitive: a supervisor reviews it too.
+     */
+    public var sensitive: Bool
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Kind.
+         */kind: ContentKind, 
+        /**
+         * Working title (1–200 characters, no control or invisible characters).
+         */title: String, 
+        /**
+         * Channel (a media platform name, `[a-z0-9._-]`, e.g. `douyin`).
+         */channel: String, 
+        /**
+         * An ad: legal reviews it too.
+         */isAd: Bool = false, 
+        /**
+         * Sensitive: a supervisor reviews it too.
+         */sensitive: Bool = false) {
+        self.kind = kind
+        self.title = title
+        self.channel = channel
+        self.isAd = isAd
+        self.sensitive = sensitive
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension NewContent: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeNewContent: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> NewContent {
+        return
+            try NewContent(
+                kind: FfiConverterTypeContentKind.read(from: &buf), 
+                title: FfiConverterString.read(from: &buf), 
+                channel: FfiConverterString.read(from: &buf), 
+                isAd: FfiConverterBool.read(from: &buf), 
+                sensitive: FfiConverterBool.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: NewContent, into buf: inout [UInt8]) {
+        FfiConverterTypeContentKind.write(value.kind, into: &buf)
+        FfiConverterString.write(value.title, into: &buf)
+        FfiConverterString.write(value.channel, into: &buf)
+        FfiConverterBool.write(value.isAd, into: &buf)
+        FfiConverterBool.write(value.sensitive, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeNewContent_lift(_ buf: RustBuffer) throws -> NewContent {
+    return try FfiConverterTypeNewContent.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeNewContent_lower(_ value: NewContent) -> RustBuffer {
+    return FfiConverterTypeNewContent.lower(value)
 }
 
 
@@ -5895,6 +6486,304 @@ public func FfiConverterTypeBrandrailError_lift(_ buf: RustBuffer) throws -> Bra
 public func FfiConverterTypeBrandrailError_lower(_ value: BrandrailError) -> RustBuffer {
     return FfiConverterTypeBrandrailError.lower(value)
 }
+
+
+/**
+ * The kinds of content (CON-1).
+ */
+
+public enum ContentKind: Equatable, Hashable, CaseIterable {
+    
+    /**
+     * `article`: an in-depth article (WeChat official account, Zhihu …).
+     */
+    case article
+    /**
+     * `short_video`: a short video.
+     */
+    case shortVideo
+    /**
+     * `image_post`: an image post (Xiaohongshu, Weibo …).
+     */
+    case imagePost
+    /**
+     * `live`: a live stream.
+     */
+    case live
+    /**
+     * `email`: an e-mail.
+     */
+    case email
+    /**
+     * `sms`: a text message.
+     */
+    case sms
+    /**
+     * `press_release`: a press release.
+     */
+    case pressRelease
+    /**
+     * `ad_creative`: an ad creative.
+     */
+    case adCreative
+    /**
+     * `landing_page`: a landing page.
+     */
+    case landingPage
+
+
+
+    /**
+     * The stable name of this value, as used in policy documents,
+     * storage, error messages and the other bindings.
+     */
+public func asStr() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_brandrail_mobile_fn_method_contentkind_as_str(
+            FfiConverterTypeContentKind_lower(self),uniffiCallStatus
+    )
+})
+}
+
+
+
+}
+
+#if compiler(>=6)
+extension ContentKind: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeContentKind: FfiConverterRustBuffer {
+    typealias SwiftType = ContentKind
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ContentKind {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .article
+        
+        case 2: return .shortVideo
+        
+        case 3: return .imagePost
+        
+        case 4: return .live
+        
+        case 5: return .email
+        
+        case 6: return .sms
+        
+        case 7: return .pressRelease
+        
+        case 8: return .adCreative
+        
+        case 9: return .landingPage
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: ContentKind, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .article:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .shortVideo:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .imagePost:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .live:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .email:
+            writeInt(&buf, Int32(5))
+        
+        
+        case .sms:
+            writeInt(&buf, Int32(6))
+        
+        
+        case .pressRelease:
+            writeInt(&buf, Int32(7))
+        
+        
+        case .adCreative:
+            writeInt(&buf, Int32(8))
+        
+        
+        case .landingPage:
+            writeInt(&buf, Int32(9))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeContentKind_lift(_ buf: RustBuffer) throws -> ContentKind {
+    return try FfiConverterTypeContentKind.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeContentKind_lower(_ value: ContentKind) -> RustBuffer {
+    return FfiConverterTypeContentKind.lower(value)
+}
+
+
+
+/**
+ * Where a content item stands (CON-2): planned → in production → in
+ * review → approved → scheduled → published → retrospective; a rejected
+ * or returned review, or an edit, sends it back to production.
+ */
+
+public enum ContentState: Equatable, Hashable, CaseIterable {
+    
+    /**
+     * `planned`: nothing written yet.
+     */
+    case planned
+    /**
+     * `in_production`: being written or revised.
+     */
+    case inProduction
+    /**
+     * `in_review`: in the `content_review` workflow.
+     */
+    case inReview
+    /**
+     * `approved`: may be scheduled or published.
+     */
+    case approved
+    /**
+     * `scheduled`: scheduled for publication.
+     */
+    case scheduled
+    /**
+     * `published`: published.
+     */
+    case published
+    /**
+     * `retrospective`: reviewed after publication; closed.
+     */
+    case retrospective
+
+
+
+    /**
+     * The stable name of this value, as used in policy documents,
+     * storage, error messages and the other bindings.
+     */
+public func asStr() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_brandrail_mobile_fn_method_contentstate_as_str(
+            FfiConverterTypeContentState_lower(self),uniffiCallStatus
+    )
+})
+}
+
+
+
+}
+
+#if compiler(>=6)
+extension ContentState: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeContentState: FfiConverterRustBuffer {
+    typealias SwiftType = ContentState
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ContentState {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .planned
+        
+        case 2: return .inProduction
+        
+        case 3: return .inReview
+        
+        case 4: return .approved
+        
+        case 5: return .scheduled
+        
+        case 6: return .published
+        
+        case 7: return .retrospective
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: ContentState, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .planned:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .inProduction:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .inReview:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .approved:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .scheduled:
+            writeInt(&buf, Int32(5))
+        
+        
+        case .published:
+            writeInt(&buf, Int32(6))
+        
+        
+        case .retrospective:
+            writeInt(&buf, Int32(7))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeContentState_lift(_ buf: RustBuffer) throws -> ContentState {
+    return try FfiConverterTypeContentState.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeContentState_lower(_ value: ContentState) -> RustBuffer {
+    return FfiConverterTypeContentState.lower(value)
+}
+
 
 
 /**
@@ -7926,6 +8815,31 @@ fileprivate struct FfiConverterSequenceTypeAuditRecord: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeContentVersion: FfiConverterRustBuffer {
+    typealias SwiftType = [ContentVersion]
+
+    public static func write(_ value: [ContentVersion], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeContentVersion.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ContentVersion] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ContentVersion]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeContentVersion.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeDelegation: FfiConverterRustBuffer {
     typealias SwiftType = [Delegation]
 
@@ -8491,6 +9405,30 @@ public func checkTextsAsync(texts: [String])async throws  -> [[Finding]]  {
         )
 }
 /**
+ * The content kind with this stable name (e.g. `short_video`); a
+ * `Validation` error listing the valid names otherwise.
+ */
+public func parseContentKind(name: String)throws  -> ContentKind  {
+    return try  FfiConverterTypeContentKind_lift(try rustCallWithError(FfiConverterTypeBrandrailError_lift) {
+        uniffiCallStatus in
+    uniffi_brandrail_mobile_fn_func_parse_content_kind(
+        FfiConverterString.lower(name),uniffiCallStatus
+    )
+})
+}
+/**
+ * The content state with this stable name (e.g. `in_review`); a
+ * `Validation` error listing the valid names otherwise.
+ */
+public func parseContentState(name: String)throws  -> ContentState  {
+    return try  FfiConverterTypeContentState_lift(try rustCallWithError(FfiConverterTypeBrandrailError_lift) {
+        uniffiCallStatus in
+    uniffi_brandrail_mobile_fn_func_parse_content_state(
+        FfiConverterString.lower(name),uniffiCallStatus
+    )
+})
+}
+/**
  * Version of the shipped term pack (e.g. `2026.1`), which every check uses;
  * record it with a check's result to know which terms it applied.
  */
@@ -8569,6 +9507,12 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_brandrail_mobile_checksum_func_check_texts_async() != 16831) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_brandrail_mobile_checksum_func_parse_content_kind() != 20458) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_brandrail_mobile_checksum_func_parse_content_state() != 6351) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_brandrail_mobile_checksum_func_term_pack_version() != 408) {
@@ -8725,6 +9669,30 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_brandrail_mobile_checksum_method_engine_check_texts_async() != 46626) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_brandrail_mobile_checksum_method_engine_close_content() != 46244) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_brandrail_mobile_checksum_method_engine_content_item() != 30032) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_brandrail_mobile_checksum_method_engine_content_versions() != 19876) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_brandrail_mobile_checksum_method_engine_edit_content() != 20061) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_brandrail_mobile_checksum_method_engine_plan_content() != 30467) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_brandrail_mobile_checksum_method_engine_publish_content() != 39569) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_brandrail_mobile_checksum_method_engine_schedule_content() != 55648) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_brandrail_mobile_checksum_method_engine_submit_content() != 28563) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_brandrail_mobile_checksum_method_engine_advance_clock() != 30736) {

@@ -704,6 +704,10 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_brandrail_mobile_checksum_func_check_texts_async(
     ): Int
+    external fun uniffi_brandrail_mobile_checksum_func_parse_content_kind(
+    ): Int
+    external fun uniffi_brandrail_mobile_checksum_func_parse_content_state(
+    ): Int
     external fun uniffi_brandrail_mobile_checksum_func_term_pack_version(
     ): Int
     external fun uniffi_brandrail_mobile_checksum_func_error_codes(
@@ -807,6 +811,22 @@ internal object IntegrityCheckingUniffiLib {
     external fun uniffi_brandrail_mobile_checksum_method_engine_check_texts(
     ): Int
     external fun uniffi_brandrail_mobile_checksum_method_engine_check_texts_async(
+    ): Int
+    external fun uniffi_brandrail_mobile_checksum_method_engine_close_content(
+    ): Int
+    external fun uniffi_brandrail_mobile_checksum_method_engine_content_item(
+    ): Int
+    external fun uniffi_brandrail_mobile_checksum_method_engine_content_versions(
+    ): Int
+    external fun uniffi_brandrail_mobile_checksum_method_engine_edit_content(
+    ): Int
+    external fun uniffi_brandrail_mobile_checksum_method_engine_plan_content(
+    ): Int
+    external fun uniffi_brandrail_mobile_checksum_method_engine_publish_content(
+    ): Int
+    external fun uniffi_brandrail_mobile_checksum_method_engine_schedule_content(
+    ): Int
+    external fun uniffi_brandrail_mobile_checksum_method_engine_submit_content(
     ): Int
     external fun uniffi_brandrail_mobile_checksum_method_engine_advance_clock(
     ): Int
@@ -974,6 +994,22 @@ internal object UniffiLib {
     ): RustBuffer.ByValue
     external fun uniffi_brandrail_mobile_fn_method_engine_check_texts_async(`ptr`: Long,`texts`: RustBuffer.ByValue,
     ): Long
+    external fun uniffi_brandrail_mobile_fn_method_engine_close_content(`ptr`: Long,`actor`: RustBuffer.ByValue,`id`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_brandrail_mobile_fn_method_engine_content_item(`ptr`: Long,`id`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_brandrail_mobile_fn_method_engine_content_versions(`ptr`: Long,`id`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_brandrail_mobile_fn_method_engine_edit_content(`ptr`: Long,`actor`: RustBuffer.ByValue,`id`: Long,`title`: RustBuffer.ByValue,`body`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_brandrail_mobile_fn_method_engine_plan_content(`ptr`: Long,`actor`: RustBuffer.ByValue,`input`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_brandrail_mobile_fn_method_engine_publish_content(`ptr`: Long,`actor`: RustBuffer.ByValue,`id`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_brandrail_mobile_fn_method_engine_schedule_content(`ptr`: Long,`actor`: RustBuffer.ByValue,`id`: Long,`at`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_brandrail_mobile_fn_method_engine_submit_content(`ptr`: Long,`actor`: RustBuffer.ByValue,`id`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
     external fun uniffi_brandrail_mobile_fn_method_engine_advance_clock(`ptr`: Long,`seconds`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_brandrail_mobile_fn_method_engine_now(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
@@ -1030,6 +1066,10 @@ internal object UniffiLib {
     ): RustBuffer.ByValue
     external fun uniffi_brandrail_mobile_fn_method_outcome_as_str(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
+    external fun uniffi_brandrail_mobile_fn_method_contentkind_as_str(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_brandrail_mobile_fn_method_contentstate_as_str(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
     external fun uniffi_brandrail_mobile_fn_method_severity_as_str(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_brandrail_mobile_fn_method_brandrailerror_code(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
@@ -1060,6 +1100,10 @@ internal object UniffiLib {
     ): RustBuffer.ByValue
     external fun uniffi_brandrail_mobile_fn_func_check_texts_async(`texts`: RustBuffer.ByValue,
     ): Long
+    external fun uniffi_brandrail_mobile_fn_func_parse_content_kind(`name`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_brandrail_mobile_fn_func_parse_content_state(`name`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
     external fun uniffi_brandrail_mobile_fn_func_term_pack_version(uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_brandrail_mobile_fn_func_error_codes(uniffi_out_err: UniffiRustCallStatus, 
@@ -1218,6 +1262,12 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_brandrail_mobile_checksum_func_check_texts_async() and 0xFFFF) != 16831) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_brandrail_mobile_checksum_func_parse_content_kind() and 0xFFFF) != 20458) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_brandrail_mobile_checksum_func_parse_content_state() and 0xFFFF) != 6351) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_brandrail_mobile_checksum_func_term_pack_version() and 0xFFFF) != 408) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
@@ -1372,6 +1422,30 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_brandrail_mobile_checksum_method_engine_check_texts_async() and 0xFFFF) != 46626) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_brandrail_mobile_checksum_method_engine_close_content() and 0xFFFF) != 46244) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_brandrail_mobile_checksum_method_engine_content_item() and 0xFFFF) != 30032) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_brandrail_mobile_checksum_method_engine_content_versions() and 0xFFFF) != 19876) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_brandrail_mobile_checksum_method_engine_edit_content() and 0xFFFF) != 20061) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_brandrail_mobile_checksum_method_engine_plan_content() and 0xFFFF) != 30467) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_brandrail_mobile_checksum_method_engine_publish_content() and 0xFFFF) != 39569) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_brandrail_mobile_checksum_method_engine_schedule_content() and 0xFFFF) != 55648) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_brandrail_mobile_checksum_method_engine_submit_content() and 0xFFFF) != 28563) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_brandrail_mobile_checksum_method_engine_advance_clock() and 0xFFFF) != 30736) {
@@ -2324,6 +2398,64 @@ public interface EngineInterface {
      * thread.
      */
     suspend fun `checkTextsAsync`(`texts`: List<kotlin.String>): List<List<Finding>>
+    
+    /**
+     * Close published item `id` after its retrospective (CON-2; needs
+     * `content.edit`). `Conflict` unless published.
+     */
+    fun `closeContent`(`actor`: kotlin.String, `id`: kotlin.Long): ContentItem
+    
+    /**
+     * Content item `id`; `NotFound` if there is none. Reads only.
+     */
+    fun `contentItem`(`id`: kotlin.Long): ContentItem
+    
+    /**
+     * Every version of item `id`, oldest first (empty while planned);
+     * `NotFound` if there is no such item. Reads only.
+     */
+    fun `contentVersions`(`id`: kotlin.Long): List<ContentVersion>
+    
+    /**
+     * Write a new version of item `id` (CON-1; needs `content.edit`): the
+     * item is `inProduction` at the next version number. An approved or
+     * scheduled item goes back to production and loses its approval and
+     * schedule, which covered the previous version. `Conflict` while in
+     * review and once published; `Validation` for an empty body, one over
+     * 1 MiB or with control characters (newlines and tabs are fine).
+     */
+    fun `editContent`(`actor`: kotlin.String, `id`: kotlin.Long, `title`: kotlin.String, `body`: kotlin.String): ContentItem
+    
+    /**
+     * Plan a content item (CON-1; `actor` needs `content.create`, and
+     * becomes its owner). It starts `planned`, at version 0. `Validation`
+     * for a bad title or channel.
+     */
+    fun `planContent`(`actor`: kotlin.String, `input`: NewContent): ContentItem
+    
+    /**
+     * Publish approved or scheduled item `id` now (CON-2; needs
+     * `content.publish`). `PolicyViolation` (rule `CON-2`) otherwise.
+     */
+    fun `publishContent`(`actor`: kotlin.String, `id`: kotlin.Long): ContentItem
+    
+    /**
+     * Schedule approved (or re-schedule scheduled) item `id` for `at`
+     * (CON-2; needs `content.schedule`). `PolicyViolation` (rule `CON-2`)
+     * unless approved; `Validation` naming `at` for a time in the past.
+     */
+    fun `scheduleContent`(`actor`: kotlin.String, `id`: kotlin.Long, `at`: java.time.Instant): ContentItem
+    
+    /**
+     * Send the current version of item `id` to review (CON-2, CON-3; needs
+     * `approval.submit`): the `content_review` workflow starts (brand, then
+     * legal for ads and a supervisor for sensitive items) and the item is
+     * `inReview`, with `approvalId` set. Decide it with `approve` / `reject`
+     * / `decideApproval`; the outcome moves the item (approved, or back to
+     * production). `PolicyViolation` (rule `CON-3`) while the compliance
+     * checker finds anything that blocks; `Conflict` unless in production.
+     */
+    fun `submitContent`(`actor`: kotlin.String, `id`: kotlin.Long): ContentItem
     
     /**
      * Move the manual clock (`EngineOptions.clockStart`) by `seconds`
@@ -3501,6 +3633,177 @@ open class Engine: Disposable, AutoCloseable, EngineInterface
         BrandrailException.ErrorHandler,
     )
     }
+
+    
+    /**
+     * Close published item `id` after its retrospective (CON-2; needs
+     * `content.edit`). `Conflict` unless published.
+     */
+    @Throws(BrandrailException::class)override fun `closeContent`(`actor`: kotlin.String, `id`: kotlin.Long): ContentItem {
+            return FfiConverterTypeContentItem.lift(
+    callWithHandle {
+    uniffiRustCallWithError(BrandrailException) { _status ->
+    UniffiLib.uniffi_brandrail_mobile_fn_method_engine_close_content(
+        it,
+        
+        FfiConverterString.lower(`actor`),
+        FfiConverterLong.lower(`id`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Content item `id`; `NotFound` if there is none. Reads only.
+     */
+    @Throws(BrandrailException::class)override fun `contentItem`(`id`: kotlin.Long): ContentItem {
+            return FfiConverterTypeContentItem.lift(
+    callWithHandle {
+    uniffiRustCallWithError(BrandrailException) { _status ->
+    UniffiLib.uniffi_brandrail_mobile_fn_method_engine_content_item(
+        it,
+        
+        FfiConverterLong.lower(`id`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Every version of item `id`, oldest first (empty while planned);
+     * `NotFound` if there is no such item. Reads only.
+     */
+    @Throws(BrandrailException::class)override fun `contentVersions`(`id`: kotlin.Long): List<ContentVersion> {
+            return FfiConverterSequenceTypeContentVersion.lift(
+    callWithHandle {
+    uniffiRustCallWithError(BrandrailException) { _status ->
+    UniffiLib.uniffi_brandrail_mobile_fn_method_engine_content_versions(
+        it,
+        
+        FfiConverterLong.lower(`id`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Write a new version of item `id` (CON-1; needs `content.edit`): the
+     * item is `inProduction` at the next version number. An approved or
+     * scheduled item goes back to production and loses its approval and
+     * schedule, which covered the previous version. `Conflict` while in
+     * review and once published; `Validation` for an empty body, one over
+     * 1 MiB or with control characters (newlines and tabs are fine).
+     */
+    @Throws(BrandrailException::class)override fun `editContent`(`actor`: kotlin.String, `id`: kotlin.Long, `title`: kotlin.String, `body`: kotlin.String): ContentItem {
+            return FfiConverterTypeContentItem.lift(
+    callWithHandle {
+    uniffiRustCallWithError(BrandrailException) { _status ->
+    UniffiLib.uniffi_brandrail_mobile_fn_method_engine_edit_content(
+        it,
+        
+        FfiConverterString.lower(`actor`),
+        FfiConverterLong.lower(`id`),
+        FfiConverterString.lower(`title`),
+        FfiConverterString.lower(`body`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Plan a content item (CON-1; `actor` needs `content.create`, and
+     * becomes its owner). It starts `planned`, at version 0. `Validation`
+     * for a bad title or channel.
+     */
+    @Throws(BrandrailException::class)override fun `planContent`(`actor`: kotlin.String, `input`: NewContent): ContentItem {
+            return FfiConverterTypeContentItem.lift(
+    callWithHandle {
+    uniffiRustCallWithError(BrandrailException) { _status ->
+    UniffiLib.uniffi_brandrail_mobile_fn_method_engine_plan_content(
+        it,
+        
+        FfiConverterString.lower(`actor`),
+        FfiConverterTypeNewContent.lower(`input`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Publish approved or scheduled item `id` now (CON-2; needs
+     * `content.publish`). `PolicyViolation` (rule `CON-2`) otherwise.
+     */
+    @Throws(BrandrailException::class)override fun `publishContent`(`actor`: kotlin.String, `id`: kotlin.Long): ContentItem {
+            return FfiConverterTypeContentItem.lift(
+    callWithHandle {
+    uniffiRustCallWithError(BrandrailException) { _status ->
+    UniffiLib.uniffi_brandrail_mobile_fn_method_engine_publish_content(
+        it,
+        
+        FfiConverterString.lower(`actor`),
+        FfiConverterLong.lower(`id`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Schedule approved (or re-schedule scheduled) item `id` for `at`
+     * (CON-2; needs `content.schedule`). `PolicyViolation` (rule `CON-2`)
+     * unless approved; `Validation` naming `at` for a time in the past.
+     */
+    @Throws(BrandrailException::class)override fun `scheduleContent`(`actor`: kotlin.String, `id`: kotlin.Long, `at`: java.time.Instant): ContentItem {
+            return FfiConverterTypeContentItem.lift(
+    callWithHandle {
+    uniffiRustCallWithError(BrandrailException) { _status ->
+    UniffiLib.uniffi_brandrail_mobile_fn_method_engine_schedule_content(
+        it,
+        
+        FfiConverterString.lower(`actor`),
+        FfiConverterLong.lower(`id`),
+        FfiConverterTimestamp.lower(`at`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Send the current version of item `id` to review (CON-2, CON-3; needs
+     * `approval.submit`): the `content_review` workflow starts (brand, then
+     * legal for ads and a supervisor for sensitive items) and the item is
+     * `inReview`, with `approvalId` set. Decide it with `approve` / `reject`
+     * / `decideApproval`; the outcome moves the item (approved, or back to
+     * production). `PolicyViolation` (rule `CON-3`) while the compliance
+     * checker finds anything that blocks; `Conflict` unless in production.
+     */
+    @Throws(BrandrailException::class)override fun `submitContent`(`actor`: kotlin.String, `id`: kotlin.Long): ContentItem {
+            return FfiConverterTypeContentItem.lift(
+    callWithHandle {
+    uniffiRustCallWithError(BrandrailException) { _status ->
+    UniffiLib.uniffi_brandrail_mobile_fn_method_engine_submit_content(
+        it,
+        
+        FfiConverterString.lower(`actor`),
+        FfiConverterLong.lower(`id`),_status)
+}
+    }
+    )
+    }
+    
 
     
     /**
@@ -5139,6 +5442,231 @@ public object FfiConverterTypeBackupStatus: FfiConverterRustBuffer<BackupStatus>
 
 
 /**
+ * A content item (CON-1): its current title and where it stands (CON-2).
+ */
+data class ContentItem (
+    /**
+     * Identifier.
+     */
+    var `id`: kotlin.Long
+    , 
+    /**
+     * Kind.
+     */
+    var `kind`: ContentKind
+    , 
+    /**
+     * Title of the current version (the working title while planned).
+     */
+    var `title`: kotlin.String
+    , 
+    /**
+     * Channel it is planned for (a media platform name, `[a-z0-9._-]`).
+     */
+    var `channel`: kotlin.String
+    , 
+    /**
+     * Handle of the principal responsible (who planned it).
+     */
+    var `owner`: kotlin.String
+    , 
+    /**
+     * Lifecycle state.
+     */
+    var `state`: ContentState
+    , 
+    /**
+     * Current version number (0 while planned).
+     */
+    var `version`: kotlin.UInt
+    , 
+    /**
+     * An ad: legal reviews it too.
+     */
+    var `isAd`: kotlin.Boolean
+    , 
+    /**
+     * Sensitive: a supervisor reviews it too.
+     */
+    var `sensitive`: kotlin.Boolean
+    , 
+    /**
+     * Id of the approval reviewing the current version, once submitted;
+     * `nil`/`null` again after an edit (the approval covered the previous
+     * version).
+     */
+    var `approvalId`: kotlin.Long?
+    , 
+    /**
+     * When it is scheduled to go out.
+     */
+    var `scheduledAt`: java.time.Instant?
+    , 
+    /**
+     * When it was published.
+     */
+    var `publishedAt`: java.time.Instant?
+    , 
+    /**
+     * When it was planned.
+     */
+    var `createdAt`: java.time.Instant
+    , 
+    /**
+     * Its last change.
+     */
+    var `updatedAt`: java.time.Instant
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeContentItem: FfiConverterRustBuffer<ContentItem> {
+    override fun read(buf: ByteBuffer): ContentItem {
+        return ContentItem(
+            FfiConverterLong.read(buf),
+            FfiConverterTypeContentKind.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterTypeContentState.read(buf),
+            FfiConverterUInt.read(buf),
+            FfiConverterBoolean.read(buf),
+            FfiConverterBoolean.read(buf),
+            FfiConverterOptionalLong.read(buf),
+            FfiConverterOptionalTimestamp.read(buf),
+            FfiConverterOptionalTimestamp.read(buf),
+            FfiConverterTimestamp.read(buf),
+            FfiConverterTimestamp.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ContentItem) = (
+            FfiConverterLong.allocationSize(value.`id`) +
+            FfiConverterTypeContentKind.allocationSize(value.`kind`) +
+            FfiConverterString.allocationSize(value.`title`) +
+            FfiConverterString.allocationSize(value.`channel`) +
+            FfiConverterString.allocationSize(value.`owner`) +
+            FfiConverterTypeContentState.allocationSize(value.`state`) +
+            FfiConverterUInt.allocationSize(value.`version`) +
+            FfiConverterBoolean.allocationSize(value.`isAd`) +
+            FfiConverterBoolean.allocationSize(value.`sensitive`) +
+            FfiConverterOptionalLong.allocationSize(value.`approvalId`) +
+            FfiConverterOptionalTimestamp.allocationSize(value.`scheduledAt`) +
+            FfiConverterOptionalTimestamp.allocationSize(value.`publishedAt`) +
+            FfiConverterTimestamp.allocationSize(value.`createdAt`) +
+            FfiConverterTimestamp.allocationSize(value.`updatedAt`)
+    )
+
+    override fun write(value: ContentItem, buf: ByteBuffer) {
+            FfiConverterLong.write(value.`id`, buf)
+            FfiConverterTypeContentKind.write(value.`kind`, buf)
+            FfiConverterString.write(value.`title`, buf)
+            FfiConverterString.write(value.`channel`, buf)
+            FfiConverterString.write(value.`owner`, buf)
+            FfiConverterTypeContentState.write(value.`state`, buf)
+            FfiConverterUInt.write(value.`version`, buf)
+            FfiConverterBoolean.write(value.`isAd`, buf)
+            FfiConverterBoolean.write(value.`sensitive`, buf)
+            FfiConverterOptionalLong.write(value.`approvalId`, buf)
+            FfiConverterOptionalTimestamp.write(value.`scheduledAt`, buf)
+            FfiConverterOptionalTimestamp.write(value.`publishedAt`, buf)
+            FfiConverterTimestamp.write(value.`createdAt`, buf)
+            FfiConverterTimestamp.write(value.`updatedAt`, buf)
+    }
+}
+
+
+
+/**
+ * One version of a content item; every edit writes one (CON-1), and all are
+ * kept.
+ */
+data class ContentVersion (
+    /**
+     * The item.
+     */
+    var `itemId`: kotlin.Long
+    , 
+    /**
+     * 1, 2, …
+     */
+    var `version`: kotlin.UInt
+    , 
+    /**
+     * Title.
+     */
+    var `title`: kotlin.String
+    , 
+    /**
+     * Body text.
+     */
+    var `body`: kotlin.String
+    , 
+    /**
+     * Handle of who wrote it.
+     */
+    var `author`: kotlin.String
+    , 
+    /**
+     * When it was written.
+     */
+    var `createdAt`: java.time.Instant
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeContentVersion: FfiConverterRustBuffer<ContentVersion> {
+    override fun read(buf: ByteBuffer): ContentVersion {
+        return ContentVersion(
+            FfiConverterLong.read(buf),
+            FfiConverterUInt.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterTimestamp.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ContentVersion) = (
+            FfiConverterLong.allocationSize(value.`itemId`) +
+            FfiConverterUInt.allocationSize(value.`version`) +
+            FfiConverterString.allocationSize(value.`title`) +
+            FfiConverterString.allocationSize(value.`body`) +
+            FfiConverterString.allocationSize(value.`author`) +
+            FfiConverterTimestamp.allocationSize(value.`createdAt`)
+    )
+
+    override fun write(value: ContentVersion, buf: ByteBuffer) {
+            FfiConverterLong.write(value.`itemId`, buf)
+            FfiConverterUInt.write(value.`version`, buf)
+            FfiConverterString.write(value.`title`, buf)
+            FfiConverterString.write(value.`body`, buf)
+            FfiConverterString.write(value.`author`, buf)
+            FfiConverterTimestamp.write(value.`createdAt`, buf)
+    }
+}
+
+
+
+/**
  * What deactivating a principal left for others to pick up (ACC-3).
  */
 data class Deactivation (
@@ -5649,6 +6177,77 @@ public object FfiConverterTypeMediaInteraction: FfiConverterRustBuffer<MediaInte
     override fun write(value: MediaInteraction, buf: ByteBuffer) {
             FfiConverterString.write(value.`id`, buf)
             FfiConverterTimestamp.write(value.`at`, buf)
+    }
+}
+
+
+
+/**
+ * Input for planning a content item.
+ */
+data class NewContent (
+    /**
+     * Kind.
+     */
+    var `kind`: ContentKind
+    , 
+    /**
+     * Working title (1–200 characters, no control or invisible characters).
+     */
+    var `title`: kotlin.String
+    , 
+    /**
+     * Channel (a media platform name, `[a-z0-9._-]`, e.g. `douyin`).
+     */
+    var `channel`: kotlin.String
+    , 
+    /**
+     * An ad: legal reviews it too.
+     */
+    var `isAd`: kotlin.Boolean = false 
+    , 
+    /**
+     * Sensitive: a supervisor reviews it too.
+     */
+    var `sensitive`: kotlin.Boolean = false 
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeNewContent: FfiConverterRustBuffer<NewContent> {
+    override fun read(buf: ByteBuffer): NewContent {
+        return NewContent(
+            FfiConverterTypeContentKind.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterBoolean.read(buf),
+            FfiConverterBoolean.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: NewContent) = (
+            FfiConverterTypeContentKind.allocationSize(value.`kind`) +
+            FfiConverterString.allocationSize(value.`title`) +
+            FfiConverterString.allocationSize(value.`channel`) +
+            FfiConverterBoolean.allocationSize(value.`isAd`) +
+            FfiConverterBoolean.allocationSize(value.`sensitive`)
+    )
+
+    override fun write(value: NewContent, buf: ByteBuffer) {
+            FfiConverterTypeContentKind.write(value.`kind`, buf)
+            FfiConverterString.write(value.`title`, buf)
+            FfiConverterString.write(value.`channel`, buf)
+            FfiConverterBoolean.write(value.`isAd`, buf)
+            FfiConverterBoolean.write(value.`sensitive`, buf)
     }
 }
 
@@ -6968,6 +7567,170 @@ public object FfiConverterTypeBrandrailError : FfiConverterRustBuffer<BrandrailE
     }
 
 }
+
+
+
+/**
+ * The kinds of content (CON-1).
+ */
+
+enum class ContentKind {
+    
+    /**
+     * `article`: an in-depth article (WeChat official account, Zhihu …).
+     */
+    ARTICLE,
+    /**
+     * `short_video`: a short video.
+     */
+    SHORT_VIDEO,
+    /**
+     * `image_post`: an image post (Xiaohongshu, Weibo …).
+     */
+    IMAGE_POST,
+    /**
+     * `live`: a live stream.
+     */
+    LIVE,
+    /**
+     * `email`: an e-mail.
+     */
+    EMAIL,
+    /**
+     * `sms`: a text message.
+     */
+    SMS,
+    /**
+     * `press_release`: a press release.
+     */
+    PRESS_RELEASE,
+    /**
+     * `ad_creative`: an ad creative.
+     */
+    AD_CREATIVE,
+    /**
+     * `landing_page`: a landing page.
+     */
+    LANDING_PAGE;
+
+    
+    /**
+     * The stable name of this value, as used in policy documents,
+     * storage, error messages and the other bindings.
+     */ fun `asStr`(): kotlin.String {
+            return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_brandrail_mobile_fn_method_contentkind_as_str(FfiConverterTypeContentKind.lower(this),
+        _status)
+}
+    )
+    }
+    
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeContentKind: FfiConverterRustBuffer<ContentKind> {
+    override fun read(buf: ByteBuffer) = try {
+        ContentKind.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: ContentKind) = 4UL
+
+    override fun write(value: ContentKind, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
+
+
+
+/**
+ * Where a content item stands (CON-2): planned → in production → in
+ * review → approved → scheduled → published → retrospective; a rejected
+ * or returned review, or an edit, sends it back to production.
+ */
+
+enum class ContentState {
+    
+    /**
+     * `planned`: nothing written yet.
+     */
+    PLANNED,
+    /**
+     * `in_production`: being written or revised.
+     */
+    IN_PRODUCTION,
+    /**
+     * `in_review`: in the `content_review` workflow.
+     */
+    IN_REVIEW,
+    /**
+     * `approved`: may be scheduled or published.
+     */
+    APPROVED,
+    /**
+     * `scheduled`: scheduled for publication.
+     */
+    SCHEDULED,
+    /**
+     * `published`: published.
+     */
+    PUBLISHED,
+    /**
+     * `retrospective`: reviewed after publication; closed.
+     */
+    RETROSPECTIVE;
+
+    
+    /**
+     * The stable name of this value, as used in policy documents,
+     * storage, error messages and the other bindings.
+     */ fun `asStr`(): kotlin.String {
+            return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_brandrail_mobile_fn_method_contentstate_as_str(FfiConverterTypeContentState.lower(this),
+        _status)
+}
+    )
+    }
+    
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeContentState: FfiConverterRustBuffer<ContentState> {
+    override fun read(buf: ByteBuffer) = try {
+        ContentState.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: ContentState) = 4UL
+
+    override fun write(value: ContentState, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
 
 
 
@@ -8406,6 +9169,34 @@ public object FfiConverterSequenceTypeAuditRecord: FfiConverterRustBuffer<List<A
 /**
  * @suppress
  */
+public object FfiConverterSequenceTypeContentVersion: FfiConverterRustBuffer<List<ContentVersion>> {
+    override fun read(buf: ByteBuffer): List<ContentVersion> {
+        val len = buf.getInt()
+        return List<ContentVersion>(len) {
+            FfiConverterTypeContentVersion.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<ContentVersion>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeContentVersion.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<ContentVersion>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeContentVersion.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterSequenceTypeDelegation: FfiConverterRustBuffer<List<Delegation>> {
     override fun read(buf: ByteBuffer): List<Delegation> {
         val len = buf.getInt()
@@ -9023,6 +9814,38 @@ public object FfiConverterMapStringString: FfiConverterRustBuffer<Map<kotlin.Str
         BrandrailException.ErrorHandler,
     )
     }
+
+        /**
+         * The content kind with this stable name (e.g. `short_video`); a
+         * `Validation` error listing the valid names otherwise.
+         */
+    @Throws(BrandrailException::class) fun `parseContentKind`(`name`: kotlin.String): ContentKind {
+            return FfiConverterTypeContentKind.lift(
+    uniffiRustCallWithError(BrandrailException) { _status ->
+    UniffiLib.uniffi_brandrail_mobile_fn_func_parse_content_kind(
+    
+        
+        FfiConverterString.lower(`name`),_status)
+}
+    )
+    }
+    
+
+        /**
+         * The content state with this stable name (e.g. `in_review`); a
+         * `Validation` error listing the valid names otherwise.
+         */
+    @Throws(BrandrailException::class) fun `parseContentState`(`name`: kotlin.String): ContentState {
+            return FfiConverterTypeContentState.lift(
+    uniffiRustCallWithError(BrandrailException) { _status ->
+    UniffiLib.uniffi_brandrail_mobile_fn_func_parse_content_state(
+    
+        
+        FfiConverterString.lower(`name`),_status)
+}
+    )
+    }
+    
 
         /**
          * Version of the shipped term pack (e.g. `2026.1`), which every check uses;
