@@ -26,6 +26,9 @@ crate::access::named_enum! {
         NotADecider => "not_a_decider",
         /// Only the submitter may do this to an approval instance.
         NotTheSubmitter => "not_the_submitter",
+        /// The asset's confidentiality label does not let the principal read
+        /// it (CON-6).
+        NotCleared => "not_cleared",
     }
 }
 

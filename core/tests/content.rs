@@ -24,11 +24,8 @@ fn company() -> Engine {
 
 fn ad() -> NewContent {
     NewContent {
-        kind: ContentKind::AdCreative,
-        title: "双十一 广告".into(),
-        channel: "douyin".into(),
         is_ad: true,
-        sensitive: false,
+        ..NewContent::new(ContentKind::AdCreative, "双十一 广告", "douyin")
     }
 }
 

@@ -7,6 +7,10 @@ use brandrail::{
     Attachment, AuditQuery, Department, Engine, NewMediaAccount, NewPrincipal, Outcome, Permission,
     Platform, Principal, Subject, SubjectKind,
 };
+use brandrail::content::{
+    Asset, AssetFilter, ContentDraft, ContentItem, ContentVariant, NewAsset, NewContent, NewTheme,
+    NewVariant, PlanIssueKind, PublishingPlan, UgcAuthorization, VersionDetails,
+};
 use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 
@@ -288,7 +292,185 @@ fn run(engine: &Engine, op: &str, actor: &str, a: &Value) -> brandrail::Result<V
             let counts: Vec<usize> = engine.check_texts(&texts)?.iter().map(Vec::len).collect();
             json!({"counts": counts})
         }
+        "plan_content" => item(engine.plan_content(actor, new_content(a)?)?),
+        "edit_content" => {
+            let id = a["id"].as_i64().unwrap();
+            if a["details"].is_object() {
+                item(engine.edit_content_with(
+                    actor,
+                    id,
+                    &ContentDraft {
+                        title: s(a, "title").into(),
+                        body: s(a, "body").into(),
+                        details: details(&a["details"]),
+                    },
+                )?)
+            } else {
+                item(engine.edit_content(actor, id, s(a, "title"), s(a, "body"))?)
+            }
+        }
+        "submit_content" => item(engine.submit_content(actor, a["id"].as_i64().unwrap())?),
+        "schedule_content" => item(engine.schedule_content(
+            actor,
+            a["id"].as_i64().unwrap(),
+            time(engine, a, "at"),
+        )?),
+        "publish_content" => item(engine.publish_content(actor, a["id"].as_i64().unwrap())?),
+        "derive_content" => item(engine.derive_content(
+            actor,
+            a["source_id"].as_i64().unwrap(),
+            new_content(a)?,
+        )?),
+        "prepublish_check" => {
+            let r = engine.prepublish_check(a["id"].as_i64().unwrap())?;
+            json!({
+                "passed": r.passed,
+                "checks": r.issues.iter().map(|i| i.check.as_str()).collect::<Vec<_>>(),
+                "rules": r.issues.iter().map(|i| i.rule.clone()).collect::<Vec<_>>(),
+                "severities": r.issues.iter().map(|i| i.severity.as_str()).collect::<Vec<_>>(),
+                "matched": r.issues.iter().map(|i| i.matched.clone()).collect::<Vec<_>>(),
+                "finding_rules": r.title_findings.iter().chain(&r.body_findings)
+                    .map(|f| f.rule_id.clone()).collect::<Vec<_>>(),
+            })
+        }
+        "add_asset" => asset(engine.add_asset(
+            actor,
+            NewAsset {
+                kind: s(a, "kind").parse()?,
+                name: s(a, "name").into(),
+                uri: s(a, "uri").into(),
+                source: s(a, "source").parse()?,
+                label: s(a, "label").parse()?,
+                authorization: match a["authorization"].as_object() {
+                    None => None,
+                    Some(_) => {
+                        let au = &a["authorization"];
+                        Some(UgcAuthorization {
+                            granted_by: s(au, "granted_by").into(),
+                            reference: s(au, "reference").into(),
+                            signed_at: time(engine, au, "signed_at"),
+                            expires_at: au["expires_at"].as_str().map(|t| time_at(engine, t)),
+                            scope: s(au, "scope").into(),
+                        })
+                    }
+                },
+                readers: strings(&a["readers"]),
+            },
+        )?),
+        "asset" => asset(engine.asset(actor, a["id"].as_i64().unwrap())?),
+        "assets" => {
+            let ids: Vec<i64> = engine
+                .assets(actor, &AssetFilter::default())?
+                .into_iter()
+                .map(|x| x.id)
+                .collect();
+            json!({"ids": ids})
+        }
+        "retire_asset" => asset(engine.retire_asset(actor, a["id"].as_i64().unwrap())?),
+        "add_theme" => {
+            let t = engine.add_theme(
+                actor,
+                NewTheme {
+                    name: s(a, "name").into(),
+                    starts: date(s(a, "starts")),
+                    ends: date(s(a, "ends")),
+                    hot_date: a["hot_date"].as_str().map(Into::into),
+                    description: a["description"].as_str().unwrap_or("").into(),
+                },
+            )?;
+            json!({"id": t.id, "name": t.name, "starts": t.starts.to_string(), "ends": t.ends.to_string()})
+        }
+        "week_plan" => plan(engine.week_plan(date(s(a, "date")))?),
+        "quarter_plan" => plan(engine.quarter_plan(
+            i32::try_from(a["year"].as_i64().unwrap()).unwrap(),
+            u32::try_from(a["quarter"].as_i64().unwrap()).unwrap(),
+        )?),
+        "add_variant" => variant(engine.add_variant(
+            actor,
+            a["id"].as_i64().unwrap(),
+            NewVariant {
+                kind: s(a, "kind").parse()?,
+                text: s(a, "text").into(),
+                style: a["style"].as_str().map(str::parse).transpose()?,
+            },
+        )?),
+        "record_variant_results" => variant(engine.record_variant_results(
+            actor,
+            a["variant_id"].as_i64().unwrap(),
+            a["impressions"].as_u64().unwrap(),
+            a["clicks"].as_u64().unwrap(),
+        )?),
         other => panic!("unknown op {other}"),
+    })
+}
+
+fn date(text: &str) -> chrono::NaiveDate {
+    chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").expect("YYYY-MM-DD")
+}
+
+fn new_content(a: &Value) -> brandrail::Result<NewContent> {
+    Ok(NewContent {
+        is_ad: a["is_ad"].as_bool().unwrap_or(false),
+        sensitive: a["sensitive"].as_bool().unwrap_or(false),
+        ugc: a["ugc"].as_bool().unwrap_or(false),
+        format: a["format"].as_str().map(Into::into),
+        theme_id: a["theme_id"].as_i64(),
+        ..NewContent::new(s(a, "kind").parse()?, s(a, "title"), s(a, "channel"))
+    })
+}
+
+fn details(d: &Value) -> VersionDetails {
+    VersionDetails {
+        duration_seconds: d["duration_seconds"].as_u64().map(|v| u32::try_from(v).unwrap()),
+        paragraph_spacing: d["paragraph_spacing"].as_f64(),
+        template: d["template"].as_str().map(Into::into),
+        fonts: strings(&d["fonts"]),
+        palette: d["palette"].as_str().map(Into::into),
+        assets: d["assets"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|x| x.as_i64().unwrap())
+            .collect(),
+    }
+}
+
+fn item(i: ContentItem) -> Value {
+    json!({
+        "id": i.id, "kind": i.kind.as_str(), "state": i.state.as_str(), "version": i.version,
+        "channel": i.channel, "ugc": i.ugc, "format": i.format, "source_id": i.source_id,
+        "theme_id": i.theme_id, "approval_id": i.approval_id,
+    })
+}
+
+fn asset(x: Asset) -> Value {
+    json!({
+        "id": x.id, "kind": x.kind.as_str(), "source": x.source.as_str(),
+        "label": x.label.as_str(), "state": x.state.as_str(), "owner": x.owner,
+    })
+}
+
+fn variant(v: ContentVariant) -> Value {
+    json!({
+        "id": v.id, "kind": v.kind.as_str(), "style": v.style.as_str(), "label": v.label,
+        "impressions": v.impressions, "clicks": v.clicks,
+    })
+}
+
+fn plan(p: PublishingPlan) -> Value {
+    let mut counts = serde_json::Map::new();
+    for k in PlanIssueKind::ALL {
+        let n = p.issues.iter().filter(|i| i.kind == *k).count();
+        counts.insert(k.as_str().into(), json!(n));
+    }
+    json!({
+        "from": p.from.to_string(),
+        "to": p.to.to_string(),
+        "entry_ids": p.entries.iter().map(|e| e.item_id).collect::<Vec<_>>(),
+        "local_times": p.entries.iter().map(|e| e.local_time.clone()).collect::<Vec<_>>(),
+        "issue_counts": counts,
+        "hot_dates": p.hot_dates.iter().map(|h| h.name.clone()).collect::<Vec<_>>(),
+        "theme_ids": p.themes.iter().map(|t| t.id).collect::<Vec<_>>(),
     })
 }
 

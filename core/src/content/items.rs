@@ -5,13 +5,12 @@
 //! published, and nothing with a blocking compliance finding goes to review.
 
 use chrono::{DateTime, Utc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::access::{Permission, named_enum};
 use crate::approval::{ApprovalInstance, ApprovalState, Subject, SubjectKind};
 use crate::audit::Entry;
 use crate::error::{Error, Result};
-use crate::policy::Severity;
 use crate::{Attempt, Ctx, Engine, store, validate};
 
 /// Longest body accepted, in bytes.
@@ -82,6 +81,14 @@ pub struct ContentItem {
     pub is_ad: bool,
     /// Sensitive (a supervisor reviews too).
     pub sensitive: bool,
+    /// User-generated (counts towards a channel's UGC quota, CON-7).
+    pub ugc: bool,
+    /// Sub-kind a channel's mix is planned in (`amateur_review`, `koc`, …).
+    pub format: Option<String>,
+    /// The piece this one was repurposed from (CON-8).
+    pub source_id: Option<i64>,
+    /// The quarterly theme it belongs to (CON-8).
+    pub theme_id: Option<i64>,
     /// The review instance of the current version, once submitted.
     pub approval_id: Option<i64>,
     /// When it is scheduled to go out.
@@ -94,8 +101,98 @@ pub struct ContentItem {
     pub updated_at: DateTime<Utc>,
 }
 
+/// What a version declares beyond its text, for the pre-publish checklist
+/// (CON-4, CON-5). Everything is optional; the policy's `required_fields`
+/// says what must be there.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct VersionDetails {
+    /// Length of a video, in seconds.
+    pub duration_seconds: Option<u32>,
+    /// Paragraph (line) spacing of the layout, e.g. 1.5.
+    pub paragraph_spacing: Option<f64>,
+    /// Template used.
+    pub template: Option<String>,
+    /// Fonts used.
+    pub fonts: Vec<String>,
+    /// Palette used.
+    pub palette: Option<String>,
+    /// Ids of the asset-library assets the piece uses (images, videos …).
+    pub assets: Vec<i64>,
+}
+
+/// Most assets one version may reference.
+const MAX_ASSETS: usize = 500;
+/// Most fonts one version may name.
+const MAX_FONTS: usize = 20;
+/// Longest video accepted, seconds (a day).
+const MAX_DURATION_SECONDS: u32 = 86_400;
+
+impl VersionDetails {
+    fn validate(&self) -> Result<()> {
+        if let Some(d) = self.duration_seconds
+            && (d == 0 || d > MAX_DURATION_SECONDS)
+        {
+            return Err(Error::validation(
+                "duration_seconds",
+                format!("must be 1 to {MAX_DURATION_SECONDS}, got {d}"),
+            ));
+        }
+        if let Some(s) = self.paragraph_spacing
+            && !(s.is_finite() && s > 0.0 && s <= 10.0)
+        {
+            return Err(Error::validation(
+                "paragraph_spacing",
+                "must be a number above 0 and at most 10",
+            ));
+        }
+        if let Some(t) = &self.template {
+            validate::display_text("template", t)?;
+        }
+        if let Some(p) = &self.palette {
+            validate::display_text("palette", p)?;
+        }
+        if self.fonts.len() > MAX_FONTS {
+            return Err(Error::validation(
+                "fonts",
+                format!("at most {MAX_FONTS}, got {}", self.fonts.len()),
+            ));
+        }
+        for f in &self.fonts {
+            validate::display_text("fonts", f)?;
+        }
+        if self.assets.len() > MAX_ASSETS {
+            return Err(Error::validation(
+                "assets",
+                format!("at most {MAX_ASSETS}, got {}", self.assets.len()),
+            ));
+        }
+        let mut seen = std::collections::HashSet::new();
+        for a in &self.assets {
+            if *a <= 0 || !seen.insert(*a) {
+                return Err(Error::validation(
+                    "assets",
+                    format!("{a} is not a positive asset id listed once"),
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A new version: its text and what it declares.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ContentDraft {
+    /// Title.
+    pub title: String,
+    /// Body text.
+    pub body: String,
+    /// Duration, layout and assets.
+    pub details: VersionDetails,
+}
+
 /// One version of an item; every edit makes one (CON-1).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ContentVersion {
     /// The item.
     pub item_id: i64,
@@ -109,6 +206,8 @@ pub struct ContentVersion {
     pub author: String,
     /// When.
     pub created_at: DateTime<Utc>,
+    /// Duration, layout and assets declared with it.
+    pub details: VersionDetails,
 }
 
 /// Input for planning a content item.
@@ -124,13 +223,89 @@ pub struct NewContent {
     pub is_ad: bool,
     /// Sensitive.
     pub sensitive: bool,
+    /// User-generated.
+    pub ugc: bool,
+    /// Sub-kind for a channel's mix (an identifier), if any.
+    pub format: Option<String>,
+    /// Quarterly theme, if any.
+    pub theme_id: Option<i64>,
 }
 
-fn load(ctx: &Ctx<'_>, id: i64) -> Result<ContentItem> {
+impl NewContent {
+    /// A plain (not an ad, not sensitive, not UGC) item.
+    pub fn new(kind: ContentKind, title: impl Into<String>, channel: impl Into<String>) -> Self {
+        NewContent {
+            kind,
+            title: title.into(),
+            channel: channel.into(),
+            is_ad: false,
+            sensitive: false,
+            ugc: false,
+            format: None,
+            theme_id: None,
+        }
+    }
+
+    fn validate(&self, ctx: &Ctx<'_>) -> Result<()> {
+        validate::display_text("title", &self.title)?;
+        validate::identifier("channel", &self.channel)?;
+        if let Some(f) = &self.format {
+            validate::identifier("format", f)?;
+        }
+        if let Some(t) = self.theme_id
+            && store::content::theme(ctx.tx, t)?.is_none()
+        {
+            return Err(Error::not_found("theme", t.to_string()));
+        }
+        Ok(())
+    }
+
+    fn into_item(self, ctx: &Ctx<'_>, source_id: Option<i64>) -> ContentItem {
+        ContentItem {
+            id: 0,
+            kind: self.kind,
+            title: self.title,
+            channel: self.channel,
+            owner: ctx.actor.handle.clone(),
+            state: ContentState::Planned,
+            version: 0,
+            is_ad: self.is_ad,
+            sensitive: self.sensitive,
+            ugc: self.ugc,
+            format: self.format,
+            source_id,
+            theme_id: self.theme_id,
+            approval_id: None,
+            scheduled_at: None,
+            published_at: None,
+            created_at: ctx.now,
+            updated_at: ctx.now,
+        }
+    }
+}
+
+/// Checks of a body shared by edits and variants.
+pub(crate) fn validate_body(field: &str, body: &str) -> Result<()> {
+    if body.trim().is_empty() || body.len() > MAX_BODY_BYTES {
+        return Err(Error::validation(
+            field,
+            format!("must be 1 byte to {MAX_BODY_BYTES} bytes"),
+        ));
+    }
+    if body
+        .chars()
+        .any(|c| c.is_control() && !matches!(c, '\n' | '\t' | '\r'))
+    {
+        return Err(Error::validation(field, "contains control characters"));
+    }
+    Ok(())
+}
+
+pub(crate) fn load(ctx: &Ctx<'_>, id: i64) -> Result<ContentItem> {
     store::content::item(ctx.tx, id)?.ok_or_else(|| Error::not_found("content", id.to_string()))
 }
 
-fn save(
+pub(crate) fn save(
     ctx: &Ctx<'_>,
     before: &ContentItem,
     after: &ContentItem,
@@ -144,6 +319,18 @@ fn save(
             .with_detail(format!("state={} version={}", after.state, after.version)),
     )?;
     Ok(())
+}
+
+/// The checklist of the current version of `item`, as a gate.
+fn gate_current(
+    ctx: &Ctx<'_>,
+    scanner: &super::compliance::Scanner,
+    item: &ContentItem,
+    stage: &str,
+) -> Result<()> {
+    let version = store::content::latest_version(ctx.tx, item.id)?
+        .ok_or_else(|| Error::conflict("content", item.id.to_string(), "has no version"))?;
+    super::checklist::gate(ctx, scanner, item, &version, stage)
 }
 
 /// The review outcome moves the item (called by the approvals engine).
@@ -178,24 +365,8 @@ impl Engine {
             Permission::ContentCreate,
             Attempt::new("content.plan", "content", "new"),
             |ctx| {
-                validate::display_text("title", &input.title)?;
-                validate::identifier("channel", &input.channel)?;
-                let mut item = ContentItem {
-                    id: 0,
-                    kind: input.kind,
-                    title: input.title.clone(),
-                    channel: input.channel.clone(),
-                    owner: ctx.actor.handle.clone(),
-                    state: ContentState::Planned,
-                    version: 0,
-                    is_ad: input.is_ad,
-                    sensitive: input.sensitive,
-                    approval_id: None,
-                    scheduled_at: None,
-                    published_at: None,
-                    created_at: ctx.now,
-                    updated_at: ctx.now,
-                };
+                input.validate(ctx)?;
+                let mut item = input.clone().into_item(ctx, None);
                 item.id = store::content::insert_item(ctx.tx, &item)?;
                 ctx.record(
                     &Entry::applied(
@@ -213,15 +384,38 @@ impl Engine {
     }
 
     /// Write a new version (CON-1: every edit is a version; needs
-    /// `content.edit`). An approved or scheduled item goes back to production:
-    /// its approval covered the previous version. Refused while in review and
-    /// once published.
+    /// `content.edit`). The version keeps the details (duration, layout,
+    /// assets) of the one before; [`Engine::edit_content_with`] sets them. An
+    /// approved or scheduled item goes back to production: its approval
+    /// covered the previous version. Refused while in review and once
+    /// published.
     pub fn edit_content(
         &self,
         actor: &str,
         id: i64,
         title: &str,
         body: &str,
+    ) -> Result<ContentItem> {
+        self.write_version(actor, id, title, body, None)
+    }
+
+    /// [`Engine::edit_content`] with the version's details declared.
+    pub fn edit_content_with(
+        &self,
+        actor: &str,
+        id: i64,
+        draft: &ContentDraft,
+    ) -> Result<ContentItem> {
+        self.write_version(actor, id, &draft.title, &draft.body, Some(&draft.details))
+    }
+
+    fn write_version(
+        &self,
+        actor: &str,
+        id: i64,
+        title: &str,
+        body: &str,
+        details: Option<&VersionDetails>,
     ) -> Result<ContentItem> {
         let target = id.to_string();
         self.mutate(
@@ -230,17 +424,9 @@ impl Engine {
             Attempt::new("content.edit", "content", &target),
             |ctx| {
                 validate::display_text("title", title)?;
-                if body.trim().is_empty() || body.len() > MAX_BODY_BYTES {
-                    return Err(Error::validation(
-                        "body",
-                        format!("must be 1 byte to {MAX_BODY_BYTES} bytes"),
-                    ));
-                }
-                if body
-                    .chars()
-                    .any(|c| c.is_control() && !matches!(c, '\n' | '\t' | '\r'))
-                {
-                    return Err(Error::validation("body", "contains control characters"));
+                validate_body("body", body)?;
+                if let Some(d) = details {
+                    d.validate()?;
                 }
                 let before = load(ctx, id)?;
                 match before.state {
@@ -260,6 +446,12 @@ impl Engine {
                     }
                     _ => {}
                 }
+                let details = match details {
+                    Some(d) => d.clone(),
+                    None => store::content::latest_version(ctx.tx, id)?
+                        .map(|v| v.details)
+                        .unwrap_or_default(),
+                };
                 let mut after = before.clone();
                 after.version += 1;
                 after.title = title.to_owned();
@@ -276,6 +468,7 @@ impl Engine {
                         body: body.to_owned(),
                         author: ctx.actor.handle.clone(),
                         created_at: ctx.now,
+                        details,
                     },
                 )?;
                 save(ctx, &before, &after, "content.edit")?;
@@ -284,47 +477,114 @@ impl Engine {
         )
     }
 
-    /// Send the current version to review (CON-2, CON-3): refused with
-    /// `policy_violation` while the compliance checker finds anything that
-    /// blocks; else the `content_review` workflow starts (legal reviews ads, a
+    /// Repurpose a piece for another channel (CON-8; needs `content.create`):
+    /// a new item linked to its source, whose first version starts from the
+    /// source's latest text and details, in production.
+    pub fn derive_content(
+        &self,
+        actor: &str,
+        source_id: i64,
+        input: NewContent,
+    ) -> Result<ContentItem> {
+        let target = source_id.to_string();
+        self.mutate(
+            actor,
+            Permission::ContentCreate,
+            Attempt::new("content.derive", "content", &target),
+            |ctx| {
+                input.validate(ctx)?;
+                load(ctx, source_id)?;
+                let source =
+                    store::content::latest_version(ctx.tx, source_id)?.ok_or_else(|| {
+                        Error::conflict("content", target.clone(), "has no version to derive from")
+                    })?;
+                let mut item = input.clone().into_item(ctx, Some(source_id));
+                item.version = 1;
+                item.state = ContentState::InProduction;
+                item.id = store::content::insert_item(ctx.tx, &item)?;
+                store::content::insert_version(
+                    ctx.tx,
+                    &ContentVersion {
+                        item_id: item.id,
+                        version: 1,
+                        title: item.title.clone(),
+                        body: source.body,
+                        author: ctx.actor.handle.clone(),
+                        created_at: ctx.now,
+                        details: source.details,
+                    },
+                )?;
+                ctx.record(
+                    &Entry::applied(
+                        &ctx.actor.handle,
+                        "content.derive",
+                        "content",
+                        &item.id.to_string(),
+                    )
+                    .after(&item)
+                    .with_detail(format!("source={source_id} channel={}", item.channel)),
+                )?;
+                Ok(item)
+            },
+        )
+    }
+
+    /// Send the current version to review (CON-2..CON-5): refused with
+    /// `policy_violation` while the pre-publish checklist (compliance findings,
+    /// links, assets, required fields, ad label, brand and VI rules) finds
+    /// anything that blocks; else the `content_review` workflow starts (legal reviews ads, a
     /// supervisor sensitive items).
     pub fn submit_content(&self, actor: &str, id: i64) -> Result<ContentItem> {
         let scanner = self.scanner()?;
         let target = id.to_string();
-        self.mutate(actor, Permission::ApprovalSubmit, Attempt::new("content.submit", "content", &target), |ctx| {
-            let before = load(ctx, id)?;
-            if before.state != ContentState::InProduction {
-                return Err(Error::conflict("content", target.clone(), format!("is {}; only content in production goes to review", before.state)));
-            }
-            let version = store::content::latest_version(ctx.tx, id)?
-                .ok_or_else(|| Error::conflict("content", target.clone(), "has no version"))?;
-            let blocking = scanner
-                .check(&format!("{}\n{}", version.title, version.body))
-                .into_iter()
-                .filter(|f| f.severity == Severity::Block)
-                .count();
-            if blocking > 0 {
-                return Err(Error::PolicyViolation {
-                    rule: "CON-3",
-                    message: format!("version {} has {blocking} blocking compliance findings; fix them first", version.version),
-                });
-            }
-            let subject = Subject::new(SubjectKind::ContentVersion, format!("content-{id}/v{}", version.version), version.title.clone())
+        self.mutate(
+            actor,
+            Permission::ApprovalSubmit,
+            Attempt::new("content.submit", "content", &target),
+            |ctx| {
+                let before = load(ctx, id)?;
+                if before.state != ContentState::InProduction {
+                    return Err(Error::conflict(
+                        "content",
+                        target.clone(),
+                        format!(
+                            "is {}; only content in production goes to review",
+                            before.state
+                        ),
+                    ));
+                }
+                let version = store::content::latest_version(ctx.tx, id)?
+                    .ok_or_else(|| Error::conflict("content", target.clone(), "has no version"))?;
+                super::checklist::gate(ctx, &scanner, &before, &version, "review")?;
+                let subject = Subject::new(
+                    SubjectKind::ContentVersion,
+                    format!("content-{id}/v{}", version.version),
+                    version.title.clone(),
+                )
                 .with_attribute("is_ad", before.is_ad.to_string())
                 .with_attribute("sensitive", before.sensitive.to_string())
                 .with_attribute("kind", before.kind.as_str());
-            let inst = crate::approval::submit_in(ctx, "content_review", subject)?;
-            let mut after = before.clone();
-            after.approval_id = Some(inst.id);
-            after.state = if inst.state == ApprovalState::Approved { ContentState::Approved } else { ContentState::InReview };
-            after.updated_at = ctx.now;
-            save(ctx, &before, &after, "content.submit")?;
-            Ok(after)
-        })
+                let inst = crate::approval::submit_in(ctx, "content_review", subject)?;
+                let mut after = before.clone();
+                after.approval_id = Some(inst.id);
+                after.state = if inst.state == ApprovalState::Approved {
+                    ContentState::Approved
+                } else {
+                    ContentState::InReview
+                };
+                after.updated_at = ctx.now;
+                save(ctx, &before, &after, "content.submit")?;
+                Ok(after)
+            },
+        )
     }
 
-    /// Schedule approved content (CON-2; needs `content.schedule`).
+    /// Schedule approved content (CON-2; needs `content.schedule`). Refused
+    /// when the pre-publish checklist (CON-3..CON-5) finds anything that
+    /// blocks, or when the slot would take the channel over its cadence cap
+    /// (CON-7).
     pub fn schedule_content(&self, actor: &str, id: i64, at: DateTime<Utc>) -> Result<ContentItem> {
+        let scanner = self.scanner()?;
         let target = id.to_string();
         self.mutate(
             actor,
@@ -347,6 +607,8 @@ impl Engine {
                 if at < ctx.now {
                     return Err(Error::validation("at", "lies in the past"));
                 }
+                gate_current(ctx, &scanner, &before, "scheduling")?;
+                super::plan::check_cap(ctx, &before, at)?;
                 let mut after = before.clone();
                 after.state = ContentState::Scheduled;
                 after.scheduled_at = Some(at);
@@ -358,7 +620,10 @@ impl Engine {
     }
 
     /// Publish approved or scheduled content (CON-2; needs `content.publish`).
+    /// Refused when the pre-publish checklist finds anything that blocks
+    /// (an asset retired or relabelled since approval, a changed policy).
     pub fn publish_content(&self, actor: &str, id: i64) -> Result<ContentItem> {
+        let scanner = self.scanner()?;
         let target = id.to_string();
         self.mutate(
             actor,
@@ -378,6 +643,7 @@ impl Engine {
                         ),
                     });
                 }
+                gate_current(ctx, &scanner, &before, "publication")?;
                 let mut after = before.clone();
                 after.state = ContentState::Published;
                 after.published_at = Some(ctx.now);
@@ -427,6 +693,16 @@ impl Engine {
                 return Err(Error::not_found("content", id.to_string()));
             }
             store::content::versions(tx, id)
+        })
+    }
+
+    /// Items repurposed from `id` (CON-8), oldest first.
+    pub fn content_derivatives(&self, id: i64) -> Result<Vec<ContentItem>> {
+        self.read(|tx, _| {
+            if store::content::item(tx, id)?.is_none() {
+                return Err(Error::not_found("content", id.to_string()));
+            }
+            store::content::derivatives(tx, id)
         })
     }
 }

@@ -71,6 +71,22 @@ pub struct ContentPolicy {
     pub cadence: Vec<Cadence>,
     /// CON-7: preferred slots per channel, `HH:MM` local time.
     pub slots: BTreeMap<String, Vec<String>>,
+    /// CON-8: the hot-date calendar quarterly themes are planned from.
+    pub hot_dates: Vec<HotDate>,
+}
+
+/// CON-8: a date marketing plans around (a holiday, a shopping festival, a
+/// trade show).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HotDate {
+    /// Name shown in plans.
+    pub name: String,
+    /// `holiday`, `festival`, `trade_show`, … (free, an identifier).
+    pub kind: String,
+    /// `MM-DD` for a date that recurs every year, `YYYY-MM-DD` for one that
+    /// moves (lunar holidays, trade shows).
+    pub on: String,
 }
 
 /// CON-5: short-video length bounds.

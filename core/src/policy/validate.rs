@@ -235,9 +235,57 @@ pub(super) fn problems(p: &Policy) -> Vec<PolicyProblem> {
             );
         }
     }
+    for (i, f) in ct.required_fields.iter().enumerate() {
+        if !crate::content::REQUIRED_FIELD_NAMES.contains(&f.as_str()) {
+            c.push(
+                format!("content.required_fields[{i}]"),
+                format!(
+                    "'{}' is not one of: {}",
+                    printable(f),
+                    crate::content::REQUIRED_FIELD_NAMES.join(", ")
+                ),
+            );
+        }
+    }
+    for (i, h) in ct.hot_dates.iter().enumerate() {
+        let path = format!("content.hot_dates[{i}]");
+        c.text(&format!("{path}.name"), &h.name);
+        if crate::validate::identifier("kind", &h.kind).is_err() {
+            c.push(
+                format!("{path}.kind"),
+                format!(
+                    "'{}' is not an identifier (a-z, 0-9, '.', '_', '-')",
+                    printable(&h.kind)
+                ),
+            );
+        }
+        if crate::content::HotDateRule::parse(&h.on).is_none() {
+            c.push(
+                format!("{path}.on"),
+                format!("'{}' is neither MM-DD nor YYYY-MM-DD", printable(&h.on)),
+            );
+        }
+    }
     for (i, cad) in ct.cadence.iter().enumerate() {
         let path = format!("content.cadence[{i}]");
         c.text(&format!("{path}.channel"), &cad.channel);
+        if cad.kind.parse::<crate::content::ContentKind>().is_err() {
+            c.push(
+                format!("{path}.kind"),
+                format!("'{}' is not a content kind", printable(&cad.kind)),
+            );
+        }
+        for (j, m) in cad.mix.iter().enumerate() {
+            if crate::validate::identifier("mix", m).is_err() {
+                c.push(
+                    format!("{path}.mix[{j}]"),
+                    format!(
+                        "'{}' is not an identifier (a-z, 0-9, '.', '_', '-')",
+                        printable(m)
+                    ),
+                );
+            }
+        }
         c.at_least_one(&format!("{path}.target"), cad.target.into());
         if let Some(cap) = cad.cap
             && cap < cad.target

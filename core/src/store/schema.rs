@@ -180,6 +180,69 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (item_id, version)
     ) STRICT, WITHOUT ROWID;
     "#,
+    // 4: the rest of content (CON-4..CON-8): version details (duration,
+    // layout, assets) as JSON, UGC and format flags, derivatives and themes on
+    // items; A/B variants; quarterly themes; the asset library with its
+    // confidentiality labels and explicit readers.
+    r#"
+    CREATE TABLE content_theme (
+        id          INTEGER PRIMARY KEY,
+        name        TEXT NOT NULL,
+        starts      TEXT NOT NULL,
+        ends        TEXT NOT NULL,
+        hot_date    TEXT,
+        description TEXT NOT NULL,
+        created_by  TEXT NOT NULL REFERENCES principal(handle),
+        created_at  INTEGER NOT NULL
+    ) STRICT;
+    CREATE INDEX theme_by_dates ON content_theme(starts, ends);
+
+    ALTER TABLE content_item ADD COLUMN ugc INTEGER NOT NULL DEFAULT 0 CHECK (ugc IN (0, 1));
+    ALTER TABLE content_item ADD COLUMN format TEXT;
+    ALTER TABLE content_item ADD COLUMN source_id INTEGER REFERENCES content_item(id);
+    ALTER TABLE content_item ADD COLUMN theme_id INTEGER REFERENCES content_theme(id);
+    CREATE INDEX content_by_source ON content_item(source_id) WHERE source_id IS NOT NULL;
+    CREATE INDEX content_by_schedule ON content_item(scheduled_at) WHERE scheduled_at IS NOT NULL;
+    CREATE INDEX content_by_publication ON content_item(published_at) WHERE published_at IS NOT NULL;
+    ALTER TABLE content_version ADD COLUMN details TEXT NOT NULL DEFAULT '{}';
+
+    CREATE TABLE content_variant (
+        id          INTEGER PRIMARY KEY,
+        item_id     INTEGER NOT NULL REFERENCES content_item(id),
+        kind        TEXT NOT NULL,
+        style       TEXT NOT NULL,
+        label       TEXT NOT NULL,
+        text        TEXT NOT NULL,
+        created_by  TEXT NOT NULL,
+        created_at  INTEGER NOT NULL,
+        impressions INTEGER NOT NULL DEFAULT 0,
+        clicks      INTEGER NOT NULL DEFAULT 0
+    ) STRICT;
+    CREATE INDEX variant_by_item ON content_variant(item_id, id);
+
+    CREATE TABLE asset (
+        id            INTEGER PRIMARY KEY,
+        kind          TEXT NOT NULL,
+        name          TEXT NOT NULL,
+        uri           TEXT NOT NULL,
+        source        TEXT NOT NULL,
+        label         TEXT NOT NULL,
+        department    TEXT NOT NULL,
+        owner         TEXT NOT NULL REFERENCES principal(handle),
+        state         TEXT NOT NULL,
+        authorization TEXT,
+        content_id    INTEGER REFERENCES content_item(id),
+        created_at    INTEGER NOT NULL,
+        retired_at    INTEGER
+    ) STRICT;
+    CREATE INDEX asset_by_kind ON asset(kind, id);
+
+    CREATE TABLE asset_reader (
+        asset_id INTEGER NOT NULL REFERENCES asset(id),
+        handle   TEXT NOT NULL,
+        PRIMARY KEY (asset_id, handle)
+    ) STRICT, WITHOUT ROWID;
+    "#,
 ];
 
 /// The schema version this build writes.

@@ -298,11 +298,8 @@ fn run() -> brandrail::Result<()> {
     let ad = engine.plan_content(
         "xu.ke",
         NewContent {
-            kind: ContentKind::AdCreative,
-            title: "双十一 羊绒围巾".into(),
-            channel: "douyin".into(),
             is_ad: true,
-            sensitive: false,
+            ..NewContent::new(ContentKind::AdCreative, "双十一 羊绒围巾", "douyin")
         },
     )?;
     let draft = "全网最佳的羊绒围巾，国家级工艺！咨询 13800138000";
