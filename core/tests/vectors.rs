@@ -3,13 +3,13 @@
 
 use std::path::PathBuf;
 
-use brandrail::{
-    Attachment, AuditQuery, Department, Engine, NewMediaAccount, NewPrincipal, Outcome, Permission,
-    Platform, Principal, Subject, SubjectKind,
-};
 use brandrail::content::{
     Asset, AssetFilter, ContentDraft, ContentItem, ContentVariant, NewAsset, NewContent, NewTheme,
     NewVariant, PlanIssueKind, PublishingPlan, UgcAuthorization, VersionDetails,
+};
+use brandrail::{
+    Attachment, AuditQuery, Department, Engine, NewMediaAccount, NewPrincipal, Outcome, Permission,
+    Platform, Principal, Subject, SubjectKind,
 };
 use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
@@ -316,11 +316,9 @@ fn run(engine: &Engine, op: &str, actor: &str, a: &Value) -> brandrail::Result<V
             time(engine, a, "at"),
         )?),
         "publish_content" => item(engine.publish_content(actor, a["id"].as_i64().unwrap())?),
-        "derive_content" => item(engine.derive_content(
-            actor,
-            a["source_id"].as_i64().unwrap(),
-            new_content(a)?,
-        )?),
+        "derive_content" => {
+            item(engine.derive_content(actor, a["source_id"].as_i64().unwrap(), new_content(a)?)?)
+        }
         "prepublish_check" => {
             let r = engine.prepublish_check(a["id"].as_i64().unwrap())?;
             json!({
@@ -421,7 +419,9 @@ fn new_content(a: &Value) -> brandrail::Result<NewContent> {
 
 fn details(d: &Value) -> VersionDetails {
     VersionDetails {
-        duration_seconds: d["duration_seconds"].as_u64().map(|v| u32::try_from(v).unwrap()),
+        duration_seconds: d["duration_seconds"]
+            .as_u64()
+            .map(|v| u32::try_from(v).unwrap()),
         paragraph_spacing: d["paragraph_spacing"].as_f64(),
         template: d["template"].as_str().map(Into::into),
         fonts: strings(&d["fonts"]),
