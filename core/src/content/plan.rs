@@ -578,13 +578,13 @@ pub(crate) fn check_cap(ctx: &Ctx<'_>, item: &ContentItem, at: DateTime<Utc>) ->
         .count();
         if others >= cap as usize {
             let period = match rule.period {
-                Period::Day => ps.to_string(),
-                Period::Week => format!("the week of {ps}"),
+                Period::Day => format!("on {ps}"),
+                Period::Week => format!("in the week of {ps}"),
             };
             return Err(Error::PolicyViolation {
                 rule: "CON-7",
                 message: format!(
-                    "{} already has {others} {} in {period}; the cap is {cap}",
+                    "{} already has {others} {} {period}; the cap is {cap}",
                     item.channel, item.kind
                 ),
             });

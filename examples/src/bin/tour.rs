@@ -10,18 +10,26 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use brandrail::content::{ContentKind, NewContent};
+use brandrail::content::{
+    AssetKind, AssetSource, Confidentiality, ContentDraft, ContentKind, NewAsset, NewContent,
+    NewTheme, NewVariant, UgcAuthorization, VariantKind, VersionDetails,
+};
 use brandrail::{
     Attachment, AuditQuery, Department, Engine, EngineOptions, Error, NewMediaAccount,
     NewPrincipal, Outcome, Permission, Platform, Subject, SubjectKind,
 };
-use chrono::{Duration, Utc};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 
 /// A demonstration key. A real host keeps its key in a keychain or KMS.
 const DEMO_KEY: [u8; 32] = *b"brandrail-tour-demo-key-32-bytes";
 
 fn step(title: &str) {
     println!("\n== {title}");
+}
+
+/// `hour`:00 in Shanghai (UTC+8, no daylight saving) on `date`, as an instant.
+fn shanghai(date: NaiveDate, hour: u32) -> DateTime<Utc> {
+    date.and_hms_opt(hour, 0, 0).unwrap_or_default().and_utc() - Duration::hours(8)
 }
 
 fn refused(what: &str, err: &Error) {
@@ -294,7 +302,20 @@ fn run() -> brandrail::Result<()> {
         .collect();
     println!("   claim #{} history: {}", c.id, history.join(", "));
 
-    step("10. An ad is flagged, fixed, reviewed by brand and legal, approved and scheduled");
+    step("10. An ad is flagged, fixed, checked, reviewed by brand and legal, approved and scheduled");
+    let photo = engine.add_asset(
+        "chen.jie",
+        NewAsset {
+            kind: AssetKind::Image,
+            name: "羊绒围巾主图".into(),
+            uri: "oss://brand/scarf-2026.png".into(),
+            source: AssetSource::Internal,
+            label: Confidentiality::Public,
+            authorization: None,
+            readers: vec![],
+        },
+    )?;
+    println!("   asset #{} '{}' ({}) is in the library", photo.id, photo.name, photo.label);
     let ad = engine.plan_content(
         "xu.ke",
         NewContent {
@@ -304,26 +325,46 @@ fn run() -> brandrail::Result<()> {
     )?;
     let draft = "全网最佳的羊绒围巾，国家级工艺！咨询 13800138000";
     engine.edit_content("xu.ke", ad.id, "双十一 羊绒围巾", draft)?;
-    for f in engine.check_text(draft)? {
+    let report = engine.prepublish_check(ad.id)?;
+    for f in &report.body_findings {
         println!(
             "   ! {:<10} {:<14} \"{}\" at {}..{} -> {}",
             f.rule_id, f.category, f.matched, f.start, f.end, f.suggestion
         );
     }
+    for i in &report.issues {
+        println!("   ! {:<10} {:<14} {}", i.rule, i.check, i.message);
+    }
     if let Err(e) = engine.submit_content("xu.ke", ad.id) {
         refused("the draft goes to review", &e);
     }
-    let fixed = "【广告】优质羊绒围巾，工艺考究。咨询 138****8000";
-    engine.edit_content("xu.ke", ad.id, "双十一 羊绒围巾", fixed)?;
+    let fixed = "【广告】优质羊绒围巾，工艺考究。详见 https://shop.example.com/scarf 咨询 138****8000";
+    engine.edit_content_with(
+        "xu.ke",
+        ad.id,
+        &ContentDraft {
+            title: "双十一 羊绒围巾".into(),
+            body: fixed.into(),
+            details: VersionDetails {
+                assets: vec![photo.id],
+                ..VersionDetails::default()
+            },
+        },
+    )?;
+    let report = engine.prepublish_check(ad.id)?;
     println!(
-        "   version 2 has {} findings",
-        engine.check_text(fixed)?.len()
+        "   version {}: checklist passed = {}, {} issues, {} findings",
+        report.version,
+        report.passed,
+        report.issues.len(),
+        report.body_findings.len()
     );
     let item = engine.submit_content("xu.ke", ad.id)?;
     let review = item.approval_id.unwrap_or_default();
     engine.approve("chen.jie", review, "符合品牌规范", &[])?;
     engine.approve("sun.li", review, "无违规用语", &[])?;
-    let at = engine.now() + Duration::hours(20);
+    let tomorrow = engine.now().date_naive() + Duration::days(1);
+    let at = shanghai(tomorrow, 12);
     let item = engine.schedule_content("xu.ke", ad.id, at)?;
     println!(
         "   content #{} v{} is {} for {}",
@@ -333,7 +374,134 @@ fn run() -> brandrail::Result<()> {
         at.format("%Y-%m-%d %H:%M UTC")
     );
 
-    step("11. The supervisor reviews the denials in the audit log");
+    step("11. Douyin's cadence: UGC with authorization, two videos a day, a third refused, the week's plan");
+    let ugc = |authorization: Option<UgcAuthorization>| NewAsset {
+        kind: AssetKind::Video,
+        name: "用户开箱视频".into(),
+        uri: "oss://ugc/unboxing-118.mp4".into(),
+        source: AssetSource::Ugc,
+        label: Confidentiality::Public,
+        authorization,
+        readers: vec![],
+    };
+    if let Err(e) = engine.add_asset("chen.jie", ugc(None)) {
+        refused("a user's video without a signed authorization", &e);
+    }
+    let clip = engine.add_asset(
+        "chen.jie",
+        ugc(Some(UgcAuthorization {
+            granted_by: "抖音用户 @mia".into(),
+            reference: "UGC-AUTH-2026-118".into(),
+            signed_at: engine.now() - Duration::days(2),
+            expires_at: Some(engine.now() + Duration::days(365)),
+            scope: "douyin, xiaohongshu; 12 months".into(),
+        })),
+    )?;
+    let mut videos = Vec::new();
+    for (title, secs, assets) in [
+        ("用户开箱：羊绒围巾", 28, vec![clip.id]),
+        ("工厂探访：一条围巾的 72 小时", 55, vec![]),
+        ("围巾的三种系法", 40, vec![]),
+    ] {
+        let v = engine.plan_content(
+            "xu.ke",
+            NewContent {
+                ugc: !assets.is_empty(),
+                ..NewContent::new(ContentKind::ShortVideo, title, "douyin")
+            },
+        )?;
+        engine.edit_content_with(
+            "xu.ke",
+            v.id,
+            &ContentDraft {
+                title: title.into(),
+                body: "脚本：开场、细节特写、结尾口播。".into(),
+                details: VersionDetails {
+                    duration_seconds: Some(secs),
+                    assets,
+                    ..VersionDetails::default()
+                },
+            },
+        )?;
+        let v = engine.submit_content("xu.ke", v.id)?;
+        engine.approve("chen.jie", v.approval_id.unwrap_or_default(), "通过", &[])?;
+        videos.push(v.id);
+    }
+    engine.schedule_content("xu.ke", videos[0], shanghai(tomorrow, 12))?;
+    engine.schedule_content("xu.ke", videos[1], shanghai(tomorrow, 18))?;
+    if let Err(e) = engine.schedule_content("xu.ke", videos[2], shanghai(tomorrow, 20)) {
+        refused("a third Douyin video on one day", &e);
+    }
+    engine.schedule_content("xu.ke", videos[2], shanghai(tomorrow + Duration::days(1), 12))?;
+    let plan = engine.week_plan(tomorrow)?;
+    println!("   week {} .. {} ({}):", plan.from, plan.to, plan.time_zone);
+    for e in &plan.entries {
+        println!(
+            "   {} {} {:<8} {:<12} #{} {}",
+            e.local_date,
+            e.local_time,
+            e.channel,
+            e.kind,
+            e.item_id,
+            e.title
+        );
+    }
+    let mut kinds: Vec<(&str, usize)> = Vec::new();
+    for i in &plan.issues {
+        match kinds.iter_mut().find(|(k, _)| *k == i.kind.as_str()) {
+            Some((_, n)) => *n += 1,
+            None => kinds.push((i.kind.as_str(), 1)),
+        }
+    }
+    let kinds: Vec<String> = kinds.iter().map(|(k, n)| format!("{k} x{n}")).collect();
+    println!("   plan issues: {}", kinds.join(", "));
+
+    step("12. A theme for the next hot date, A/B titles, a derivative for Xiaohongshu");
+    let quarter = engine.quarter_plan(tomorrow.year(), tomorrow.month0() / 3 + 1)?;
+    if let Some(hot) = quarter.hot_dates.iter().find(|h| h.date >= tomorrow) {
+        let theme = engine.add_theme(
+            "xu.ke",
+            NewTheme {
+                name: format!("{} 年终好物", hot.name),
+                starts: hot.date - Duration::days(10),
+                ends: hot.date,
+                hot_date: Some(hot.name.clone()),
+                description: "围巾与羊绒礼盒".into(),
+            },
+        )?;
+        println!(
+            "   theme #{} '{}' {} .. {} around {} ({})",
+            theme.id, theme.name, theme.starts, theme.ends, hot.name, hot.date
+        );
+    }
+    for title in ["3 个理由选羊绒围巾", "为什么羊绒围巾更暖？", "全网最好的围巾"] {
+        let variant = NewVariant {
+            kind: VariantKind::Title,
+            text: title.into(),
+            style: None,
+        };
+        match engine.add_variant("xu.ke", videos[2], variant) {
+            Ok(v) => println!("   title variant {} ({}): {}", v.label, v.style, v.text),
+            Err(e) => refused(&format!("title variant '{title}'"), &e),
+        }
+    }
+    let note = engine.derive_content(
+        "xu.ke",
+        videos[1],
+        NewContent {
+            format: Some("koc".into()),
+            ..NewContent::new(ContentKind::ImagePost, "工厂探访 图文版", "xiaohongshu")
+        },
+    )?;
+    println!(
+        "   content #{} for {} derives from #{} ({})",
+        note.id,
+        note.channel,
+        note.source_id.unwrap_or_default(),
+        note.state
+    );
+
+    step("13. The supervisor reviews the denials in the audit log");
     let denials = engine.audit_query(
         "zhao.min",
         &AuditQuery {
@@ -348,7 +516,7 @@ fn run() -> brandrail::Result<()> {
         );
     }
 
-    step("12. Backup, verified");
+    step("14. Backup, verified");
     let mut backup = path.clone().into_os_string();
     backup.push(".backup");
     let _ = std::fs::remove_file(&backup);
@@ -363,7 +531,7 @@ fn run() -> brandrail::Result<()> {
         status.next_due_at.format("%Y-%m-%d %H:%M UTC")
     );
 
-    step("13. The audit chain verifies end to end");
+    step("15. The audit chain verifies end to end");
     let v = engine.verify_audit()?;
     println!(
         "   ok = {}, {} records, head #{} {}…",
