@@ -16,50 +16,11 @@ use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyTuple};
 
-use crate::convert::{decimal, extract_at, parse, repr};
+use crate::convert::{decimal, dict_items, extract_at, missing, parse, path, repr, unexpected};
 use crate::error::IntoPyResult;
 
 use instance::{PyApprovalEvent, PyApprovalInstance, PyStageApproval, PyStageStatus};
 use tasks::{PyApprovalTask, PyDelegation, PyStageThroughput};
-
-/// `at.name`, or `name` when `at` is empty (a constructor's own argument).
-fn path(at: &str, name: &str) -> String {
-    if at.is_empty() {
-        name.to_owned()
-    } else {
-        format!("{at}.{name}")
-    }
-}
-
-/// The entries of a dict argument, each with its key as a `str`; anything
-/// else than a dict raises `TypeError` naming `at` and `expected`.
-fn dict_items<'py>(
-    value: &Bound<'py, PyAny>,
-    at: &str,
-    expected: &str,
-) -> PyResult<Vec<(String, Bound<'py, PyAny>)>> {
-    let Ok(dict) = value.cast::<PyDict>() else {
-        return Err(PyTypeError::new_err(format!(
-            "{at}: expected {expected}, got {}",
-            value.get_type().name()?
-        )));
-    };
-    dict.iter()
-        .map(|(k, v)| Ok((extract_at::<String>(&k, &format!("{at} key"))?, v)))
-        .collect()
-}
-
-fn missing(at: &str, name: &str) -> PyErr {
-    PyTypeError::new_err(format!("{}: missing", path(at, name)))
-}
-
-fn unexpected(at: &str, key: &str, allowed: &str) -> PyErr {
-    // The key is the caller's text: never echo a huge one.
-    let shown: String = key.chars().take(40).collect();
-    PyTypeError::new_err(format!(
-        "{at}: unexpected key {shown:?} (expected {allowed})"
-    ))
-}
 
 /// Metadata of a document attached to a subject (an invoice for a
 /// reimbursement); the document itself stays where it is, identified by its

@@ -1,14 +1,22 @@
 //! Content (core `content`): the compliance checker (CON-3). The `Finding`
 //! class, the module functions that check with the shipped term pack
 //! (`check_text`, `check_texts`, `check_texts_columns`, `pack_version`) and
-//! the Engine methods that check with the policy in force. Content items and
-//! their lifecycle (CON-1, CON-2) are in `content/items.rs`.
+//! the Engine methods that check with the policy in force. As in core, the
+//! rest has a file each: content items, their lifecycle and derivatives
+//! (CON-1, CON-2, CON-8) in `content/items.rs`, the pre-publish checklist
+//! (CON-4, CON-5) in `content/checklist.rs`, the asset library (CON-6) in
+//! `content/assets.rs`, the publishing plan and themes (CON-7, CON-8) in
+//! `content/plan.rs` and A/B variants (CON-8) in `content/variants.rs`.
 //!
 //! Texts cross once per call (a batch is one crossing) and are checked with
 //! the GIL released. Core reports offsets in Unicode scalar values, which are
 //! exactly Python `str` indexes, so `start`/`end` pass through unchanged.
 
+mod assets;
+mod checklist;
 mod items;
+mod plan;
+mod variants;
 
 use brandrail::content::compliance::{self, Finding, Scanner};
 use brandrail::policy::Severity;
@@ -258,6 +266,10 @@ impl PyEngine {
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyFinding>()?;
     items::register(m)?;
+    checklist::register(m)?;
+    assets::register(m)?;
+    plan::register(m)?;
+    variants::register(m)?;
     m.add_function(wrap_pyfunction!(check_text, m)?)?;
     m.add_function(wrap_pyfunction!(check_texts, m)?)?;
     m.add_function(wrap_pyfunction!(check_texts_columns, m)?)?;

@@ -1,17 +1,20 @@
 //! Argument conversions shared by every module: typed extraction that names
-//! the argument, timezone-aware datetimes, exact decimals, string lists, the
-//! closed string sets of core (departments, platforms, permissions, subject
-//! kinds), readable `__repr__`s and pandas-ready columns.
+//! the argument, dict arguments, timezone-aware datetimes, calendar dates,
+//! whole and real numbers, exact decimals, string and id lists, the closed
+//! string sets of core (departments, platforms, permissions, subject kinds),
+//! readable `__repr__`s and pandas-ready columns.
 
 use std::str::FromStr;
 
 use brandrail::Error;
 use brandrail::money::{self, Decimal};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use pyo3::exceptions::{PyTypeError, PyUnicodeEncodeError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyBool, PyBytes, PyDateTime, PyDict, PyInt, PyList, PyString, PyType, PyTzInfo};
+use pyo3::types::{
+    PyBool, PyBytes, PyDate, PyDateTime, PyDict, PyFloat, PyInt, PyList, PyString, PyType, PyTzInfo,
+};
 
 use crate::error::{IntoPyResult, invalid};
 
@@ -52,6 +55,47 @@ fn label(py: Python<'_>, err: PyErr, at: &str) -> PyErr {
     rebuilt().unwrap_or(err)
 }
 
+/// `at.name`, or `name` when `at` is empty (a constructor's own argument).
+pub(crate) fn path(at: &str, name: &str) -> String {
+    if at.is_empty() {
+        name.to_owned()
+    } else {
+        format!("{at}.{name}")
+    }
+}
+
+/// The entries of a dict argument, each with its key as a `str`; anything
+/// else than a dict raises `TypeError` naming `at` and `expected`.
+pub(crate) fn dict_items<'py>(
+    value: &Bound<'py, PyAny>,
+    at: &str,
+    expected: &str,
+) -> PyResult<Vec<(String, Bound<'py, PyAny>)>> {
+    let Ok(dict) = value.cast::<PyDict>() else {
+        return Err(PyTypeError::new_err(format!(
+            "{at}: expected {expected}, got {}",
+            value.get_type().name()?
+        )));
+    };
+    dict.iter()
+        .map(|(k, v)| Ok((extract_at::<String>(&k, &format!("{at} key"))?, v)))
+        .collect()
+}
+
+/// A required key `name` of the dict `at` is absent.
+pub(crate) fn missing(at: &str, name: &str) -> PyErr {
+    PyTypeError::new_err(format!("{}: missing", path(at, name)))
+}
+
+/// The dict `at` has a key outside `allowed`.
+pub(crate) fn unexpected(at: &str, key: &str, allowed: &str) -> PyErr {
+    // The key is the caller's text: never echo a huge one.
+    let shown: String = key.chars().take(40).collect();
+    PyTypeError::new_err(format!(
+        "{at}: unexpected key {shown:?} (expected {allowed})"
+    ))
+}
+
 /// The strings of any iterable of `str`. A lone `str` (or `bytes`) is
 /// refused: iterating it would silently yield its characters. An item that
 /// is not a `str` raises naming its index (`field[3]`).
@@ -74,6 +118,87 @@ pub(crate) fn strings(value: &Bound<'_, PyAny>, field: &str) -> PyResult<Vec<Str
             value.get_type().name()?
         ))),
     }
+}
+
+/// The ids of any iterable of `int` (a `str`, `bytes` or `bool` is refused
+/// with `TypeError`, an item naming its index: `assets[2]`). An int beyond
+/// 64 bits raises `ValidationError` naming the item.
+pub(crate) fn ids(value: &Bound<'_, PyAny>, field: &str) -> PyResult<Vec<i64>> {
+    let text = value.is_instance_of::<PyString>() || value.is_instance_of::<PyBytes>();
+    match value.try_iter() {
+        Ok(items) if !text => items
+            .enumerate()
+            .map(|(i, item)| whole::<i64>(&item?, &format!("{field}[{i}]")))
+            .collect(),
+        _ => Err(PyTypeError::new_err(format!(
+            "{field}: expected an iterable of int, got {}",
+            value.get_type().name()?
+        ))),
+    }
+}
+
+/// A whole number as `T`. Only an `int` is accepted (a `bool`, `float` or
+/// `str` raises `TypeError` naming `field`); one outside `T`'s range (a
+/// negative count, a 100-digit number) raises `ValidationError` naming
+/// `field`, as core does for a value outside its own bounds.
+pub(crate) fn whole<'py, T: FromPyObjectOwned<'py>>(
+    value: &Bound<'py, PyAny>,
+    field: &str,
+) -> PyResult<T> {
+    if value.is_instance_of::<PyBool>() || !value.is_instance_of::<PyInt>() {
+        return Err(PyTypeError::new_err(format!(
+            "{field}: expected an int, got {}",
+            value.get_type().name()?
+        )));
+    }
+    value
+        .extract::<T>()
+        .map_err(|_| invalid(field, "is out of range"))
+        .into_pyresult()
+}
+
+/// As [`whole`], for an optional argument (`None` is absent).
+pub(crate) fn opt_whole<'py, T: FromPyObjectOwned<'py>>(
+    value: Option<&Bound<'py, PyAny>>,
+    field: &str,
+) -> PyResult<Option<T>> {
+    value
+        .filter(|v| !v.is_none())
+        .map(|v| whole(v, field))
+        .transpose()
+}
+
+/// A real number: a `float` or an `int` (not a `bool`, a `str` or a
+/// `Decimal`, which raise `TypeError` naming `field`). NaN and infinities
+/// pass; core refuses them where they make no sense.
+pub(crate) fn real(value: &Bound<'_, PyAny>, field: &str) -> PyResult<f64> {
+    let number = value.is_instance_of::<PyFloat>()
+        || (value.is_instance_of::<PyInt>() && !value.is_instance_of::<PyBool>());
+    if !number {
+        return Err(PyTypeError::new_err(format!(
+            "{field}: expected a float, got {}",
+            value.get_type().name()?
+        )));
+    }
+    // Only an int too large for a float fails here (OverflowError): a number
+    // out of range, like those core refuses.
+    value
+        .extract::<f64>()
+        .map_err(|_| invalid(field, "is out of range"))
+        .into_pyresult()
+}
+
+/// A calendar day: a `datetime.date`. A `datetime.datetime` (a subclass of
+/// `date`) is refused with `TypeError`: dropping its time and zone silently
+/// could move it to another day.
+pub(crate) fn date(value: &Bound<'_, PyAny>, field: &str) -> PyResult<NaiveDate> {
+    if value.is_instance_of::<PyDateTime>() || !value.is_instance_of::<PyDate>() {
+        return Err(PyTypeError::new_err(format!(
+            "{field}: expected a datetime.date, got {}",
+            value.get_type().name()?
+        )));
+    }
+    value.extract::<NaiveDate>()
 }
 
 /// `decimal.Decimal`, imported once per interpreter.

@@ -44,8 +44,8 @@ const CLASSES: &[ErrorClass] = &[
               log and nothing else changed.\n\n\
               Attributes: `principal` (the actor's handle), `permission` (e.g. \
               'principal.manage'), `reason` ('unknown_principal', 'deactivated', \
-              'missing_permission', 'wrong_department', 'not_a_decider' or \
-              'not_the_submitter').",
+              'missing_permission', 'wrong_department', 'not_a_decider', \
+              'not_the_submitter' or 'not_cleared').",
     },
     ErrorClass {
         code: "separation_of_duties",

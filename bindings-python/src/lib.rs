@@ -5,7 +5,9 @@
 //! file per core module: `access` (principals, roles, media accounts),
 //! `approval` (workflows' instances, decisions, delegation, tasks), `audit`
 //! (log, verification, backups), `content` (the compliance checker, content
-//! items and their lifecycle), `policy` (the document and its versions), plus
+//! items and their lifecycle, the pre-publish checklist, the asset library,
+//! the publishing plan and themes, A/B variants), `policy` (the document and
+//! its versions), plus
 //! `engine` (the handle), `error` (the one mapping of core errors to
 //! exceptions) and `convert` (datetimes, decimals, string sets, columns).
 

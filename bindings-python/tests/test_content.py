@@ -126,8 +126,10 @@ def test_results_are_frozen_values(clocked):
     d = item.to_dict()
     assert list(d) == [
         "id", "kind", "title", "channel", "owner", "state", "version", "is_ad", "sensitive",
+        "ugc", "format", "source_id", "theme_id",
         "approval_id", "scheduled_at", "published_at", "created_at", "updated_at",
     ]
+    assert (d["ugc"], d["format"], d["source_id"], d["theme_id"]) == (False, None, None, None)
     assert (d["state"], d["scheduled_at"], d["created_at"]) == ("planned", None, START)
     with pytest.raises(AttributeError):
         item.state = "approved"
@@ -136,6 +138,10 @@ def test_results_are_frozen_values(clocked):
     assert v.to_dict() == {
         "item_id": item.id, "version": 1, "title": "t", "body": "b",
         "author": MARKETER, "created_at": START,
+        "details": {
+            "duration_seconds": None, "paragraph_spacing": None, "template": None,
+            "fonts": [], "palette": None, "assets": [],
+        },
     }
     assert repr(v).startswith(f"ContentVersion(item_id={item.id}, version=1, title='t'")
     assert v == e.content_versions(item.id)[0]

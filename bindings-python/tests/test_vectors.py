@@ -6,7 +6,7 @@ in the binding that disagrees."""
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -65,6 +65,47 @@ def findings(text: str, found: list[brandrail.Finding]) -> dict[str, Any]:
         "count": len(found),
         "categories": [f.category for f in found],
     }
+
+
+def item(i: brandrail.ContentItem) -> dict[str, Any]:
+    keys = ("id", "kind", "state", "version", "channel", "ugc", "format", "source_id", "theme_id", "approval_id")
+    return {k: getattr(i, k) for k in keys}
+
+
+def asset(x: brandrail.Asset) -> dict[str, Any]:
+    return {k: getattr(x, k) for k in ("id", "kind", "source", "label", "state", "owner")}
+
+
+def variant(v: brandrail.ContentVariant) -> dict[str, Any]:
+    return {k: getattr(v, k) for k in ("id", "kind", "style", "label", "impressions", "clicks")}
+
+
+def plan(p: brandrail.PublishingPlan) -> dict[str, Any]:
+    # Dates are datetime.date; the vectors write them YYYY-MM-DD.
+    return {
+        "from": p.from_.isoformat(),
+        "to": p.to.isoformat(),
+        "entry_ids": [e.item_id for e in p.entries],
+        "local_times": [e.local_time for e in p.entries],
+        "issue_counts": {k: len(p.issues_of(k)) for k in brandrail.PLAN_ISSUE_KINDS},
+        "hot_dates": [h.name for h in p.hot_dates],
+        "theme_ids": [t.id for t in p.themes],
+    }
+
+
+def content_args(a: dict[str, Any]) -> dict[str, Any]:
+    """The keyword arguments of plan_content (and derive_content) a step names."""
+    keys = ("kind", "title", "channel", "is_ad", "sensitive", "ugc", "format", "theme_id")
+    return {k: a[k] for k in keys if k in a}
+
+
+def authorization(engine: brandrail.Engine, au: dict[str, Any]) -> dict[str, Any]:
+    """A UGC authorization as the dict add_asset accepts, its times resolved."""
+    out = dict(au)
+    out["signed_at"] = time(engine, au["signed_at"])
+    if au.get("expires_at") is not None:
+        out["expires_at"] = time(engine, au["expires_at"])
+    return out
 
 
 def new_principal(a: dict[str, Any]) -> dict[str, Any]:
@@ -158,6 +199,72 @@ def run(engine: brandrail.Engine, op: str, actor: str, a: dict[str, Any]) -> dic
         for text, found in zip(a["texts"], batch):
             findings(text, found)
         return {"counts": [len(found) for found in batch]}
+    if op == "plan_content":
+        return item(engine.plan_content(actor, **content_args(a)))
+    if op == "edit_content":
+        # With `details` the version declares them (the dict's keys are
+        # edit_content's keyword arguments); without, it keeps the previous ones.
+        return item(engine.edit_content(actor, a["id"], title=a["title"], body=a["body"], **a.get("details", {})))
+    if op == "submit_content":
+        return item(engine.submit_content(actor, a["id"]))
+    if op == "schedule_content":
+        return item(engine.schedule_content(actor, a["id"], time(engine, a["at"])))
+    if op == "publish_content":
+        return item(engine.publish_content(actor, a["id"]))
+    if op == "derive_content":
+        return item(engine.derive_content(actor, a["source_id"], **content_args(a)))
+    if op == "prepublish_check":
+        r = engine.prepublish_check(a["id"])
+        return {
+            "passed": r.passed,
+            "checks": [i.check for i in r.issues],
+            "rules": [i.rule for i in r.issues],
+            "severities": [i.severity for i in r.issues],
+            "matched": [i.matched for i in r.issues],
+            "finding_rules": [f.rule_id for f in r.title_findings + r.body_findings],
+        }
+    if op == "add_asset":
+        au = a.get("authorization")
+        return asset(
+            engine.add_asset(
+                actor,
+                kind=a["kind"],
+                name=a["name"],
+                uri=a["uri"],
+                source=a["source"],
+                label=a["label"],
+                authorization=authorization(engine, au) if au is not None else None,
+                readers=a.get("readers", []),
+            )
+        )
+    if op == "asset":
+        return asset(engine.asset(actor, a["id"]))
+    if op == "assets":
+        return {"ids": [x.id for x in engine.assets(actor)]}
+    if op == "retire_asset":
+        return asset(engine.retire_asset(actor, a["id"]))
+    if op == "add_theme":
+        t = engine.add_theme(
+            actor,
+            name=a["name"],
+            starts=date.fromisoformat(a["starts"]),
+            ends=date.fromisoformat(a["ends"]),
+            hot_date=a.get("hot_date"),
+            description=a.get("description", ""),
+        )
+        return {"id": t.id, "name": t.name, "starts": t.starts.isoformat(), "ends": t.ends.isoformat()}
+    if op == "week_plan":
+        return plan(engine.week_plan(date.fromisoformat(a["date"])))
+    if op == "quarter_plan":
+        return plan(engine.quarter_plan(a["year"], a["quarter"]))
+    if op == "add_variant":
+        return variant(engine.add_variant(actor, a["id"], kind=a["kind"], text=a["text"], style=a.get("style")))
+    if op == "record_variant_results":
+        return variant(
+            engine.record_variant_results(
+                actor, a["variant_id"], impressions=a["impressions"], clicks=a["clicks"]
+            )
+        )
     raise AssertionError(f"unknown op {op!r}")
 
 

@@ -6,7 +6,9 @@ every review and sign-off through the approval workflows of the policy
 (content review, reimbursements, ...), keeps the versioned :class:`Policy`
 document and a tamper-evident audit log with verified backups, checks
 marketing copy against the Advertising Law term pack and moves versioned
-content items from plan through review to publication. The same Rust engine
+content items from plan through review to publication: a pre-publish
+checklist, an asset library with confidentiality labels, a publishing plan
+with cadence caps, hot dates and themes, and A/B variants. The same Rust engine
 runs behind the Python, Node and Swift/Kotlin bindings, so behaviour is
 identical everywhere.
 
@@ -41,17 +43,27 @@ accounts can be exercised without waiting.
 from ._brandrail import (
     APPROVAL_EVENT_KINDS,
     APPROVAL_STATES,
+    ASSET_KINDS,
+    ASSET_SOURCES,
+    ASSET_STATES,
+    CHECK_KINDS,
+    CONFIDENTIALITY_LABELS,
     CONTENT_KINDS,
     CONTENT_STATES,
     DEPARTMENTS,
     ERROR_CODES,
     PERMISSIONS,
+    PLAN_ISSUE_KINDS,
     PLATFORMS,
+    REQUIRED_FIELD_NAMES,
     STAGE_STATES,
     SUBJECT_KINDS,
+    VARIANT_KINDS,
+    VARIANT_STYLES,
     ApprovalEvent,
     ApprovalInstance,
     ApprovalTask,
+    Asset,
     Attachment,
     AuditRecord,
     AuditVerification,
@@ -60,24 +72,31 @@ from ._brandrail import (
     BrandrailError,
     BrandrailIOError,
     BusyError,
+    ChecklistIssue,
+    ChecklistReport,
     ConfigurationError,
     ConflictError,
     ContentItem,
+    ContentVariant,
     ContentVersion,
     CorruptDatabaseError,
     Deactivation,
     Delegation,
     Engine,
+    HotDateOn,
     IncompatibleDatabaseError,
     IntegrityError,
     MediaAccount,
     NewPrincipal,
     NotFoundError,
     PermissionDeniedError,
+    PlanEntry,
+    PlanIssue,
     Policy,
     PolicyVersion,
     PolicyViolationError,
     Principal,
+    PublishingPlan,
     RestoreReport,
     SeparationOfDutiesError,
     StageApproval,
@@ -85,7 +104,10 @@ from ._brandrail import (
     StageThroughput,
     StorageError,
     Subject,
+    Theme,
+    UgcAuthorization,
     ValidationError,
+    VersionDetails,
     ZombieAccount,
     Finding,
     __version__,
@@ -93,6 +115,9 @@ from ._brandrail import (
     check_texts,
     check_texts_columns,
     pack_version,
+    quarter,
+    variant_style,
+    week_of,
 )
 
 __all__ = [
@@ -126,20 +151,47 @@ __all__ = [
     "check_texts",
     "check_texts_columns",
     "pack_version",
-    # content items (CON-1, CON-2)
+    # content items (CON-1, CON-2, CON-8)
     "ContentItem",
     "ContentVersion",
+    "VersionDetails",
+    # the pre-publish checklist (CON-4, CON-5)
+    "ChecklistIssue",
+    "ChecklistReport",
+    # the asset library (CON-6)
+    "Asset",
+    "UgcAuthorization",
+    # the publishing plan and themes (CON-7, CON-8)
+    "HotDateOn",
+    "PlanEntry",
+    "PlanIssue",
+    "PublishingPlan",
+    "Theme",
+    "quarter",
+    "week_of",
+    # A/B variants (CON-8)
+    "ContentVariant",
+    "variant_style",
     # value sets
     "APPROVAL_EVENT_KINDS",
     "APPROVAL_STATES",
+    "ASSET_KINDS",
+    "ASSET_SOURCES",
+    "ASSET_STATES",
+    "CHECK_KINDS",
+    "CONFIDENTIALITY_LABELS",
     "CONTENT_KINDS",
     "CONTENT_STATES",
     "DEPARTMENTS",
     "ERROR_CODES",
     "PERMISSIONS",
+    "PLAN_ISSUE_KINDS",
     "PLATFORMS",
+    "REQUIRED_FIELD_NAMES",
     "STAGE_STATES",
     "SUBJECT_KINDS",
+    "VARIANT_KINDS",
+    "VARIANT_STYLES",
     # errors
     "BrandrailError",
     "BrandrailIOError",

@@ -5,7 +5,7 @@ Import everything from ``brandrail``; this module is its native core.
 
 import os
 from collections.abc import Callable, Iterable, Mapping
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, ClassVar, Optional, Union, final
@@ -64,8 +64,31 @@ __all__ = [
     "pack_version",
     "ContentItem",
     "ContentVersion",
+    "VersionDetails",
     "CONTENT_KINDS",
     "CONTENT_STATES",
+    "ChecklistIssue",
+    "ChecklistReport",
+    "CHECK_KINDS",
+    "REQUIRED_FIELD_NAMES",
+    "Asset",
+    "UgcAuthorization",
+    "ASSET_KINDS",
+    "ASSET_SOURCES",
+    "ASSET_STATES",
+    "CONFIDENTIALITY_LABELS",
+    "PublishingPlan",
+    "PlanEntry",
+    "PlanIssue",
+    "HotDateOn",
+    "Theme",
+    "PLAN_ISSUE_KINDS",
+    "week_of",
+    "quarter",
+    "ContentVariant",
+    "VARIANT_KINDS",
+    "VARIANT_STYLES",
+    "variant_style",
 ]
 
 DEPARTMENTS: tuple[str, ...]
@@ -98,6 +121,43 @@ CONTENT_STATES: tuple[str, ...]
 'in_production', 'in_review', 'approved', 'scheduled', 'published',
 'retrospective'."""
 
+CHECK_KINDS: tuple[str, ...]
+"""Every kind of pre-publish checklist issue: 'link_malformed', 'link_domain',
+'asset_missing', 'asset_retired', 'asset_confidential', 'asset_unauthorized',
+'field_missing', 'ad_label_missing', 'brand_spelling', 'video_length',
+'paragraph_spacing', 'template', 'font', 'palette'."""
+
+REQUIRED_FIELD_NAMES: tuple[str, ...]
+"""The field names the policy's ``content.required_fields`` may list: 'title',
+'body', 'channel', 'duration_seconds', 'paragraph_spacing', 'template', 'fonts',
+'palette', 'assets', 'theme', 'format'."""
+
+ASSET_KINDS: tuple[str, ...]
+"""Every kind of asset: 'image', 'video', 'audio', 'template', 'document',
+'content' (approved content, added with ``Engine.archive_content`` only)."""
+
+ASSET_SOURCES: tuple[str, ...]
+"""Every origin of an asset: 'internal', 'agency', 'licensed', 'ugc'
+(user-generated: needs a ``UgcAuthorization``)."""
+
+ASSET_STATES: tuple[str, ...]
+"""Every state of an asset: 'active', 'retired'."""
+
+CONFIDENTIALITY_LABELS: tuple[str, ...]
+"""Every confidentiality label, least restricted first: 'public', 'internal',
+'confidential', 'secret'."""
+
+PLAN_ISSUE_KINDS: tuple[str, ...]
+"""Every kind of publishing-plan issue: 'over_frequency', 'missed_cadence',
+'ugc_shortfall', 'mix_missing', 'backlog', 'slot_conflict', 'off_slot',
+'hot_date_uncovered'."""
+
+VARIANT_KINDS: tuple[str, ...]
+"""What an A/B variant replaces: 'title', 'copy'."""
+
+VARIANT_STYLES: tuple[str, ...]
+"""How an A/B variant is written: 'number', 'question', 'plain'."""
+
 STAGE_STATES: tuple[str, ...]
 """Every state of a stage in the current round: 'waiting', 'active', 'done',
 'skipped'."""
@@ -106,6 +166,7 @@ APPROVAL_EVENT_KINDS: tuple[str, ...]
 """Every kind of approval history event: 'submitted', 'approved', 'rejected',
 'returned', 'resubmitted', 'withdrawn', 'escalated', 'assigned', 'unassigned'."""
 
+_Date = date  # `HotDateOn.date` shadows the class in its body
 _StrPath = Union[str, "os.PathLike[str]"]
 _ProgressCallback = Callable[[int, int], object]
 _PolicyDocument = Mapping[str, Any]
@@ -136,7 +197,8 @@ class PermissionDeniedError(BrandrailError, PermissionError):
     """The permission that was required, e.g. 'principal.manage'."""
     reason: str
     """'unknown_principal', 'deactivated', 'missing_permission', 'wrong_department',
-    'not_a_decider' or 'not_the_submitter'."""
+    'not_a_decider', 'not_the_submitter' or 'not_cleared' (an asset's
+    confidentiality label does not let the principal read it)."""
 
 class SeparationOfDutiesError(BrandrailError, PermissionError):
     """Separation of duties (APR-3): nobody decides on their own submission,
@@ -954,6 +1016,22 @@ class ContentItem:
     def sensitive(self) -> bool:
         """Whether it is sensitive (a supervisor reviews it too)."""
     @property
+    def ugc(self) -> bool:
+        """Whether it is user-generated (it counts towards a channel's UGC
+        quota in the publishing plan, CON-7)."""
+    @property
+    def format(self) -> Optional[str]:
+        """The sub-kind a channel's mix is planned in ('amateur_review',
+        'koc', ...), or None."""
+    @property
+    def source_id(self) -> Optional[int]:
+        """Id of the item this one was repurposed from
+        (``Engine.derive_content``, CON-8), or None."""
+    @property
+    def theme_id(self) -> Optional[int]:
+        """Id of the quarterly theme it belongs to (``Engine.add_theme``,
+        CON-8), or None."""
+    @property
     def approval_id(self) -> Optional[int]:
         """Id of the review approval of the current version once submitted
         (decide it with ``Engine.approve``, ``reject``, ...), else None."""
@@ -996,9 +1074,476 @@ class ContentVersion:
     @property
     def created_at(self) -> datetime:
         """When it was written (UTC)."""
+    @property
+    def details(self) -> VersionDetails:
+        """What it declares beyond its text: duration, layout and assets."""
+    def to_dict(self) -> dict[str, Any]:
+        """The fields as a plain dict (pandas-ready); ``details`` is a nested dict."""
+    def __eq__(self, other: object, /) -> bool: ...
+
+@final
+class VersionDetails:
+    """What a version declares beyond its text, for the pre-publish checklist
+    (CON-4, CON-5): a video's length, the layout's paragraph spacing, the
+    template, fonts and palette used, and the asset-library assets it uses.
+    Everything is optional; the policy's ``content.required_fields`` says what
+    must be there.
+
+    The keys of ``to_dict()`` are the keyword arguments of
+    ``Engine.edit_content``, so ``edit_content(..., **version.details.to_dict())``
+    declares the same details again.
+    """
+
+    @property
+    def duration_seconds(self) -> Optional[int]:
+        """Length of a video in seconds, or None."""
+    @property
+    def paragraph_spacing(self) -> Optional[float]:
+        """Paragraph (line) spacing of the layout, e.g. 1.5, or None."""
+    @property
+    def template(self) -> Optional[str]:
+        """Name of the template used, or None."""
+    @property
+    def fonts(self) -> list[str]:
+        """Fonts used (a copy)."""
+    @property
+    def palette(self) -> Optional[str]:
+        """Name of the palette used, or None."""
+    @property
+    def assets(self) -> list[int]:
+        """Ids of the asset-library assets the piece uses (a copy)."""
+    def to_dict(self) -> dict[str, Any]:
+        """The fields as a plain dict; its keys are ``Engine.edit_content``'s
+        keyword arguments."""
+    def __eq__(self, other: object, /) -> bool: ...
+
+@final
+class ChecklistIssue:
+    """One thing the pre-publish checklist found (CON-4, CON-5; CON-6 for an
+    unauthorized user-generated asset).
+
+    When the issue is in the title or body text (a link, a misspelt brand
+    name), ``start`` and ``end`` are indexes into that field of the checked
+    version, so ``text[issue.start:issue.end] == issue.matched``.
+    """
+
+    @property
+    def rule(self) -> str:
+        """The rule: 'CON-4', 'CON-5' or 'CON-6'."""
+    @property
+    def check(self) -> str:
+        """What kind of problem (one of ``CHECK_KINDS``), e.g. 'link_domain',
+        'asset_retired', 'brand_spelling'."""
+    @property
+    def severity(self) -> str:
+        """'block' (stops review, scheduling and publication) or 'warn' (needs
+        a human look)."""
+    @property
+    def field(self) -> str:
+        """The field concerned: 'title', 'body', 'assets', 'duration_seconds',
+        'paragraph_spacing', 'template', 'fonts', 'palette' or a required
+        field's name."""
+    @property
+    def message(self) -> str:
+        """What is wrong, in words."""
+    @property
+    def matched(self) -> Optional[str]:
+        """The text concerned (a link, a misspelling, a font, an asset id as a
+        str), or None."""
+    @property
+    def start(self) -> Optional[int]:
+        """Start index into the field's text (a Python ``str`` index), when the
+        issue is in the title or body; else None."""
+    @property
+    def end(self) -> Optional[int]:
+        """End index (exclusive): ``text[start:end] == matched``; else None."""
+    @property
+    def utf16_start(self) -> Optional[int]:
+        """Start in UTF-16 code units, for a JavaScript, Java or Kotlin front
+        end showing the same text; None when ``start`` is."""
+    @property
+    def utf16_end(self) -> Optional[int]:
+        """End (exclusive) in UTF-16 code units; None when ``end`` is."""
+    @property
+    def suggestion(self) -> Optional[str]:
+        """What to do instead, or None."""
     def to_dict(self) -> dict[str, Any]:
         """The fields as a plain dict (pandas-ready)."""
     def __eq__(self, other: object, /) -> bool: ...
+
+@final
+class ChecklistReport:
+    """The pre-publish checklist of an item's current version
+    (``Engine.prepublish_check``): the CON-4/CON-5 issues in check order and
+    the compliance findings (CON-3) of its title and body. ``passed`` is True
+    when nothing blocks; submission, scheduling and publication are refused
+    while something does."""
+
+    @property
+    def item_id(self) -> int:
+        """Id of the item."""
+    @property
+    def version(self) -> int:
+        """The version checked (the item's current one)."""
+    @property
+    def passed(self) -> bool:
+        """True when nothing blocks: no blocking issue and no blocking finding."""
+    @property
+    def blocking(self) -> int:
+        """How many issues and findings block (0 exactly when ``passed``)."""
+    @property
+    def issues(self) -> list[ChecklistIssue]:
+        """The CON-4, CON-5 and CON-6 issues, in check order (a copy)."""
+    @property
+    def title_findings(self) -> list[Finding]:
+        """Compliance findings in the title (offsets into the title)."""
+    @property
+    def body_findings(self) -> list[Finding]:
+        """Compliance findings in the body (offsets into the body)."""
+    def to_dict(self) -> dict[str, Any]:
+        """The fields as plain dicts and lists: ``issues``, ``title_findings``
+        and ``body_findings`` are lists of their items' ``to_dict()``."""
+    def __eq__(self, other: object, /) -> bool: ...
+
+@final
+class UgcAuthorization:
+    """The signed permission of a content's creator to use user-generated
+    material (CON-6): who granted it, the reference of the signed record, when
+    it was signed, when it ends (None: it does not) and what it allows. A
+    plain dict with the same keys works too wherever one is accepted.
+
+    ``signed_at`` and ``expires_at`` are timezone-aware datetimes (a naive one
+    raises ValidationError); the texts are checked when the asset is added.
+    """
+
+    def __init__(
+        self,
+        *,
+        granted_by: str,
+        reference: str,
+        signed_at: datetime,
+        scope: str,
+        expires_at: Optional[datetime] = None,
+    ) -> None: ...
+    @property
+    def granted_by(self) -> str:
+        """Who granted it: the creator's name or platform handle."""
+    @property
+    def reference(self) -> str:
+        """Reference of the signed record (contract number, form id)."""
+    @property
+    def signed_at(self) -> datetime:
+        """When it was signed (UTC)."""
+    @property
+    def expires_at(self) -> Optional[datetime]:
+        """When it ends (exclusive, UTC), or None when it does not."""
+    @property
+    def scope(self) -> str:
+        """What it allows (channels, uses), in words."""
+    def to_dict(self) -> dict[str, Any]:
+        """The fields as a plain dict (accepted back wherever a
+        UgcAuthorization is)."""
+    def __eq__(self, other: object, /) -> bool: ...
+
+@final
+class Asset:
+    """An asset in the library (CON-6): an image, video, template, document or
+    approved content, with its origin, its confidentiality label and, for
+    user-generated material, its authorization. brandrail keeps no bytes:
+    ``uri`` says where the file lives.
+
+    The label decides who may read it: 'public' and 'internal' every active
+    principal; 'confidential' its owner, its department, holders of
+    'asset.manage' and its named ``readers``; 'secret' its owner and named
+    readers only. Only 'public', active, authorized assets may be used in
+    content that goes out.
+    """
+
+    @property
+    def id(self) -> int:
+        """Identifier (what ``Engine.edit_content(..., assets=[...])`` lists)."""
+    @property
+    def kind(self) -> str:
+        """What it is (one of ``ASSET_KINDS``), e.g. 'image'."""
+    @property
+    def name(self) -> str:
+        """Name (a template's name is what versions declare as ``template``)."""
+    @property
+    def uri(self) -> str:
+        """Where the file lives (a storage key or URL)."""
+    @property
+    def source(self) -> str:
+        """Origin (one of ``ASSET_SOURCES``): 'internal', 'agency', 'licensed'
+        or 'ugc'."""
+    @property
+    def label(self) -> str:
+        """Confidentiality label (one of ``CONFIDENTIALITY_LABELS``): 'public',
+        'internal', 'confidential' or 'secret'."""
+    @property
+    def department(self) -> str:
+        """Department of the principal who added it (one of ``DEPARTMENTS``)."""
+    @property
+    def owner(self) -> str:
+        """Handle of the principal who added it."""
+    @property
+    def state(self) -> str:
+        """'active' or 'retired' (one of ``ASSET_STATES``)."""
+    @property
+    def authorization(self) -> Optional[UgcAuthorization]:
+        """The authorization of user-generated material, or None."""
+    @property
+    def content_id(self) -> Optional[int]:
+        """The content item it was taken from (kind 'content'), or None."""
+    @property
+    def readers(self) -> list[str]:
+        """Handles of the principals who may read it whatever its label,
+        sorted (a copy)."""
+    @property
+    def created_at(self) -> datetime:
+        """When it was added (UTC)."""
+    @property
+    def retired_at(self) -> Optional[datetime]:
+        """When it was retired, or None."""
+    def authorized_at(self, at: datetime) -> bool:
+        """Whether it may be used at ``at`` (a timezone-aware datetime): True
+        unless it is user-generated without a signed authorization in force
+        then."""
+    def to_dict(self) -> dict[str, Any]:
+        """The fields as a plain dict (pandas-ready); ``authorization`` is a
+        nested dict or None."""
+    def __eq__(self, other: object, /) -> bool: ...
+
+@final
+class HotDateOn:
+    """A hot date of the policy's calendar on one day (CON-8): a holiday, a
+    shopping festival, a trade show."""
+
+    @property
+    def date(self) -> _Date:
+        """The day (a ``datetime.date``)."""
+    @property
+    def name(self) -> str:
+        """Its name, e.g. '双十一'."""
+    @property
+    def kind(self) -> str:
+        """Its kind: 'holiday', 'festival', 'shopping_festival', ..."""
+    def to_dict(self) -> dict[str, Any]:
+        """The fields as a plain dict (pandas-ready)."""
+    def __eq__(self, other: object, /) -> bool: ...
+
+@final
+class Theme:
+    """A quarterly theme (CON-8): a stretch of days content is planned around,
+    usually built on a hot date. Items join it with ``theme_id``."""
+
+    @property
+    def id(self) -> int:
+        """Identifier (what ``Engine.plan_content(..., theme_id=...)`` takes)."""
+    @property
+    def name(self) -> str:
+        """Name."""
+    @property
+    def starts(self) -> date:
+        """First day (a ``datetime.date``)."""
+    @property
+    def ends(self) -> date:
+        """Last day, inclusive (a ``datetime.date``)."""
+    @property
+    def hot_date(self) -> Optional[str]:
+        """The hot date it is built around, by name, or None."""
+    @property
+    def description(self) -> str:
+        """What it is about (may be empty)."""
+    @property
+    def created_by(self) -> str:
+        """Handle of the principal who set it."""
+    @property
+    def created_at(self) -> datetime:
+        """When it was set (UTC)."""
+    def to_dict(self) -> dict[str, Any]:
+        """The fields as a plain dict (pandas-ready)."""
+    def __eq__(self, other: object, /) -> bool: ...
+
+@final
+class PlanEntry:
+    """One scheduled or published item in a publishing plan (CON-7), with its
+    local day and time in the policy's time zone."""
+
+    @property
+    def item_id(self) -> int:
+        """Id of the item."""
+    @property
+    def title(self) -> str:
+        """Its title."""
+    @property
+    def channel(self) -> str:
+        """Its channel."""
+    @property
+    def kind(self) -> str:
+        """Its kind (one of ``CONTENT_KINDS``)."""
+    @property
+    def format(self) -> Optional[str]:
+        """Its mix format, or None."""
+    @property
+    def ugc(self) -> bool:
+        """Whether it is user-generated."""
+    @property
+    def state(self) -> str:
+        """'scheduled', 'published' or 'retrospective'."""
+    @property
+    def at(self) -> datetime:
+        """When it goes (went) out (UTC)."""
+    @property
+    def local_date(self) -> date:
+        """Its local day in the policy's time zone (a ``datetime.date``)."""
+    @property
+    def local_time(self) -> str:
+        """Its local time in the policy's time zone, 'HH:MM'."""
+    @property
+    def on_slot(self) -> Optional[bool]:
+        """Whether it is on one of the channel's preferred slots; None when
+        the channel has none."""
+    @property
+    def theme_id(self) -> Optional[int]:
+        """Its theme's id, or None."""
+    def to_dict(self) -> dict[str, Any]:
+        """The fields as a plain dict (pandas-ready)."""
+    def __eq__(self, other: object, /) -> bool: ...
+
+@final
+class PlanIssue:
+    """Something a publishing plan found (CON-7, CON-8): a period under its
+    cadence target or over its cap, too few user-generated pieces, a mix
+    format absent, a slot conflict, an off-slot item, a backlog, or a hot date
+    without a theme."""
+
+    @property
+    def kind(self) -> str:
+        """What kind (one of ``PLAN_ISSUE_KINDS``), e.g. 'missed_cadence'."""
+    @property
+    def severity(self) -> str:
+        """'block' (over a cap) or 'warn'."""
+    @property
+    def channel(self) -> str:
+        """The channel concerned; empty when none (a hot date)."""
+    @property
+    def period_start(self) -> Optional[date]:
+        """First day of the period concerned, or the day (a ``datetime.date``);
+        None for a backlog."""
+    @property
+    def expected(self) -> Optional[int]:
+        """The expected count (target, cap, minimum), or None."""
+    @property
+    def actual(self) -> Optional[int]:
+        """The actual count (days for a backlog), or None."""
+    @property
+    def item_ids(self) -> list[int]:
+        """Ids of the items concerned (a copy)."""
+    @property
+    def message(self) -> str:
+        """What it is, in words."""
+    def to_dict(self) -> dict[str, Any]:
+        """The fields as a plain dict (pandas-ready)."""
+    def __eq__(self, other: object, /) -> bool: ...
+
+@final
+class PublishingPlan:
+    """A publishing plan over whole local days ``from_`` to ``to`` (inclusive)
+    in the policy's time zone (CON-7, CON-8): what is scheduled or was
+    published, what needs attention, the hot dates in the range and the themes
+    overlapping it. (``from`` is a Python keyword, hence ``from_``;
+    ``to_dict()`` uses the key 'from'.)"""
+
+    @property
+    def from_(self) -> date:
+        """First day (a ``datetime.date``)."""
+    @property
+    def to(self) -> date:
+        """Last day, inclusive (a ``datetime.date``)."""
+    @property
+    def time_zone(self) -> str:
+        """The policy's time zone, e.g. 'Asia/Shanghai'."""
+    @property
+    def entries(self) -> list[PlanEntry]:
+        """Scheduled and published items, by time (a copy)."""
+    @property
+    def issues(self) -> list[PlanIssue]:
+        """What needs attention: cadence per rule and period, then slot
+        conflicts and off-slot items, backlog, and hot dates without a theme
+        (a copy)."""
+    @property
+    def hot_dates(self) -> list[HotDateOn]:
+        """Hot dates in the range, by day (a copy)."""
+    @property
+    def themes(self) -> list[Theme]:
+        """Themes overlapping the range (a copy)."""
+    def issues_of(self, kind: str) -> list[PlanIssue]:
+        """The issues of one kind (one of ``PLAN_ISSUE_KINDS``); a bad kind
+        raises ValidationError listing them."""
+    def to_dict(self) -> dict[str, Any]:
+        """The fields as plain dicts and lists, with the keys 'from' and 'to';
+        ``entries``, ``issues``, ``hot_dates`` and ``themes`` are lists of
+        their items' ``to_dict()``."""
+    def __eq__(self, other: object, /) -> bool: ...
+
+def week_of(date: date) -> tuple[date, date]:
+    """Monday and Sunday (``datetime.date``s) of the ISO week holding
+    ``date``, a ``datetime.date``."""
+
+def quarter(year: int, quarter: int) -> tuple[date, date]:
+    """First and last day (``datetime.date``s) of quarter ``quarter`` (1 to 4)
+    of ``year``; ValidationError otherwise."""
+
+@final
+class ContentVariant:
+    """An A/B variant recorded on a content item (CON-8): an alternative title
+    or copy, how it is written ('number', 'question' or 'plain'), its label
+    ('A', 'B', ... per kind, in order of recording) and the impressions and
+    clicks it earned."""
+
+    @property
+    def id(self) -> int:
+        """Identifier (for ``Engine.record_variant_results``)."""
+    @property
+    def item_id(self) -> int:
+        """Id of the item."""
+    @property
+    def kind(self) -> str:
+        """What it replaces (one of ``VARIANT_KINDS``): 'title' or 'copy'."""
+    @property
+    def style(self) -> str:
+        """How it is written (one of ``VARIANT_STYLES``): 'number', 'question'
+        or 'plain'."""
+    @property
+    def label(self) -> str:
+        """'A', 'B', ... in order of recording, per kind."""
+    @property
+    def text(self) -> str:
+        """The text."""
+    @property
+    def created_by(self) -> str:
+        """Handle of the principal who recorded it."""
+    @property
+    def created_at(self) -> datetime:
+        """When it was recorded (UTC)."""
+    @property
+    def impressions(self) -> int:
+        """Impressions reported so far."""
+    @property
+    def clicks(self) -> int:
+        """Clicks reported so far (never more than ``impressions``)."""
+    @property
+    def click_rate(self) -> Optional[float]:
+        """Clicks per impression, or None before any impression."""
+    def to_dict(self) -> dict[str, Any]:
+        """The fields as a plain dict (pandas-ready), ``click_rate`` included."""
+    def __eq__(self, other: object, /) -> bool: ...
+
+def variant_style(text: str) -> str:
+    """The style ``text`` is written in, as ``Engine.add_variant`` detects it:
+    'question' when it ends with a question mark or a question particle (吗,
+    呢), else 'number' when it holds a digit (ASCII, full-width or a Chinese
+    numeral up to 十), else 'plain'."""
 
 # ---------------------------------------------------------------- policy
 
@@ -1378,31 +1923,90 @@ class Engine:
         channel: str,
         is_ad: bool = False,
         sensitive: bool = False,
+        ugc: bool = False,
+        format: Optional[str] = None,
+        theme_id: Optional[int] = None,
     ) -> ContentItem:
         """Plan a content item (CON-1; needs 'content.create'): state
         'planned', version 0, owned by ``actor``.
 
         ``kind`` is one of ``CONTENT_KINDS``; ``channel`` an identifier such
         as 'douyin'. ``is_ad`` brings legal into its review, ``sensitive`` a
-        supervisor.
+        supervisor. ``ugc`` marks user-generated content (the publishing plan
+        counts it towards a channel's UGC quota), ``format`` the sub-kind a
+        channel's mix is planned in (an identifier such as 'koc'),
+        ``theme_id`` the quarterly theme it belongs to (NotFoundError for an
+        unknown one).
         """
-    def edit_content(self, actor: str, id: int, *, title: str, body: str) -> ContentItem:
+    def edit_content(
+        self,
+        actor: str,
+        id: int,
+        *,
+        title: str,
+        body: str,
+        duration_seconds: Optional[int] = None,
+        paragraph_spacing: Optional[float] = None,
+        template: Optional[str] = None,
+        fonts: Optional[Iterable[str]] = None,
+        palette: Optional[str] = None,
+        assets: Optional[Iterable[int]] = None,
+    ) -> ContentItem:
         """Write a new version (CON-1: every edit is a version; needs
         'content.edit'). The item goes (back) to 'in_production': an approved
         or scheduled item loses its approval, which covered the previous
-        version. ConflictError while in review and once published."""
+        version. ConflictError while in review and once published.
+
+        The keyword arguments after ``body`` declare the version's details for
+        the pre-publish checklist (CON-4, CON-5): ``duration_seconds`` (an
+        int, 1 to 86 400), ``paragraph_spacing`` (a float above 0, at most
+        10), ``template``, ``fonts`` (a list of str), ``palette`` and
+        ``assets`` (a list of asset ids, each once). Without any of them the
+        version keeps the previous version's details; with any of them it
+        declares exactly the ones given (the others are empty, not carried
+        over). So ``fonts=[]`` alone clears every detail, and
+        ``**old_version.details.to_dict()`` declares an older version's again.
+        """
+    def derive_content(
+        self,
+        actor: str,
+        source_id: int,
+        *,
+        kind: str,
+        title: str,
+        channel: str,
+        is_ad: bool = False,
+        sensitive: bool = False,
+        ugc: bool = False,
+        format: Optional[str] = None,
+        theme_id: Optional[int] = None,
+    ) -> ContentItem:
+        """Repurpose a piece for another channel (CON-8; needs
+        'content.create'): a new item linked to its source (``source_id``),
+        whose first version starts from the source's latest text and details,
+        in production. The keyword arguments are ``plan_content``'s.
+        NotFoundError for an unknown source, ConflictError for a source with
+        no version yet."""
     def submit_content(self, actor: str, id: int) -> ContentItem:
         """Send the current version to review (CON-2; needs 'approval.submit'):
         the 'content_review' workflow starts and ``approval_id`` names it.
-        PolicyViolationError (rule 'CON-3') while the compliance checker finds
-        anything that blocks; ConflictError unless the item is in production."""
+        PolicyViolationError while the pre-publish checklist
+        (``prepublish_check``) finds anything that blocks: rule 'CON-3' for a
+        blocking compliance finding, else 'CON-4' (links, assets, required
+        fields, ad label), 'CON-5' (brand spelling, video length, layout and
+        VI) or 'CON-6' (an unauthorized user-generated asset). ConflictError
+        unless the item is in production."""
     def schedule_content(self, actor: str, id: int, at: datetime) -> ContentItem:
         """Schedule approved content for ``at``, a timezone-aware datetime not
-        in the past (CON-2; needs 'content.schedule'). PolicyViolationError
-        (rule 'CON-2') unless approved or already scheduled."""
+        in the past (CON-2; needs 'content.schedule'). PolicyViolationError:
+        rule 'CON-2' unless approved or already scheduled, the checklist's
+        rule (as for ``submit_content``) while it blocks, 'CON-7' when the
+        slot would take the channel over its cadence cap."""
     def publish_content(self, actor: str, id: int) -> ContentItem:
         """Publish approved or scheduled content now (CON-2; needs
-        'content.publish'). PolicyViolationError (rule 'CON-2') otherwise."""
+        'content.publish'). PolicyViolationError: rule 'CON-2' otherwise, the
+        checklist's rule (as for ``submit_content``) while it blocks, e.g. an
+        asset retired or relabelled since approval."""
     def close_content(self, actor: str, id: int) -> ContentItem:
         """Close published content after its retrospective: state
         'retrospective' (CON-2; needs 'content.edit')."""
@@ -1411,6 +2015,147 @@ class Engine:
     def content_versions(self, id: int) -> list[ContentVersion]:
         """Every version of an item, oldest first; NotFoundError for an
         unknown item."""
+    def content_derivatives(self, id: int) -> list[ContentItem]:
+        """The items repurposed from item ``id`` (``derive_content``, CON-8),
+        oldest first; NotFoundError for an unknown item."""
+    def prepublish_check(self, id: int) -> ChecklistReport:
+        """The pre-publish checklist of item ``id``'s current version
+        (CON-3..CON-6), as one report: links well-formed and on allowed
+        domains, referenced assets in the library, active, public and
+        (user-generated ones) authorized, required fields present, ads
+        labelled, brand names spelt right, a short video's length, paragraph
+        spacing, approved templates, fonts and palettes; and the compliance
+        findings of title and body. Reads only and needs no principal.
+        NotFoundError for an unknown item, ConflictError for one with no
+        version yet."""
+
+    # -- the asset library (CON-6)
+    def add_asset(
+        self,
+        actor: str,
+        *,
+        kind: str,
+        name: str,
+        uri: str,
+        source: str,
+        label: str,
+        authorization: Optional[Union[UgcAuthorization, Mapping[str, Any]]] = None,
+        readers: Optional[Iterable[str]] = None,
+    ) -> Asset:
+        """Add an asset to the library (CON-6; needs 'asset.manage').
+
+        ``kind`` is one of ``ASSET_KINDS`` but 'content' (approved content
+        enters with ``archive_content``), ``source`` one of ``ASSET_SOURCES``,
+        ``label`` one of ``CONFIDENTIALITY_LABELS``; ``uri`` says where the
+        file lives (no spaces). ``readers`` are handles of principals who may
+        read it whatever its label. User-generated material
+        (``source='ugc'``) needs ``authorization``, a ``UgcAuthorization`` or
+        a dict with its keys, signed and not expired: without one, or with an
+        expired one, PolicyViolationError (rule 'CON-6'); signed in the future
+        or expiring before it was signed, ValidationError.
+        """
+    def archive_content(self, actor: str, content_id: int, label: str) -> Asset:
+        """Take approved content into the library as an asset of kind
+        'content' labelled ``label`` (CON-6; needs 'asset.manage').
+        PolicyViolationError (rule 'CON-6') unless the item is approved,
+        scheduled, published or closed; NotFoundError for an unknown item."""
+    def asset(self, actor: str, id: int) -> Asset:
+        """One asset, if ``actor`` may read it (CON-6): else
+        PermissionDeniedError with ``reason == 'not_cleared'``, recorded in
+        the audit log. Reads of confidential and secret assets are audited.
+        NotFoundError for an unknown id."""
+    def assets(
+        self,
+        actor: str,
+        *,
+        kind: Optional[str] = None,
+        label: Optional[str] = None,
+        include_retired: bool = False,
+    ) -> list[Asset]:
+        """The assets ``actor`` may read, by id (CON-6): only of ``kind`` (one
+        of ``ASSET_KINDS``) and ``label`` (one of ``CONFIDENTIALITY_LABELS``)
+        when given, retired ones only with ``include_retired``. Listing is not
+        audited; confidential and secret assets show only to those cleared
+        for them."""
+    def relabel_asset(self, actor: str, id: int, label: str, readers: Iterable[str]) -> Asset:
+        """Change an asset's label and its named readers, which ``readers``
+        (any iterable of handles; empty for none) replaces (CON-6; needs
+        'asset.manage' and clearance to read the asset, else
+        PermissionDeniedError, reason 'not_cleared'). NotFoundError for an
+        unknown asset or reader."""
+    def retire_asset(self, actor: str, id: int) -> Asset:
+        """Retire an asset (CON-6; needs 'asset.manage'): content that uses it
+        fails the pre-publish checklist from now on, so it is no longer
+        scheduled or published. ConflictError if it was retired already."""
+
+    # -- the publishing plan and themes (CON-7, CON-8)
+    def publishing_plan(self, start: date, end: date) -> PublishingPlan:
+        """The publishing plan over local days ``start`` to ``end``
+        (inclusive, ``datetime.date``s; at most 400 days) in the policy's time
+        zone (CON-7, CON-8). Reads only. ValidationError when ``end`` lies
+        before ``start`` or the range is too long."""
+    def week_plan(self, date: date) -> PublishingPlan:
+        """The plan of the ISO week (Monday to Sunday) holding ``date``, a
+        ``datetime.date``."""
+    def quarter_plan(self, year: int, quarter: int) -> PublishingPlan:
+        """The plan of quarter ``quarter`` (1 to 4) of ``year``;
+        ValidationError (field 'quarter' or 'year') otherwise."""
+    def hot_dates(self, start: date, end: date) -> list[HotDateOn]:
+        """The hot dates of the policy's calendar (``content.hot_dates``) on
+        days ``start`` to ``end`` (inclusive ``datetime.date``s, at most 400
+        days), by day (CON-8)."""
+    def themes(self, start: date, end: date) -> list[Theme]:
+        """The themes overlapping days ``start`` to ``end`` (inclusive
+        ``datetime.date``s, at most 400 days)."""
+    def add_theme(
+        self,
+        actor: str,
+        *,
+        name: str,
+        starts: date,
+        ends: date,
+        hot_date: Optional[str] = None,
+        description: str = "",
+    ) -> Theme:
+        """Set a quarterly theme from ``starts`` to ``ends`` (inclusive
+        ``datetime.date``s, at most a year) (CON-8; needs 'content.create').
+        ``hot_date``, if given, names a hot date of the policy's calendar
+        (NotFoundError otherwise); ``description`` is free text of at most
+        2000 characters."""
+
+    # -- A/B variants (CON-8)
+    def add_variant(
+        self,
+        actor: str,
+        item_id: int,
+        *,
+        kind: str,
+        text: str,
+        style: Optional[str] = None,
+    ) -> ContentVariant:
+        """Record an A/B variant on item ``item_id`` (CON-8; needs
+        'content.edit'): ``kind`` 'title' (display text, at most 200
+        characters) or 'copy' (the body's limits), ``style`` one of
+        ``VARIANT_STYLES`` or None to detect it from the text
+        (``brandrail.variant_style``). PolicyViolationError (rule 'CON-3')
+        when the compliance checker finds anything that blocks in the text;
+        ConflictError once the item is published or it has 26 variants of the
+        kind; NotFoundError for an unknown item."""
+    def record_variant_results(
+        self,
+        actor: str,
+        variant_id: int,
+        *,
+        impressions: int,
+        clicks: int,
+    ) -> ContentVariant:
+        """Add reported ``impressions`` and ``clicks`` (ints, 0 or more) to
+        variant ``variant_id`` (needs 'metrics.ingest'). ValidationError when
+        the clicks would exceed the impressions or a total goes out of range
+        (nothing is added); NotFoundError for an unknown variant."""
+    def content_variants(self, item_id: int) -> list[ContentVariant]:
+        """The variants of item ``item_id``, in the order they were recorded;
+        NotFoundError for an unknown item."""
 
     # -- audit
     def verify_audit(self) -> AuditVerification:
