@@ -270,19 +270,85 @@ export declare class Engine {
   /** The backup schedule as of `asOf` (default: now). */
   backupStatus(asOf?: Date | undefined | null): BackupStatus
   /**
+   * Add an asset to the library (CON-6; needs `asset.manage`); the actor
+   * owns it. User-generated material (`source: 'ugc'`) without an
+   * authorization, or with an expired one, throws `'policy_violation'`
+   * (rule `'CON-6'`); an unknown reader throws `'not_found'`.
+   */
+  addAsset(actor: string, asset: NewAsset): Asset
+  /**
+   * Take approved content item `contentId` into the library as an asset of
+   * kind `'content'` labelled `label` (CON-6; needs `asset.manage`). Items
+   * not yet approved throw `'policy_violation'` (rule `'CON-6'`).
+   */
+  archiveContent(actor: string, contentId: number, label: 'public' | 'internal' | 'confidential' | 'secret'): Asset
+  /**
+   * Asset `id`, if `actor` (any active principal) is cleared to read it.
+   * A read of a confidential or secret asset is audited; one the actor is
+   * not cleared for throws `'permission_denied'` with `reason`
+   * `'not_cleared'` (audited as a refusal).
+   */
+  asset(actor: string, id: number): Asset
+  /**
+   * The assets `actor` (any active principal) is cleared to read, by id,
+   * active ones only unless `filter.includeRetired`. Listing is not
+   * audited.
+   */
+  assets(actor: string, filter?: AssetFilter | undefined | null): Array<Asset>
+  /**
+   * Change asset `id`'s label to `label` and its named readers to
+   * `readers` (replacing the old ones; left out, none) (CON-6; needs
+   * `asset.manage` and clearance to read the asset: else
+   * `'permission_denied'`, `reason` `'not_cleared'`). An unknown reader
+   * throws `'not_found'`.
+   */
+  relabelAsset(actor: string, id: number, label: 'public' | 'internal' | 'confidential' | 'secret', readers?: Array<string> | undefined | null): Asset
+  /**
+   * Retire asset `id` (CON-6; needs `asset.manage` and clearance to read
+   * it): content that uses it fails the pre-publish checklist from now on,
+   * so an approved item using it is no longer scheduled or published.
+   * Throws `'conflict'` when it is already retired.
+   */
+  retireAsset(actor: string, id: number): Asset
+  /**
+   * The pre-publish checklist of item `id`'s current version (CON-3..CON-5)
+   * as one report: links well-formed and on allowed domains, assets in the
+   * library, public, not retired and (for user-generated ones) authorized,
+   * required fields present, ads labelled, brand names spelled right,
+   * short-video length, paragraph spacing, approved templates, fonts and
+   * palettes, and the compliance findings of title and body. The same
+   * check gates `submitContent`, `scheduleContent` and `publishContent`.
+   * Throws `'not_found'` for an unknown item and `'conflict'` for one with
+   * no version yet. Reads only; needs no principal.
+   */
+  prepublishCheck(id: number): ChecklistReport
+  /**
    * Plan a content item (CON-1; needs `content.create`). It starts
    * `'planned'` at version 0, owned by the actor; `editContent` writes its
-   * first version.
+   * first version. Throws `'not_found'` (entity `'theme'`) for an unknown
+   * `themeId`.
    */
   planContent(actor: string, content: NewContent): ContentItem
   /**
    * Write a new version of item `id` (CON-1: every edit is a version;
    * needs `content.edit`); the item goes to `'in_production'`. Editing an
    * approved or scheduled item voids its approval and schedule: the review
-   * covered the previous version. Throws `'conflict'` while the item is in
-   * review and once it is published.
+   * covered the previous version. With `text.details` the version declares
+   * its duration, layout and assets; without, it keeps the previous
+   * version's. Throws `'conflict'` while the item is in review and once it
+   * is published, and `'validation'` naming the detail (`durationSeconds`,
+   * `paragraphSpacing`, `fonts`, `assets`, …) for a bad one.
    */
   editContent(actor: string, id: number, text: ContentText): ContentItem
+  /**
+   * Repurpose item `sourceId` for another channel (CON-8; needs
+   * `content.create`): a new item planned from `content` and linked to its
+   * source (`sourceId`), whose first version starts from the source's
+   * latest text and details, titled `content.title`. It starts
+   * `'in_production'` at version 1. Throws `'not_found'` for an unknown
+   * source and `'conflict'` for a source with no version yet.
+   */
+  deriveContent(actor: string, sourceId: number, content: NewContent): ContentItem
   /**
    * Send the current version of item `id` to review (CON-2, CON-3; needs
    * `approval.submit`): a `content_review` approval starts (brand, then
@@ -321,6 +387,67 @@ export declare class Engine {
    * unknown item. Reads only; needs no principal.
    */
   contentVersions(id: number): Array<ContentVersion>
+  /**
+   * The items repurposed from item `id` (`deriveContent`, CON-8), oldest
+   * first; throws `'not_found'` for an unknown item. Reads only; needs no
+   * principal.
+   */
+  contentDerivatives(id: number): Array<ContentItem>
+  /**
+   * The publishing plan over local days `from`..`to` (both `'YYYY-MM-DD'`,
+   * inclusive, at most 400 days) in the policy's time zone (CON-7, CON-8).
+   * Throws `'validation'` (field `'to'`) for a range that ends before it
+   * starts or is too long. Reads only; needs no principal.
+   */
+  publishingPlan(from: string, to: string): PublishingPlan
+  /**
+   * The plan of the ISO week (Monday–Sunday) holding `date`
+   * (`'YYYY-MM-DD'`).
+   */
+  weekPlan(date: string): PublishingPlan
+  /**
+   * The plan of quarter `quarter` (1–4) of `year`. Throws `'validation'`
+   * (field `'quarter'`) for a quarter outside 1–4.
+   */
+  quarterPlan(year: number, quarter: number): PublishingPlan
+  /**
+   * The hot dates of the policy's calendar on days `from`..`to` (both
+   * `'YYYY-MM-DD'`, inclusive, at most 400 days), by date (CON-8).
+   */
+  hotDates(from: string, to: string): Array<HotDate>
+  /**
+   * The themes overlapping days `from`..`to` (both `'YYYY-MM-DD'`,
+   * inclusive, at most 400 days).
+   */
+  themes(from: string, to: string): Array<Theme>
+  /**
+   * Set a quarterly theme (CON-8; needs `content.create`): at most a year
+   * long; its hot date, if named, must be one of the policy's calendar
+   * (else `'not_found'`, entity `'hot_date'`).
+   */
+  addTheme(actor: string, theme: NewTheme): Theme
+  /**
+   * Record an A/B variant of item `itemId`'s title or copy (CON-8; needs
+   * `content.edit`), labelled `'A'`, `'B'`, … per kind. Throws
+   * `'policy_violation'` (rule `'CON-3'`) when the compliance checker
+   * finds anything that blocks in the text, `'conflict'` once the item is
+   * published (or at 26 variants of a kind), `'not_found'` for an unknown
+   * item.
+   */
+  addVariant(actor: string, itemId: number, variant: NewVariant): ContentVariant
+  /**
+   * Add reported `impressions` and `clicks` to variant `variantId` (needs
+   * `metrics.ingest`). Each is a whole number or a `BigInt`, not negative;
+   * anything else throws `'validation'` naming it, as does a total where
+   * clicks would exceed impressions or out of range.
+   */
+  recordVariantResults(actor: string, variantId: number, impressions: number | bigint, clicks: number | bigint): ContentVariant
+  /**
+   * The variants of item `itemId`, in the order they were recorded;
+   * throws `'not_found'` for an unknown item. Reads only; needs no
+   * principal.
+   */
+  contentVariants(itemId: number): Array<ContentVariant>
   /**
    * As the module-level `checkText`, with the policy in force: its
    * `compliance.custom_terms` (rule ids `'CUSTOM-n'`) and
@@ -548,6 +675,53 @@ export interface ApproveOptions {
   checklist?: Array<string>
 }
 
+/** An asset in the library. */
+export interface Asset {
+  /** Identifier (a safe integer). */
+  id: number
+  /** What it is. */
+  kind: 'image' | 'video' | 'audio' | 'template' | 'document' | 'content'
+  /** Its name. */
+  name: string
+  /** Where the file lives (`'content:<id>/v<n>'` for archived content). */
+  uri: string
+  /** Where it comes from. */
+  source: 'internal' | 'agency' | 'licensed' | 'ugc'
+  /** Confidentiality label. */
+  label: 'public' | 'internal' | 'confidential' | 'secret'
+  /** Department of the principal who added it. */
+  department: string
+  /** Handle of who added it. */
+  owner: string
+  /** `'active'`, or `'retired'` (content using it fails the checklist). */
+  state: 'active' | 'retired'
+  /** The authorization of user-generated material, or `null`. */
+  authorization: UgcAuthorization | null
+  /**
+   * Whether it may be used at the engine clock's time of the call: not
+   * user-generated, or user-generated with its authorization in force.
+   */
+  authorized: boolean
+  /** The content item it was archived from (kind `'content'`), or `null`. */
+  contentId: number | null
+  /** Principals who may read it whatever its label, sorted. */
+  readers: Array<string>
+  /** When it was added. */
+  createdAt: Date
+  /** When it was retired, or `null`. */
+  retiredAt: Date | null
+}
+
+/** Which assets `assets` lists. Every field is optional. */
+export interface AssetFilter {
+  /** Only this kind. */
+  kind?: 'image' | 'video' | 'audio' | 'template' | 'document' | 'content'
+  /** Only this label. */
+  label?: 'public' | 'internal' | 'confidential' | 'secret'
+  /** Retired assets too. Default `false`. */
+  includeRetired?: boolean
+}
+
 /** A document attached to a subject. */
 export interface Attachment {
   /** What it is, e.g. `'invoice'`. */
@@ -668,6 +842,88 @@ export interface BackupStatus {
 }
 
 /**
+ * The names of every check a checklist issue may report, in check order:
+ * `'link_malformed'`, `'link_domain'`, `'asset_missing'`, … (for a legend
+ * or a filter in a UI).
+ */
+export declare function checkKinds(): Array<ChecklistIssue['check']>
+
+/**
+ * One thing the pre-publish checklist found (CON-4, CON-5; CON-6 for a
+ * user-generated asset without a valid authorization).
+ */
+export interface ChecklistIssue {
+  /** `'CON-4'`, `'CON-5'` or `'CON-6'`. */
+  rule: string
+  /** What kind of problem (see `checkKinds()`). */
+  check: 'link_malformed' | 'link_domain' | 'asset_missing' | 'asset_retired' | 'asset_confidential' | 'asset_unauthorized' | 'field_missing' | 'ad_label_missing' | 'brand_spelling' | 'video_length' | 'paragraph_spacing' | 'template' | 'font' | 'palette'
+  /**
+   * `'block'` stops review, scheduling and publication; `'warn'` needs a
+   * human look.
+   */
+  severity: 'block' | 'warn'
+  /**
+   * The field concerned: `'title'`, `'body'`, `'assets'`,
+   * `'duration_seconds'`, `'paragraph_spacing'`, `'template'`, `'fonts'`,
+   * `'palette'`, or a required field's name from the policy.
+   */
+  field: string
+  /** What is wrong, in words. */
+  message: string
+  /**
+   * The text concerned (a link, a misspelling, a font, an asset id), or
+   * `null`.
+   */
+  matched: string | null
+  /**
+   * Start of `matched` in the field's text (title or body) in UTF-16 code
+   * units, for `text.slice`; `null` when the issue is not in the text.
+   */
+  start: number | null
+  /** End (exclusive) in UTF-16 code units, or `null`. */
+  end: number | null
+  /**
+   * Start in Unicode code points (an index into `Array.from(text)`), as
+   * the Python and Rust APIs count, or `null`.
+   */
+  codePointStart: number | null
+  /** End (exclusive) in code points, or `null`. */
+  codePointEnd: number | null
+  /** What to do instead, or `null`. */
+  suggestion: string | null
+}
+
+/**
+ * The checklist of one version: CON-4/CON-5 issues and CON-3 compliance
+ * findings together.
+ */
+export interface ChecklistReport {
+  /** The item. */
+  itemId: number
+  /** The version checked (the current one). */
+  version: number
+  /**
+   * Nothing blocks: no blocking issue and no blocking finding. Review,
+   * scheduling and publication are refused while this is `false`.
+   */
+  passed: boolean
+  /** How many issues and findings block. */
+  blocking: number
+  /**
+   * Checklist issues, in check order: links, assets, required fields, ad
+   * label, brand spellings, video length, layout and VI.
+   */
+  issues: Array<ChecklistIssue>
+  /**
+   * Compliance findings in the title (offsets into the title, as
+   * `checkText` reports them).
+   */
+  titleFindings: Array<Finding>
+  /** Compliance findings in the body (offsets into the body). */
+  bodyFindings: Array<Finding>
+}
+
+/**
  * Check `text` with the shipped term pack and the default settings (no
  * database, no company terms): absolute and superlative claims, medical,
  * financial and educational guarantees, false scarcity and urgency, and the
@@ -702,6 +958,32 @@ export declare function checkTexts(texts: Array<string>): Array<Array<Finding>>
 export declare function checkTextsAsync(texts: Array<string>): Promise<Array<Array<Finding>>>
 
 /**
+ * What a version declares beyond its text, for `editContent`. Every field
+ * is optional; the policy's `content.required_fields` says what must be
+ * there before review.
+ */
+export interface ContentDetails {
+  /**
+   * Length of a video in seconds: a whole number, 1 to 86400. Short videos
+   * must declare it (and keep to the policy's 15–60 s by default).
+   */
+  durationSeconds?: number
+  /**
+   * Paragraph (line) spacing of the layout, above 0 and at most 10, e.g.
+   * `1.5`.
+   */
+  paragraphSpacing?: number
+  /** The template used (approved in the policy or a `'template'` asset). */
+  template?: string
+  /** Fonts used, at most 20. */
+  fonts?: Array<string>
+  /** The palette used. */
+  palette?: string
+  /** Ids of the asset-library assets the piece uses, each once, at most 500. */
+  assets?: Array<number>
+}
+
+/**
  * A content item: one piece of content moving through its lifecycle
  * (CON-2), its text kept as versions.
  */
@@ -730,6 +1012,14 @@ export interface ContentItem {
   isAd: boolean
   /** Sensitive (a supervisor reviews it too). */
   sensitive: boolean
+  /** User-generated (counts towards a channel's UGC quota, CON-7). */
+  ugc: boolean
+  /** The sub-kind a channel's mix is planned in (`'koc'`, …), or `null`. */
+  format: string | null
+  /** The item this one was repurposed from (`deriveContent`), or `null`. */
+  sourceId: number | null
+  /** The quarterly theme it belongs to, or `null`. */
+  themeId: number | null
   /**
    * The review (an approval instance id, for `approve`, `reject`, …) of
    * the current version once submitted, else `null`. An edit clears it.
@@ -745,7 +1035,10 @@ export interface ContentItem {
   updatedAt: Date
 }
 
-/** A new version's text, for `editContent`. */
+/**
+ * A new version, for `editContent`: its text and, optionally, what it
+ * declares beyond the text.
+ */
 export interface ContentText {
   /**
    * The version's title: 1–200 characters, no control or invisible
@@ -757,6 +1050,38 @@ export interface ContentText {
    * other than newlines and tabs.
    */
   body: string
+  /**
+   * Duration, layout and assets of this version, for the pre-publish
+   * checklist (CON-4, CON-5). Given (even `{}`), they replace the previous
+   * version's; left out, the new version keeps the previous version's.
+   */
+  details?: ContentDetails
+}
+
+/** A recorded A/B variant of an item's title or copy. */
+export interface ContentVariant {
+  /** Identifier (a safe integer), for `recordVariantResults`. */
+  id: number
+  /** The item. */
+  itemId: number
+  /** Title or copy. */
+  kind: 'title' | 'copy'
+  /** Number-style (`'3 个理由…'`), question-style (`'为什么…？'`) or plain. */
+  style: 'number' | 'question' | 'plain'
+  /** `'A'`, `'B'`, … in order of recording, per kind. */
+  label: string
+  /** The text. */
+  text: string
+  /** Handle of who recorded it. */
+  createdBy: string
+  /** When. */
+  createdAt: Date
+  /** Impressions reported so far. */
+  impressions: number
+  /** Clicks reported so far (never more than the impressions). */
+  clicks: number
+  /** Clicks per impression, or `null` before any impression. */
+  clickRate: number | null
 }
 
 /** One version of a content item; every edit writes one and all are kept. */
@@ -773,6 +1098,16 @@ export interface ContentVersion {
   author: string
   /** When it was written. */
   createdAt: Date
+  /** Duration, layout and assets declared with it. */
+  details: VersionDetails
+}
+
+/** A range of calendar days, both ends included. */
+export interface DayRange {
+  /** First day, `'YYYY-MM-DD'`. */
+  from: string
+  /** Last day (inclusive), `'YYYY-MM-DD'`. */
+  to: string
 }
 
 /** What deactivating a principal left for others to pick up. */
@@ -890,6 +1225,22 @@ export interface Finding {
 }
 
 /**
+ * A hot date of the policy's calendar (`content.hot_dates`) falling on a
+ * day.
+ */
+export interface HotDate {
+  /** The day, `'YYYY-MM-DD'`. */
+  date: string
+  /** Its name, e.g. `'双十一'`. */
+  name: string
+  /**
+   * Its kind: `'holiday'`, `'festival'`, `'shopping_festival'`, or a
+   * company's own (`'trade_show'`, …).
+   */
+  kind: string
+}
+
+/**
  * A managed media or messaging account (a WeChat official account, a Douyin
  * account, an SMS sender, …).
  */
@@ -920,6 +1271,35 @@ export interface MediaInteraction {
   id: string
   /** When it was used; at most a few minutes ahead of the engine clock. */
   at: Date
+}
+
+/** An asset to add to the library, for `addAsset`. */
+export interface NewAsset {
+  /** What it is. `'content'` assets enter with `archiveContent` instead. */
+  kind: 'image' | 'video' | 'audio' | 'template' | 'document'
+  /**
+   * Its name: 1–200 characters, no control or invisible characters. A
+   * template's name is what versions declare as `details.template`.
+   */
+  name: string
+  /**
+   * Where the file lives (a storage key or URL; brandrail keeps no bytes):
+   * 1–2048 bytes, no white space or control characters.
+   */
+  uri: string
+  /** Where it comes from; `'ugc'` needs an `authorization` in force. */
+  source: 'internal' | 'agency' | 'licensed' | 'ugc'
+  /**
+   * Confidentiality label: `'public'` (only these go out in content) and
+   * `'internal'` for everyone, `'confidential'` for its owner, their
+   * department, asset managers and `readers`, `'secret'` for its owner and
+   * `readers` only.
+   */
+  label: 'public' | 'internal' | 'confidential' | 'secret'
+  /** The signed authorization of user-generated material. */
+  authorization?: NewUgcAuthorization
+  /** Handles of principals who may read it whatever its label (at most 200). */
+  readers?: Array<string>
 }
 
 /** A document attached to a subject; the document itself stays where it is. */
@@ -957,6 +1337,21 @@ export interface NewContent {
   isAd?: boolean
   /** Sensitive: a supervisor reviews it too. Default `false`. */
   sensitive?: boolean
+  /**
+   * User-generated: counts towards a channel's UGC quota in the publishing
+   * plan (CON-7). Default `false`.
+   */
+  ugc?: boolean
+  /**
+   * The sub-kind a channel's mix is planned in, e.g. `'koc'` or
+   * `'amateur_review'` (`a-z 0-9 . _ -`). Default none.
+   */
+  format?: string
+  /**
+   * The quarterly theme it belongs to (an id from `addTheme`); an unknown
+   * theme throws `'not_found'`. Default none.
+   */
+  themeId?: number
 }
 
 /** Input for registering a media account. */
@@ -1042,6 +1437,123 @@ export interface NewSubject {
   attachments?: Array<NewAttachment>
 }
 
+/** A theme to set, for `addTheme`. */
+export interface NewTheme {
+  /** Name: 1–200 characters, no control or invisible characters. */
+  name: string
+  /** First day, `'YYYY-MM-DD'`. */
+  starts: string
+  /**
+   * Last day (inclusive), `'YYYY-MM-DD'`: on or after `starts`, within a
+   * year of it.
+   */
+  ends: string
+  /**
+   * A hot date of the policy's calendar, by name (`'双十一'`); an unknown
+   * one throws `'not_found'` (entity `'hot_date'`).
+   */
+  hotDate?: string
+  /**
+   * What it is about: at most 2000 characters, no control characters but
+   * newlines and tabs. Default empty.
+   */
+  description?: string
+}
+
+/** A user-generated asset's authorization, for `addAsset`. */
+export interface NewUgcAuthorization {
+  /** Who granted it: 1–200 characters, no control or invisible characters. */
+  grantedBy: string
+  /** Reference of the signed record: 1–200 characters. */
+  reference: string
+  /** When it was signed: not after the engine clock's now. */
+  signedAt: Date
+  /**
+   * When it ends: after `signedAt` and after now (an expired
+   * authorization throws `'policy_violation'`, rule `'CON-6'`). Left out,
+   * it does not end.
+   */
+  expiresAt?: Date
+  /** What it allows (channels, uses): 1–200 characters. */
+  scope: string
+}
+
+/** A variant to record, for `addVariant`. */
+export interface NewVariant {
+  /** What it replaces: the title, or (part of) the copy. */
+  kind: 'title' | 'copy'
+  /**
+   * The text: a title variant is display text (1–200 characters, no
+   * control or invisible characters); copy follows the body's limits.
+   */
+  text: string
+  /**
+   * How it is written; detected from the text when left out (see
+   * `variantStyleOf`).
+   */
+  style?: 'number' | 'question' | 'plain'
+}
+
+/** One scheduled or published item in a plan. */
+export interface PlanEntry {
+  /** The item. */
+  itemId: number
+  /** Its title. */
+  title: string
+  /** Its channel. */
+  channel: string
+  /** Its kind, e.g. `'short_video'`. */
+  kind: string
+  /** Its mix format, or `null`. */
+  format: string | null
+  /** User-generated. */
+  ugc: boolean
+  /** `'scheduled'`, `'published'` or `'retrospective'`. */
+  state: string
+  /** When it goes (went) out. */
+  at: Date
+  /** Its local day in the policy's time zone, `'YYYY-MM-DD'`. */
+  localDate: string
+  /** Its local time, `'HH:MM'`. */
+  localTime: string
+  /**
+   * On one of the channel's preferred slots; `null` when the channel has
+   * none.
+   */
+  onSlot: boolean | null
+  /** Its theme, or `null`. */
+  themeId: number | null
+}
+
+/** One thing a plan found. */
+export interface PlanIssue {
+  /** What kind (see `planIssueKinds()`). */
+  kind: 'over_frequency' | 'missed_cadence' | 'ugc_shortfall' | 'mix_missing' | 'backlog' | 'slot_conflict' | 'off_slot' | 'hot_date_uncovered'
+  /** `'block'` (over a cadence cap) or `'warn'`. */
+  severity: 'block' | 'warn'
+  /** The channel concerned; empty when none (an uncovered hot date). */
+  channel: string
+  /**
+   * First day of the period concerned (or the day), `'YYYY-MM-DD'`, or
+   * `null` (backlog).
+   */
+  periodStart: string | null
+  /** The expected count (target, cap, UGC minimum, backlog days), or `null`. */
+  expected: number | null
+  /** The actual count, or `null`. */
+  actual: number | null
+  /** The items concerned. */
+  itemIds: Array<number>
+  /** What is wrong, in words. */
+  message: string
+}
+
+/**
+ * The names of every kind of plan issue, in the order core declares them:
+ * `'over_frequency'`, `'missed_cadence'`, … (for a legend or a tally).
+ */
+export declare function planIssueKinds(): Array<PlanIssue['kind']>
+
 /** One thing wrong with a policy document. */
 export interface PolicyProblem {
   /** Dotted path of the field, e.g. `'budget.split.fixed'`. */
@@ -1085,6 +1597,35 @@ export interface Principal {
   /** When it was deactivated, or `null`. */
   deactivatedAt: Date | null
 }
+
+/** A publishing plan over whole local days (CON-7, CON-8). */
+export interface PublishingPlan {
+  /** First day, `'YYYY-MM-DD'`. */
+  from: string
+  /** Last day (inclusive), `'YYYY-MM-DD'`. */
+  to: string
+  /** The policy's time zone, e.g. `'Asia/Shanghai'`. */
+  timeZone: string
+  /** Scheduled and published items, by time. */
+  entries: Array<PlanEntry>
+  /**
+   * What needs attention: per cadence rule and period (a day, or an ISO
+   * week lying wholly inside the range) missed targets, caps exceeded,
+   * UGC shortfalls and missing mix formats; slot conflicts, off-slot
+   * items, the backlog (as of now) and hot dates no theme covers.
+   */
+  issues: Array<PlanIssue>
+  /** Hot dates in the range. */
+  hotDates: Array<HotDate>
+  /** Themes overlapping the range. */
+  themes: Array<Theme>
+}
+
+/**
+ * First and last day of quarter `quarter` (1–4) of `year`, as `quarterPlan`
+ * covers it.
+ */
+export declare function quarterOf(year: number, quarter: number): DayRange
 
 /** What a restore did. */
 export interface RestoreReport {
@@ -1159,6 +1700,79 @@ export interface Subject {
   /** Attached documents. */
   attachments: Array<Attachment>
 }
+
+/**
+ * Version of the term pack compiled into this build (e.g. `'2026.1'`): record
+ * it next to stored check results to know which pack judged them.
+ */
+export declare function termPackVersion(): string
+
+/** A quarterly theme (CON-8). */
+export interface Theme {
+  /** Identifier (a safe integer), for `NewContent.themeId`. */
+  id: number
+  /** Name. */
+  name: string
+  /** First day, `'YYYY-MM-DD'`. */
+  starts: string
+  /** Last day (inclusive), `'YYYY-MM-DD'`. */
+  ends: string
+  /** The hot date it is built around, by name, or `null`. */
+  hotDate: string | null
+  /** What it is about (possibly empty). */
+  description: string
+  /** Handle of who set it. */
+  createdBy: string
+  /** When it was set. */
+  createdAt: Date
+}
+
+/**
+ * The signed permission of a content's creator to use their material
+ * (002 §三(三)), as recorded with a user-generated asset.
+ */
+export interface UgcAuthorization {
+  /** Who granted it (the creator's name or platform handle). */
+  grantedBy: string
+  /** Reference of the signed record (contract number, form id). */
+  reference: string
+  /** When it was signed. */
+  signedAt: Date
+  /** When it ends, or `null` when it does not. */
+  expiresAt: Date | null
+  /** What it allows (channels, uses). */
+  scope: string
+}
+
+/**
+ * The style a text is written in, as `addVariant` detects it: `'question'`
+ * when it ends with a question mark (`?`, `？`) or particle (`吗`, `呢`),
+ * else `'number'` when it holds a digit (ASCII, full-width, or a Chinese
+ * numeral up to 十), else `'plain'`.
+ */
+export declare function variantStyleOf(text: string): 'number' | 'question' | 'plain'
+
+/** What a version declares beyond its text (see `ContentDetails`). */
+export interface VersionDetails {
+  /** Length of a video in seconds, or `null`. */
+  durationSeconds: number | null
+  /** Paragraph (line) spacing, or `null`. */
+  paragraphSpacing: number | null
+  /** Template, or `null`. */
+  template: string | null
+  /** Fonts (possibly none). */
+  fonts: Array<string>
+  /** Palette, or `null`. */
+  palette: string | null
+  /** Ids of the assets used (possibly none). */
+  assets: Array<number>
+}
+
+/**
+ * Monday and Sunday of the ISO week holding `date` (`'YYYY-MM-DD'`), as
+ * `weekPlan` covers it.
+ */
+export declare function weekOf(date: string): DayRange
 
 /**
  * A media account idle for longer than the policy allows

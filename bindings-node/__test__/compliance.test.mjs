@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 
-import { Engine, checkText, checkTexts, checkTextsAsync, seeded } from './helpers.mjs'
+import { Engine, checkText, checkTexts, checkTextsAsync, seeded, termPackVersion } from './helpers.mjs'
 
 const KEYS = [
   'category', 'codePointEnd', 'codePointStart', 'end', 'legalBasis', 'matched', 'ruleId', 'severity', 'start',
@@ -385,5 +385,13 @@ describe('compliance: bad input', () => {
     assert.equal(check('a\u0000最\u0001佳')[0].matched, '最\u0001佳')
     assert.equal(check('\u0000'.repeat(10) + '最佳')[0].start, 10, 'a NUL does not end the text')
     assert.equal(checkText('最佳').length, 1, 'still working afterwards')
+  })
+})
+
+describe('compliance: the term pack', () => {
+  it('names the version it was built with', () => {
+    const version = termPackVersion()
+    assert.match(version, /^\d{4}\.\d+$/)
+    assert.equal(version, termPackVersion())
   })
 })

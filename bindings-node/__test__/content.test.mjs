@@ -30,8 +30,8 @@ describe('content lifecycle (CON-1, CON-2)', () => {
     const item = engine.planContent('li.na', ad())
     assert.deepEqual(item, {
       id: 1, kind: 'ad_creative', title: '双十一 广告', channel: 'douyin', owner: 'li.na', state: 'planned',
-      version: 0, isAd: true, sensitive: false, approvalId: null, scheduledAt: null, publishedAt: null,
-      createdAt: START, updatedAt: START,
+      version: 0, isAd: true, sensitive: false, ugc: false, format: null, sourceId: null, themeId: null,
+      approvalId: null, scheduledAt: null, publishedAt: null, createdAt: START, updatedAt: START,
     })
     assert.deepEqual(engine.contentItem(item.id), item)
     assert.deepEqual(engine.contentVersions(item.id), [])

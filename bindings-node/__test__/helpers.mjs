@@ -8,7 +8,9 @@ import { join } from 'node:path'
 
 const require = createRequire(import.meta.url)
 
-export const { Engine, Policy, checkText, checkTexts, checkTextsAsync } = require('../index.js')
+export const {
+  Engine, Policy, checkText, checkTexts, checkTextsAsync, checkKinds, planIssueKinds, quarterOf, termPackVersion, variantStyleOf, weekOf,
+} = require('../index.js')
 
 export const ADMIN = 'it.admin'
 

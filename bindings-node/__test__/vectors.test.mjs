@@ -5,7 +5,7 @@ import assert from 'node:assert/strict'
 import { readdirSync, readFileSync } from 'node:fs'
 import { describe, it } from 'node:test'
 
-import { Engine, Policy, checkText, checkTexts } from './helpers.mjs'
+import { Engine, Policy, checkText, checkTexts, planIssueKinds } from './helpers.mjs'
 
 const VECTORS = new URL('../../tests/vectors/', import.meta.url)
 
@@ -36,6 +36,29 @@ const instance = (i) => ({ id: i.id, state: i.state, currentStage: i.currentStag
 
 /** RFC 3339 in UTC to the second, as the vectors write it: `2026-05-05T08:00:00Z`. */
 const rfc3339 = (date) => date.toISOString().replace(/\.\d{3}Z$/, 'Z')
+
+// Content (CON-4..CON-8), as core's runner reports it.
+const item = (i) => ({
+  id: i.id, kind: i.kind, state: i.state, version: i.version, channel: i.channel, ugc: i.ugc, format: i.format,
+  sourceId: i.sourceId, themeId: i.themeId, approvalId: i.approvalId,
+})
+const asset = (x) => ({ id: x.id, kind: x.kind, source: x.source, label: x.label, state: x.state, owner: x.owner })
+const variant = (v) => ({
+  id: v.id, kind: v.kind, style: v.style, label: v.label, impressions: v.impressions, clicks: v.clicks,
+})
+/** A vector's `plan_content` args (snake_case, optional flags) as `NewContent`. */
+const newContent = (a) => ({
+  kind: a.kind, title: a.title, channel: a.channel, isAd: a.is_ad, sensitive: a.sensitive, ugc: a.ugc,
+  format: a.format, themeId: a.theme_id,
+})
+function plan(p) {
+  // Every issue kind, 0 included, under its own (snake_case) name.
+  const issueCounts = Object.fromEntries(planIssueKinds().map((k) => [k, p.issues.filter((i) => i.kind === k).length]))
+  return {
+    from: p.from, to: p.to, entryIds: p.entries.map((e) => e.itemId), localTimes: p.entries.map((e) => e.localTime),
+    issueCounts, hotDates: p.hotDates.map((h) => h.name), themeIds: p.themes.map((t) => t.id),
+  }
+}
 
 const OPS = {
   bootstrap: (e, _actor, a) => principal(e.bootstrap(input(a))),
@@ -94,6 +117,51 @@ const OPS = {
     })
     return { counts: found.map((list) => list.length) }
   },
+  plan_content: (e, actor, a) => item(e.planContent(actor, newContent(a))),
+  edit_content: (e, actor, a) => {
+    const text = { title: a.title, body: a.body }
+    if (a.details !== undefined) text.details = input(a.details)
+    return item(e.editContent(actor, a.id, text))
+  },
+  submit_content: (e, actor, a) => item(e.submitContent(actor, a.id)),
+  schedule_content: (e, actor, a) => item(e.scheduleContent(actor, a.id, time(e, a.at))),
+  publish_content: (e, actor, a) => item(e.publishContent(actor, a.id)),
+  derive_content: (e, actor, a) => item(e.deriveContent(actor, a.source_id, newContent(a))),
+  prepublish_check: (e, _actor, a) => {
+    const r = e.prepublishCheck(a.id)
+    const version = e.contentVersions(a.id).find((v) => v.version === r.version)
+    for (const i of r.issues) {
+      // Text offsets slice the field in JS string units.
+      if (i.start !== null) assert.equal(version[i.field].slice(i.start, i.end), i.matched)
+    }
+    return {
+      passed: r.passed,
+      checks: r.issues.map((i) => i.check),
+      rules: r.issues.map((i) => i.rule),
+      severities: r.issues.map((i) => i.severity),
+      matched: r.issues.map((i) => i.matched),
+      findingRules: [...r.titleFindings, ...r.bodyFindings].map((f) => f.ruleId),
+    }
+  },
+  add_asset: (e, actor, a) => {
+    const authorization = a.authorization && {
+      ...input(a.authorization),
+      signedAt: time(e, a.authorization.signed_at),
+      expiresAt: a.authorization.expires_at === undefined ? undefined : time(e, a.authorization.expires_at),
+    }
+    return asset(e.addAsset(actor, { ...input(a), authorization }))
+  },
+  asset: (e, actor, a) => asset(e.asset(actor, a.id)),
+  assets: (e, actor) => ({ ids: e.assets(actor).map((x) => x.id) }),
+  retire_asset: (e, actor, a) => asset(e.retireAsset(actor, a.id)),
+  add_theme: (e, actor, a) => {
+    const t = e.addTheme(actor, input(a))
+    return { id: t.id, name: t.name, starts: t.starts, ends: t.ends }
+  },
+  week_plan: (e, _actor, a) => plan(e.weekPlan(a.date)),
+  quarter_plan: (e, _actor, a) => plan(e.quarterPlan(a.year, a.quarter)),
+  add_variant: (e, actor, a) => variant(e.addVariant(actor, a.id, { kind: a.kind, text: a.text, style: a.style })),
+  record_variant_results: (e, actor, a) => variant(e.recordVariantResults(actor, a.variant_id, a.impressions, a.clicks)),
 }
 
 /**

@@ -15,10 +15,18 @@
 //! `matched` is cut from the JS string's own code units, so it is the span as
 //! written even then.
 //!
-//! As in core, content items and their lifecycle (CON-1, CON-2) live in
-//! `content/items.rs`.
+//! As in core, the rest of content lives beside: items, their versions,
+//! lifecycle and derivatives (CON-1, CON-2, CON-8) in `content/items.rs`; the
+//! pre-publish checklist (CON-4, CON-5) in `content/checklist.rs`; the asset
+//! library (CON-6) in `content/assets.rs`; the publishing plan, hot dates and
+//! themes (CON-7, CON-8) in `content/plan.rs`; A/B variants (CON-8) in
+//! `content/variants.rs`.
 
+mod assets;
+mod checklist;
 mod items;
+mod plan;
+mod variants;
 
 use brandrail::content::compliance;
 use brandrail::policy::Severity;
@@ -28,7 +36,7 @@ use napi::bindgen_prelude::{
 use napi::{Env, JsValue, Status, ValueType, check_status, sys};
 use napi_derive::napi;
 
-use crate::convert::number;
+use crate::convert::{number, type_name};
 use crate::engine::{Background, Engine};
 use crate::error::OrThrow;
 
@@ -76,6 +84,17 @@ impl Finding {
             .units
             .get(f.utf16_start..f.utf16_end)
             .map_or_else(|| f.matched.encode_utf16().collect(), <[u16]>::to_vec);
+        Finding::with_matched(f, matched)
+    }
+
+    /// Core's finding in a text core holds (a stored version), which is valid
+    /// UTF-8 throughout: its `matched` is the span as written.
+    fn stored(f: compliance::Finding) -> Finding {
+        let matched = f.matched.encode_utf16().collect();
+        Finding::with_matched(f, matched)
+    }
+
+    fn with_matched(f: compliance::Finding, matched: Vec<u16>) -> Finding {
         Finding {
             rule_id: f.rule_id,
             category: f.category,
@@ -153,22 +172,6 @@ impl Text {
         units.truncate(written);
         let text = String::from_utf16_lossy(&units);
         Ok(Text { units, text })
-    }
-}
-
-/// A value's type as `typeof` would name it, for messages.
-fn type_name(kind: ValueType) -> &'static str {
-    match kind {
-        ValueType::Undefined => "undefined",
-        ValueType::Null => "null",
-        ValueType::Boolean => "boolean",
-        ValueType::Number => "number",
-        ValueType::String => "string",
-        ValueType::Symbol => "symbol",
-        ValueType::Object => "object",
-        ValueType::Function => "function",
-        ValueType::BigInt => "bigint",
-        _ => "a value of another kind",
     }
 }
 
@@ -259,6 +262,14 @@ impl FromNapiValue for Texts {
         }
         Ok(Texts(texts))
     }
+}
+
+/// Version of the term pack compiled into this build (e.g. `'2026.1'`): record
+/// it next to stored check results to know which pack judged them.
+#[cfg_attr(test, allow(dead_code))] // only napi's module registration calls it
+#[napi]
+pub fn term_pack_version() -> String {
+    compliance::Scanner::shipped().pack_version().to_owned()
 }
 
 /// Check `text` with the shipped term pack and the default settings (no

@@ -1,15 +1,17 @@
-//! Conversions every module shares: JS `Date`s, JS numbers that must be whole,
-//! money as decimal strings (parsed by core's `money::parse_amount`, so every
-//! language refuses the same strings), and the names of core's closed sets
-//! (departments, platforms, permissions, approval states).
+//! Conversions every module shares: JS `Date`s, calendar days as
+//! `'YYYY-MM-DD'` strings, JS numbers that must be whole, counters given as a
+//! number or a `BigInt`, money as decimal strings (parsed by core's
+//! `money::parse_amount`, so every language refuses the same strings), and the
+//! names of core's closed sets (departments, platforms, permissions, approval
+//! states).
 
 use std::collections::BTreeMap;
 use std::str::FromStr;
 
 use brandrail::money::Decimal;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use napi::bindgen_prelude::{FromNapiValue, ToNapiValue, TypeName, Unknown, ValidateNapiValue};
-use napi::{Env, JsDate, JsValue, Status, ValueType, sys};
+use napi::{Env, JsDate, JsValue, Status, ValueType, check_status, sys};
 
 use crate::error::invalid;
 
@@ -87,6 +89,34 @@ impl FromNapiValue for StringMap {
     }
 }
 
+/// A plain JS object nested in an input object (`ContentText.details`,
+/// `NewAsset.authorization`), converted to `T`. napi-rs checks the type of
+/// an argument, but reads a nested field of the wrong type (`'x'`, `30`,
+/// `[]`) as an object without properties; this refuses it instead (declare
+/// the field with `ts_type`).
+pub struct Nested<T>(pub T);
+
+impl<T: FromNapiValue> FromNapiValue for Nested<T> {
+    unsafe fn from_napi_value(env: sys::napi_env, value: sys::napi_value) -> napi::Result<Self> {
+        // SAFETY: napi-rs hands us a live value of this env.
+        let unknown = unsafe { Unknown::from_napi_value(env, value) }?;
+        let kind = unknown.get_type()?;
+        if kind != ValueType::Object || unknown.is_array()? {
+            let got = if kind == ValueType::Object {
+                "an array"
+            } else {
+                type_name(kind)
+            };
+            return Err(napi::Error::new(
+                Status::ObjectExpected,
+                format!("expected an object, got {got}"),
+            ));
+        }
+        // SAFETY: as above; checked to be an object.
+        unsafe { T::from_napi_value(env, value) }.map(Nested)
+    }
+}
+
 /// An optional `Date` argument, or `default` when it was left out.
 pub(crate) fn utc_or(
     date: Option<Date>,
@@ -94,6 +124,135 @@ pub(crate) fn utc_or(
     default: impl FnOnce() -> DateTime<Utc>,
 ) -> brandrail::Result<DateTime<Utc>> {
     date.map_or_else(|| Ok(default()), |d| d.to_utc(field))
+}
+
+/// A calendar day given as `field`: exactly `'YYYY-MM-DD'` (four-digit year,
+/// two-digit month and day) naming a real day, e.g. `'2026-11-04'`.
+pub(crate) fn day(field: &str, text: &str) -> brandrail::Result<NaiveDate> {
+    let b = text.as_bytes();
+    let shaped = b.len() == 10
+        && b.iter().enumerate().all(|(i, c)| match i {
+            4 | 7 => *c == b'-',
+            _ => c.is_ascii_digit(),
+        });
+    let parsed = shaped
+        .then(|| {
+            let n = |r: std::ops::Range<usize>| text[r].parse::<u32>().ok();
+            NaiveDate::from_ymd_opt(i32::try_from(n(0..4)?).ok()?, n(5..7)?, n(8..10)?)
+        })
+        .flatten();
+    parsed.ok_or_else(|| invalid(field, "must be a date written YYYY-MM-DD, e.g. 2026-11-04"))
+}
+
+/// A calendar day as JS receives it: `'YYYY-MM-DD'`.
+pub(crate) fn day_text(d: NaiveDate) -> String {
+    d.format("%Y-%m-%d").to_string()
+}
+
+/// A counter given as a JS number or a `BigInt` (`impressions`, `clicks`):
+/// read as passed, checked by [`Count::to_u64`], which knows the field. Any
+/// other type throws `'InvalidArg'` before the engine is reached.
+#[derive(Debug, Clone, Copy)]
+pub enum Count {
+    /// A JS number, not yet checked to be whole.
+    Number(f64),
+    /// A `BigInt`: negative or not, and its value when it fits in 64 bits.
+    BigInt {
+        /// Below zero.
+        negative: bool,
+        /// The magnitude, or `None` beyond 64 bits.
+        magnitude: Option<u64>,
+    },
+}
+
+impl Count {
+    /// The count, or a validation error naming `field` for a negative number,
+    /// a fraction, `NaN`, an unsafe integer or a `BigInt` beyond 64 bits.
+    pub(crate) fn to_u64(self, field: &str) -> brandrail::Result<u64> {
+        match self {
+            Count::Number(n) => {
+                let n: i64 = whole(field, n)?;
+                u64::try_from(n).map_err(|_| invalid(field, format!("{n} is negative")))
+            }
+            Count::BigInt { negative: true, .. } => Err(invalid(field, "is negative")),
+            Count::BigInt {
+                magnitude: None, ..
+            } => Err(invalid(field, "is out of range (more than 64 bits)")),
+            Count::BigInt {
+                magnitude: Some(n), ..
+            } => Ok(n),
+        }
+    }
+}
+
+impl TypeName for Count {
+    fn type_name() -> &'static str {
+        "number | bigint"
+    }
+
+    fn value_type() -> ValueType {
+        ValueType::Number
+    }
+}
+
+impl ValidateNapiValue for Count {
+    unsafe fn validate(
+        _env: sys::napi_env,
+        _value: sys::napi_value,
+    ) -> napi::Result<sys::napi_value> {
+        // `from_napi_value` checks the type and names what was passed instead.
+        Ok(std::ptr::null_mut())
+    }
+}
+
+impl FromNapiValue for Count {
+    unsafe fn from_napi_value(env: sys::napi_env, value: sys::napi_value) -> napi::Result<Self> {
+        // SAFETY: napi-rs hands us a live value of this env.
+        let unknown = unsafe { Unknown::from_napi_value(env, value) }?;
+        match unknown.get_type()? {
+            ValueType::Number => {
+                // SAFETY: as above; checked to be a number.
+                unsafe { f64::from_napi_value(env, value) }.map(Count::Number)
+            }
+            ValueType::BigInt => {
+                // One word is all a u64 needs: napi writes at most `count`
+                // words and then sets `count` to the number the value takes,
+                // so a huge BigInt is never copied.
+                let mut sign = 0;
+                let mut count = 1usize;
+                let mut word = 0u64;
+                // SAFETY: `word` has room for the one word asked for.
+                check_status!(unsafe {
+                    sys::napi_get_value_bigint_words(env, value, &mut sign, &mut count, &mut word)
+                })?;
+                let zero = count == 0 || (count == 1 && word == 0);
+                Ok(Count::BigInt {
+                    negative: sign == 1 && !zero,
+                    magnitude: (count <= 1).then_some(if count == 0 { 0 } else { word }),
+                })
+            }
+            other => Err(napi::Error::new(
+                Status::InvalidArg,
+                format!("expected a number or a bigint, got {}", type_name(other)),
+            )),
+        }
+    }
+}
+
+/// A value's type as `typeof` would name it, for messages.
+pub(crate) fn type_name(kind: ValueType) -> &'static str {
+    match kind {
+        ValueType::Undefined => "undefined",
+        ValueType::Null => "null",
+        ValueType::Boolean => "boolean",
+        ValueType::Number => "number",
+        ValueType::String => "string",
+        ValueType::Symbol => "symbol",
+        ValueType::Object => "object",
+        ValueType::Function => "function",
+        ValueType::BigInt => "bigint",
+        _ => "a value of another kind",
+    }
 }
 
 /// A JS number that must be a whole number within `T`'s range.

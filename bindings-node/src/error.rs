@@ -119,3 +119,73 @@ pub(crate) fn renamed(from: &str, to: &str, err: brandrail::Error) -> brandrail:
         other => other,
     }
 }
+
+/// `err` with its validation field in JS spelling: core names fields as Rust
+/// does (`duration_seconds`, `authorization.signed_at`), JS callers know them
+/// by their camelCase property names (`durationSeconds`,
+/// `authorization.signedAt`).
+pub(crate) fn js_field(err: brandrail::Error) -> brandrail::Error {
+    match err {
+        brandrail::Error::Validation { field, message } => brandrail::Error::Validation {
+            field: camel(&field),
+            message,
+        },
+        other => other,
+    }
+}
+
+/// `snake_case` (in every segment of a dotted path) as `camelCase`.
+fn camel(field: &str) -> String {
+    let mut out = String::with_capacity(field.len());
+    let mut upper = false;
+    for c in field.chars() {
+        match c {
+            '_' if out
+                .chars()
+                .last()
+                .is_some_and(|p| p.is_ascii_alphanumeric()) =>
+            {
+                upper = true
+            }
+            c if upper => {
+                out.extend(c.to_uppercase());
+                upper = false;
+            }
+            c => out.push(c),
+        }
+    }
+    if upper {
+        out.push('_');
+    }
+    out
+}
+
+/// [`js_field`] for a result.
+pub(crate) trait JsField<T> {
+    /// The result, its validation field (if any) in JS spelling.
+    fn js_field(self) -> brandrail::Result<T>;
+}
+
+impl<T> JsField<T> for brandrail::Result<T> {
+    fn js_field(self) -> brandrail::Result<T> {
+        self.map_err(js_field)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::camel;
+
+    #[test]
+    fn camel_cases_each_segment() {
+        assert_eq!(camel("duration_seconds"), "durationSeconds");
+        assert_eq!(camel("authorization.signed_at"), "authorization.signedAt");
+        assert_eq!(camel("title"), "title");
+        assert_eq!(
+            camel("principals[3].display_name"),
+            "principals[3].displayName"
+        );
+        assert_eq!(camel("_x"), "_x");
+        assert_eq!(camel("x_"), "x_");
+    }
+}

@@ -1,15 +1,17 @@
-//! Content items (core's `content::items`, CON-1, CON-2): planning an item,
-//! writing versions, sending the current version to review, scheduling,
-//! publishing and closing it, and reading an item and its versions. Review
-//! runs on the approvals engine's `content_review` workflow: decide it with
-//! `approve`, `reject` and the other approval methods, and the item follows.
+//! Content items (core's `content::items`, CON-1, CON-2, CON-8): planning an
+//! item, writing versions (with the details the pre-publish checklist reads),
+//! sending the current version to review, scheduling, publishing and closing
+//! it, repurposing it for another channel, and reading an item, its versions
+//! and its derivatives. Review runs on the approvals engine's `content_review`
+//! workflow: decide it with `approve`, `reject` and the other approval
+//! methods, and the item follows.
 
 use napi::Env;
 use napi_derive::napi;
 
-use crate::convert::{Date, all, parse, whole};
+use crate::convert::{Date, Nested, all, parse, whole};
 use crate::engine::Engine;
-use crate::error::OrThrow;
+use crate::error::{JsField, OrThrow};
 
 /// A content item to plan, for `planContent`.
 #[napi(object, object_to_js = false)]
@@ -27,21 +29,36 @@ pub struct NewContent {
     pub is_ad: Option<bool>,
     /// Sensitive: a supervisor reviews it too. Default `false`.
     pub sensitive: Option<bool>,
+    /// User-generated: counts towards a channel's UGC quota in the publishing
+    /// plan (CON-7). Default `false`.
+    pub ugc: Option<bool>,
+    /// The sub-kind a channel's mix is planned in, e.g. `'koc'` or
+    /// `'amateur_review'` (`a-z 0-9 . _ -`). Default none.
+    pub format: Option<String>,
+    /// The quarterly theme it belongs to (an id from `addTheme`); an unknown
+    /// theme throws `'not_found'`. Default none.
+    pub theme_id: Option<f64>,
 }
 
 impl NewContent {
-    fn into_core(self) -> brandrail::Result<brandrail::content::NewContent> {
+    pub(crate) fn into_core(self) -> brandrail::Result<brandrail::content::NewContent> {
         Ok(brandrail::content::NewContent {
-            kind: parse("kind", &self.kind)?,
-            title: self.title,
-            channel: self.channel,
             is_ad: self.is_ad.unwrap_or_default(),
             sensitive: self.sensitive.unwrap_or_default(),
+            ugc: self.ugc.unwrap_or_default(),
+            format: self.format,
+            theme_id: self.theme_id.map(|t| whole("themeId", t)).transpose()?,
+            ..brandrail::content::NewContent::new(
+                parse("kind", &self.kind)?,
+                self.title,
+                self.channel,
+            )
         })
     }
 }
 
-/// A new version's text, for `editContent`.
+/// A new version, for `editContent`: its text and, optionally, what it
+/// declares beyond the text.
 #[napi(object, object_to_js = false)]
 pub struct ContentText {
     /// The version's title: 1–200 characters, no control or invisible
@@ -50,6 +67,83 @@ pub struct ContentText {
     /// The body: not blank, at most 1 MiB of UTF-8, no control characters
     /// other than newlines and tabs.
     pub body: String,
+    /// Duration, layout and assets of this version, for the pre-publish
+    /// checklist (CON-4, CON-5). Given (even `{}`), they replace the previous
+    /// version's; left out, the new version keeps the previous version's.
+    #[napi(ts_type = "ContentDetails")]
+    pub details: Option<Nested<ContentDetails>>,
+}
+
+/// What a version declares beyond its text, for `editContent`. Every field
+/// is optional; the policy's `content.required_fields` says what must be
+/// there before review.
+#[napi(object, object_to_js = false)]
+pub struct ContentDetails {
+    /// Length of a video in seconds: a whole number, 1 to 86400. Short videos
+    /// must declare it (and keep to the policy's 15–60 s by default).
+    pub duration_seconds: Option<f64>,
+    /// Paragraph (line) spacing of the layout, above 0 and at most 10, e.g.
+    /// `1.5`.
+    pub paragraph_spacing: Option<f64>,
+    /// The template used (approved in the policy or a `'template'` asset).
+    pub template: Option<String>,
+    /// Fonts used, at most 20.
+    pub fonts: Option<Vec<String>>,
+    /// The palette used.
+    pub palette: Option<String>,
+    /// Ids of the asset-library assets the piece uses, each once, at most 500.
+    pub assets: Option<Vec<f64>>,
+}
+
+impl ContentDetails {
+    fn into_core(self) -> brandrail::Result<brandrail::content::VersionDetails> {
+        Ok(brandrail::content::VersionDetails {
+            duration_seconds: self
+                .duration_seconds
+                .map(|d| whole("durationSeconds", d))
+                .transpose()?,
+            paragraph_spacing: self.paragraph_spacing,
+            template: self.template,
+            fonts: self.fonts.unwrap_or_default(),
+            palette: self.palette,
+            assets: self
+                .assets
+                .unwrap_or_default()
+                .into_iter()
+                .map(|a| whole("assets", a))
+                .collect::<brandrail::Result<_>>()?,
+        })
+    }
+}
+
+/// What a version declares beyond its text (see `ContentDetails`).
+#[napi(object, object_from_js = false, use_nullable = true)]
+pub struct VersionDetails {
+    /// Length of a video in seconds, or `null`.
+    pub duration_seconds: Option<u32>,
+    /// Paragraph (line) spacing, or `null`.
+    pub paragraph_spacing: Option<f64>,
+    /// Template, or `null`.
+    pub template: Option<String>,
+    /// Fonts (possibly none).
+    pub fonts: Vec<String>,
+    /// Palette, or `null`.
+    pub palette: Option<String>,
+    /// Ids of the assets used (possibly none).
+    pub assets: Vec<i64>,
+}
+
+impl From<brandrail::content::VersionDetails> for VersionDetails {
+    fn from(d: brandrail::content::VersionDetails) -> Self {
+        VersionDetails {
+            duration_seconds: d.duration_seconds,
+            paragraph_spacing: d.paragraph_spacing,
+            template: d.template,
+            fonts: d.fonts,
+            palette: d.palette,
+            assets: d.assets,
+        }
+    }
 }
 
 /// A content item: one piece of content moving through its lifecycle
@@ -76,6 +170,14 @@ pub struct ContentItem {
     pub is_ad: bool,
     /// Sensitive (a supervisor reviews it too).
     pub sensitive: bool,
+    /// User-generated (counts towards a channel's UGC quota, CON-7).
+    pub ugc: bool,
+    /// The sub-kind a channel's mix is planned in (`'koc'`, …), or `null`.
+    pub format: Option<String>,
+    /// The item this one was repurposed from (`deriveContent`), or `null`.
+    pub source_id: Option<i64>,
+    /// The quarterly theme it belongs to, or `null`.
+    pub theme_id: Option<i64>,
     /// The review (an approval instance id, for `approve`, `reject`, …) of
     /// the current version once submitted, else `null`. An edit clears it.
     pub approval_id: Option<i64>,
@@ -101,6 +203,10 @@ impl From<brandrail::content::ContentItem> for ContentItem {
             version: c.version,
             is_ad: c.is_ad,
             sensitive: c.sensitive,
+            ugc: c.ugc,
+            format: c.format,
+            source_id: c.source_id,
+            theme_id: c.theme_id,
             approval_id: c.approval_id,
             scheduled_at: c.scheduled_at.map(Date::from),
             published_at: c.published_at.map(Date::from),
@@ -125,6 +231,8 @@ pub struct ContentVersion {
     pub author: String,
     /// When it was written.
     pub created_at: Date,
+    /// Duration, layout and assets declared with it.
+    pub details: VersionDetails,
 }
 
 impl From<brandrail::content::ContentVersion> for ContentVersion {
@@ -136,6 +244,7 @@ impl From<brandrail::content::ContentVersion> for ContentVersion {
             body: v.body,
             author: v.author,
             created_at: v.created_at.into(),
+            details: v.details.into(),
         }
     }
 }
@@ -144,7 +253,8 @@ impl From<brandrail::content::ContentVersion> for ContentVersion {
 impl Engine {
     /// Plan a content item (CON-1; needs `content.create`). It starts
     /// `'planned'` at version 0, owned by the actor; `editContent` writes its
-    /// first version.
+    /// first version. Throws `'not_found'` (entity `'theme'`) for an unknown
+    /// `themeId`.
     #[napi(strict, catch_unwind)]
     pub fn plan_content(
         &self,
@@ -155,6 +265,7 @@ impl Engine {
         content
             .into_core()
             .and_then(|c| self.inner.plan_content(&actor, c))
+            .js_field()
             .map(ContentItem::from)
             .or_throw(env)
     }
@@ -162,8 +273,11 @@ impl Engine {
     /// Write a new version of item `id` (CON-1: every edit is a version;
     /// needs `content.edit`); the item goes to `'in_production'`. Editing an
     /// approved or scheduled item voids its approval and schedule: the review
-    /// covered the previous version. Throws `'conflict'` while the item is in
-    /// review and once it is published.
+    /// covered the previous version. With `text.details` the version declares
+    /// its duration, layout and assets; without, it keeps the previous
+    /// version's. Throws `'conflict'` while the item is in review and once it
+    /// is published, and `'validation'` naming the detail (`durationSeconds`,
+    /// `paragraphSpacing`, `fonts`, `assets`, …) for a bad one.
     #[napi(strict, catch_unwind)]
     pub fn edit_content(
         &self,
@@ -172,8 +286,46 @@ impl Engine {
         id: f64,
         text: ContentText,
     ) -> napi::Result<ContentItem> {
+        let ContentText {
+            title,
+            body,
+            details,
+        } = text;
         whole("id", id)
-            .and_then(|id| self.inner.edit_content(&actor, id, &text.title, &text.body))
+            .and_then(|id| match details {
+                None => self.inner.edit_content(&actor, id, &title, &body),
+                Some(Nested(details)) => {
+                    let draft = brandrail::content::ContentDraft {
+                        title,
+                        body,
+                        details: details.into_core()?,
+                    };
+                    self.inner.edit_content_with(&actor, id, &draft)
+                }
+            })
+            .js_field()
+            .map(ContentItem::from)
+            .or_throw(env)
+    }
+
+    /// Repurpose item `sourceId` for another channel (CON-8; needs
+    /// `content.create`): a new item planned from `content` and linked to its
+    /// source (`sourceId`), whose first version starts from the source's
+    /// latest text and details, titled `content.title`. It starts
+    /// `'in_production'` at version 1. Throws `'not_found'` for an unknown
+    /// source and `'conflict'` for a source with no version yet.
+    #[napi(strict, catch_unwind)]
+    pub fn derive_content(
+        &self,
+        env: &Env,
+        actor: String,
+        source_id: f64,
+        content: NewContent,
+    ) -> napi::Result<ContentItem> {
+        whole("sourceId", source_id)
+            .and_then(|id| Ok((id, content.into_core()?)))
+            .and_then(|(id, c)| self.inner.derive_content(&actor, id, c))
+            .js_field()
             .map(ContentItem::from)
             .or_throw(env)
     }
@@ -249,6 +401,17 @@ impl Engine {
     pub fn content_versions(&self, env: &Env, id: f64) -> napi::Result<Vec<ContentVersion>> {
         whole("id", id)
             .and_then(|id| self.inner.content_versions(id))
+            .map(all)
+            .or_throw(env)
+    }
+
+    /// The items repurposed from item `id` (`deriveContent`, CON-8), oldest
+    /// first; throws `'not_found'` for an unknown item. Reads only; needs no
+    /// principal.
+    #[napi(strict, catch_unwind)]
+    pub fn content_derivatives(&self, env: &Env, id: f64) -> napi::Result<Vec<ContentItem>> {
+        whole("id", id)
+            .and_then(|id| self.inner.content_derivatives(id))
             .map(all)
             .or_throw(env)
     }
