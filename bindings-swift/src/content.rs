@@ -1,11 +1,15 @@
-//! Content (CON-1..CON-3): content items with their versions through the
-//! lifecycle, and the compliance checker.
+//! Content (CON-1..CON-8): content items with their versions through the
+//! lifecycle, derivatives, and the compliance checker; the pre-publish
+//! checklist, the asset library, the publishing plan and A/B variants live in
+//! the submodules of the same names (`content/…`), mirroring the core.
 //!
 //! Items (CON-1, CON-2): `Engine.planContent` creates one, every
-//! `editContent` writes a new version, `submitContent` sends the current
-//! version to the `content_review` workflow (refused with `PolicyViolation`
-//! while the checker finds anything that blocks), the review's outcome moves
-//! the item, and only approved content is scheduled or published.
+//! `editContent` / `editContentWith` writes a new version, `submitContent`
+//! sends the current version to the `content_review` workflow (refused with
+//! `PolicyViolation` while the pre-publish checklist finds anything that
+//! blocks), the review's outcome moves the item, and only approved content is
+//! scheduled or published. `deriveContent` repurposes a piece for another
+//! channel (CON-8).
 //!
 //! The checker (CON-3) finds what in a piece of copy breaks the Advertising
 //! Law and the company's rules — absolute claims, medical and guarantee
@@ -18,9 +22,24 @@
 //! company's own terms and exceptions (`compliance.custom_terms`,
 //! `compliance.custom_exceptions`).
 
+mod assets;
+mod checklist;
+mod plan;
+mod variants;
+
 use std::time::SystemTime;
 
 use brandrail::content::compliance;
+
+pub use assets::{
+    Asset, AssetFilter, AssetKind, AssetSource, AssetState, Confidentiality, NewAsset,
+    UgcAuthorization,
+};
+pub use checklist::{CheckKind, ChecklistIssue, ChecklistReport};
+pub use plan::{
+    DateRange, HotDateOn, NewTheme, PlanEntry, PlanIssue, PlanIssueKind, PublishingPlan, Theme,
+};
+pub use variants::{ContentVariant, NewVariant, VariantKind, VariantStyle};
 
 use crate::engine::{Background, Engine};
 use crate::error::BrandrailError;
@@ -99,6 +118,15 @@ pub struct ContentItem {
     pub is_ad: bool,
     /// Sensitive: a supervisor reviews it too.
     pub sensitive: bool,
+    /// User-generated: counts towards a channel's UGC quota in the publishing
+    /// plan (CON-7).
+    pub ugc: bool,
+    /// Sub-kind a channel's mix is planned in (`amateur_review`, `koc`, …).
+    pub format: Option<String>,
+    /// The item this one was repurposed from with `deriveContent` (CON-8).
+    pub source_id: Option<i64>,
+    /// The quarterly theme it belongs to (CON-8).
+    pub theme_id: Option<i64>,
     /// Id of the approval reviewing the current version, once submitted;
     /// `nil`/`null` again after an edit (the approval covered the previous
     /// version).
@@ -125,6 +153,10 @@ impl From<brandrail::content::ContentItem> for ContentItem {
             version: c.version,
             is_ad: c.is_ad,
             sensitive: c.sensitive,
+            ugc: c.ugc,
+            format: c.format,
+            source_id: c.source_id,
+            theme_id: c.theme_id,
             approval_id: c.approval_id,
             scheduled_at: system_time_opt(c.scheduled_at),
             published_at: system_time_opt(c.published_at),
@@ -136,7 +168,7 @@ impl From<brandrail::content::ContentItem> for ContentItem {
 
 /// One version of a content item; every edit writes one (CON-1), and all are
 /// kept.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct ContentVersion {
     /// The item.
     pub item_id: i64,
@@ -150,6 +182,9 @@ pub struct ContentVersion {
     pub author: String,
     /// When it was written.
     pub created_at: SystemTime,
+    /// Duration, layout and assets declared with it (`editContentWith`); an
+    /// `editContent` keeps those of the version before.
+    pub details: VersionDetails,
 }
 
 impl From<brandrail::content::ContentVersion> for ContentVersion {
@@ -161,6 +196,87 @@ impl From<brandrail::content::ContentVersion> for ContentVersion {
             body: v.body,
             author: v.author,
             created_at: system_time(v.created_at),
+            details: v.details.into(),
+        }
+    }
+}
+
+/// What a version declares beyond its text, for the pre-publish checklist
+/// (CON-4, CON-5). Every field is optional, so `VersionDetails()` declares
+/// nothing; the policy's `content.required_fields` says what must be there.
+#[derive(Debug, Clone, Default, PartialEq, uniffi::Record)]
+pub struct VersionDetails {
+    /// Length of a video in seconds (1–86 400); a short video must declare it
+    /// and lie within the policy's bounds (15–60 s by default).
+    #[uniffi(default)]
+    pub duration_seconds: Option<u32>,
+    /// Paragraph (line) spacing of the layout, e.g. 1.5: a finite number above
+    /// 0 and at most 10, checked against the policy's minimum.
+    #[uniffi(default)]
+    pub paragraph_spacing: Option<f64>,
+    /// Template used: one of the policy's approved templates or a template in
+    /// the asset library.
+    #[uniffi(default)]
+    pub template: Option<String>,
+    /// Fonts used (at most 20), checked against the approved fonts.
+    #[uniffi(default)]
+    pub fonts: Vec<String>,
+    /// Palette used, checked against the approved palettes.
+    #[uniffi(default)]
+    pub palette: Option<String>,
+    /// Ids of the asset-library assets the piece uses (at most 500, each
+    /// positive and listed once); each must be in the library, active,
+    /// `public`, and authorized when user-generated.
+    #[uniffi(default)]
+    pub assets: Vec<i64>,
+}
+
+impl From<brandrail::content::VersionDetails> for VersionDetails {
+    fn from(d: brandrail::content::VersionDetails) -> Self {
+        Self {
+            duration_seconds: d.duration_seconds,
+            paragraph_spacing: d.paragraph_spacing,
+            template: d.template,
+            fonts: d.fonts,
+            palette: d.palette,
+            assets: d.assets,
+        }
+    }
+}
+
+impl From<VersionDetails> for brandrail::content::VersionDetails {
+    fn from(d: VersionDetails) -> Self {
+        Self {
+            duration_seconds: d.duration_seconds,
+            paragraph_spacing: d.paragraph_spacing,
+            template: d.template,
+            fonts: d.fonts,
+            palette: d.palette,
+            assets: d.assets,
+        }
+    }
+}
+
+/// A new version for `editContentWith`: its text and what it declares.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct ContentDraft {
+    /// Title (1–200 characters, no control or invisible characters).
+    pub title: String,
+    /// Body text (1 byte to 1 MiB; newlines and tabs are fine, other control
+    /// characters are not).
+    pub body: String,
+    /// Duration, layout and assets; default `VersionDetails()`: nothing
+    /// declared (unlike `editContent`, which keeps the previous version's).
+    #[uniffi(default)]
+    pub details: VersionDetails,
+}
+
+impl From<ContentDraft> for brandrail::content::ContentDraft {
+    fn from(d: ContentDraft) -> Self {
+        Self {
+            title: d.title,
+            body: d.body,
+            details: d.details.into(),
         }
     }
 }
@@ -180,6 +296,17 @@ pub struct NewContent {
     /// Sensitive: a supervisor reviews it too.
     #[uniffi(default = false)]
     pub sensitive: bool,
+    /// User-generated: counts towards a channel's UGC quota (CON-7).
+    #[uniffi(default = false)]
+    pub ugc: bool,
+    /// Sub-kind for a channel's mix (an identifier, `[a-z0-9._-]`, e.g.
+    /// `koc`), if any.
+    #[uniffi(default)]
+    pub format: Option<String>,
+    /// Id of the quarterly theme it belongs to (`addTheme`), if any; `NotFound`
+    /// (entity `theme`) for an unknown one.
+    #[uniffi(default)]
+    pub theme_id: Option<i64>,
 }
 
 impl From<NewContent> for brandrail::content::NewContent {
@@ -190,6 +317,9 @@ impl From<NewContent> for brandrail::content::NewContent {
             channel: c.channel,
             is_ad: c.is_ad,
             sensitive: c.sensitive,
+            ugc: c.ugc,
+            format: c.format,
+            theme_id: c.theme_id,
         }
     }
 }
@@ -198,7 +328,8 @@ impl From<NewContent> for brandrail::content::NewContent {
 impl Engine {
     /// Plan a content item (CON-1; `actor` needs `content.create`, and
     /// becomes its owner). It starts `planned`, at version 0. `Validation`
-    /// for a bad title or channel.
+    /// for a bad title, channel or format; `NotFound` (entity `theme`) for an
+    /// unknown `themeId`.
     pub fn plan_content(
         &self,
         actor: &str,
@@ -208,11 +339,13 @@ impl Engine {
     }
 
     /// Write a new version of item `id` (CON-1; needs `content.edit`): the
-    /// item is `inProduction` at the next version number. An approved or
-    /// scheduled item goes back to production and loses its approval and
-    /// schedule, which covered the previous version. `Conflict` while in
-    /// review and once published; `Validation` for an empty body, one over
-    /// 1 MiB or with control characters (newlines and tabs are fine).
+    /// item is `inProduction` at the next version number. The version keeps
+    /// the details (duration, layout, assets) of the one before;
+    /// `editContentWith` declares them. An approved or scheduled item goes back
+    /// to production and loses its approval and schedule, which covered the
+    /// previous version. `Conflict` while in review and once published;
+    /// `Validation` for an empty body, one over 1 MiB or with control
+    /// characters (newlines and tabs are fine).
     pub fn edit_content(
         &self,
         actor: &str,
@@ -223,20 +356,69 @@ impl Engine {
         Ok(self.core().edit_content(actor, id, title, body)?.into())
     }
 
-    /// Send the current version of item `id` to review (CON-2, CON-3; needs
+    /// `editContent` with the version's details declared (CON-4, CON-5):
+    /// `draft.details` replaces those of the previous version. `Validation`
+    /// naming the detail for a duration of 0 or over a day, a spacing that is
+    /// not a number in (0, 10], a bad template, font or palette name, more
+    /// than 20 fonts, or asset ids that are not positive, repeat or number
+    /// over 500.
+    pub fn edit_content_with(
+        &self,
+        actor: &str,
+        id: i64,
+        draft: ContentDraft,
+    ) -> Result<ContentItem, BrandrailError> {
+        Ok(self
+            .core()
+            .edit_content_with(actor, id, &draft.into())?
+            .into())
+    }
+
+    /// Repurpose item `sourceId` for another channel (CON-8; needs
+    /// `content.create`): a new item described by `input`, linked to its
+    /// source (`sourceId`), whose first version starts from the source's
+    /// latest text and details, `inProduction` at version 1. `NotFound` for an
+    /// unknown source; `Conflict` when the source has no version yet.
+    pub fn derive_content(
+        &self,
+        actor: &str,
+        source_id: i64,
+        input: NewContent,
+    ) -> Result<ContentItem, BrandrailError> {
+        Ok(self
+            .core()
+            .derive_content(actor, source_id, input.into())?
+            .into())
+    }
+
+    /// The items repurposed from item `id` (CON-8), oldest first; `NotFound`
+    /// if there is no such item. Reads only.
+    pub fn content_derivatives(&self, id: i64) -> Result<Vec<ContentItem>, BrandrailError> {
+        Ok(all(self.core().content_derivatives(id)?))
+    }
+
+    /// Send the current version of item `id` to review (CON-2..CON-6; needs
     /// `approval.submit`): the `content_review` workflow starts (brand, then
     /// legal for ads and a supervisor for sensitive items) and the item is
     /// `inReview`, with `approvalId` set. Decide it with `approve` / `reject`
     /// / `decideApproval`; the outcome moves the item (approved, or back to
-    /// production). `PolicyViolation` (rule `CON-3`) while the compliance
-    /// checker finds anything that blocks; `Conflict` unless in production.
+    /// production). `PolicyViolation` while the pre-publish checklist
+    /// (`prepublishCheck`) finds anything that blocks: rule `CON-3` for a
+    /// compliance finding, else `CON-4` (links, assets, required fields, ad
+    /// label), `CON-5` (brand spelling, video length, layout and VI) or
+    /// `CON-6` (an unauthorized user-generated asset), the message naming the
+    /// failed checks. `Conflict` unless in production.
     pub fn submit_content(&self, actor: &str, id: i64) -> Result<ContentItem, BrandrailError> {
         Ok(self.core().submit_content(actor, id)?.into())
     }
 
     /// Schedule approved (or re-schedule scheduled) item `id` for `at`
     /// (CON-2; needs `content.schedule`). `PolicyViolation` (rule `CON-2`)
-    /// unless approved; `Validation` naming `at` for a time in the past.
+    /// unless approved; `Validation` naming `at` for a time in the past;
+    /// `PolicyViolation` (`CON-3`..`CON-6`) when the pre-publish checklist now
+    /// blocks (an asset retired since approval, a changed policy), and
+    /// (`CON-7`) when the slot would take the channel over its cadence cap for
+    /// the day or week holding `at`.
     pub fn schedule_content(
         &self,
         actor: &str,
@@ -248,7 +430,9 @@ impl Engine {
     }
 
     /// Publish approved or scheduled item `id` now (CON-2; needs
-    /// `content.publish`). `PolicyViolation` (rule `CON-2`) otherwise.
+    /// `content.publish`). `PolicyViolation` (rule `CON-2`) otherwise, and
+    /// (`CON-3`..`CON-6`) when the pre-publish checklist now blocks (an asset
+    /// retired, relabelled or out of its authorization since approval).
     pub fn publish_content(&self, actor: &str, id: i64) -> Result<ContentItem, BrandrailError> {
         Ok(self.core().publish_content(actor, id)?.into())
     }

@@ -75,8 +75,9 @@ impl EngineOptions {
 /// under a millisecond). Call them from a background queue / `Task` (Swift) or
 /// `Dispatchers.IO` (Kotlin), not the main thread; the long operations
 /// (`verifyAuditAsync`, `backupToAsync`, `restoreFromAsync`,
-/// `checkTextsAsync`) also come as async functions that run on a worker
-/// thread of their own.
+/// `checkTextsAsync`, `prepublishCheckAsync`, `publishingPlanAsync`,
+/// `weekPlanAsync`, `quarterPlanAsync`) also come as async functions that run
+/// on a worker thread of their own.
 #[derive(uniffi::Object)]
 pub struct Engine {
     inner: Arc<brandrail::Engine>,

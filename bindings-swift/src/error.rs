@@ -25,6 +25,10 @@ mirror_enum! {
         NotADecider,
         /// `not_the_submitter`: only the submitter may resubmit or withdraw an approval.
         NotTheSubmitter,
+        /// `not_cleared`: the asset's confidentiality label does not let the
+        /// principal read it (CON-6); the refused read is audited. The
+        /// `permission` is then `asset.read:<label>` (`asset.read:secret`).
+        NotCleared,
     }
 }
 

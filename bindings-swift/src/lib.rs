@@ -8,12 +8,16 @@
 //! options), [`access`] (principals, roles, media accounts), [`approval`]
 //! (workflow instances, decisions, delegation, tasks), [`audit`] (the
 //! hash-chained log, backups), [`content`] (content items, their versions
-//! and lifecycle; the compliance checker) and [`policy`] (the policy
-//! document); [`error`] holds the one error mapping.
+//! and lifecycle, derivatives; the compliance checker; the pre-publish
+//! checklist, the asset library, the publishing plan with hot dates and
+//! themes, A/B variants) and [`policy`] (the policy document); [`error`]
+//! holds the one error mapping.
 //!
 //! Times cross the boundary as `SystemTime` (Swift `Date`, Kotlin
 //! `java.time.Instant`), durations as `Duration` (Swift `TimeInterval`, Kotlin
-//! `java.time.Duration`).
+//! `java.time.Duration`), calendar days (the publishing plan's, a theme's) as
+//! `YYYY-MM-DD` strings (years 0000–9999), which neither `Date` nor `Instant`
+//! represents without a time zone.
 
 #![warn(missing_docs)]
 
@@ -76,7 +80,7 @@ pub mod policy;
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use chrono::{DateTime, TimeDelta, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, TimeDelta, Utc};
 
 pub use error::BrandrailError;
 
@@ -145,9 +149,96 @@ pub(crate) fn utc_opt(
     at.map(|t| utc(field, t)).transpose()
 }
 
+/// A host calendar day, `YYYY-MM-DD` exactly (four-digit year, two-digit
+/// month and day, ASCII digits), as a core date; a validation error naming
+/// `field` otherwise. The message never quotes the value.
+pub(crate) fn date(field: &str, text: &str) -> Result<NaiveDate, BrandrailError> {
+    let b = text.as_bytes();
+    let shaped = b.len() == 10
+        && b.iter().enumerate().all(|(i, c)| {
+            if i == 4 || i == 7 {
+                *c == b'-'
+            } else {
+                c.is_ascii_digit()
+            }
+        });
+    shaped
+        .then(|| NaiveDate::parse_from_str(text, "%Y-%m-%d").ok())
+        .flatten()
+        .ok_or_else(|| {
+            brandrail::Error::Validation {
+                field: field.to_owned(),
+                message: "must be a calendar date written YYYY-MM-DD".to_owned(),
+            }
+            .into()
+        })
+}
+
+/// A core calendar day as `YYYY-MM-DD`.
+pub(crate) fn date_text(d: NaiveDate) -> String {
+    d.format("%Y-%m-%d").to_string()
+}
+
+/// A validation error naming `field` unless every day of `days` has a
+/// four-digit year, so that it crosses back as `YYYY-MM-DD`.
+pub(crate) fn four_digit_years(field: &str, days: &[NaiveDate]) -> Result<(), BrandrailError> {
+    if days.iter().all(|d| (0..=9999).contains(&d.year())) {
+        return Ok(());
+    }
+    Err(brandrail::Error::Validation {
+        field: field.to_owned(),
+        message: "reaches beyond the years 0000-9999".to_owned(),
+    }
+    .into())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dates_are_strict_yyyy_mm_dd() {
+        let d = date("from", "2026-11-04").unwrap();
+        assert_eq!(date_text(d), "2026-11-04");
+        assert_eq!(date_text(date("from", "0000-01-01").unwrap()), "0000-01-01");
+        assert_eq!(date_text(date("from", "9999-12-31").unwrap()), "9999-12-31");
+        for bad in [
+            "",
+            "2026-1-04",
+            "2026-11-4",
+            "26-11-04",
+            "+2026-11-04",
+            "2026/11/04",
+            "2026-02-30",
+            "2026-13-01",
+            "2026-11-04 ",
+            " 2026-11-04",
+            "2026-11-04T00:00:00Z",
+            "２０２６-11-04",
+            "2026-11-0\u{0}",
+            "2026\u{202E}-1-04",
+            "20261104",
+        ] {
+            match date("from", bad) {
+                Err(BrandrailError::Validation { field, detail }) => {
+                    assert_eq!(field, "from");
+                    assert!(!bad.is_empty() || detail.contains("YYYY-MM-DD"));
+                }
+                other => panic!("{bad:?}: {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn days_past_year_9999_do_not_cross() {
+        let last = date("d", "9999-12-31").unwrap();
+        assert!(four_digit_years("date", &[last]).is_ok());
+        let next = last.succ_opt().unwrap();
+        assert_eq!(
+            four_digit_years("date", &[last, next]).unwrap_err().code(),
+            "validation"
+        );
+    }
 
     #[test]
     fn times_round_trip_both_sides_of_the_epoch() {

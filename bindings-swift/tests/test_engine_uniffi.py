@@ -429,6 +429,7 @@ def test_enums_mirror_the_core_names():
         "wrong_department",
         "not_a_decider",
         "not_the_submitter",
+        "not_cleared",
     ]
     for enum, parse in (
         (br.Department, br.parse_department),

@@ -1,9 +1,10 @@
 """Runs the shared acceptance vectors (`tests/vectors/*.json`, format in their
 README) through the uniffi API, exactly as `core/tests/vectors.rs` runs them
-through Rust. A file with a top-level `clock` runs on a manual clock starting
-there. Results are compared as the Rust runner does: every key given must be
-equal, and objects inside lists (compliance findings) on the keys they give.
-A disagreement is a bug in this binding.
+through Rust, the content ops of `publishing.json` included. A file with a
+top-level `clock` runs on a manual clock starting there. Results are compared
+as the Rust runner does: every key given must be equal, and objects inside
+lists (compliance findings) on the keys they give. A disagreement is a bug in
+this binding.
 """
 
 from __future__ import annotations
@@ -215,6 +216,189 @@ def run(engine, op: str, actor: str, a: dict) -> dict:
         }
     if op == "check_texts":
         return {"counts": [len(found) for found in engine.check_texts(a["texts"])]}
+    return run_publishing(engine, op, actor, a)
+
+
+# ------------------------------------------------------------ CON-1..CON-8
+
+
+def new_content(a: dict):
+    return br.NewContent(
+        kind=br.parse_content_kind(a["kind"]),
+        title=a["title"],
+        channel=a["channel"],
+        is_ad=a.get("is_ad", False),
+        sensitive=a.get("sensitive", False),
+        ugc=a.get("ugc", False),
+        format=a.get("format"),
+        theme_id=a.get("theme_id"),
+    )
+
+
+def details(d: dict):
+    return br.VersionDetails(
+        duration_seconds=d.get("duration_seconds"),
+        paragraph_spacing=d.get("paragraph_spacing"),
+        template=d.get("template"),
+        fonts=list(d.get("fonts", [])),
+        palette=d.get("palette"),
+        assets=list(d.get("assets", [])),
+    )
+
+
+def item(i) -> dict:
+    return {
+        "id": i.id,
+        "kind": i.kind.as_str(),
+        "state": i.state.as_str(),
+        "version": i.version,
+        "channel": i.channel,
+        "ugc": i.ugc,
+        "format": i.format,
+        "source_id": i.source_id,
+        "theme_id": i.theme_id,
+        "approval_id": i.approval_id,
+    }
+
+
+def asset(x) -> dict:
+    return {
+        "id": x.id,
+        "kind": x.kind.as_str(),
+        "source": x.source.as_str(),
+        "label": x.label.as_str(),
+        "state": x.state.as_str(),
+        "owner": x.owner,
+    }
+
+
+def variant(v) -> dict:
+    return {
+        "id": v.id,
+        "kind": v.kind.as_str(),
+        "style": v.style.as_str(),
+        "label": v.label,
+        "impressions": v.impressions,
+        "clicks": v.clicks,
+    }
+
+
+def plan(p) -> dict:
+    return {
+        "from": p._from,
+        "to": p.to,
+        "entry_ids": [e.item_id for e in p.entries],
+        "local_times": [e.local_time for e in p.entries],
+        "issue_counts": {
+            k.as_str(): sum(1 for i in p.issues if i.kind == k) for k in br.PlanIssueKind
+        },
+        "hot_dates": [h.name for h in p.hot_dates],
+        "theme_ids": [t.id for t in p.themes],
+    }
+
+
+def authorization(engine, au: dict | None):
+    if au is None:
+        return None
+    return br.UgcAuthorization(
+        granted_by=au["granted_by"],
+        reference=au["reference"],
+        signed_at=time_at(engine, au["signed_at"]),
+        expires_at=time_at(engine, au["expires_at"]) if "expires_at" in au else None,
+        scope=au["scope"],
+    )
+
+
+def run_publishing(engine, op: str, actor: str, a: dict) -> dict:
+    """The content ops (README, end of the table), as core/tests/vectors.rs
+    maps them."""
+    if op == "plan_content":
+        return item(engine.plan_content(actor, new_content(a)))
+    if op == "edit_content":
+        if isinstance(a.get("details"), dict):
+            draft = br.ContentDraft(
+                title=a["title"], body=a["body"], details=details(a["details"])
+            )
+            return item(engine.edit_content_with(actor, a["id"], draft))
+        return item(engine.edit_content(actor, a["id"], a["title"], a["body"]))
+    if op == "submit_content":
+        return item(engine.submit_content(actor, a["id"]))
+    if op == "schedule_content":
+        return item(engine.schedule_content(actor, a["id"], time_at(engine, a["at"])))
+    if op == "publish_content":
+        return item(engine.publish_content(actor, a["id"]))
+    if op == "derive_content":
+        return item(engine.derive_content(actor, a["source_id"], new_content(a)))
+    if op == "prepublish_check":
+        r = engine.prepublish_check(a["id"])
+        version = next(v for v in engine.content_versions(a["id"]) if v.version == r.version)
+        for i in r.issues:
+            if i.start is None:
+                assert i.end is None and i.utf16_start is None and i.utf16_end is None, i
+                continue
+            # Both offset pairs slice `matched` out of its field.
+            text = {"title": version.title, "body": version.body}[i.field]
+            units = text.encode("utf-16-le")
+            assert text[i.start : i.end] == i.matched, i
+            assert units[2 * i.utf16_start : 2 * i.utf16_end].decode("utf-16-le") == i.matched, i
+        return {
+            "passed": r.passed,
+            "checks": [i.check.as_str() for i in r.issues],
+            "rules": [i.rule for i in r.issues],
+            "severities": [i.severity.as_str() for i in r.issues],
+            "matched": [i.matched for i in r.issues],
+            "finding_rules": [f.rule_id for f in r.title_findings + r.body_findings],
+        }
+    if op == "add_asset":
+        return asset(
+            engine.add_asset(
+                actor,
+                br.NewAsset(
+                    kind=br.parse_asset_kind(a["kind"]),
+                    name=a["name"],
+                    uri=a["uri"],
+                    source=br.parse_asset_source(a["source"]),
+                    label=br.parse_confidentiality(a["label"]),
+                    authorization=authorization(engine, a.get("authorization")),
+                    readers=list(a.get("readers", [])),
+                ),
+            )
+        )
+    if op == "asset":
+        return asset(engine.asset(actor, a["id"]))
+    if op == "assets":
+        return {"ids": [x.id for x in engine.assets(actor)]}
+    if op == "retire_asset":
+        return asset(engine.retire_asset(actor, a["id"]))
+    if op == "add_theme":
+        t = engine.add_theme(
+            actor,
+            br.NewTheme(
+                name=a["name"],
+                starts=a["starts"],
+                ends=a["ends"],
+                hot_date=a.get("hot_date"),
+                description=a.get("description", ""),
+            ),
+        )
+        return {"id": t.id, "name": t.name, "starts": t.starts, "ends": t.ends}
+    if op == "week_plan":
+        return plan(engine.week_plan(a["date"]))
+    if op == "quarter_plan":
+        return plan(engine.quarter_plan(a["year"], a["quarter"]))
+    if op == "add_variant":
+        style = br.parse_variant_style(a["style"]) if "style" in a else None
+        return variant(
+            engine.add_variant(
+                actor,
+                a["id"],
+                br.NewVariant(kind=br.parse_variant_kind(a["kind"]), text=a["text"], style=style),
+            )
+        )
+    if op == "record_variant_results":
+        return variant(
+            engine.record_variant_results(actor, a["variant_id"], a["impressions"], a["clicks"])
+        )
     raise AssertionError(f"unknown op {op}")
 
 

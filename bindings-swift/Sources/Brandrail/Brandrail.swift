@@ -481,6 +481,22 @@ fileprivate struct FfiConverterUInt32: FfiConverterPrimitive {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterInt32: FfiConverterPrimitive {
+    typealias FfiType = Int32
+    typealias SwiftType = Int32
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Int32 {
+        return try lift(readInt(&buf))
+    }
+
+    public static func write(_ value: Int32, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterUInt64: FfiConverterPrimitive {
     typealias FfiType = UInt64
     typealias SwiftType = UInt64
@@ -701,8 +717,9 @@ fileprivate struct FfiConverterDuration: FfiConverterRustBuffer {
  * under a millisecond). Call them from a background queue / `Task` (Swift) or
  * `Dispatchers.IO` (Kotlin), not the main thread; the long operations
  * (`verifyAuditAsync`, `backupToAsync`, `restoreFromAsync`,
- * `checkTextsAsync`) also come as async functions that run on a worker
- * thread of their own.
+ * `checkTextsAsync`, `prepublishCheckAsync`, `publishingPlanAsync`,
+ * `weekPlanAsync`, `quarterPlanAsync`) also come as async functions that run
+ * on a worker thread of their own.
  */
 public protocol EngineProtocol: AnyObject, Sendable {
     
@@ -1018,6 +1035,12 @@ public protocol EngineProtocol: AnyObject, Sendable {
     func closeContent(actor: String, id: Int64) throws  -> ContentItem
     
     /**
+     * The items repurposed from item `id` (CON-8), oldest first; `NotFound`
+     * if there is no such item. Reads only.
+     */
+    func contentDerivatives(id: Int64) throws  -> [ContentItem]
+    
+    /**
      * Content item `id`; `NotFound` if there is none. Reads only.
      */
     func contentItem(id: Int64) throws  -> ContentItem
@@ -1029,45 +1052,228 @@ public protocol EngineProtocol: AnyObject, Sendable {
     func contentVersions(id: Int64) throws  -> [ContentVersion]
     
     /**
+     * Repurpose item `sourceId` for another channel (CON-8; needs
+     * `content.create`): a new item described by `input`, linked to its
+     * source (`sourceId`), whose first version starts from the source's
+     * latest text and details, `inProduction` at version 1. `NotFound` for an
+     * unknown source; `Conflict` when the source has no version yet.
+     */
+    func deriveContent(actor: String, sourceId: Int64, input: NewContent) throws  -> ContentItem
+    
+    /**
      * Write a new version of item `id` (CON-1; needs `content.edit`): the
-     * item is `inProduction` at the next version number. An approved or
-     * scheduled item goes back to production and loses its approval and
-     * schedule, which covered the previous version. `Conflict` while in
-     * review and once published; `Validation` for an empty body, one over
-     * 1 MiB or with control characters (newlines and tabs are fine).
+     * item is `inProduction` at the next version number. The version keeps
+     * the details (duration, layout, assets) of the one before;
+     * `editContentWith` declares them. An approved or scheduled item goes back
+     * to production and loses its approval and schedule, which covered the
+     * previous version. `Conflict` while in review and once published;
+     * `Validation` for an empty body, one over 1 MiB or with control
+     * characters (newlines and tabs are fine).
      */
     func editContent(actor: String, id: Int64, title: String, body: String) throws  -> ContentItem
     
     /**
+     * `editContent` with the version's details declared (CON-4, CON-5):
+     * `draft.details` replaces those of the previous version. `Validation`
+     * naming the detail for a duration of 0 or over a day, a spacing that is
+     * not a number in (0, 10], a bad template, font or palette name, more
+     * than 20 fonts, or asset ids that are not positive, repeat or number
+     * over 500.
+     */
+    func editContentWith(actor: String, id: Int64, draft: ContentDraft) throws  -> ContentItem
+    
+    /**
      * Plan a content item (CON-1; `actor` needs `content.create`, and
      * becomes its owner). It starts `planned`, at version 0. `Validation`
-     * for a bad title or channel.
+     * for a bad title, channel or format; `NotFound` (entity `theme`) for an
+     * unknown `themeId`.
      */
     func planContent(actor: String, input: NewContent) throws  -> ContentItem
     
     /**
      * Publish approved or scheduled item `id` now (CON-2; needs
-     * `content.publish`). `PolicyViolation` (rule `CON-2`) otherwise.
+     * `content.publish`). `PolicyViolation` (rule `CON-2`) otherwise, and
+     * (`CON-3`..`CON-6`) when the pre-publish checklist now blocks (an asset
+     * retired, relabelled or out of its authorization since approval).
      */
     func publishContent(actor: String, id: Int64) throws  -> ContentItem
     
     /**
      * Schedule approved (or re-schedule scheduled) item `id` for `at`
      * (CON-2; needs `content.schedule`). `PolicyViolation` (rule `CON-2`)
-     * unless approved; `Validation` naming `at` for a time in the past.
+     * unless approved; `Validation` naming `at` for a time in the past;
+     * `PolicyViolation` (`CON-3`..`CON-6`) when the pre-publish checklist now
+     * blocks (an asset retired since approval, a changed policy), and
+     * (`CON-7`) when the slot would take the channel over its cadence cap for
+     * the day or week holding `at`.
      */
     func scheduleContent(actor: String, id: Int64, at: Date) throws  -> ContentItem
     
     /**
-     * Send the current version of item `id` to review (CON-2, CON-3; needs
+     * Send the current version of item `id` to review (CON-2..CON-6; needs
      * `approval.submit`): the `content_review` workflow starts (brand, then
      * legal for ads and a supervisor for sensitive items) and the item is
      * `inReview`, with `approvalId` set. Decide it with `approve` / `reject`
      * / `decideApproval`; the outcome moves the item (approved, or back to
-     * production). `PolicyViolation` (rule `CON-3`) while the compliance
-     * checker finds anything that blocks; `Conflict` unless in production.
+     * production). `PolicyViolation` while the pre-publish checklist
+     * (`prepublishCheck`) finds anything that blocks: rule `CON-3` for a
+     * compliance finding, else `CON-4` (links, assets, required fields, ad
+     * label), `CON-5` (brand spelling, video length, layout and VI) or
+     * `CON-6` (an unauthorized user-generated asset), the message naming the
+     * failed checks. `Conflict` unless in production.
      */
     func submitContent(actor: String, id: Int64) throws  -> ContentItem
+    
+    /**
+     * Add an asset to the library (CON-6; `actor` needs `asset.manage`, and
+     * becomes its owner; its department is the asset's). User-generated
+     * material (`source: .ugc`) without an authorization, or with one that
+     * has expired, is refused with `PolicyViolation` (rule `CON-6`); an
+     * authorization signed in the future or expiring before it was signed is
+     * a `Validation` error naming `authorization.signed_at` /
+     * `authorization.expires_at`. `Validation` also for a bad name, uri or
+     * reader handle and for kind `content`; `NotFound` (entity `principal`)
+     * for an unknown reader.
+     */
+    func addAsset(actor: String, input: NewAsset) throws  -> Asset
+    
+    /**
+     * Take approved content item `contentId` into the library as an asset of
+     * kind `content` labelled `label` (CON-6; needs `asset.manage`); its
+     * source is `ugc` when the item is user-generated. `PolicyViolation`
+     * (rule `CON-6`) for an item that is not yet approved; `NotFound` for an
+     * unknown item.
+     */
+    func archiveContent(actor: String, contentId: Int64, label: Confidentiality) throws  -> Asset
+    
+    /**
+     * Asset `id`, if `actor` (any active principal) may read it (CON-6).
+     * Reads of confidential and secret assets are audited.
+     * `PermissionDenied` with reason `notCleared` (and permission
+     * `asset.read:<label>`) when its label does not let `actor` read it, an
+     * audited refusal; `NotFound` for an unknown id.
+     */
+    func asset(actor: String, id: Int64) throws  -> Asset
+    
+    /**
+     * The assets `actor` may read that match `filter` (default: every active
+     * one), by id (CON-6). Listing is not audited; confidential and secret
+     * assets show only to those cleared for them.
+     */
+    func assets(actor: String, filter: AssetFilter) throws  -> [Asset]
+    
+    /**
+     * Give asset `id` the label `label` and the named `readers` (replacing
+     * the previous ones; default none) (CON-6; needs `asset.manage` and
+     * clearance to read it: `PermissionDenied` with reason `notCleared`
+     * otherwise). `NotFound` (entity `principal`) for an unknown reader.
+     */
+    func relabelAsset(actor: String, id: Int64, label: Confidentiality, readers: [String]) throws  -> Asset
+    
+    /**
+     * Retire asset `id` (CON-6; needs `asset.manage` and clearance to read
+     * it): content that uses it fails the pre-publish checklist from now on,
+     * so approved or scheduled items using it are not published. `Conflict`
+     * when already retired.
+     */
+    func retireAsset(actor: String, id: Int64) throws  -> Asset
+    
+    /**
+     * The pre-publish checklist of item `id`'s current version (CON-3..CON-6):
+     * one report of every checklist issue and compliance finding, with the
+     * policy in force and the engine clock's now (for UGC authorizations).
+     * What `submitContent`, `scheduleContent` and `publishContent` enforce;
+     * call it to show an editor everything at once. Changes and audits
+     * nothing. `NotFound` for an unknown item; `Conflict` while it has no
+     * version.
+     */
+    func prepublishCheck(id: Int64) throws  -> ChecklistReport
+    
+    /**
+     * `prepublishCheck` on a worker thread: awaiting it never blocks the
+     * caller's thread, however long the body (up to 1 MiB) takes to check.
+     */
+    func prepublishCheckAsync(id: Int64) async throws  -> ChecklistReport
+    
+    /**
+     * Set a quarterly theme (CON-8; needs `content.create`). `Validation`
+     * naming `name`, `starts`, `ends` (before `starts`, or over a year) or
+     * `description`; `NotFound` (entity `hot_date`) for a hot date the
+     * policy's calendar lacks.
+     */
+    func addTheme(actor: String, input: NewTheme) throws  -> Theme
+    
+    /**
+     * The hot dates of the policy's calendar on days `from` to `to`
+     * (`YYYY-MM-DD`, at most 400 days) (CON-8), by day. Reads only.
+     */
+    func hotDates(from: String, to: String) throws  -> [HotDateOn]
+    
+    /**
+     * The publishing plan over local days `from` to `to` (`YYYY-MM-DD`, both
+     * included, at most 400 days) (CON-7, CON-8). Reads only. `Validation`
+     * naming `from` or `to` for a malformed day, and `to` for one before
+     * `from` or a range over 400 days.
+     */
+    func publishingPlan(from: String, to: String) throws  -> PublishingPlan
+    
+    /**
+     * `publishingPlan` on a worker thread: awaiting it never blocks the
+     * caller's thread, however many items the range holds.
+     */
+    func publishingPlanAsync(from: String, to: String) async throws  -> PublishingPlan
+    
+    /**
+     * The plan of quarter `quarter` (1–4) of `year` (0–9999); `Validation`
+     * naming `quarter` or `year` otherwise.
+     */
+    func quarterPlan(year: Int32, quarter: UInt32) throws  -> PublishingPlan
+    
+    /**
+     * `quarterPlan` on a worker thread: awaiting it never blocks the caller's
+     * thread while a quarter's items are planned.
+     */
+    func quarterPlanAsync(year: Int32, quarter: UInt32) async throws  -> PublishingPlan
+    
+    /**
+     * The themes overlapping days `from` to `to` (`YYYY-MM-DD`, at most 400
+     * days) (CON-8). Reads only.
+     */
+    func themes(from: String, to: String) throws  -> [Theme]
+    
+    /**
+     * The plan of the ISO week (Monday–Sunday) holding `date` (`YYYY-MM-DD`).
+     */
+    func weekPlan(date: String) throws  -> PublishingPlan
+    
+    /**
+     * `weekPlan` on a worker thread.
+     */
+    func weekPlanAsync(date: String) async throws  -> PublishingPlan
+    
+    /**
+     * Record an A/B variant on item `itemId` (CON-8; needs `content.edit`),
+     * labelled `A`, `B`, … per kind (at most 26 of a kind). `PolicyViolation`
+     * (rule `CON-3`) when the compliance checker finds anything that blocks
+     * in the text; `Conflict` once the item is published, or with 26
+     * variants of the kind already; `Validation` (field `text`) for bad text;
+     * `NotFound` for an unknown item.
+     */
+    func addVariant(actor: String, itemId: Int64, input: NewVariant) throws  -> ContentVariant
+    
+    /**
+     * The variants of item `itemId`, in the order recorded; `NotFound` if
+     * there is no such item. Reads only.
+     */
+    func contentVariants(itemId: Int64) throws  -> [ContentVariant]
+    
+    /**
+     * Add reported `impressions` and `clicks` to variant `variantId` (needs
+     * `metrics.ingest`). `Validation` naming `clicks` when the clicks would
+     * exceed the impressions, and `impressions` / `clicks` when a total would
+     * pass 2^63 - 1; `NotFound` (entity `variant`) for an unknown variant.
+     */
+    func recordVariantResults(actor: String, variantId: Int64, impressions: UInt64, clicks: UInt64) throws  -> ContentVariant
     
     /**
      * Move the manual clock (`EngineOptions.clockStart`) by `seconds`
@@ -1133,8 +1339,9 @@ public protocol EngineProtocol: AnyObject, Sendable {
  * under a millisecond). Call them from a background queue / `Task` (Swift) or
  * `Dispatchers.IO` (Kotlin), not the main thread; the long operations
  * (`verifyAuditAsync`, `backupToAsync`, `restoreFromAsync`,
- * `checkTextsAsync`) also come as async functions that run on a worker
- * thread of their own.
+ * `checkTextsAsync`, `prepublishCheckAsync`, `publishingPlanAsync`,
+ * `weekPlanAsync`, `quarterPlanAsync`) also come as async functions that run
+ * on a worker thread of their own.
  */
 open class Engine: EngineProtocol, @unchecked Sendable {
     fileprivate let handle: UInt64
@@ -1990,6 +2197,20 @@ open func closeContent(actor: String, id: Int64)throws  -> ContentItem  {
 }
     
     /**
+     * The items repurposed from item `id` (CON-8), oldest first; `NotFound`
+     * if there is no such item. Reads only.
+     */
+open func contentDerivatives(id: Int64)throws  -> [ContentItem]  {
+    return try  FfiConverterSequenceTypeContentItem.lift(try rustCallWithError(FfiConverterTypeBrandrailError_lift) {
+        uniffiCallStatus in
+    uniffi_brandrail_mobile_fn_method_engine_content_derivatives(
+            self.uniffiCloneHandle(),
+        FfiConverterInt64.lower(id),uniffiCallStatus
+    )
+})
+}
+    
+    /**
      * Content item `id`; `NotFound` if there is none. Reads only.
      */
 open func contentItem(id: Int64)throws  -> ContentItem  {
@@ -2017,12 +2238,33 @@ open func contentVersions(id: Int64)throws  -> [ContentVersion]  {
 }
     
     /**
+     * Repurpose item `sourceId` for another channel (CON-8; needs
+     * `content.create`): a new item described by `input`, linked to its
+     * source (`sourceId`), whose first version starts from the source's
+     * latest text and details, `inProduction` at version 1. `NotFound` for an
+     * unknown source; `Conflict` when the source has no version yet.
+     */
+open func deriveContent(actor: String, sourceId: Int64, input: NewContent)throws  -> ContentItem  {
+    return try  FfiConverterTypeContentItem_lift(try rustCallWithError(FfiConverterTypeBrandrailError_lift) {
+        uniffiCallStatus in
+    uniffi_brandrail_mobile_fn_method_engine_derive_content(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(actor),
+        FfiConverterInt64.lower(sourceId),
+        FfiConverterTypeNewContent_lower(input),uniffiCallStatus
+    )
+})
+}
+    
+    /**
      * Write a new version of item `id` (CON-1; needs `content.edit`): the
-     * item is `inProduction` at the next version number. An approved or
-     * scheduled item goes back to production and loses its approval and
-     * schedule, which covered the previous version. `Conflict` while in
-     * review and once published; `Validation` for an empty body, one over
-     * 1 MiB or with control characters (newlines and tabs are fine).
+     * item is `inProduction` at the next version number. The version keeps
+     * the details (duration, layout, assets) of the one before;
+     * `editContentWith` declares them. An approved or scheduled item goes back
+     * to production and loses its approval and schedule, which covered the
+     * previous version. `Conflict` while in review and once published;
+     * `Validation` for an empty body, one over 1 MiB or with control
+     * characters (newlines and tabs are fine).
      */
 open func editContent(actor: String, id: Int64, title: String, body: String)throws  -> ContentItem  {
     return try  FfiConverterTypeContentItem_lift(try rustCallWithError(FfiConverterTypeBrandrailError_lift) {
@@ -2038,9 +2280,30 @@ open func editContent(actor: String, id: Int64, title: String, body: String)thro
 }
     
     /**
+     * `editContent` with the version's details declared (CON-4, CON-5):
+     * `draft.details` replaces those of the previous version. `Validation`
+     * naming the detail for a duration of 0 or over a day, a spacing that is
+     * not a number in (0, 10], a bad template, font or palette name, more
+     * than 20 fonts, or asset ids that are not positive, repeat or number
+     * over 500.
+     */
+open func editContentWith(actor: String, id: Int64, draft: ContentDraft)throws  -> ContentItem  {
+    return try  FfiConverterTypeContentItem_lift(try rustCallWithError(FfiConverterTypeBrandrailError_lift) {
+        uniffiCallStatus in
+    uniffi_brandrail_mobile_fn_method_engine_edit_content_with(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(actor),
+        FfiConverterInt64.lower(id),
+        FfiConverterTypeContentDraft_lower(draft),uniffiCallStatus
+    )
+})
+}
+    
+    /**
      * Plan a content item (CON-1; `actor` needs `content.create`, and
      * becomes its owner). It starts `planned`, at version 0. `Validation`
-     * for a bad title or channel.
+     * for a bad title, channel or format; `NotFound` (entity `theme`) for an
+     * unknown `themeId`.
      */
 open func planContent(actor: String, input: NewContent)throws  -> ContentItem  {
     return try  FfiConverterTypeContentItem_lift(try rustCallWithError(FfiConverterTypeBrandrailError_lift) {
@@ -2055,7 +2318,9 @@ open func planContent(actor: String, input: NewContent)throws  -> ContentItem  {
     
     /**
      * Publish approved or scheduled item `id` now (CON-2; needs
-     * `content.publish`). `PolicyViolation` (rule `CON-2`) otherwise.
+     * `content.publish`). `PolicyViolation` (rule `CON-2`) otherwise, and
+     * (`CON-3`..`CON-6`) when the pre-publish checklist now blocks (an asset
+     * retired, relabelled or out of its authorization since approval).
      */
 open func publishContent(actor: String, id: Int64)throws  -> ContentItem  {
     return try  FfiConverterTypeContentItem_lift(try rustCallWithError(FfiConverterTypeBrandrailError_lift) {
@@ -2071,7 +2336,11 @@ open func publishContent(actor: String, id: Int64)throws  -> ContentItem  {
     /**
      * Schedule approved (or re-schedule scheduled) item `id` for `at`
      * (CON-2; needs `content.schedule`). `PolicyViolation` (rule `CON-2`)
-     * unless approved; `Validation` naming `at` for a time in the past.
+     * unless approved; `Validation` naming `at` for a time in the past;
+     * `PolicyViolation` (`CON-3`..`CON-6`) when the pre-publish checklist now
+     * blocks (an asset retired since approval, a changed policy), and
+     * (`CON-7`) when the slot would take the channel over its cadence cap for
+     * the day or week holding `at`.
      */
 open func scheduleContent(actor: String, id: Int64, at: Date)throws  -> ContentItem  {
     return try  FfiConverterTypeContentItem_lift(try rustCallWithError(FfiConverterTypeBrandrailError_lift) {
@@ -2086,13 +2355,17 @@ open func scheduleContent(actor: String, id: Int64, at: Date)throws  -> ContentI
 }
     
     /**
-     * Send the current version of item `id` to review (CON-2, CON-3; needs
+     * Send the current version of item `id` to review (CON-2..CON-6; needs
      * `approval.submit`): the `content_review` workflow starts (brand, then
      * legal for ads and a supervisor for sensitive items) and the item is
      * `inReview`, with `approvalId` set. Decide it with `approve` / `reject`
      * / `decideApproval`; the outcome moves the item (approved, or back to
-     * production). `PolicyViolation` (rule `CON-3`) while the compliance
-     * checker finds anything that blocks; `Conflict` unless in production.
+     * production). `PolicyViolation` while the pre-publish checklist
+     * (`prepublishCheck`) finds anything that blocks: rule `CON-3` for a
+     * compliance finding, else `CON-4` (links, assets, required fields, ad
+     * label), `CON-5` (brand spelling, video length, layout and VI) or
+     * `CON-6` (an unauthorized user-generated asset), the message naming the
+     * failed checks. `Conflict` unless in production.
      */
 open func submitContent(actor: String, id: Int64)throws  -> ContentItem  {
     return try  FfiConverterTypeContentItem_lift(try rustCallWithError(FfiConverterTypeBrandrailError_lift) {
@@ -2101,6 +2374,360 @@ open func submitContent(actor: String, id: Int64)throws  -> ContentItem  {
             self.uniffiCloneHandle(),
         FfiConverterString.lower(actor),
         FfiConverterInt64.lower(id),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Add an asset to the library (CON-6; `actor` needs `asset.manage`, and
+     * becomes its owner; its department is the asset's). User-generated
+     * material (`source: .ugc`) without an authorization, or with one that
+     * has expired, is refused with `PolicyViolation` (rule `CON-6`); an
+     * authorization signed in the future or expiring before it was signed is
+     * a `Validation` error naming `authorization.signed_at` /
+     * `authorization.expires_at`. `Validation` also for a bad name, uri or
+     * reader handle and for kind `content`; `NotFound` (entity `principal`)
+     * for an unknown reader.
+     */
+open func addAsset(actor: String, input: NewAsset)throws  -> Asset  {
+    return try  FfiConverterTypeAsset_lift(try rustCallWithError(FfiConverterTypeBrandrailError_lift) {
+        uniffiCallStatus in
+    uniffi_brandrail_mobile_fn_method_engine_add_asset(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(actor),
+        FfiConverterTypeNewAsset_lower(input),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Take approved content item `contentId` into the library as an asset of
+     * kind `content` labelled `label` (CON-6; needs `asset.manage`); its
+     * source is `ugc` when the item is user-generated. `PolicyViolation`
+     * (rule `CON-6`) for an item that is not yet approved; `NotFound` for an
+     * unknown item.
+     */
+open func archiveContent(actor: String, contentId: Int64, label: Confidentiality)throws  -> Asset  {
+    return try  FfiConverterTypeAsset_lift(try rustCallWithError(FfiConverterTypeBrandrailError_lift) {
+        uniffiCallStatus in
+    uniffi_brandrail_mobile_fn_method_engine_archive_content(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(actor),
+        FfiConverterInt64.lower(contentId),
+        FfiConverterTypeConfidentiality_lower(label),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Asset `id`, if `actor` (any active principal) may read it (CON-6).
+     * Reads of confidential and secret assets are audited.
+     * `PermissionDenied` with reason `notCleared` (and permission
+     * `asset.read:<label>`) when its label does not let `actor` read it, an
+     * audited refusal; `NotFound` for an unknown id.
+     */
+open func asset(actor: String, id: Int64)throws  -> Asset  {
+    return try  FfiConverterTypeAsset_lift(try rustCallWithError(FfiConverterTypeBrandrailError_lift) {
+        uniffiCallStatus in
+    uniffi_brandrail_mobile_fn_method_engine_asset(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(actor),
+        FfiConverterInt64.lower(id),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The assets `actor` may read that match `filter` (default: every active
+     * one), by id (CON-6). Listing is not audited; confidential and secret
+     * assets show only to those cleared for them.
+     */
+open func assets(actor: String, filter: AssetFilter = AssetFilter())throws  -> [Asset]  {
+    return try  FfiConverterSequenceTypeAsset.lift(try rustCallWithError(FfiConverterTypeBrandrailError_lift) {
+        uniffiCallStatus in
+    uniffi_brandrail_mobile_fn_method_engine_assets(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(actor),
+        FfiConverterTypeAssetFilter_lower(filter),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Give asset `id` the label `label` and the named `readers` (replacing
+     * the previous ones; default none) (CON-6; needs `asset.manage` and
+     * clearance to read it: `PermissionDenied` with reason `notCleared`
+     * otherwise). `NotFound` (entity `principal`) for an unknown reader.
+     */
+open func relabelAsset(actor: String, id: Int64, label: Confidentiality, readers: [String] = [])throws  -> Asset  {
+    return try  FfiConverterTypeAsset_lift(try rustCallWithError(FfiConverterTypeBrandrailError_lift) {
+        uniffiCallStatus in
+    uniffi_brandrail_mobile_fn_method_engine_relabel_asset(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(actor),
+        FfiConverterInt64.lower(id),
+        FfiConverterTypeConfidentiality_lower(label),
+        FfiConverterSequenceString.lower(readers),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Retire asset `id` (CON-6; needs `asset.manage` and clearance to read
+     * it): content that uses it fails the pre-publish checklist from now on,
+     * so approved or scheduled items using it are not published. `Conflict`
+     * when already retired.
+     */
+open func retireAsset(actor: String, id: Int64)throws  -> Asset  {
+    return try  FfiConverterTypeAsset_lift(try rustCallWithError(FfiConverterTypeBrandrailError_lift) {
+        uniffiCallStatus in
+    uniffi_brandrail_mobile_fn_method_engine_retire_asset(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(actor),
+        FfiConverterInt64.lower(id),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The pre-publish checklist of item `id`'s current version (CON-3..CON-6):
+     * one report of every checklist issue and compliance finding, with the
+     * policy in force and the engine clock's now (for UGC authorizations).
+     * What `submitContent`, `scheduleContent` and `publishContent` enforce;
+     * call it to show an editor everything at once. Changes and audits
+     * nothing. `NotFound` for an unknown item; `Conflict` while it has no
+     * version.
+     */
+open func prepublishCheck(id: Int64)throws  -> ChecklistReport  {
+    return try  FfiConverterTypeChecklistReport_lift(try rustCallWithError(FfiConverterTypeBrandrailError_lift) {
+        uniffiCallStatus in
+    uniffi_brandrail_mobile_fn_method_engine_prepublish_check(
+            self.uniffiCloneHandle(),
+        FfiConverterInt64.lower(id),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * `prepublishCheck` on a worker thread: awaiting it never blocks the
+     * caller's thread, however long the body (up to 1 MiB) takes to check.
+     */
+open func prepublishCheckAsync(id: Int64)async throws  -> ChecklistReport  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_brandrail_mobile_fn_method_engine_prepublish_check_async(
+                        self.uniffiCloneHandle(),FfiConverterInt64.lower(id)
+                )
+            },
+            pollFunc: ffi_brandrail_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_brandrail_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_brandrail_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeChecklistReport_lift,
+            errorHandler: FfiConverterTypeBrandrailError_lift
+        )
+}
+    
+    /**
+     * Set a quarterly theme (CON-8; needs `content.create`). `Validation`
+     * naming `name`, `starts`, `ends` (before `starts`, or over a year) or
+     * `description`; `NotFound` (entity `hot_date`) for a hot date the
+     * policy's calendar lacks.
+     */
+open func addTheme(actor: String, input: NewTheme)throws  -> Theme  {
+    return try  FfiConverterTypeTheme_lift(try rustCallWithError(FfiConverterTypeBrandrailError_lift) {
+        uniffiCallStatus in
+    uniffi_brandrail_mobile_fn_method_engine_add_theme(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(actor),
+        FfiConverterTypeNewTheme_lower(input),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The hot dates of the policy's calendar on days `from` to `to`
+     * (`YYYY-MM-DD`, at most 400 days) (CON-8), by day. Reads only.
+     */
+open func hotDates(from: String, to: String)throws  -> [HotDateOn]  {
+    return try  FfiConverterSequenceTypeHotDateOn.lift(try rustCallWithError(FfiConverterTypeBrandrailError_lift) {
+        uniffiCallStatus in
+    uniffi_brandrail_mobile_fn_method_engine_hot_dates(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(from),
+        FfiConverterString.lower(to),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The publishing plan over local days `from` to `to` (`YYYY-MM-DD`, both
+     * included, at most 400 days) (CON-7, CON-8). Reads only. `Validation`
+     * naming `from` or `to` for a malformed day, and `to` for one before
+     * `from` or a range over 400 days.
+     */
+open func publishingPlan(from: String, to: String)throws  -> PublishingPlan  {
+    return try  FfiConverterTypePublishingPlan_lift(try rustCallWithError(FfiConverterTypeBrandrailError_lift) {
+        uniffiCallStatus in
+    uniffi_brandrail_mobile_fn_method_engine_publishing_plan(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(from),
+        FfiConverterString.lower(to),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * `publishingPlan` on a worker thread: awaiting it never blocks the
+     * caller's thread, however many items the range holds.
+     */
+open func publishingPlanAsync(from: String, to: String)async throws  -> PublishingPlan  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_brandrail_mobile_fn_method_engine_publishing_plan_async(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(from),FfiConverterString.lower(to)
+                )
+            },
+            pollFunc: ffi_brandrail_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_brandrail_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_brandrail_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypePublishingPlan_lift,
+            errorHandler: FfiConverterTypeBrandrailError_lift
+        )
+}
+    
+    /**
+     * The plan of quarter `quarter` (1–4) of `year` (0–9999); `Validation`
+     * naming `quarter` or `year` otherwise.
+     */
+open func quarterPlan(year: Int32, quarter: UInt32)throws  -> PublishingPlan  {
+    return try  FfiConverterTypePublishingPlan_lift(try rustCallWithError(FfiConverterTypeBrandrailError_lift) {
+        uniffiCallStatus in
+    uniffi_brandrail_mobile_fn_method_engine_quarter_plan(
+            self.uniffiCloneHandle(),
+        FfiConverterInt32.lower(year),
+        FfiConverterUInt32.lower(quarter),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * `quarterPlan` on a worker thread: awaiting it never blocks the caller's
+     * thread while a quarter's items are planned.
+     */
+open func quarterPlanAsync(year: Int32, quarter: UInt32)async throws  -> PublishingPlan  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_brandrail_mobile_fn_method_engine_quarter_plan_async(
+                        self.uniffiCloneHandle(),FfiConverterInt32.lower(year),FfiConverterUInt32.lower(quarter)
+                )
+            },
+            pollFunc: ffi_brandrail_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_brandrail_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_brandrail_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypePublishingPlan_lift,
+            errorHandler: FfiConverterTypeBrandrailError_lift
+        )
+}
+    
+    /**
+     * The themes overlapping days `from` to `to` (`YYYY-MM-DD`, at most 400
+     * days) (CON-8). Reads only.
+     */
+open func themes(from: String, to: String)throws  -> [Theme]  {
+    return try  FfiConverterSequenceTypeTheme.lift(try rustCallWithError(FfiConverterTypeBrandrailError_lift) {
+        uniffiCallStatus in
+    uniffi_brandrail_mobile_fn_method_engine_themes(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(from),
+        FfiConverterString.lower(to),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The plan of the ISO week (Monday–Sunday) holding `date` (`YYYY-MM-DD`).
+     */
+open func weekPlan(date: String)throws  -> PublishingPlan  {
+    return try  FfiConverterTypePublishingPlan_lift(try rustCallWithError(FfiConverterTypeBrandrailError_lift) {
+        uniffiCallStatus in
+    uniffi_brandrail_mobile_fn_method_engine_week_plan(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(date),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * `weekPlan` on a worker thread.
+     */
+open func weekPlanAsync(date: String)async throws  -> PublishingPlan  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_brandrail_mobile_fn_method_engine_week_plan_async(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(date)
+                )
+            },
+            pollFunc: ffi_brandrail_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_brandrail_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_brandrail_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypePublishingPlan_lift,
+            errorHandler: FfiConverterTypeBrandrailError_lift
+        )
+}
+    
+    /**
+     * Record an A/B variant on item `itemId` (CON-8; needs `content.edit`),
+     * labelled `A`, `B`, … per kind (at most 26 of a kind). `PolicyViolation`
+     * (rule `CON-3`) when the compliance checker finds anything that blocks
+     * in the text; `Conflict` once the item is published, or with 26
+     * variants of the kind already; `Validation` (field `text`) for bad text;
+     * `NotFound` for an unknown item.
+     */
+open func addVariant(actor: String, itemId: Int64, input: NewVariant)throws  -> ContentVariant  {
+    return try  FfiConverterTypeContentVariant_lift(try rustCallWithError(FfiConverterTypeBrandrailError_lift) {
+        uniffiCallStatus in
+    uniffi_brandrail_mobile_fn_method_engine_add_variant(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(actor),
+        FfiConverterInt64.lower(itemId),
+        FfiConverterTypeNewVariant_lower(input),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The variants of item `itemId`, in the order recorded; `NotFound` if
+     * there is no such item. Reads only.
+     */
+open func contentVariants(itemId: Int64)throws  -> [ContentVariant]  {
+    return try  FfiConverterSequenceTypeContentVariant.lift(try rustCallWithError(FfiConverterTypeBrandrailError_lift) {
+        uniffiCallStatus in
+    uniffi_brandrail_mobile_fn_method_engine_content_variants(
+            self.uniffiCloneHandle(),
+        FfiConverterInt64.lower(itemId),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Add reported `impressions` and `clicks` to variant `variantId` (needs
+     * `metrics.ingest`). `Validation` naming `clicks` when the clicks would
+     * exceed the impressions, and `impressions` / `clicks` when a total would
+     * pass 2^63 - 1; `NotFound` (entity `variant`) for an unknown variant.
+     */
+open func recordVariantResults(actor: String, variantId: Int64, impressions: UInt64, clicks: UInt64)throws  -> ContentVariant  {
+    return try  FfiConverterTypeContentVariant_lift(try rustCallWithError(FfiConverterTypeBrandrailError_lift) {
+        uniffiCallStatus in
+    uniffi_brandrail_mobile_fn_method_engine_record_variant_results(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(actor),
+        FfiConverterInt64.lower(variantId),
+        FfiConverterUInt64.lower(impressions),
+        FfiConverterUInt64.lower(clicks),uniffiCallStatus
     )
 })
 }
@@ -3145,6 +3772,293 @@ public func FfiConverterTypeApprovalTask_lower(_ value: ApprovalTask) -> RustBuf
 
 
 /**
+ * An asset in the library.
+ */
+public struct Asset: Equatable, Hashable {
+    /**
+     * Identifier.
+     */
+    public var id: Int64
+    /**
+     * Kind.
+     */
+    public var kind: AssetKind
+    /**
+     * Name (a template's name is what versions declare).
+     */
+    public var name: String
+    /**
+     * Where the file lives: a storage key or URL (brandrail keeps no bytes);
+     * `content:<id>/v<version>` for archived content.
+     */
+    public var uri: String
+    /**
+     * Origin.
+     */
+    public var source: AssetSource
+    /**
+     * Confidentiality label.
+     */
+    public var label: Confidentiality
+    /**
+     * Department of the principal who added it.
+     */
+    public var department: Department
+    /**
+     * Handle of who added it.
+     */
+    public var owner: String
+    /**
+     * Active or retired.
+     */
+    public var state: AssetState
+    /**
+     * The authorization of user-generated material.
+     */
+    public var authorization: UgcAuthorization?
+    /**
+     * The content item it was taken from (kind `content`).
+     */
+    public var contentId: Int64?
+    /**
+     * Handles of the principals who may read it whatever its label, sorted.
+     */
+    public var readers: [String]
+    /**
+     * When it was added.
+     */
+    public var createdAt: Date
+    /**
+     * When it was retired, if it was.
+     */
+    public var retiredAt: Date?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Identifier.
+         */id: Int64, 
+        /**
+         * Kind.
+         */kind: AssetKind, 
+        /**
+         * Name (a template's name is what versions declare).
+         */name: String, 
+        /**
+         * Where the file lives: a storage key or URL (brandrail keeps no bytes);
+         * `content:<id>/v<version>` for archived content.
+         */uri: String, 
+        /**
+         * Origin.
+         */source: AssetSource, 
+        /**
+         * Confidentiality label.
+         */label: Confidentiality, 
+        /**
+         * Department of the principal who added it.
+         */department: Department, 
+        /**
+         * Handle of who added it.
+         */owner: String, 
+        /**
+         * Active or retired.
+         */state: AssetState, 
+        /**
+         * The authorization of user-generated material.
+         */authorization: UgcAuthorization?, 
+        /**
+         * The content item it was taken from (kind `content`).
+         */contentId: Int64?, 
+        /**
+         * Handles of the principals who may read it whatever its label, sorted.
+         */readers: [String], 
+        /**
+         * When it was added.
+         */createdAt: Date, 
+        /**
+         * When it was retired, if it was.
+         */retiredAt: Date?) {
+        self.id = id
+        self.kind = kind
+        self.name = name
+        self.uri = uri
+        self.source = source
+        self.label = label
+        self.department = department
+        self.owner = owner
+        self.state = state
+        self.authorization = authorization
+        self.contentId = contentId
+        self.readers = readers
+        self.createdAt = createdAt
+        self.retiredAt = retiredAt
+    }
+
+    
+    /**
+     * Whether this asset may be used at `at`: it is not user-generated, or
+     * its authorization was signed by then and had not yet expired. The
+     * checklist asks it with the engine clock's now (`engine.now()`).
+     * `Validation` only for a time outside the supported range.
+     */
+public func authorizedAt(at: Date)throws  -> Bool  {
+    return try  FfiConverterBool.lift(try rustCallWithError(FfiConverterTypeBrandrailError_lift) {
+        uniffiCallStatus in
+    uniffi_brandrail_mobile_fn_method_asset_authorized_at(
+            FfiConverterTypeAsset_lower(self),
+        FfiConverterTimestamp.lower(at),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Asset: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeAsset: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Asset {
+        return
+            try Asset(
+                id: FfiConverterInt64.read(from: &buf), 
+                kind: FfiConverterTypeAssetKind.read(from: &buf), 
+                name: FfiConverterString.read(from: &buf), 
+                uri: FfiConverterString.read(from: &buf), 
+                source: FfiConverterTypeAssetSource.read(from: &buf), 
+                label: FfiConverterTypeConfidentiality.read(from: &buf), 
+                department: FfiConverterTypeDepartment.read(from: &buf), 
+                owner: FfiConverterString.read(from: &buf), 
+                state: FfiConverterTypeAssetState.read(from: &buf), 
+                authorization: FfiConverterOptionTypeUgcAuthorization.read(from: &buf), 
+                contentId: FfiConverterOptionInt64.read(from: &buf), 
+                readers: FfiConverterSequenceString.read(from: &buf), 
+                createdAt: FfiConverterTimestamp.read(from: &buf), 
+                retiredAt: FfiConverterOptionTimestamp.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Asset, into buf: inout [UInt8]) {
+        FfiConverterInt64.write(value.id, into: &buf)
+        FfiConverterTypeAssetKind.write(value.kind, into: &buf)
+        FfiConverterString.write(value.name, into: &buf)
+        FfiConverterString.write(value.uri, into: &buf)
+        FfiConverterTypeAssetSource.write(value.source, into: &buf)
+        FfiConverterTypeConfidentiality.write(value.label, into: &buf)
+        FfiConverterTypeDepartment.write(value.department, into: &buf)
+        FfiConverterString.write(value.owner, into: &buf)
+        FfiConverterTypeAssetState.write(value.state, into: &buf)
+        FfiConverterOptionTypeUgcAuthorization.write(value.authorization, into: &buf)
+        FfiConverterOptionInt64.write(value.contentId, into: &buf)
+        FfiConverterSequenceString.write(value.readers, into: &buf)
+        FfiConverterTimestamp.write(value.createdAt, into: &buf)
+        FfiConverterOptionTimestamp.write(value.retiredAt, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAsset_lift(_ buf: RustBuffer) throws -> Asset {
+    return try FfiConverterTypeAsset.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAsset_lower(_ value: Asset) -> RustBuffer {
+    return FfiConverterTypeAsset.lower(value)
+}
+
+
+/**
+ * What `assets(actor:filter:)` lists. Every field has a default, so
+ * `AssetFilter()` lists every active asset the actor may read.
+ */
+public struct AssetFilter: Equatable, Hashable {
+    /**
+     * Only this kind.
+     */
+    public var kind: AssetKind?
+    /**
+     * Only this label.
+     */
+    public var label: Confidentiality?
+    /**
+     * Retired assets too (default false).
+     */
+    public var includeRetired: Bool
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Only this kind.
+         */kind: AssetKind? = nil, 
+        /**
+         * Only this label.
+         */label: Confidentiality? = nil, 
+        /**
+         * Retired assets too (default false).
+         */includeRetired: Bool = false) {
+        self.kind = kind
+        self.label = label
+        self.includeRetired = includeRetired
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension AssetFilter: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeAssetFilter: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> AssetFilter {
+        return
+            try AssetFilter(
+                kind: FfiConverterOptionTypeAssetKind.read(from: &buf), 
+                label: FfiConverterOptionTypeConfidentiality.read(from: &buf), 
+                includeRetired: FfiConverterBool.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: AssetFilter, into buf: inout [UInt8]) {
+        FfiConverterOptionTypeAssetKind.write(value.kind, into: &buf)
+        FfiConverterOptionTypeConfidentiality.write(value.label, into: &buf)
+        FfiConverterBool.write(value.includeRetired, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAssetFilter_lift(_ buf: RustBuffer) throws -> AssetFilter {
+    return try FfiConverterTypeAssetFilter.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAssetFilter_lower(_ value: AssetFilter) -> RustBuffer {
+    return FfiConverterTypeAssetFilter.lower(value)
+}
+
+
+/**
  * Metadata of a document attached to a subject (an invoice for a
  * reimbursement); the document itself stays where it is.
  */
@@ -3854,6 +4768,392 @@ public func FfiConverterTypeBackupStatus_lower(_ value: BackupStatus) -> RustBuf
 
 
 /**
+ * One thing the checklist found.
+ *
+ * An issue in text (a link, a misspelt brand name) is located in its `field`
+ * (`title` or `body` of the checked version) by two pairs of end-exclusive
+ * offsets, as a compliance `Finding` is: `start`/`end` count Unicode scalar
+ * values (Swift: index `text.unicodeScalars`), `utf16Start`/`utf16End` count
+ * UTF-16 code units (Kotlin/Java `substring`, Swift `NSRange`). Either pair
+ * slices `matched` out of the field. Issues not in text (an asset, a font, a
+ * missing field) have all four `nil`/`null`.
+ */
+public struct ChecklistIssue: Equatable, Hashable {
+    /**
+     * The rule: `CON-4`, `CON-5` or `CON-6`.
+     */
+    public var rule: String
+    /**
+     * What kind of problem.
+     */
+    public var check: CheckKind
+    /**
+     * `block` stops review, scheduling and publication; `warn` needs a human
+     * look.
+     */
+    public var severity: Severity
+    /**
+     * The field concerned: `title`, `body`, `assets`, `duration_seconds`,
+     * `paragraph_spacing`, `template`, `fonts`, `palette`, or a required
+     * field's name.
+     */
+    public var field: String
+    /**
+     * What is wrong, in words.
+     */
+    public var message: String
+    /**
+     * The text concerned, when there is one: the link or misspelling as
+     * written, an asset's id, a font's name.
+     */
+    public var matched: String?
+    /**
+     * Start of `matched` in `field`, in Unicode scalar values, when the issue
+     * is in text.
+     */
+    public var start: UInt64?
+    /**
+     * End (exclusive) of `matched`, in Unicode scalar values.
+     */
+    public var end: UInt64?
+    /**
+     * Start of `matched` in `field`, in UTF-16 code units (Kotlin/Java string
+     * indexes, `NSRange`), when the issue is in text.
+     */
+    public var utf16Start: UInt64?
+    /**
+     * End (exclusive) of `matched`, in UTF-16 code units.
+     */
+    public var utf16End: UInt64?
+    /**
+     * What to do instead, when there is advice.
+     */
+    public var suggestion: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The rule: `CON-4`, `CON-5` or `CON-6`.
+         */rule: String, 
+        /**
+         * What kind of problem.
+         */check: CheckKind, 
+        /**
+         * `block` stops review, scheduling and publication; `warn` needs a human
+         * look.
+         */severity: Severity, 
+        /**
+         * The field concerned: `title`, `body`, `assets`, `duration_seconds`,
+         * `paragraph_spacing`, `template`, `fonts`, `palette`, or a required
+         * field's name.
+         */field: String, 
+        /**
+         * What is wrong, in words.
+         */message: String, 
+        /**
+         * The text concerned, when there is one: the link or misspelling as
+         * written, an asset's id, a font's name.
+         */matched: String?, 
+        /**
+         * Start of `matched` in `field`, in Unicode scalar values, when the issue
+         * is in text.
+         */start: UInt64?, 
+        /**
+         * End (exclusive) of `matched`, in Unicode scalar values.
+         */end: UInt64?, 
+        /**
+         * Start of `matched` in `field`, in UTF-16 code units (Kotlin/Java string
+         * indexes, `NSRange`), when the issue is in text.
+         */utf16Start: UInt64?, 
+        /**
+         * End (exclusive) of `matched`, in UTF-16 code units.
+         */utf16End: UInt64?, 
+        /**
+         * What to do instead, when there is advice.
+         */suggestion: String?) {
+        self.rule = rule
+        self.check = check
+        self.severity = severity
+        self.field = field
+        self.message = message
+        self.matched = matched
+        self.start = start
+        self.end = end
+        self.utf16Start = utf16Start
+        self.utf16End = utf16End
+        self.suggestion = suggestion
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ChecklistIssue: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeChecklistIssue: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ChecklistIssue {
+        return
+            try ChecklistIssue(
+                rule: FfiConverterString.read(from: &buf), 
+                check: FfiConverterTypeCheckKind.read(from: &buf), 
+                severity: FfiConverterTypeSeverity.read(from: &buf), 
+                field: FfiConverterString.read(from: &buf), 
+                message: FfiConverterString.read(from: &buf), 
+                matched: FfiConverterOptionString.read(from: &buf), 
+                start: FfiConverterOptionUInt64.read(from: &buf), 
+                end: FfiConverterOptionUInt64.read(from: &buf), 
+                utf16Start: FfiConverterOptionUInt64.read(from: &buf), 
+                utf16End: FfiConverterOptionUInt64.read(from: &buf), 
+                suggestion: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ChecklistIssue, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.rule, into: &buf)
+        FfiConverterTypeCheckKind.write(value.check, into: &buf)
+        FfiConverterTypeSeverity.write(value.severity, into: &buf)
+        FfiConverterString.write(value.field, into: &buf)
+        FfiConverterString.write(value.message, into: &buf)
+        FfiConverterOptionString.write(value.matched, into: &buf)
+        FfiConverterOptionUInt64.write(value.start, into: &buf)
+        FfiConverterOptionUInt64.write(value.end, into: &buf)
+        FfiConverterOptionUInt64.write(value.utf16Start, into: &buf)
+        FfiConverterOptionUInt64.write(value.utf16End, into: &buf)
+        FfiConverterOptionString.write(value.suggestion, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeChecklistIssue_lift(_ buf: RustBuffer) throws -> ChecklistIssue {
+    return try FfiConverterTypeChecklistIssue.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeChecklistIssue_lower(_ value: ChecklistIssue) -> RustBuffer {
+    return FfiConverterTypeChecklistIssue.lower(value)
+}
+
+
+/**
+ * The pre-publish checklist of one version: its CON-4..CON-6 issues and its
+ * CON-3 compliance findings.
+ */
+public struct ChecklistReport: Equatable, Hashable {
+    /**
+     * The item.
+     */
+    public var itemId: Int64
+    /**
+     * The version checked (the item's current one).
+     */
+    public var version: UInt32
+    /**
+     * Nothing blocks: no blocking issue and no blocking finding. Only then
+     * does the item go to review, get scheduled or published.
+     */
+    public var passed: Bool
+    /**
+     * How many issues and findings block (0 when `passed`).
+     */
+    public var blocking: UInt32
+    /**
+     * The issues, in check order: links, assets, required fields, ad label,
+     * brand spellings, video length, layout and VI.
+     */
+    public var issues: [ChecklistIssue]
+    /**
+     * Compliance findings in the title (offsets into the title).
+     */
+    public var titleFindings: [Finding]
+    /**
+     * Compliance findings in the body (offsets into the body).
+     */
+    public var bodyFindings: [Finding]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The item.
+         */itemId: Int64, 
+        /**
+         * The version checked (the item's current one).
+         */version: UInt32, 
+        /**
+         * Nothing blocks: no blocking issue and no blocking finding. Only then
+         * does the item go to review, get scheduled or published.
+         */passed: Bool, 
+        /**
+         * How many issues and findings block (0 when `passed`).
+         */blocking: UInt32, 
+        /**
+         * The issues, in check order: links, assets, required fields, ad label,
+         * brand spellings, video length, layout and VI.
+         */issues: [ChecklistIssue], 
+        /**
+         * Compliance findings in the title (offsets into the title).
+         */titleFindings: [Finding], 
+        /**
+         * Compliance findings in the body (offsets into the body).
+         */bodyFindings: [Finding]) {
+        self.itemId = itemId
+        self.version = version
+        self.passed = passed
+        self.blocking = blocking
+        self.issues = issues
+        self.titleFindings = titleFindings
+        self.bodyFindings = bodyFindings
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ChecklistReport: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeChecklistReport: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ChecklistReport {
+        return
+            try ChecklistReport(
+                itemId: FfiConverterInt64.read(from: &buf), 
+                version: FfiConverterUInt32.read(from: &buf), 
+                passed: FfiConverterBool.read(from: &buf), 
+                blocking: FfiConverterUInt32.read(from: &buf), 
+                issues: FfiConverterSequenceTypeChecklistIssue.read(from: &buf), 
+                titleFindings: FfiConverterSequenceTypeFinding.read(from: &buf), 
+                bodyFindings: FfiConverterSequenceTypeFinding.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ChecklistReport, into buf: inout [UInt8]) {
+        FfiConverterInt64.write(value.itemId, into: &buf)
+        FfiConverterUInt32.write(value.version, into: &buf)
+        FfiConverterBool.write(value.passed, into: &buf)
+        FfiConverterUInt32.write(value.blocking, into: &buf)
+        FfiConverterSequenceTypeChecklistIssue.write(value.issues, into: &buf)
+        FfiConverterSequenceTypeFinding.write(value.titleFindings, into: &buf)
+        FfiConverterSequenceTypeFinding.write(value.bodyFindings, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeChecklistReport_lift(_ buf: RustBuffer) throws -> ChecklistReport {
+    return try FfiConverterTypeChecklistReport.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeChecklistReport_lower(_ value: ChecklistReport) -> RustBuffer {
+    return FfiConverterTypeChecklistReport.lower(value)
+}
+
+
+/**
+ * A new version for `editContentWith`: its text and what it declares.
+ */
+public struct ContentDraft: Equatable, Hashable {
+    /**
+     * Title (1–200 characters, no control or invisible characters).
+     */
+    public var title: String
+    /**
+     * Body text (1 byte to 1 MiB; newlines and tabs are fine, other control
+     * characters are not).
+     */
+    public var body: String
+    /**
+     * Duration, layout and assets; default `VersionDetails()`: nothing
+     * declared (unlike `editContent`, which keeps the previous version's).
+     */
+    public var details: VersionDetails
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Title (1–200 characters, no control or invisible characters).
+         */title: String, 
+        /**
+         * Body text (1 byte to 1 MiB; newlines and tabs are fine, other control
+         * characters are not).
+         */body: String, 
+        /**
+         * Duration, layout and assets; default `VersionDetails()`: nothing
+         * declared (unlike `editContent`, which keeps the previous version's).
+         */details: VersionDetails = VersionDetails()) {
+        self.title = title
+        self.body = body
+        self.details = details
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ContentDraft: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeContentDraft: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ContentDraft {
+        return
+            try ContentDraft(
+                title: FfiConverterString.read(from: &buf), 
+                body: FfiConverterString.read(from: &buf), 
+                details: FfiConverterTypeVersionDetails.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ContentDraft, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.title, into: &buf)
+        FfiConverterString.write(value.body, into: &buf)
+        FfiConverterTypeVersionDetails.write(value.details, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeContentDraft_lift(_ buf: RustBuffer) throws -> ContentDraft {
+    return try FfiConverterTypeContentDraft.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeContentDraft_lower(_ value: ContentDraft) -> RustBuffer {
+    return FfiConverterTypeContentDraft.lower(value)
+}
+
+
+/**
  * A content item (CON-1): its current title and where it stands (CON-2).
  */
 public struct ContentItem: Equatable, Hashable {
@@ -3893,6 +5193,23 @@ public struct ContentItem: Equatable, Hashable {
      * Sensitive: a supervisor reviews it too.
      */
     public var sensitive: Bool
+    /**
+     * User-generated: counts towards a channel's UGC quota in the publishing
+     * plan (CON-7).
+     */
+    public var ugc: Bool
+    /**
+     * Sub-kind a channel's mix is planned in (`amateur_review`, `koc`, …).
+     */
+    public var format: String?
+    /**
+     * The item this one was repurposed from with `deriveContent` (CON-8).
+     */
+    public var sourceId: Int64?
+    /**
+     * The quarterly theme it belongs to (CON-8).
+     */
+    public var themeId: Int64?
     /**
      * Id of the approval reviewing the current version, once submitted;
      * `nil`/`null` again after an edit (the approval covered the previous
@@ -3947,6 +5264,19 @@ public struct ContentItem: Equatable, Hashable {
          * Sensitive: a supervisor reviews it too.
          */sensitive: Bool, 
         /**
+         * User-generated: counts towards a channel's UGC quota in the publishing
+         * plan (CON-7).
+         */ugc: Bool, 
+        /**
+         * Sub-kind a channel's mix is planned in (`amateur_review`, `koc`, …).
+         */format: String?, 
+        /**
+         * The item this one was repurposed from with `deriveContent` (CON-8).
+         */sourceId: Int64?, 
+        /**
+         * The quarterly theme it belongs to (CON-8).
+         */themeId: Int64?, 
+        /**
          * Id of the approval reviewing the current version, once submitted;
          * `nil`/`null` again after an edit (the approval covered the previous
          * version).
@@ -3972,6 +5302,10 @@ public struct ContentItem: Equatable, Hashable {
         self.version = version
         self.isAd = isAd
         self.sensitive = sensitive
+        self.ugc = ugc
+        self.format = format
+        self.sourceId = sourceId
+        self.themeId = themeId
         self.approvalId = approvalId
         self.scheduledAt = scheduledAt
         self.publishedAt = publishedAt
@@ -4004,6 +5338,10 @@ public struct FfiConverterTypeContentItem: FfiConverterRustBuffer {
                 version: FfiConverterUInt32.read(from: &buf), 
                 isAd: FfiConverterBool.read(from: &buf), 
                 sensitive: FfiConverterBool.read(from: &buf), 
+                ugc: FfiConverterBool.read(from: &buf), 
+                format: FfiConverterOptionString.read(from: &buf), 
+                sourceId: FfiConverterOptionInt64.read(from: &buf), 
+                themeId: FfiConverterOptionInt64.read(from: &buf), 
                 approvalId: FfiConverterOptionInt64.read(from: &buf), 
                 scheduledAt: FfiConverterOptionTimestamp.read(from: &buf), 
                 publishedAt: FfiConverterOptionTimestamp.read(from: &buf), 
@@ -4022,6 +5360,10 @@ public struct FfiConverterTypeContentItem: FfiConverterRustBuffer {
         FfiConverterUInt32.write(value.version, into: &buf)
         FfiConverterBool.write(value.isAd, into: &buf)
         FfiConverterBool.write(value.sensitive, into: &buf)
+        FfiConverterBool.write(value.ugc, into: &buf)
+        FfiConverterOptionString.write(value.format, into: &buf)
+        FfiConverterOptionInt64.write(value.sourceId, into: &buf)
+        FfiConverterOptionInt64.write(value.themeId, into: &buf)
         FfiConverterOptionInt64.write(value.approvalId, into: &buf)
         FfiConverterOptionTimestamp.write(value.scheduledAt, into: &buf)
         FfiConverterOptionTimestamp.write(value.publishedAt, into: &buf)
@@ -4043,6 +5385,167 @@ public func FfiConverterTypeContentItem_lift(_ buf: RustBuffer) throws -> Conten
 #endif
 public func FfiConverterTypeContentItem_lower(_ value: ContentItem) -> RustBuffer {
     return FfiConverterTypeContentItem.lower(value)
+}
+
+
+/**
+ * A recorded variant.
+ */
+public struct ContentVariant: Equatable, Hashable {
+    /**
+     * Identifier (for `recordVariantResults`).
+     */
+    public var id: Int64
+    /**
+     * The item.
+     */
+    public var itemId: Int64
+    /**
+     * Title or copy.
+     */
+    public var kind: VariantKind
+    /**
+     * Number, question or plain.
+     */
+    public var style: VariantStyle
+    /**
+     * `A`, `B`, … in the order recorded, per kind.
+     */
+    public var label: String
+    /**
+     * The text.
+     */
+    public var text: String
+    /**
+     * Handle of who recorded it.
+     */
+    public var createdBy: String
+    /**
+     * When it was recorded.
+     */
+    public var createdAt: Date
+    /**
+     * Impressions reported so far.
+     */
+    public var impressions: UInt64
+    /**
+     * Clicks reported so far (never more than `impressions`).
+     */
+    public var clicks: UInt64
+    /**
+     * Clicks per impression (`clicks / impressions`), once there are
+     * impressions; `nil`/`null` before.
+     */
+    public var clickRate: Double?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Identifier (for `recordVariantResults`).
+         */id: Int64, 
+        /**
+         * The item.
+         */itemId: Int64, 
+        /**
+         * Title or copy.
+         */kind: VariantKind, 
+        /**
+         * Number, question or plain.
+         */style: VariantStyle, 
+        /**
+         * `A`, `B`, … in the order recorded, per kind.
+         */label: String, 
+        /**
+         * The text.
+         */text: String, 
+        /**
+         * Handle of who recorded it.
+         */createdBy: String, 
+        /**
+         * When it was recorded.
+         */createdAt: Date, 
+        /**
+         * Impressions reported so far.
+         */impressions: UInt64, 
+        /**
+         * Clicks reported so far (never more than `impressions`).
+         */clicks: UInt64, 
+        /**
+         * Clicks per impression (`clicks / impressions`), once there are
+         * impressions; `nil`/`null` before.
+         */clickRate: Double?) {
+        self.id = id
+        self.itemId = itemId
+        self.kind = kind
+        self.style = style
+        self.label = label
+        self.text = text
+        self.createdBy = createdBy
+        self.createdAt = createdAt
+        self.impressions = impressions
+        self.clicks = clicks
+        self.clickRate = clickRate
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ContentVariant: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeContentVariant: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ContentVariant {
+        return
+            try ContentVariant(
+                id: FfiConverterInt64.read(from: &buf), 
+                itemId: FfiConverterInt64.read(from: &buf), 
+                kind: FfiConverterTypeVariantKind.read(from: &buf), 
+                style: FfiConverterTypeVariantStyle.read(from: &buf), 
+                label: FfiConverterString.read(from: &buf), 
+                text: FfiConverterString.read(from: &buf), 
+                createdBy: FfiConverterString.read(from: &buf), 
+                createdAt: FfiConverterTimestamp.read(from: &buf), 
+                impressions: FfiConverterUInt64.read(from: &buf), 
+                clicks: FfiConverterUInt64.read(from: &buf), 
+                clickRate: FfiConverterOptionDouble.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ContentVariant, into buf: inout [UInt8]) {
+        FfiConverterInt64.write(value.id, into: &buf)
+        FfiConverterInt64.write(value.itemId, into: &buf)
+        FfiConverterTypeVariantKind.write(value.kind, into: &buf)
+        FfiConverterTypeVariantStyle.write(value.style, into: &buf)
+        FfiConverterString.write(value.label, into: &buf)
+        FfiConverterString.write(value.text, into: &buf)
+        FfiConverterString.write(value.createdBy, into: &buf)
+        FfiConverterTimestamp.write(value.createdAt, into: &buf)
+        FfiConverterUInt64.write(value.impressions, into: &buf)
+        FfiConverterUInt64.write(value.clicks, into: &buf)
+        FfiConverterOptionDouble.write(value.clickRate, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeContentVariant_lift(_ buf: RustBuffer) throws -> ContentVariant {
+    return try FfiConverterTypeContentVariant.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeContentVariant_lower(_ value: ContentVariant) -> RustBuffer {
+    return FfiConverterTypeContentVariant.lower(value)
 }
 
 
@@ -4075,6 +5578,11 @@ public struct ContentVersion: Equatable, Hashable {
      * When it was written.
      */
     public var createdAt: Date
+    /**
+     * Duration, layout and assets declared with it (`editContentWith`); an
+     * `editContent` keeps those of the version before.
+     */
+    public var details: VersionDetails
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -4096,13 +5604,18 @@ public struct ContentVersion: Equatable, Hashable {
          */author: String, 
         /**
          * When it was written.
-         */createdAt: Date) {
+         */createdAt: Date, 
+        /**
+         * Duration, layout and assets declared with it (`editContentWith`); an
+         * `editContent` keeps those of the version before.
+         */details: VersionDetails) {
         self.itemId = itemId
         self.version = version
         self.title = title
         self.body = body
         self.author = author
         self.createdAt = createdAt
+        self.details = details
     }
 
     
@@ -4126,7 +5639,8 @@ public struct FfiConverterTypeContentVersion: FfiConverterRustBuffer {
                 title: FfiConverterString.read(from: &buf), 
                 body: FfiConverterString.read(from: &buf), 
                 author: FfiConverterString.read(from: &buf), 
-                createdAt: FfiConverterTimestamp.read(from: &buf)
+                createdAt: FfiConverterTimestamp.read(from: &buf), 
+                details: FfiConverterTypeVersionDetails.read(from: &buf)
         )
     }
 
@@ -4137,6 +5651,7 @@ public struct FfiConverterTypeContentVersion: FfiConverterRustBuffer {
         FfiConverterString.write(value.body, into: &buf)
         FfiConverterString.write(value.author, into: &buf)
         FfiConverterTimestamp.write(value.createdAt, into: &buf)
+        FfiConverterTypeVersionDetails.write(value.details, into: &buf)
     }
 }
 
@@ -4153,6 +5668,75 @@ public func FfiConverterTypeContentVersion_lift(_ buf: RustBuffer) throws -> Con
 #endif
 public func FfiConverterTypeContentVersion_lower(_ value: ContentVersion) -> RustBuffer {
     return FfiConverterTypeContentVersion.lower(value)
+}
+
+
+/**
+ * A range of whole days, both ends included, as `YYYY-MM-DD`.
+ */
+public struct DateRange: Equatable, Hashable {
+    /**
+     * First day.
+     */
+    public var from: String
+    /**
+     * Last day (inclusive).
+     */
+    public var to: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * First day.
+         */from: String, 
+        /**
+         * Last day (inclusive).
+         */to: String) {
+        self.from = from
+        self.to = to
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension DateRange: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeDateRange: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> DateRange {
+        return
+            try DateRange(
+                from: FfiConverterString.read(from: &buf), 
+                to: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: DateRange, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.from, into: &buf)
+        FfiConverterString.write(value.to, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDateRange_lift(_ buf: RustBuffer) throws -> DateRange {
+    return try FfiConverterTypeDateRange.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDateRange_lower(_ value: DateRange) -> RustBuffer {
+    return FfiConverterTypeDateRange.lower(value)
 }
 
 
@@ -4662,6 +6246,85 @@ public func FfiConverterTypeFinding_lower(_ value: Finding) -> RustBuffer {
 
 
 /**
+ * A hot date of the policy's calendar (`content.hot_dates`) falling on a day.
+ */
+public struct HotDateOn: Equatable, Hashable {
+    /**
+     * The day, `YYYY-MM-DD`.
+     */
+    public var date: String
+    /**
+     * Its name (`双十一`, `春节`, …).
+     */
+    public var name: String
+    /**
+     * Its kind (`holiday`, `festival`, `shopping_festival`, …).
+     */
+    public var kind: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The day, `YYYY-MM-DD`.
+         */date: String, 
+        /**
+         * Its name (`双十一`, `春节`, …).
+         */name: String, 
+        /**
+         * Its kind (`holiday`, `festival`, `shopping_festival`, …).
+         */kind: String) {
+        self.date = date
+        self.name = name
+        self.kind = kind
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension HotDateOn: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeHotDateOn: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> HotDateOn {
+        return
+            try HotDateOn(
+                date: FfiConverterString.read(from: &buf), 
+                name: FfiConverterString.read(from: &buf), 
+                kind: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: HotDateOn, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.date, into: &buf)
+        FfiConverterString.write(value.name, into: &buf)
+        FfiConverterString.write(value.kind, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeHotDateOn_lift(_ buf: RustBuffer) throws -> HotDateOn {
+    return try FfiConverterTypeHotDateOn.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeHotDateOn_lower(_ value: HotDateOn) -> RustBuffer {
+    return FfiConverterTypeHotDateOn.lower(value)
+}
+
+
+/**
  * A managed media or messaging account (ACC-5).
  */
 public struct MediaAccount: Equatable, Hashable {
@@ -4870,6 +6533,129 @@ public func FfiConverterTypeMediaInteraction_lower(_ value: MediaInteraction) ->
 
 
 /**
+ * Input for adding an asset with `addAsset`.
+ */
+public struct NewAsset: Equatable, Hashable {
+    /**
+     * Kind (not `content`: approved content enters with `archiveContent`).
+     */
+    public var kind: AssetKind
+    /**
+     * Name (display text, 1–200 characters).
+     */
+    public var name: String
+    /**
+     * Location: 1–2048 bytes, no white space or control characters.
+     */
+    public var uri: String
+    /**
+     * Origin; `ugc` needs `authorization`.
+     */
+    public var source: AssetSource
+    /**
+     * Confidentiality label.
+     */
+    public var label: Confidentiality
+    /**
+     * The signed authorization, required (and checked) for user-generated
+     * material. Default `nil`/`null`.
+     */
+    public var authorization: UgcAuthorization?
+    /**
+     * Handles of existing principals who may read it whatever its label (at
+     * most 200). Default none.
+     */
+    public var readers: [String]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Kind (not `content`: approved content enters with `archiveContent`).
+         */kind: AssetKind, 
+        /**
+         * Name (display text, 1–200 characters).
+         */name: String, 
+        /**
+         * Location: 1–2048 bytes, no white space or control characters.
+         */uri: String, 
+        /**
+         * Origin; `ugc` needs `authorization`.
+         */source: AssetSource, 
+        /**
+         * Confidentiality label.
+         */label: Confidentiality, 
+        /**
+         * The signed authorization, required (and checked) for user-generated
+         * material. Default `nil`/`null`.
+         */authorization: UgcAuthorization? = nil, 
+        /**
+         * Handles of existing principals who may read it whatever its label (at
+         * most 200). Default none.
+         */readers: [String] = []) {
+        self.kind = kind
+        self.name = name
+        self.uri = uri
+        self.source = source
+        self.label = label
+        self.authorization = authorization
+        self.readers = readers
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension NewAsset: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeNewAsset: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> NewAsset {
+        return
+            try NewAsset(
+                kind: FfiConverterTypeAssetKind.read(from: &buf), 
+                name: FfiConverterString.read(from: &buf), 
+                uri: FfiConverterString.read(from: &buf), 
+                source: FfiConverterTypeAssetSource.read(from: &buf), 
+                label: FfiConverterTypeConfidentiality.read(from: &buf), 
+                authorization: FfiConverterOptionTypeUgcAuthorization.read(from: &buf), 
+                readers: FfiConverterSequenceString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: NewAsset, into buf: inout [UInt8]) {
+        FfiConverterTypeAssetKind.write(value.kind, into: &buf)
+        FfiConverterString.write(value.name, into: &buf)
+        FfiConverterString.write(value.uri, into: &buf)
+        FfiConverterTypeAssetSource.write(value.source, into: &buf)
+        FfiConverterTypeConfidentiality.write(value.label, into: &buf)
+        FfiConverterOptionTypeUgcAuthorization.write(value.authorization, into: &buf)
+        FfiConverterSequenceString.write(value.readers, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeNewAsset_lift(_ buf: RustBuffer) throws -> NewAsset {
+    return try FfiConverterTypeNewAsset.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeNewAsset_lower(_ value: NewAsset) -> RustBuffer {
+    return FfiConverterTypeNewAsset.lower(value)
+}
+
+
+/**
  * Input for planning a content item.
  */
 public struct NewContent: Equatable, Hashable {
@@ -4893,6 +6679,20 @@ public struct NewContent: Equatable, Hashable {
      * Sensitive: a supervisor reviews it too.
      */
     public var sensitive: Bool
+    /**
+     * User-generated: counts towards a channel's UGC quota (CON-7).
+     */
+    public var ugc: Bool
+    /**
+     * Sub-kind for a channel's mix (an identifier, `[a-z0-9._-]`, e.g.
+     * `koc`), if any.
+     */
+    public var format: String?
+    /**
+     * Id of the quarterly theme it belongs to (`addTheme`), if any; `NotFound`
+     * (entity `theme`) for an unknown one.
+     */
+    public var themeId: Int64?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -4911,12 +6711,26 @@ public struct NewContent: Equatable, Hashable {
          */isAd: Bool = false, 
         /**
          * Sensitive: a supervisor reviews it too.
-         */sensitive: Bool = false) {
+         */sensitive: Bool = false, 
+        /**
+         * User-generated: counts towards a channel's UGC quota (CON-7).
+         */ugc: Bool = false, 
+        /**
+         * Sub-kind for a channel's mix (an identifier, `[a-z0-9._-]`, e.g.
+         * `koc`), if any.
+         */format: String? = nil, 
+        /**
+         * Id of the quarterly theme it belongs to (`addTheme`), if any; `NotFound`
+         * (entity `theme`) for an unknown one.
+         */themeId: Int64? = nil) {
         self.kind = kind
         self.title = title
         self.channel = channel
         self.isAd = isAd
         self.sensitive = sensitive
+        self.ugc = ugc
+        self.format = format
+        self.themeId = themeId
     }
 
     
@@ -4939,7 +6753,10 @@ public struct FfiConverterTypeNewContent: FfiConverterRustBuffer {
                 title: FfiConverterString.read(from: &buf), 
                 channel: FfiConverterString.read(from: &buf), 
                 isAd: FfiConverterBool.read(from: &buf), 
-                sensitive: FfiConverterBool.read(from: &buf)
+                sensitive: FfiConverterBool.read(from: &buf), 
+                ugc: FfiConverterBool.read(from: &buf), 
+                format: FfiConverterOptionString.read(from: &buf), 
+                themeId: FfiConverterOptionInt64.read(from: &buf)
         )
     }
 
@@ -4949,6 +6766,9 @@ public struct FfiConverterTypeNewContent: FfiConverterRustBuffer {
         FfiConverterString.write(value.channel, into: &buf)
         FfiConverterBool.write(value.isAd, into: &buf)
         FfiConverterBool.write(value.sensitive, into: &buf)
+        FfiConverterBool.write(value.ugc, into: &buf)
+        FfiConverterOptionString.write(value.format, into: &buf)
+        FfiConverterOptionInt64.write(value.themeId, into: &buf)
     }
 }
 
@@ -5165,6 +6985,500 @@ public func FfiConverterTypeNewPrincipal_lift(_ buf: RustBuffer) throws -> NewPr
 #endif
 public func FfiConverterTypeNewPrincipal_lower(_ value: NewPrincipal) -> RustBuffer {
     return FfiConverterTypeNewPrincipal.lower(value)
+}
+
+
+/**
+ * Input for `addTheme`.
+ */
+public struct NewTheme: Equatable, Hashable {
+    /**
+     * Name (display text, 1–200 characters).
+     */
+    public var name: String
+    /**
+     * First day, `YYYY-MM-DD`.
+     */
+    public var starts: String
+    /**
+     * Last day (inclusive), `YYYY-MM-DD`: on or after `starts`, at most a
+     * year (366 days) later.
+     */
+    public var ends: String
+    /**
+     * A hot date of the policy's calendar, by name; `NotFound` (entity
+     * `hot_date`) for a name the calendar lacks. Default none.
+     */
+    public var hotDate: String?
+    /**
+     * What it is about: at most 2000 characters, newlines and tabs but no
+     * other control characters. Default empty.
+     */
+    public var description: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Name (display text, 1–200 characters).
+         */name: String, 
+        /**
+         * First day, `YYYY-MM-DD`.
+         */starts: String, 
+        /**
+         * Last day (inclusive), `YYYY-MM-DD`: on or after `starts`, at most a
+         * year (366 days) later.
+         */ends: String, 
+        /**
+         * A hot date of the policy's calendar, by name; `NotFound` (entity
+         * `hot_date`) for a name the calendar lacks. Default none.
+         */hotDate: String? = nil, 
+        /**
+         * What it is about: at most 2000 characters, newlines and tabs but no
+         * other control characters. Default empty.
+         */description: String = "") {
+        self.name = name
+        self.starts = starts
+        self.ends = ends
+        self.hotDate = hotDate
+        self.description = description
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension NewTheme: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeNewTheme: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> NewTheme {
+        return
+            try NewTheme(
+                name: FfiConverterString.read(from: &buf), 
+                starts: FfiConverterString.read(from: &buf), 
+                ends: FfiConverterString.read(from: &buf), 
+                hotDate: FfiConverterOptionString.read(from: &buf), 
+                description: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: NewTheme, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.name, into: &buf)
+        FfiConverterString.write(value.starts, into: &buf)
+        FfiConverterString.write(value.ends, into: &buf)
+        FfiConverterOptionString.write(value.hotDate, into: &buf)
+        FfiConverterString.write(value.description, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeNewTheme_lift(_ buf: RustBuffer) throws -> NewTheme {
+    return try FfiConverterTypeNewTheme.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeNewTheme_lower(_ value: NewTheme) -> RustBuffer {
+    return FfiConverterTypeNewTheme.lower(value)
+}
+
+
+/**
+ * Input for `addVariant`.
+ */
+public struct NewVariant: Equatable, Hashable {
+    /**
+     * Title or copy.
+     */
+    public var kind: VariantKind
+    /**
+     * The text: a title variant is display text (1–200 characters, no
+     * control or invisible characters); copy follows the body's limits
+     * (1 byte to 1 MiB, newlines and tabs allowed).
+     */
+    public var text: String
+    /**
+     * The style; default `nil`/`null`: detected from the text
+     * (`variantStyleOf(text:)`).
+     */
+    public var style: VariantStyle?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Title or copy.
+         */kind: VariantKind, 
+        /**
+         * The text: a title variant is display text (1–200 characters, no
+         * control or invisible characters); copy follows the body's limits
+         * (1 byte to 1 MiB, newlines and tabs allowed).
+         */text: String, 
+        /**
+         * The style; default `nil`/`null`: detected from the text
+         * (`variantStyleOf(text:)`).
+         */style: VariantStyle? = nil) {
+        self.kind = kind
+        self.text = text
+        self.style = style
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension NewVariant: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeNewVariant: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> NewVariant {
+        return
+            try NewVariant(
+                kind: FfiConverterTypeVariantKind.read(from: &buf), 
+                text: FfiConverterString.read(from: &buf), 
+                style: FfiConverterOptionTypeVariantStyle.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: NewVariant, into buf: inout [UInt8]) {
+        FfiConverterTypeVariantKind.write(value.kind, into: &buf)
+        FfiConverterString.write(value.text, into: &buf)
+        FfiConverterOptionTypeVariantStyle.write(value.style, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeNewVariant_lift(_ buf: RustBuffer) throws -> NewVariant {
+    return try FfiConverterTypeNewVariant.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeNewVariant_lower(_ value: NewVariant) -> RustBuffer {
+    return FfiConverterTypeNewVariant.lower(value)
+}
+
+
+/**
+ * One scheduled or published item in a plan.
+ */
+public struct PlanEntry: Equatable, Hashable {
+    /**
+     * The item.
+     */
+    public var itemId: Int64
+    /**
+     * Its title.
+     */
+    public var title: String
+    /**
+     * Channel.
+     */
+    public var channel: String
+    /**
+     * Kind.
+     */
+    public var kind: ContentKind
+    /**
+     * Mix format, if any.
+     */
+    public var format: String?
+    /**
+     * User-generated.
+     */
+    public var ugc: Bool
+    /**
+     * `scheduled`, `published` or `retrospective`.
+     */
+    public var state: ContentState
+    /**
+     * When it goes (went) out.
+     */
+    public var at: Date
+    /**
+     * Its local day in the policy's time zone, `YYYY-MM-DD`.
+     */
+    public var localDate: String
+    /**
+     * Its local time, `HH:MM`.
+     */
+    public var localTime: String
+    /**
+     * Whether it sits on one of the channel's preferred slots
+     * (`content.slots`); `nil`/`null` when the channel has none.
+     */
+    public var onSlot: Bool?
+    /**
+     * Its theme, if any.
+     */
+    public var themeId: Int64?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The item.
+         */itemId: Int64, 
+        /**
+         * Its title.
+         */title: String, 
+        /**
+         * Channel.
+         */channel: String, 
+        /**
+         * Kind.
+         */kind: ContentKind, 
+        /**
+         * Mix format, if any.
+         */format: String?, 
+        /**
+         * User-generated.
+         */ugc: Bool, 
+        /**
+         * `scheduled`, `published` or `retrospective`.
+         */state: ContentState, 
+        /**
+         * When it goes (went) out.
+         */at: Date, 
+        /**
+         * Its local day in the policy's time zone, `YYYY-MM-DD`.
+         */localDate: String, 
+        /**
+         * Its local time, `HH:MM`.
+         */localTime: String, 
+        /**
+         * Whether it sits on one of the channel's preferred slots
+         * (`content.slots`); `nil`/`null` when the channel has none.
+         */onSlot: Bool?, 
+        /**
+         * Its theme, if any.
+         */themeId: Int64?) {
+        self.itemId = itemId
+        self.title = title
+        self.channel = channel
+        self.kind = kind
+        self.format = format
+        self.ugc = ugc
+        self.state = state
+        self.at = at
+        self.localDate = localDate
+        self.localTime = localTime
+        self.onSlot = onSlot
+        self.themeId = themeId
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension PlanEntry: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypePlanEntry: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> PlanEntry {
+        return
+            try PlanEntry(
+                itemId: FfiConverterInt64.read(from: &buf), 
+                title: FfiConverterString.read(from: &buf), 
+                channel: FfiConverterString.read(from: &buf), 
+                kind: FfiConverterTypeContentKind.read(from: &buf), 
+                format: FfiConverterOptionString.read(from: &buf), 
+                ugc: FfiConverterBool.read(from: &buf), 
+                state: FfiConverterTypeContentState.read(from: &buf), 
+                at: FfiConverterTimestamp.read(from: &buf), 
+                localDate: FfiConverterString.read(from: &buf), 
+                localTime: FfiConverterString.read(from: &buf), 
+                onSlot: FfiConverterOptionBool.read(from: &buf), 
+                themeId: FfiConverterOptionInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: PlanEntry, into buf: inout [UInt8]) {
+        FfiConverterInt64.write(value.itemId, into: &buf)
+        FfiConverterString.write(value.title, into: &buf)
+        FfiConverterString.write(value.channel, into: &buf)
+        FfiConverterTypeContentKind.write(value.kind, into: &buf)
+        FfiConverterOptionString.write(value.format, into: &buf)
+        FfiConverterBool.write(value.ugc, into: &buf)
+        FfiConverterTypeContentState.write(value.state, into: &buf)
+        FfiConverterTimestamp.write(value.at, into: &buf)
+        FfiConverterString.write(value.localDate, into: &buf)
+        FfiConverterString.write(value.localTime, into: &buf)
+        FfiConverterOptionBool.write(value.onSlot, into: &buf)
+        FfiConverterOptionInt64.write(value.themeId, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePlanEntry_lift(_ buf: RustBuffer) throws -> PlanEntry {
+    return try FfiConverterTypePlanEntry.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePlanEntry_lower(_ value: PlanEntry) -> RustBuffer {
+    return FfiConverterTypePlanEntry.lower(value)
+}
+
+
+/**
+ * One thing a plan found.
+ */
+public struct PlanIssue: Equatable, Hashable {
+    /**
+     * What kind.
+     */
+    public var kind: PlanIssueKind
+    /**
+     * `block` (over the cap) or `warn`.
+     */
+    public var severity: Severity
+    /**
+     * Channel concerned; empty when none (an uncovered hot date).
+     */
+    public var channel: String
+    /**
+     * First day of the period concerned, or the day, `YYYY-MM-DD`;
+     * `nil`/`null` for a backlog item.
+     */
+    public var periodStart: String?
+    /**
+     * Expected count (target, cap, UGC minimum, backlog days), when there is
+     * one.
+     */
+    public var expected: UInt32?
+    /**
+     * Actual count (or days in the backlog), when there is one.
+     */
+    public var actual: UInt32?
+    /**
+     * Items concerned.
+     */
+    public var itemIds: [Int64]
+    /**
+     * In words.
+     */
+    public var message: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * What kind.
+         */kind: PlanIssueKind, 
+        /**
+         * `block` (over the cap) or `warn`.
+         */severity: Severity, 
+        /**
+         * Channel concerned; empty when none (an uncovered hot date).
+         */channel: String, 
+        /**
+         * First day of the period concerned, or the day, `YYYY-MM-DD`;
+         * `nil`/`null` for a backlog item.
+         */periodStart: String?, 
+        /**
+         * Expected count (target, cap, UGC minimum, backlog days), when there is
+         * one.
+         */expected: UInt32?, 
+        /**
+         * Actual count (or days in the backlog), when there is one.
+         */actual: UInt32?, 
+        /**
+         * Items concerned.
+         */itemIds: [Int64], 
+        /**
+         * In words.
+         */message: String) {
+        self.kind = kind
+        self.severity = severity
+        self.channel = channel
+        self.periodStart = periodStart
+        self.expected = expected
+        self.actual = actual
+        self.itemIds = itemIds
+        self.message = message
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension PlanIssue: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypePlanIssue: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> PlanIssue {
+        return
+            try PlanIssue(
+                kind: FfiConverterTypePlanIssueKind.read(from: &buf), 
+                severity: FfiConverterTypeSeverity.read(from: &buf), 
+                channel: FfiConverterString.read(from: &buf), 
+                periodStart: FfiConverterOptionString.read(from: &buf), 
+                expected: FfiConverterOptionUInt32.read(from: &buf), 
+                actual: FfiConverterOptionUInt32.read(from: &buf), 
+                itemIds: FfiConverterSequenceInt64.read(from: &buf), 
+                message: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: PlanIssue, into buf: inout [UInt8]) {
+        FfiConverterTypePlanIssueKind.write(value.kind, into: &buf)
+        FfiConverterTypeSeverity.write(value.severity, into: &buf)
+        FfiConverterString.write(value.channel, into: &buf)
+        FfiConverterOptionString.write(value.periodStart, into: &buf)
+        FfiConverterOptionUInt32.write(value.expected, into: &buf)
+        FfiConverterOptionUInt32.write(value.actual, into: &buf)
+        FfiConverterSequenceInt64.write(value.itemIds, into: &buf)
+        FfiConverterString.write(value.message, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePlanIssue_lift(_ buf: RustBuffer) throws -> PlanIssue {
+    return try FfiConverterTypePlanIssue.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePlanIssue_lower(_ value: PlanIssue) -> RustBuffer {
+    return FfiConverterTypePlanIssue.lower(value)
 }
 
 
@@ -5445,6 +7759,129 @@ public func FfiConverterTypePrincipal_lift(_ buf: RustBuffer) throws -> Principa
 #endif
 public func FfiConverterTypePrincipal_lower(_ value: Principal) -> RustBuffer {
     return FfiConverterTypePrincipal.lower(value)
+}
+
+
+/**
+ * A publishing plan over whole local days (CON-7, CON-8).
+ */
+public struct PublishingPlan: Equatable, Hashable {
+    /**
+     * First day, `YYYY-MM-DD`.
+     */
+    public var from: String
+    /**
+     * Last day (inclusive), `YYYY-MM-DD`.
+     */
+    public var to: String
+    /**
+     * The policy's time zone (IANA name, e.g. `Asia/Shanghai`) that local
+     * days and times are in.
+     */
+    public var timeZone: String
+    /**
+     * Scheduled and published items, by time.
+     */
+    public var entries: [PlanEntry]
+    /**
+     * What needs attention: cadence issues per rule and period, then slot
+     * conflicts and off-slot items, backlog, uncovered hot dates.
+     */
+    public var issues: [PlanIssue]
+    /**
+     * Hot dates in the range, by day.
+     */
+    public var hotDates: [HotDateOn]
+    /**
+     * Themes overlapping the range.
+     */
+    public var themes: [Theme]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * First day, `YYYY-MM-DD`.
+         */from: String, 
+        /**
+         * Last day (inclusive), `YYYY-MM-DD`.
+         */to: String, 
+        /**
+         * The policy's time zone (IANA name, e.g. `Asia/Shanghai`) that local
+         * days and times are in.
+         */timeZone: String, 
+        /**
+         * Scheduled and published items, by time.
+         */entries: [PlanEntry], 
+        /**
+         * What needs attention: cadence issues per rule and period, then slot
+         * conflicts and off-slot items, backlog, uncovered hot dates.
+         */issues: [PlanIssue], 
+        /**
+         * Hot dates in the range, by day.
+         */hotDates: [HotDateOn], 
+        /**
+         * Themes overlapping the range.
+         */themes: [Theme]) {
+        self.from = from
+        self.to = to
+        self.timeZone = timeZone
+        self.entries = entries
+        self.issues = issues
+        self.hotDates = hotDates
+        self.themes = themes
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension PublishingPlan: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypePublishingPlan: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> PublishingPlan {
+        return
+            try PublishingPlan(
+                from: FfiConverterString.read(from: &buf), 
+                to: FfiConverterString.read(from: &buf), 
+                timeZone: FfiConverterString.read(from: &buf), 
+                entries: FfiConverterSequenceTypePlanEntry.read(from: &buf), 
+                issues: FfiConverterSequenceTypePlanIssue.read(from: &buf), 
+                hotDates: FfiConverterSequenceTypeHotDateOn.read(from: &buf), 
+                themes: FfiConverterSequenceTypeTheme.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: PublishingPlan, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.from, into: &buf)
+        FfiConverterString.write(value.to, into: &buf)
+        FfiConverterString.write(value.timeZone, into: &buf)
+        FfiConverterSequenceTypePlanEntry.write(value.entries, into: &buf)
+        FfiConverterSequenceTypePlanIssue.write(value.issues, into: &buf)
+        FfiConverterSequenceTypeHotDateOn.write(value.hotDates, into: &buf)
+        FfiConverterSequenceTypeTheme.write(value.themes, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePublishingPlan_lift(_ buf: RustBuffer) throws -> PublishingPlan {
+    return try FfiConverterTypePublishingPlan.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePublishingPlan_lower(_ value: PublishingPlan) -> RustBuffer {
+    return FfiConverterTypePublishingPlan.lower(value)
 }
 
 
@@ -5941,6 +8378,359 @@ public func FfiConverterTypeSubject_lower(_ value: Subject) -> RustBuffer {
 
 
 /**
+ * A quarterly theme (CON-8).
+ */
+public struct Theme: Equatable, Hashable {
+    /**
+     * Identifier; items join it with `NewContent.themeId`.
+     */
+    public var id: Int64
+    /**
+     * Name.
+     */
+    public var name: String
+    /**
+     * First day, `YYYY-MM-DD`.
+     */
+    public var starts: String
+    /**
+     * Last day (inclusive), `YYYY-MM-DD`.
+     */
+    public var ends: String
+    /**
+     * The hot date it is built around, by name.
+     */
+    public var hotDate: String?
+    /**
+     * What it is about (may be empty).
+     */
+    public var description: String
+    /**
+     * Handle of who set it.
+     */
+    public var createdBy: String
+    /**
+     * When it was set.
+     */
+    public var createdAt: Date
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Identifier; items join it with `NewContent.themeId`.
+         */id: Int64, 
+        /**
+         * Name.
+         */name: String, 
+        /**
+         * First day, `YYYY-MM-DD`.
+         */starts: String, 
+        /**
+         * Last day (inclusive), `YYYY-MM-DD`.
+         */ends: String, 
+        /**
+         * The hot date it is built around, by name.
+         */hotDate: String?, 
+        /**
+         * What it is about (may be empty).
+         */description: String, 
+        /**
+         * Handle of who set it.
+         */createdBy: String, 
+        /**
+         * When it was set.
+         */createdAt: Date) {
+        self.id = id
+        self.name = name
+        self.starts = starts
+        self.ends = ends
+        self.hotDate = hotDate
+        self.description = description
+        self.createdBy = createdBy
+        self.createdAt = createdAt
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Theme: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTheme: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Theme {
+        return
+            try Theme(
+                id: FfiConverterInt64.read(from: &buf), 
+                name: FfiConverterString.read(from: &buf), 
+                starts: FfiConverterString.read(from: &buf), 
+                ends: FfiConverterString.read(from: &buf), 
+                hotDate: FfiConverterOptionString.read(from: &buf), 
+                description: FfiConverterString.read(from: &buf), 
+                createdBy: FfiConverterString.read(from: &buf), 
+                createdAt: FfiConverterTimestamp.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Theme, into buf: inout [UInt8]) {
+        FfiConverterInt64.write(value.id, into: &buf)
+        FfiConverterString.write(value.name, into: &buf)
+        FfiConverterString.write(value.starts, into: &buf)
+        FfiConverterString.write(value.ends, into: &buf)
+        FfiConverterOptionString.write(value.hotDate, into: &buf)
+        FfiConverterString.write(value.description, into: &buf)
+        FfiConverterString.write(value.createdBy, into: &buf)
+        FfiConverterTimestamp.write(value.createdAt, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTheme_lift(_ buf: RustBuffer) throws -> Theme {
+    return try FfiConverterTypeTheme.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTheme_lower(_ value: Theme) -> RustBuffer {
+    return FfiConverterTypeTheme.lower(value)
+}
+
+
+/**
+ * The signed permission of a content's creator to use it (CON-6).
+ */
+public struct UgcAuthorization: Equatable, Hashable {
+    /**
+     * Who granted it: the creator's name or platform handle (display text,
+     * 1–200 characters).
+     */
+    public var grantedBy: String
+    /**
+     * Reference of the signed record: contract number, form id.
+     */
+    public var reference: String
+    /**
+     * When it was signed; not in the future.
+     */
+    public var signedAt: Date
+    /**
+     * When it ends, if it does: after `signedAt`, and not already passed when
+     * the asset is added. Default `nil`/`null`: it does not end.
+     */
+    public var expiresAt: Date?
+    /**
+     * What it allows: channels, uses, duration.
+     */
+    public var scope: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Who granted it: the creator's name or platform handle (display text,
+         * 1–200 characters).
+         */grantedBy: String, 
+        /**
+         * Reference of the signed record: contract number, form id.
+         */reference: String, 
+        /**
+         * When it was signed; not in the future.
+         */signedAt: Date, 
+        /**
+         * When it ends, if it does: after `signedAt`, and not already passed when
+         * the asset is added. Default `nil`/`null`: it does not end.
+         */expiresAt: Date? = nil, 
+        /**
+         * What it allows: channels, uses, duration.
+         */scope: String) {
+        self.grantedBy = grantedBy
+        self.reference = reference
+        self.signedAt = signedAt
+        self.expiresAt = expiresAt
+        self.scope = scope
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension UgcAuthorization: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeUgcAuthorization: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> UgcAuthorization {
+        return
+            try UgcAuthorization(
+                grantedBy: FfiConverterString.read(from: &buf), 
+                reference: FfiConverterString.read(from: &buf), 
+                signedAt: FfiConverterTimestamp.read(from: &buf), 
+                expiresAt: FfiConverterOptionTimestamp.read(from: &buf), 
+                scope: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: UgcAuthorization, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.grantedBy, into: &buf)
+        FfiConverterString.write(value.reference, into: &buf)
+        FfiConverterTimestamp.write(value.signedAt, into: &buf)
+        FfiConverterOptionTimestamp.write(value.expiresAt, into: &buf)
+        FfiConverterString.write(value.scope, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeUgcAuthorization_lift(_ buf: RustBuffer) throws -> UgcAuthorization {
+    return try FfiConverterTypeUgcAuthorization.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeUgcAuthorization_lower(_ value: UgcAuthorization) -> RustBuffer {
+    return FfiConverterTypeUgcAuthorization.lower(value)
+}
+
+
+/**
+ * What a version declares beyond its text, for the pre-publish checklist
+ * (CON-4, CON-5). Every field is optional, so `VersionDetails()` declares
+ * nothing; the policy's `content.required_fields` says what must be there.
+ */
+public struct VersionDetails: Equatable, Hashable {
+    /**
+     * Length of a video in seconds (1–86 400); a short video must declare it
+     * and lie within the policy's bounds (15–60 s by default).
+     */
+    public var durationSeconds: UInt32?
+    /**
+     * Paragraph (line) spacing of the layout, e.g. 1.5: a finite number above
+     * 0 and at most 10, checked against the policy's minimum.
+     */
+    public var paragraphSpacing: Double?
+    /**
+     * Template used: one of the policy's approved templates or a template in
+     * the asset library.
+     */
+    public var template: String?
+    /**
+     * Fonts used (at most 20), checked against the approved fonts.
+     */
+    public var fonts: [String]
+    /**
+     * Palette used, checked against the approved palettes.
+     */
+    public var palette: String?
+    /**
+     * Ids of the asset-library assets the piece uses (at most 500, each
+     * positive and listed once); each must be in the library, active,
+     * `public`, and authorized when user-generated.
+     */
+    public var assets: [Int64]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Length of a video in seconds (1–86 400); a short video must declare it
+         * and lie within the policy's bounds (15–60 s by default).
+         */durationSeconds: UInt32? = nil, 
+        /**
+         * Paragraph (line) spacing of the layout, e.g. 1.5: a finite number above
+         * 0 and at most 10, checked against the policy's minimum.
+         */paragraphSpacing: Double? = nil, 
+        /**
+         * Template used: one of the policy's approved templates or a template in
+         * the asset library.
+         */template: String? = nil, 
+        /**
+         * Fonts used (at most 20), checked against the approved fonts.
+         */fonts: [String] = [], 
+        /**
+         * Palette used, checked against the approved palettes.
+         */palette: String? = nil, 
+        /**
+         * Ids of the asset-library assets the piece uses (at most 500, each
+         * positive and listed once); each must be in the library, active,
+         * `public`, and authorized when user-generated.
+         */assets: [Int64] = []) {
+        self.durationSeconds = durationSeconds
+        self.paragraphSpacing = paragraphSpacing
+        self.template = template
+        self.fonts = fonts
+        self.palette = palette
+        self.assets = assets
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension VersionDetails: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeVersionDetails: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> VersionDetails {
+        return
+            try VersionDetails(
+                durationSeconds: FfiConverterOptionUInt32.read(from: &buf), 
+                paragraphSpacing: FfiConverterOptionDouble.read(from: &buf), 
+                template: FfiConverterOptionString.read(from: &buf), 
+                fonts: FfiConverterSequenceString.read(from: &buf), 
+                palette: FfiConverterOptionString.read(from: &buf), 
+                assets: FfiConverterSequenceInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: VersionDetails, into buf: inout [UInt8]) {
+        FfiConverterOptionUInt32.write(value.durationSeconds, into: &buf)
+        FfiConverterOptionDouble.write(value.paragraphSpacing, into: &buf)
+        FfiConverterOptionString.write(value.template, into: &buf)
+        FfiConverterSequenceString.write(value.fonts, into: &buf)
+        FfiConverterOptionString.write(value.palette, into: &buf)
+        FfiConverterSequenceInt64.write(value.assets, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeVersionDetails_lift(_ buf: RustBuffer) throws -> VersionDetails {
+    return try FfiConverterTypeVersionDetails.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeVersionDetails_lower(_ value: VersionDetails) -> RustBuffer {
+    return FfiConverterTypeVersionDetails.lower(value)
+}
+
+
+/**
  * A media account idle for longer than the policy allows (ACC-5).
  */
 public struct ZombieAccount: Equatable, Hashable {
@@ -6133,6 +8923,332 @@ public func FfiConverterTypeApprovalState_lift(_ buf: RustBuffer) throws -> Appr
 #endif
 public func FfiConverterTypeApprovalState_lower(_ value: ApprovalState) -> RustBuffer {
     return FfiConverterTypeApprovalState.lower(value)
+}
+
+
+
+/**
+ * What an asset is.
+ */
+
+public enum AssetKind: Equatable, Hashable, CaseIterable {
+    
+    /**
+     * `image`: a picture.
+     */
+    case image
+    /**
+     * `video`: a video.
+     */
+    case video
+    /**
+     * `audio`: audio.
+     */
+    case audio
+    /**
+     * `template`: an approved template; its name is what versions declare
+     * in `VersionDetails.template`.
+     */
+    case template
+    /**
+     * `document`: a document.
+     */
+    case document
+    /**
+     * `content`: approved content taken into the library with
+     * `archiveContent` (`addAsset` refuses this kind).
+     */
+    case content
+
+
+
+    /**
+     * The stable name of this value, as used in policy documents,
+     * storage, error messages and the other bindings.
+     */
+public func asStr() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_brandrail_mobile_fn_method_assetkind_as_str(
+            FfiConverterTypeAssetKind_lower(self),uniffiCallStatus
+    )
+})
+}
+
+
+
+}
+
+#if compiler(>=6)
+extension AssetKind: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeAssetKind: FfiConverterRustBuffer {
+    typealias SwiftType = AssetKind
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> AssetKind {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .image
+        
+        case 2: return .video
+        
+        case 3: return .audio
+        
+        case 4: return .template
+        
+        case 5: return .document
+        
+        case 6: return .content
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: AssetKind, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .image:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .video:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .audio:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .template:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .document:
+            writeInt(&buf, Int32(5))
+        
+        
+        case .content:
+            writeInt(&buf, Int32(6))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAssetKind_lift(_ buf: RustBuffer) throws -> AssetKind {
+    return try FfiConverterTypeAssetKind.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAssetKind_lower(_ value: AssetKind) -> RustBuffer {
+    return FfiConverterTypeAssetKind.lower(value)
+}
+
+
+
+/**
+ * Where an asset comes from.
+ */
+
+public enum AssetSource: Equatable, Hashable, CaseIterable {
+    
+    /**
+     * `internal`: made in-house.
+     */
+    case `internal`
+    /**
+     * `agency`: made by an agency under contract.
+     */
+    case agency
+    /**
+     * `licensed`: licensed stock.
+     */
+    case licensed
+    /**
+     * `ugc`: user-generated; enters only with a `UgcAuthorization` in force.
+     */
+    case ugc
+
+
+
+    /**
+     * The stable name of this value, as used in policy documents,
+     * storage, error messages and the other bindings.
+     */
+public func asStr() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_brandrail_mobile_fn_method_assetsource_as_str(
+            FfiConverterTypeAssetSource_lower(self),uniffiCallStatus
+    )
+})
+}
+
+
+
+}
+
+#if compiler(>=6)
+extension AssetSource: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeAssetSource: FfiConverterRustBuffer {
+    typealias SwiftType = AssetSource
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> AssetSource {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .`internal`
+        
+        case 2: return .agency
+        
+        case 3: return .licensed
+        
+        case 4: return .ugc
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: AssetSource, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .`internal`:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .agency:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .licensed:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .ugc:
+            writeInt(&buf, Int32(4))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAssetSource_lift(_ buf: RustBuffer) throws -> AssetSource {
+    return try FfiConverterTypeAssetSource.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAssetSource_lower(_ value: AssetSource) -> RustBuffer {
+    return FfiConverterTypeAssetSource.lower(value)
+}
+
+
+
+/**
+ * Whether an asset may still be used.
+ */
+
+public enum AssetState: Equatable, Hashable, CaseIterable {
+    
+    /**
+     * `active`: in use.
+     */
+    case active
+    /**
+     * `retired`: withdrawn; content referencing it fails the checklist.
+     */
+    case retired
+
+
+
+    /**
+     * The stable name of this value, as used in policy documents,
+     * storage, error messages and the other bindings.
+     */
+public func asStr() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_brandrail_mobile_fn_method_assetstate_as_str(
+            FfiConverterTypeAssetState_lower(self),uniffiCallStatus
+    )
+})
+}
+
+
+
+}
+
+#if compiler(>=6)
+extension AssetState: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeAssetState: FfiConverterRustBuffer {
+    typealias SwiftType = AssetState
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> AssetState {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .active
+        
+        case 2: return .retired
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: AssetState, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .active:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .retired:
+            writeInt(&buf, Int32(2))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAssetState_lift(_ buf: RustBuffer) throws -> AssetState {
+    return try FfiConverterTypeAssetState.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAssetState_lower(_ value: AssetState) -> RustBuffer {
+    return FfiConverterTypeAssetState.lower(value)
 }
 
 
@@ -6486,6 +9602,330 @@ public func FfiConverterTypeBrandrailError_lift(_ buf: RustBuffer) throws -> Bra
 public func FfiConverterTypeBrandrailError_lower(_ value: BrandrailError) -> RustBuffer {
     return FfiConverterTypeBrandrailError.lower(value)
 }
+
+
+/**
+ * What a checklist issue is about (CON-4, CON-5, CON-6).
+ */
+
+public enum CheckKind: Equatable, Hashable, CaseIterable {
+    
+    /**
+     * `link_malformed`: a link that is not a well-formed `http(s)://` URL
+     * (`javascript:`, `data:`, a bare `www.` host, user-info, a bad host).
+     */
+    case linkMalformed
+    /**
+     * `link_domain`: a link to a domain not on the policy's
+     * `content.allowed_link_domains`.
+     */
+    case linkDomain
+    /**
+     * `asset_missing`: a referenced asset is not in the library.
+     */
+    case assetMissing
+    /**
+     * `asset_retired`: a referenced asset was retired.
+     */
+    case assetRetired
+    /**
+     * `asset_confidential`: a referenced asset is labelled `internal` or
+     * above; only `public` assets go out.
+     */
+    case assetConfidential
+    /**
+     * `asset_unauthorized`: a user-generated asset without an
+     * authorization in force (rule `CON-6`).
+     */
+    case assetUnauthorized
+    /**
+     * `field_missing`: a field the policy requires is missing (or a short
+     * video's duration).
+     */
+    case fieldMissing
+    /**
+     * `ad_label_missing`: an ad without one of the policy's ad labels.
+     */
+    case adLabelMissing
+    /**
+     * `brand_spelling`: a brand name spelled wrong (CON-5).
+     */
+    case brandSpelling
+    /**
+     * `video_length`: a short video outside the allowed length (CON-5).
+     */
+    case videoLength
+    /**
+     * `paragraph_spacing`: spacing below the minimum (blocks), or not
+     * declared for a long-form piece (warns) (CON-5).
+     */
+    case paragraphSpacing
+    /**
+     * `template`: a template that is not approved (CON-5).
+     */
+    case template
+    /**
+     * `font`: a font that is not approved (CON-5).
+     */
+    case font
+    /**
+     * `palette`: a palette that is not approved (CON-5).
+     */
+    case palette
+
+
+
+    /**
+     * The stable name of this value, as used in policy documents,
+     * storage, error messages and the other bindings.
+     */
+public func asStr() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_brandrail_mobile_fn_method_checkkind_as_str(
+            FfiConverterTypeCheckKind_lower(self),uniffiCallStatus
+    )
+})
+}
+
+
+
+}
+
+#if compiler(>=6)
+extension CheckKind: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCheckKind: FfiConverterRustBuffer {
+    typealias SwiftType = CheckKind
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CheckKind {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .linkMalformed
+        
+        case 2: return .linkDomain
+        
+        case 3: return .assetMissing
+        
+        case 4: return .assetRetired
+        
+        case 5: return .assetConfidential
+        
+        case 6: return .assetUnauthorized
+        
+        case 7: return .fieldMissing
+        
+        case 8: return .adLabelMissing
+        
+        case 9: return .brandSpelling
+        
+        case 10: return .videoLength
+        
+        case 11: return .paragraphSpacing
+        
+        case 12: return .template
+        
+        case 13: return .font
+        
+        case 14: return .palette
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: CheckKind, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .linkMalformed:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .linkDomain:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .assetMissing:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .assetRetired:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .assetConfidential:
+            writeInt(&buf, Int32(5))
+        
+        
+        case .assetUnauthorized:
+            writeInt(&buf, Int32(6))
+        
+        
+        case .fieldMissing:
+            writeInt(&buf, Int32(7))
+        
+        
+        case .adLabelMissing:
+            writeInt(&buf, Int32(8))
+        
+        
+        case .brandSpelling:
+            writeInt(&buf, Int32(9))
+        
+        
+        case .videoLength:
+            writeInt(&buf, Int32(10))
+        
+        
+        case .paragraphSpacing:
+            writeInt(&buf, Int32(11))
+        
+        
+        case .template:
+            writeInt(&buf, Int32(12))
+        
+        
+        case .font:
+            writeInt(&buf, Int32(13))
+        
+        
+        case .palette:
+            writeInt(&buf, Int32(14))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCheckKind_lift(_ buf: RustBuffer) throws -> CheckKind {
+    return try FfiConverterTypeCheckKind.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCheckKind_lower(_ value: CheckKind) -> RustBuffer {
+    return FfiConverterTypeCheckKind.lower(value)
+}
+
+
+
+/**
+ * Confidentiality label of an asset: who may read it (see the table in
+ * the module documentation) and whether it may be published.
+ */
+
+public enum Confidentiality: Equatable, Hashable, CaseIterable {
+    
+    /**
+     * `public`: may be published; every active principal reads it.
+     */
+    case `public`
+    /**
+     * `internal`: for everyone inside the company.
+     */
+    case `internal`
+    /**
+     * `confidential`: for its department, its owner, asset managers and
+     * its named readers.
+     */
+    case confidential
+    /**
+     * `secret`: for its owner and its named readers only.
+     */
+    case secret
+
+
+
+    /**
+     * The stable name of this value, as used in policy documents,
+     * storage, error messages and the other bindings.
+     */
+public func asStr() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_brandrail_mobile_fn_method_confidentiality_as_str(
+            FfiConverterTypeConfidentiality_lower(self),uniffiCallStatus
+    )
+})
+}
+
+
+
+}
+
+#if compiler(>=6)
+extension Confidentiality: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeConfidentiality: FfiConverterRustBuffer {
+    typealias SwiftType = Confidentiality
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Confidentiality {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .`public`
+        
+        case 2: return .`internal`
+        
+        case 3: return .confidential
+        
+        case 4: return .secret
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: Confidentiality, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .`public`:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .`internal`:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .confidential:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .secret:
+            writeInt(&buf, Int32(4))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeConfidentiality_lift(_ buf: RustBuffer) throws -> Confidentiality {
+    return try FfiConverterTypeConfidentiality.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeConfidentiality_lower(_ value: Confidentiality) -> RustBuffer {
+    return FfiConverterTypeConfidentiality.lower(value)
+}
+
 
 
 /**
@@ -6927,6 +10367,12 @@ public enum DenialReason: Equatable, Hashable, CaseIterable {
      * `not_the_submitter`: only the submitter may resubmit or withdraw an approval.
      */
     case notTheSubmitter
+    /**
+     * `not_cleared`: the asset's confidentiality label does not let the
+     * principal read it (CON-6); the refused read is audited. The
+     * `permission` is then `asset.read:<label>` (`asset.read:secret`).
+     */
+    case notCleared
 
 
 
@@ -6973,6 +10419,8 @@ public struct FfiConverterTypeDenialReason: FfiConverterRustBuffer {
         
         case 6: return .notTheSubmitter
         
+        case 7: return .notCleared
+        
         default: throw UniffiInternalError.unexpectedEnumCase
         }
     }
@@ -7003,6 +10451,10 @@ public struct FfiConverterTypeDenialReason: FfiConverterRustBuffer {
         
         case .notTheSubmitter:
             writeInt(&buf, Int32(6))
+        
+        
+        case .notCleared:
+            writeInt(&buf, Int32(7))
         
         }
     }
@@ -7919,6 +11371,155 @@ public func FfiConverterTypePermission_lower(_ value: Permission) -> RustBuffer 
 
 
 /**
+ * What a plan issue is about (CON-7, CON-8).
+ */
+
+public enum PlanIssueKind: Equatable, Hashable, CaseIterable {
+    
+    /**
+     * `over_frequency`: more items than the cadence cap in a period
+     * (blocks; scheduling refuses it up front).
+     */
+    case overFrequency
+    /**
+     * `missed_cadence`: fewer items than the cadence target in a period.
+     */
+    case missedCadence
+    /**
+     * `ugc_shortfall`: fewer user-generated items than the cadence asks.
+     */
+    case ugcShortfall
+    /**
+     * `mix_missing`: a format of the channel's mix is absent in a period.
+     */
+    case mixMissing
+    /**
+     * `backlog`: approved but unscheduled for too long.
+     */
+    case backlog
+    /**
+     * `slot_conflict`: two or more items on one channel at the same minute.
+     */
+    case slotConflict
+    /**
+     * `off_slot`: an item outside the channel's preferred slots.
+     */
+    case offSlot
+    /**
+     * `hot_date_uncovered`: a hot date in the range without a theme.
+     */
+    case hotDateUncovered
+
+
+
+    /**
+     * The stable name of this value, as used in policy documents,
+     * storage, error messages and the other bindings.
+     */
+public func asStr() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_brandrail_mobile_fn_method_planissuekind_as_str(
+            FfiConverterTypePlanIssueKind_lower(self),uniffiCallStatus
+    )
+})
+}
+
+
+
+}
+
+#if compiler(>=6)
+extension PlanIssueKind: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypePlanIssueKind: FfiConverterRustBuffer {
+    typealias SwiftType = PlanIssueKind
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> PlanIssueKind {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .overFrequency
+        
+        case 2: return .missedCadence
+        
+        case 3: return .ugcShortfall
+        
+        case 4: return .mixMissing
+        
+        case 5: return .backlog
+        
+        case 6: return .slotConflict
+        
+        case 7: return .offSlot
+        
+        case 8: return .hotDateUncovered
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: PlanIssueKind, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .overFrequency:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .missedCadence:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .ugcShortfall:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .mixMissing:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .backlog:
+            writeInt(&buf, Int32(5))
+        
+        
+        case .slotConflict:
+            writeInt(&buf, Int32(6))
+        
+        
+        case .offSlot:
+            writeInt(&buf, Int32(7))
+        
+        
+        case .hotDateUncovered:
+            writeInt(&buf, Int32(8))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePlanIssueKind_lift(_ buf: RustBuffer) throws -> PlanIssueKind {
+    return try FfiConverterTypePlanIssueKind.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePlanIssueKind_lower(_ value: PlanIssueKind) -> RustBuffer {
+    return FfiConverterTypePlanIssueKind.lower(value)
+}
+
+
+
+/**
  * Platforms of managed media accounts (ACC-5).
  */
 
@@ -8421,6 +12022,192 @@ public func FfiConverterTypeSubjectKind_lower(_ value: SubjectKind) -> RustBuffe
 }
 
 
+
+/**
+ * What a variant replaces.
+ */
+
+public enum VariantKind: Equatable, Hashable, CaseIterable {
+    
+    /**
+     * `title`: the title.
+     */
+    case title
+    /**
+     * `copy`: the copy (the body or a part of it).
+     */
+    case copy
+
+
+
+    /**
+     * The stable name of this value, as used in policy documents,
+     * storage, error messages and the other bindings.
+     */
+public func asStr() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_brandrail_mobile_fn_method_variantkind_as_str(
+            FfiConverterTypeVariantKind_lower(self),uniffiCallStatus
+    )
+})
+}
+
+
+
+}
+
+#if compiler(>=6)
+extension VariantKind: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeVariantKind: FfiConverterRustBuffer {
+    typealias SwiftType = VariantKind
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> VariantKind {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .title
+        
+        case 2: return .copy
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: VariantKind, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .title:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .copy:
+            writeInt(&buf, Int32(2))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeVariantKind_lift(_ buf: RustBuffer) throws -> VariantKind {
+    return try FfiConverterTypeVariantKind.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeVariantKind_lower(_ value: VariantKind) -> RustBuffer {
+    return FfiConverterTypeVariantKind.lower(value)
+}
+
+
+
+/**
+ * How a variant is written (CON-8).
+ */
+
+public enum VariantStyle: Equatable, Hashable, CaseIterable {
+    
+    /**
+     * `number`: leads with a number ("3 个理由", "TOP 5").
+     */
+    case number
+    /**
+     * `question`: asks a question ("为什么…？").
+     */
+    case question
+    /**
+     * `plain`: neither.
+     */
+    case plain
+
+
+
+    /**
+     * The stable name of this value, as used in policy documents,
+     * storage, error messages and the other bindings.
+     */
+public func asStr() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_brandrail_mobile_fn_method_variantstyle_as_str(
+            FfiConverterTypeVariantStyle_lower(self),uniffiCallStatus
+    )
+})
+}
+
+
+
+}
+
+#if compiler(>=6)
+extension VariantStyle: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeVariantStyle: FfiConverterRustBuffer {
+    typealias SwiftType = VariantStyle
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> VariantStyle {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .number
+        
+        case 2: return .question
+        
+        case 3: return .plain
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: VariantStyle, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .number:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .question:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .plain:
+            writeInt(&buf, Int32(3))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeVariantStyle_lift(_ buf: RustBuffer) throws -> VariantStyle {
+    return try FfiConverterTypeVariantStyle.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeVariantStyle_lower(_ value: VariantStyle) -> RustBuffer {
+    return FfiConverterTypeVariantStyle.lower(value)
+}
+
+
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
@@ -8448,6 +12235,30 @@ fileprivate struct FfiConverterOptionUInt32: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionUInt64: FfiConverterRustBuffer {
+    typealias SwiftType = UInt64?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterUInt64.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterUInt64.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionInt64: FfiConverterRustBuffer {
     typealias SwiftType = Int64?
 
@@ -8464,6 +12275,54 @@ fileprivate struct FfiConverterOptionInt64: FfiConverterRustBuffer {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterInt64.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionDouble: FfiConverterRustBuffer {
+    typealias SwiftType = Double?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterDouble.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterDouble.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionBool: FfiConverterRustBuffer {
+    typealias SwiftType = Bool?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterBool.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterBool.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -8568,6 +12427,30 @@ fileprivate struct FfiConverterOptionTypeSubject: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeUgcAuthorization: FfiConverterRustBuffer {
+    typealias SwiftType = UgcAuthorization?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeUgcAuthorization.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeUgcAuthorization.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeApprovalState: FfiConverterRustBuffer {
     typealias SwiftType = ApprovalState?
 
@@ -8592,6 +12475,54 @@ fileprivate struct FfiConverterOptionTypeApprovalState: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeAssetKind: FfiConverterRustBuffer {
+    typealias SwiftType = AssetKind?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeAssetKind.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeAssetKind.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeConfidentiality: FfiConverterRustBuffer {
+    typealias SwiftType = Confidentiality?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeConfidentiality.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeConfidentiality.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeOutcome: FfiConverterRustBuffer {
     typealias SwiftType = Outcome?
 
@@ -8608,6 +12539,30 @@ fileprivate struct FfiConverterOptionTypeOutcome: FfiConverterRustBuffer {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterTypeOutcome.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeVariantStyle: FfiConverterRustBuffer {
+    typealias SwiftType = VariantStyle?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeVariantStyle.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeVariantStyle.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -8765,6 +12720,31 @@ fileprivate struct FfiConverterSequenceTypeApprovalTask: FfiConverterRustBuffer 
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeAsset: FfiConverterRustBuffer {
+    typealias SwiftType = [Asset]
+
+    public static func write(_ value: [Asset], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeAsset.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Asset] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Asset]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeAsset.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeAttachment: FfiConverterRustBuffer {
     typealias SwiftType = [Attachment]
 
@@ -8807,6 +12787,81 @@ fileprivate struct FfiConverterSequenceTypeAuditRecord: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeAuditRecord.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeChecklistIssue: FfiConverterRustBuffer {
+    typealias SwiftType = [ChecklistIssue]
+
+    public static func write(_ value: [ChecklistIssue], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeChecklistIssue.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ChecklistIssue] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ChecklistIssue]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeChecklistIssue.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeContentItem: FfiConverterRustBuffer {
+    typealias SwiftType = [ContentItem]
+
+    public static func write(_ value: [ContentItem], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeContentItem.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ContentItem] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ContentItem]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeContentItem.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeContentVariant: FfiConverterRustBuffer {
+    typealias SwiftType = [ContentVariant]
+
+    public static func write(_ value: [ContentVariant], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeContentVariant.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ContentVariant] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ContentVariant]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeContentVariant.read(from: &buf))
         }
         return seq
     }
@@ -8890,6 +12945,31 @@ fileprivate struct FfiConverterSequenceTypeFinding: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeHotDateOn: FfiConverterRustBuffer {
+    typealias SwiftType = [HotDateOn]
+
+    public static func write(_ value: [HotDateOn], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeHotDateOn.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [HotDateOn] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [HotDateOn]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeHotDateOn.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeMediaAccount: FfiConverterRustBuffer {
     typealias SwiftType = [MediaAccount]
 
@@ -8957,6 +13037,56 @@ fileprivate struct FfiConverterSequenceTypeNewPrincipal: FfiConverterRustBuffer 
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeNewPrincipal.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypePlanEntry: FfiConverterRustBuffer {
+    typealias SwiftType = [PlanEntry]
+
+    public static func write(_ value: [PlanEntry], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypePlanEntry.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [PlanEntry] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [PlanEntry]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypePlanEntry.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypePlanIssue: FfiConverterRustBuffer {
+    typealias SwiftType = [PlanIssue]
+
+    public static func write(_ value: [PlanIssue], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypePlanIssue.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [PlanIssue] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [PlanIssue]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypePlanIssue.read(from: &buf))
         }
         return seq
     }
@@ -9107,6 +13237,31 @@ fileprivate struct FfiConverterSequenceTypeStageThroughput: FfiConverterRustBuff
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeStageThroughput.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeTheme: FfiConverterRustBuffer {
+    typealias SwiftType = [Theme]
+
+    public static func write(_ value: [Theme], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeTheme.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Theme] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Theme]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeTheme.read(from: &buf))
         }
         return seq
     }
@@ -9440,6 +13595,155 @@ public func termPackVersion() -> String  {
 })
 }
 /**
+ * The asset kind with this stable name (e.g. `image`); a `Validation`
+ * error listing the valid names otherwise.
+ */
+public func parseAssetKind(name: String)throws  -> AssetKind  {
+    return try  FfiConverterTypeAssetKind_lift(try rustCallWithError(FfiConverterTypeBrandrailError_lift) {
+        uniffiCallStatus in
+    uniffi_brandrail_mobile_fn_func_parse_asset_kind(
+        FfiConverterString.lower(name),uniffiCallStatus
+    )
+})
+}
+/**
+ * The asset source with this stable name (e.g. `ugc`); a `Validation`
+ * error listing the valid names otherwise.
+ */
+public func parseAssetSource(name: String)throws  -> AssetSource  {
+    return try  FfiConverterTypeAssetSource_lift(try rustCallWithError(FfiConverterTypeBrandrailError_lift) {
+        uniffiCallStatus in
+    uniffi_brandrail_mobile_fn_func_parse_asset_source(
+        FfiConverterString.lower(name),uniffiCallStatus
+    )
+})
+}
+/**
+ * The asset state with this stable name (e.g. `retired`); a `Validation`
+ * error listing the valid names otherwise.
+ */
+public func parseAssetState(name: String)throws  -> AssetState  {
+    return try  FfiConverterTypeAssetState_lift(try rustCallWithError(FfiConverterTypeBrandrailError_lift) {
+        uniffiCallStatus in
+    uniffi_brandrail_mobile_fn_func_parse_asset_state(
+        FfiConverterString.lower(name),uniffiCallStatus
+    )
+})
+}
+/**
+ * The label with this stable name (e.g. `secret`); a `Validation` error
+ * listing the valid names otherwise.
+ */
+public func parseConfidentiality(name: String)throws  -> Confidentiality  {
+    return try  FfiConverterTypeConfidentiality_lift(try rustCallWithError(FfiConverterTypeBrandrailError_lift) {
+        uniffiCallStatus in
+    uniffi_brandrail_mobile_fn_func_parse_confidentiality(
+        FfiConverterString.lower(name),uniffiCallStatus
+    )
+})
+}
+/**
+ * The check kind with this stable name (e.g. `link_domain`); a
+ * `Validation` error listing the valid names otherwise.
+ */
+public func parseCheckKind(name: String)throws  -> CheckKind  {
+    return try  FfiConverterTypeCheckKind_lift(try rustCallWithError(FfiConverterTypeBrandrailError_lift) {
+        uniffiCallStatus in
+    uniffi_brandrail_mobile_fn_func_parse_check_kind(
+        FfiConverterString.lower(name),uniffiCallStatus
+    )
+})
+}
+/**
+ * The field names the policy's `content.required_fields` may list (`title`,
+ * `body`, `channel`, `duration_seconds`, `paragraph_spacing`, `template`,
+ * `fonts`, `palette`, `assets`, `theme`, `format`), for a policy editor.
+ */
+public func requiredFieldNames() -> [String]  {
+    return try!  FfiConverterSequenceString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_brandrail_mobile_fn_func_required_field_names(uniffiCallStatus
+    )
+})
+}
+/**
+ * The plan issue kind with this stable name (e.g. `slot_conflict`); a
+ * `Validation` error listing the valid names otherwise.
+ */
+public func parsePlanIssueKind(name: String)throws  -> PlanIssueKind  {
+    return try  FfiConverterTypePlanIssueKind_lift(try rustCallWithError(FfiConverterTypeBrandrailError_lift) {
+        uniffiCallStatus in
+    uniffi_brandrail_mobile_fn_func_parse_plan_issue_kind(
+        FfiConverterString.lower(name),uniffiCallStatus
+    )
+})
+}
+/**
+ * First and last day of quarter `quarter` (1–4) of `year` (0–9999) (the
+ * core's `quarter`): the range
+ * `quarterPlan(year:quarter:)` covers. `Validation` naming `quarter` or
+ * `year` otherwise. Needs no engine.
+ */
+public func quarterOf(year: Int32, quarter: UInt32)throws  -> DateRange  {
+    return try  FfiConverterTypeDateRange_lift(try rustCallWithError(FfiConverterTypeBrandrailError_lift) {
+        uniffiCallStatus in
+    uniffi_brandrail_mobile_fn_func_quarter_of(
+        FfiConverterInt32.lower(year),
+        FfiConverterUInt32.lower(quarter),uniffiCallStatus
+    )
+})
+}
+/**
+ * Monday to Sunday of the ISO week holding `date` (`YYYY-MM-DD`): the range
+ * `weekPlan(date:)` covers. Needs no engine.
+ */
+public func weekOf(date: String)throws  -> DateRange  {
+    return try  FfiConverterTypeDateRange_lift(try rustCallWithError(FfiConverterTypeBrandrailError_lift) {
+        uniffiCallStatus in
+    uniffi_brandrail_mobile_fn_func_week_of(
+        FfiConverterString.lower(date),uniffiCallStatus
+    )
+})
+}
+/**
+ * The variant kind with this stable name (`title`, `copy`); a
+ * `Validation` error listing the valid names otherwise.
+ */
+public func parseVariantKind(name: String)throws  -> VariantKind  {
+    return try  FfiConverterTypeVariantKind_lift(try rustCallWithError(FfiConverterTypeBrandrailError_lift) {
+        uniffiCallStatus in
+    uniffi_brandrail_mobile_fn_func_parse_variant_kind(
+        FfiConverterString.lower(name),uniffiCallStatus
+    )
+})
+}
+/**
+ * The variant style with this stable name (`number`, `question`,
+ * `plain`); a `Validation` error listing the valid names otherwise.
+ */
+public func parseVariantStyle(name: String)throws  -> VariantStyle  {
+    return try  FfiConverterTypeVariantStyle_lift(try rustCallWithError(FfiConverterTypeBrandrailError_lift) {
+        uniffiCallStatus in
+    uniffi_brandrail_mobile_fn_func_parse_variant_style(
+        FfiConverterString.lower(name),uniffiCallStatus
+    )
+})
+}
+/**
+ * The style `text` is written in, as `addVariant` detects it when no style is
+ * given: `question` when it ends with a question mark (`?`, `？`) or the
+ * particle 吗 / 呢, else `number` when it holds a digit (ASCII, full-width,
+ * or a Chinese numeral up to 十), else `plain`. Needs no engine.
+ */
+public func variantStyleOf(text: String) -> VariantStyle  {
+    return try!  FfiConverterTypeVariantStyle_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_brandrail_mobile_fn_func_variant_style_of(
+        FfiConverterString.lower(text),uniffiCallStatus
+    )
+})
+}
+/**
  * Every stable error code, in the core's order (`brandrail::Error::CODES`).
  */
 public func errorCodes() -> [String]  {
@@ -9516,6 +13820,42 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_brandrail_mobile_checksum_func_term_pack_version() != 408) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_brandrail_mobile_checksum_func_parse_asset_kind() != 41338) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_brandrail_mobile_checksum_func_parse_asset_source() != 51626) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_brandrail_mobile_checksum_func_parse_asset_state() != 63303) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_brandrail_mobile_checksum_func_parse_confidentiality() != 16204) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_brandrail_mobile_checksum_func_parse_check_kind() != 31235) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_brandrail_mobile_checksum_func_required_field_names() != 6692) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_brandrail_mobile_checksum_func_parse_plan_issue_kind() != 65271) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_brandrail_mobile_checksum_func_quarter_of() != 1540) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_brandrail_mobile_checksum_func_week_of() != 6982) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_brandrail_mobile_checksum_func_parse_variant_kind() != 33395) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_brandrail_mobile_checksum_func_parse_variant_style() != 49555) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_brandrail_mobile_checksum_func_variant_style_of() != 53906) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_brandrail_mobile_checksum_func_error_codes() != 27250) {
@@ -9674,25 +14014,94 @@ private let initializationResult: InitializationResult = {
     if (uniffi_brandrail_mobile_checksum_method_engine_close_content() != 46244) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_brandrail_mobile_checksum_method_engine_content_derivatives() != 6075) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_brandrail_mobile_checksum_method_engine_content_item() != 30032) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_brandrail_mobile_checksum_method_engine_content_versions() != 19876) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_brandrail_mobile_checksum_method_engine_edit_content() != 20061) {
+    if (uniffi_brandrail_mobile_checksum_method_engine_derive_content() != 18367) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_brandrail_mobile_checksum_method_engine_plan_content() != 30467) {
+    if (uniffi_brandrail_mobile_checksum_method_engine_edit_content() != 53270) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_brandrail_mobile_checksum_method_engine_publish_content() != 39569) {
+    if (uniffi_brandrail_mobile_checksum_method_engine_edit_content_with() != 45603) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_brandrail_mobile_checksum_method_engine_schedule_content() != 55648) {
+    if (uniffi_brandrail_mobile_checksum_method_engine_plan_content() != 2103) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_brandrail_mobile_checksum_method_engine_submit_content() != 28563) {
+    if (uniffi_brandrail_mobile_checksum_method_engine_publish_content() != 45859) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_brandrail_mobile_checksum_method_engine_schedule_content() != 26272) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_brandrail_mobile_checksum_method_engine_submit_content() != 32722) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_brandrail_mobile_checksum_method_engine_add_asset() != 26598) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_brandrail_mobile_checksum_method_engine_archive_content() != 58563) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_brandrail_mobile_checksum_method_engine_asset() != 13191) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_brandrail_mobile_checksum_method_engine_assets() != 43619) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_brandrail_mobile_checksum_method_engine_relabel_asset() != 58354) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_brandrail_mobile_checksum_method_engine_retire_asset() != 242) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_brandrail_mobile_checksum_method_engine_prepublish_check() != 29614) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_brandrail_mobile_checksum_method_engine_prepublish_check_async() != 21184) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_brandrail_mobile_checksum_method_engine_add_theme() != 59380) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_brandrail_mobile_checksum_method_engine_hot_dates() != 46225) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_brandrail_mobile_checksum_method_engine_publishing_plan() != 44353) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_brandrail_mobile_checksum_method_engine_publishing_plan_async() != 35745) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_brandrail_mobile_checksum_method_engine_quarter_plan() != 44609) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_brandrail_mobile_checksum_method_engine_quarter_plan_async() != 27138) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_brandrail_mobile_checksum_method_engine_themes() != 48568) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_brandrail_mobile_checksum_method_engine_week_plan() != 46311) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_brandrail_mobile_checksum_method_engine_week_plan_async() != 34929) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_brandrail_mobile_checksum_method_engine_add_variant() != 12637) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_brandrail_mobile_checksum_method_engine_content_variants() != 5732) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_brandrail_mobile_checksum_method_engine_record_variant_results() != 64358) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_brandrail_mobile_checksum_method_engine_advance_clock() != 30736) {

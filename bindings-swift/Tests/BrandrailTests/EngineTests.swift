@@ -295,7 +295,7 @@ final class EngineTests: XCTestCase {
         XCTAssertEqual(DenialReason.notADecider.asStr(), "not_a_decider")
         XCTAssertEqual(DenialReason.allCases.map { $0.asStr() }, [
             "unknown_principal", "deactivated", "missing_permission", "wrong_department",
-            "not_a_decider", "not_the_submitter",
+            "not_a_decider", "not_the_submitter", "not_cleared",
         ])
         for outcome in Outcome.allCases {
             XCTAssertEqual(try parseOutcome(name: outcome.asStr()), outcome)

@@ -1,7 +1,8 @@
 // Runs the shared acceptance vectors (tests/vectors/*.json at the repository
 // root, format in their README) through the Swift API, exactly as
 // core/tests/vectors.rs and bindings-swift/tests/test_vectors_uniffi.py do;
-// a file with a top-level "clock" runs on a manual clock starting there.
+// a file with a top-level "clock" runs on a manual clock starting there, and
+// the content ops of publishing.json run as core/tests/vectors.rs maps them.
 // Results are compared as the Rust runner does: every key given must match,
 // objects inside arrays (compliance findings) on the keys they give.
 
@@ -250,6 +251,161 @@ final class VectorsTests: XCTestCase {
         case "check_texts":
             let texts = a["texts"] as? [String] ?? []
             return ["counts": try engine.checkTexts(texts: texts).map(\.count)]
+        default:
+            return try runPublishing(engine, op, actor, a)
+        }
+    }
+
+    // MARK: content (CON-1..CON-8), as core/tests/vectors.rs maps the ops
+
+    func newContent(_ a: [String: Any]) throws -> NewContent {
+        NewContent(
+            kind: try parseContentKind(name: a["kind"] as? String ?? ""),
+            title: a["title"] as? String ?? "",
+            channel: a["channel"] as? String ?? "",
+            isAd: a["is_ad"] as? Bool ?? false,
+            sensitive: a["sensitive"] as? Bool ?? false,
+            ugc: a["ugc"] as? Bool ?? false,
+            format: a["format"] as? String,
+            themeId: (a["theme_id"] as? NSNumber)?.int64Value
+        )
+    }
+
+    func details(_ d: [String: Any]) -> VersionDetails {
+        VersionDetails(
+            durationSeconds: (d["duration_seconds"] as? NSNumber)?.uint32Value,
+            paragraphSpacing: (d["paragraph_spacing"] as? NSNumber)?.doubleValue,
+            template: d["template"] as? String,
+            fonts: d["fonts"] as? [String] ?? [],
+            palette: d["palette"] as? String,
+            assets: (d["assets"] as? [NSNumber] ?? []).map(\.int64Value)
+        )
+    }
+
+    func item(_ i: ContentItem) -> [String: Any] {
+        ["id": i.id, "kind": i.kind.asStr(), "state": i.state.asStr(), "version": i.version,
+         "channel": i.channel, "ugc": i.ugc, "format": i.format ?? NSNull(),
+         "source_id": i.sourceId ?? NSNull(), "theme_id": i.themeId ?? NSNull(),
+         "approval_id": i.approvalId ?? NSNull()]
+    }
+
+    func asset(_ x: Asset) -> [String: Any] {
+        ["id": x.id, "kind": x.kind.asStr(), "source": x.source.asStr(), "label": x.label.asStr(),
+         "state": x.state.asStr(), "owner": x.owner]
+    }
+
+    func variant(_ v: ContentVariant) -> [String: Any] {
+        ["id": v.id, "kind": v.kind.asStr(), "style": v.style.asStr(), "label": v.label,
+         "impressions": v.impressions, "clicks": v.clicks]
+    }
+
+    func plan(_ p: PublishingPlan) -> [String: Any] {
+        var counts: [String: Any] = [:]
+        for kind in PlanIssueKind.allCases {
+            counts[kind.asStr()] = p.issues.filter { $0.kind == kind }.count
+        }
+        return ["from": p.from, "to": p.to, "entry_ids": p.entries.map(\.itemId),
+                "local_times": p.entries.map(\.localTime), "issue_counts": counts,
+                "hot_dates": p.hotDates.map(\.name), "theme_ids": p.themes.map(\.id)]
+    }
+
+    /// `text` between two offsets counting Unicode scalars, and between two
+    /// counting UTF-16 units (`NSRange`, Kotlin).
+    func slices(_ text: String, _ i: ChecklistIssue) -> (String?, String?) {
+        guard let start = i.start, let end = i.end, let u16s = i.utf16Start, let u16e = i.utf16End,
+              start <= end, end <= UInt64(text.unicodeScalars.count),
+              u16s <= u16e, u16e <= UInt64(text.utf16.count) else { return (nil, nil) }
+        let scalars = text.unicodeScalars
+        let byScalars = String(scalars[scalars.index(scalars.startIndex, offsetBy: Int(start))
+            ..< scalars.index(scalars.startIndex, offsetBy: Int(end))])
+        let byUnits = NSString(string: text).substring(
+            with: NSRange(location: Int(u16s), length: Int(u16e - u16s)))
+        return (byScalars, byUnits)
+    }
+
+    func runPublishing(
+        _ engine: Engine, _ op: String, _ actor: String, _ a: [String: Any]
+    ) throws -> [String: Any] {
+        let s = { (key: String) in a[key] as? String ?? "" }
+        let int = { (key: String) in (a[key] as? NSNumber)?.int64Value ?? 0 }
+        switch op {
+        case "plan_content":
+            return item(try engine.planContent(actor: actor, input: newContent(a)))
+        case "edit_content":
+            if let d = a["details"] as? [String: Any] {
+                return item(try engine.editContentWith(actor: actor, id: int("id"), draft: ContentDraft(
+                    title: s("title"), body: s("body"), details: details(d))))
+            }
+            return item(try engine.editContent(actor: actor, id: int("id"), title: s("title"),
+                                               body: s("body")))
+        case "submit_content":
+            return item(try engine.submitContent(actor: actor, id: int("id")))
+        case "schedule_content":
+            return item(try engine.scheduleContent(actor: actor, id: int("id"),
+                                                   at: timeAt(engine, s("at"))))
+        case "publish_content":
+            return item(try engine.publishContent(actor: actor, id: int("id")))
+        case "derive_content":
+            return item(try engine.deriveContent(actor: actor, sourceId: int("source_id"),
+                                                 input: newContent(a)))
+        case "prepublish_check":
+            let r = try engine.prepublishCheck(id: int("id"))
+            let version = try engine.contentVersions(id: int("id")).first { $0.version == r.version }
+            for i in r.issues where i.start != nil {
+                // Both offset pairs cut `matched` out of its field.
+                let (byScalars, byUnits) = slices(
+                    i.field == "title" ? version?.title ?? "" : version?.body ?? "", i)
+                XCTAssertEqual(byScalars, i.matched, "\(i)")
+                XCTAssertEqual(byUnits, i.matched, "\(i)")
+            }
+            return ["passed": r.passed,
+                    "checks": r.issues.map { $0.check.asStr() },
+                    "rules": r.issues.map(\.rule),
+                    "severities": r.issues.map { $0.severity.asStr() },
+                    "matched": r.issues.map { i -> Any in i.matched ?? NSNull() },
+                    "finding_rules": (r.titleFindings + r.bodyFindings).map(\.ruleId)]
+        case "add_asset":
+            let authorization = (a["authorization"] as? [String: Any]).map { au in
+                UgcAuthorization(
+                    grantedBy: au["granted_by"] as? String ?? "",
+                    reference: au["reference"] as? String ?? "",
+                    signedAt: timeAt(engine, au["signed_at"] as? String ?? ""),
+                    expiresAt: (au["expires_at"] as? String).map { timeAt(engine, $0) },
+                    scope: au["scope"] as? String ?? "")
+            }
+            return asset(try engine.addAsset(actor: actor, input: NewAsset(
+                kind: try parseAssetKind(name: s("kind")),
+                name: s("name"),
+                uri: s("uri"),
+                source: try parseAssetSource(name: s("source")),
+                label: try parseConfidentiality(name: s("label")),
+                authorization: authorization,
+                readers: a["readers"] as? [String] ?? [])))
+        case "asset":
+            return asset(try engine.asset(actor: actor, id: int("id")))
+        case "assets":
+            return ["ids": try engine.assets(actor: actor).map(\.id)]
+        case "retire_asset":
+            return asset(try engine.retireAsset(actor: actor, id: int("id")))
+        case "add_theme":
+            let t = try engine.addTheme(actor: actor, input: NewTheme(
+                name: s("name"), starts: s("starts"), ends: s("ends"),
+                hotDate: a["hot_date"] as? String, description: s("description")))
+            return ["id": t.id, "name": t.name, "starts": t.starts, "ends": t.ends]
+        case "week_plan":
+            return plan(try engine.weekPlan(date: s("date")))
+        case "quarter_plan":
+            return plan(try engine.quarterPlan(year: (a["year"] as? NSNumber)?.int32Value ?? 0,
+                                               quarter: (a["quarter"] as? NSNumber)?.uint32Value ?? 0))
+        case "add_variant":
+            let style = try (a["style"] as? String).map { try parseVariantStyle(name: $0) }
+            return variant(try engine.addVariant(actor: actor, itemId: int("id"), input: NewVariant(
+                kind: try parseVariantKind(name: s("kind")), text: s("text"), style: style)))
+        case "record_variant_results":
+            return variant(try engine.recordVariantResults(
+                actor: actor, variantId: int("variant_id"),
+                impressions: (a["impressions"] as? NSNumber)?.uint64Value ?? 0,
+                clicks: (a["clicks"] as? NSNumber)?.uint64Value ?? 0))
         default:
             throw StepError(description: "unknown op \(op)")
         }

@@ -710,6 +710,30 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_brandrail_mobile_checksum_func_term_pack_version(
     ): Int
+    external fun uniffi_brandrail_mobile_checksum_func_parse_asset_kind(
+    ): Int
+    external fun uniffi_brandrail_mobile_checksum_func_parse_asset_source(
+    ): Int
+    external fun uniffi_brandrail_mobile_checksum_func_parse_asset_state(
+    ): Int
+    external fun uniffi_brandrail_mobile_checksum_func_parse_confidentiality(
+    ): Int
+    external fun uniffi_brandrail_mobile_checksum_func_parse_check_kind(
+    ): Int
+    external fun uniffi_brandrail_mobile_checksum_func_required_field_names(
+    ): Int
+    external fun uniffi_brandrail_mobile_checksum_func_parse_plan_issue_kind(
+    ): Int
+    external fun uniffi_brandrail_mobile_checksum_func_quarter_of(
+    ): Int
+    external fun uniffi_brandrail_mobile_checksum_func_week_of(
+    ): Int
+    external fun uniffi_brandrail_mobile_checksum_func_parse_variant_kind(
+    ): Int
+    external fun uniffi_brandrail_mobile_checksum_func_parse_variant_style(
+    ): Int
+    external fun uniffi_brandrail_mobile_checksum_func_variant_style_of(
+    ): Int
     external fun uniffi_brandrail_mobile_checksum_func_error_codes(
     ): Int
     external fun uniffi_brandrail_mobile_checksum_func_default_policy_toml(
@@ -814,11 +838,17 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_brandrail_mobile_checksum_method_engine_close_content(
     ): Int
+    external fun uniffi_brandrail_mobile_checksum_method_engine_content_derivatives(
+    ): Int
     external fun uniffi_brandrail_mobile_checksum_method_engine_content_item(
     ): Int
     external fun uniffi_brandrail_mobile_checksum_method_engine_content_versions(
     ): Int
+    external fun uniffi_brandrail_mobile_checksum_method_engine_derive_content(
+    ): Int
     external fun uniffi_brandrail_mobile_checksum_method_engine_edit_content(
+    ): Int
+    external fun uniffi_brandrail_mobile_checksum_method_engine_edit_content_with(
     ): Int
     external fun uniffi_brandrail_mobile_checksum_method_engine_plan_content(
     ): Int
@@ -827,6 +857,46 @@ internal object IntegrityCheckingUniffiLib {
     external fun uniffi_brandrail_mobile_checksum_method_engine_schedule_content(
     ): Int
     external fun uniffi_brandrail_mobile_checksum_method_engine_submit_content(
+    ): Int
+    external fun uniffi_brandrail_mobile_checksum_method_engine_add_asset(
+    ): Int
+    external fun uniffi_brandrail_mobile_checksum_method_engine_archive_content(
+    ): Int
+    external fun uniffi_brandrail_mobile_checksum_method_engine_asset(
+    ): Int
+    external fun uniffi_brandrail_mobile_checksum_method_engine_assets(
+    ): Int
+    external fun uniffi_brandrail_mobile_checksum_method_engine_relabel_asset(
+    ): Int
+    external fun uniffi_brandrail_mobile_checksum_method_engine_retire_asset(
+    ): Int
+    external fun uniffi_brandrail_mobile_checksum_method_engine_prepublish_check(
+    ): Int
+    external fun uniffi_brandrail_mobile_checksum_method_engine_prepublish_check_async(
+    ): Int
+    external fun uniffi_brandrail_mobile_checksum_method_engine_add_theme(
+    ): Int
+    external fun uniffi_brandrail_mobile_checksum_method_engine_hot_dates(
+    ): Int
+    external fun uniffi_brandrail_mobile_checksum_method_engine_publishing_plan(
+    ): Int
+    external fun uniffi_brandrail_mobile_checksum_method_engine_publishing_plan_async(
+    ): Int
+    external fun uniffi_brandrail_mobile_checksum_method_engine_quarter_plan(
+    ): Int
+    external fun uniffi_brandrail_mobile_checksum_method_engine_quarter_plan_async(
+    ): Int
+    external fun uniffi_brandrail_mobile_checksum_method_engine_themes(
+    ): Int
+    external fun uniffi_brandrail_mobile_checksum_method_engine_week_plan(
+    ): Int
+    external fun uniffi_brandrail_mobile_checksum_method_engine_week_plan_async(
+    ): Int
+    external fun uniffi_brandrail_mobile_checksum_method_engine_add_variant(
+    ): Int
+    external fun uniffi_brandrail_mobile_checksum_method_engine_content_variants(
+    ): Int
+    external fun uniffi_brandrail_mobile_checksum_method_engine_record_variant_results(
     ): Int
     external fun uniffi_brandrail_mobile_checksum_method_engine_advance_clock(
     ): Int
@@ -996,11 +1066,17 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_brandrail_mobile_fn_method_engine_close_content(`ptr`: Long,`actor`: RustBuffer.ByValue,`id`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
+    external fun uniffi_brandrail_mobile_fn_method_engine_content_derivatives(`ptr`: Long,`id`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
     external fun uniffi_brandrail_mobile_fn_method_engine_content_item(`ptr`: Long,`id`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_brandrail_mobile_fn_method_engine_content_versions(`ptr`: Long,`id`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
+    external fun uniffi_brandrail_mobile_fn_method_engine_derive_content(`ptr`: Long,`actor`: RustBuffer.ByValue,`sourceId`: Long,`input`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
     external fun uniffi_brandrail_mobile_fn_method_engine_edit_content(`ptr`: Long,`actor`: RustBuffer.ByValue,`id`: Long,`title`: RustBuffer.ByValue,`body`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_brandrail_mobile_fn_method_engine_edit_content_with(`ptr`: Long,`actor`: RustBuffer.ByValue,`id`: Long,`draft`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_brandrail_mobile_fn_method_engine_plan_content(`ptr`: Long,`actor`: RustBuffer.ByValue,`input`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
@@ -1009,6 +1085,46 @@ internal object UniffiLib {
     external fun uniffi_brandrail_mobile_fn_method_engine_schedule_content(`ptr`: Long,`actor`: RustBuffer.ByValue,`id`: Long,`at`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_brandrail_mobile_fn_method_engine_submit_content(`ptr`: Long,`actor`: RustBuffer.ByValue,`id`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_brandrail_mobile_fn_method_engine_add_asset(`ptr`: Long,`actor`: RustBuffer.ByValue,`input`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_brandrail_mobile_fn_method_engine_archive_content(`ptr`: Long,`actor`: RustBuffer.ByValue,`contentId`: Long,`label`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_brandrail_mobile_fn_method_engine_asset(`ptr`: Long,`actor`: RustBuffer.ByValue,`id`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_brandrail_mobile_fn_method_engine_assets(`ptr`: Long,`actor`: RustBuffer.ByValue,`filter`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_brandrail_mobile_fn_method_engine_relabel_asset(`ptr`: Long,`actor`: RustBuffer.ByValue,`id`: Long,`label`: RustBuffer.ByValue,`readers`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_brandrail_mobile_fn_method_engine_retire_asset(`ptr`: Long,`actor`: RustBuffer.ByValue,`id`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_brandrail_mobile_fn_method_engine_prepublish_check(`ptr`: Long,`id`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_brandrail_mobile_fn_method_engine_prepublish_check_async(`ptr`: Long,`id`: Long,
+    ): Long
+    external fun uniffi_brandrail_mobile_fn_method_engine_add_theme(`ptr`: Long,`actor`: RustBuffer.ByValue,`input`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_brandrail_mobile_fn_method_engine_hot_dates(`ptr`: Long,`from`: RustBuffer.ByValue,`to`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_brandrail_mobile_fn_method_engine_publishing_plan(`ptr`: Long,`from`: RustBuffer.ByValue,`to`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_brandrail_mobile_fn_method_engine_publishing_plan_async(`ptr`: Long,`from`: RustBuffer.ByValue,`to`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_brandrail_mobile_fn_method_engine_quarter_plan(`ptr`: Long,`year`: Int,`quarter`: Int,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_brandrail_mobile_fn_method_engine_quarter_plan_async(`ptr`: Long,`year`: Int,`quarter`: Int,
+    ): Long
+    external fun uniffi_brandrail_mobile_fn_method_engine_themes(`ptr`: Long,`from`: RustBuffer.ByValue,`to`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_brandrail_mobile_fn_method_engine_week_plan(`ptr`: Long,`date`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_brandrail_mobile_fn_method_engine_week_plan_async(`ptr`: Long,`date`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_brandrail_mobile_fn_method_engine_add_variant(`ptr`: Long,`actor`: RustBuffer.ByValue,`itemId`: Long,`input`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_brandrail_mobile_fn_method_engine_content_variants(`ptr`: Long,`itemId`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_brandrail_mobile_fn_method_engine_record_variant_results(`ptr`: Long,`actor`: RustBuffer.ByValue,`variantId`: Long,`impressions`: Long,`clicks`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_brandrail_mobile_fn_method_engine_advance_clock(`ptr`: Long,`seconds`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
@@ -1072,12 +1188,30 @@ internal object UniffiLib {
     ): RustBuffer.ByValue
     external fun uniffi_brandrail_mobile_fn_method_severity_as_str(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
+    external fun uniffi_brandrail_mobile_fn_method_assetkind_as_str(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_brandrail_mobile_fn_method_assetsource_as_str(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_brandrail_mobile_fn_method_assetstate_as_str(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_brandrail_mobile_fn_method_confidentiality_as_str(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_brandrail_mobile_fn_method_checkkind_as_str(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_brandrail_mobile_fn_method_planissuekind_as_str(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_brandrail_mobile_fn_method_variantkind_as_str(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_brandrail_mobile_fn_method_variantstyle_as_str(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
     external fun uniffi_brandrail_mobile_fn_method_brandrailerror_code(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_brandrail_mobile_fn_method_brandrailerror_uniffi_trait_display(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_brandrail_mobile_fn_method_denialreason_as_str(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
+    external fun uniffi_brandrail_mobile_fn_method_asset_authorized_at(`ptr`: RustBuffer.ByValue,`at`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Byte
     external fun uniffi_brandrail_mobile_fn_func_parse_department(`name`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_brandrail_mobile_fn_func_parse_permission(`name`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
@@ -1105,6 +1239,30 @@ internal object UniffiLib {
     external fun uniffi_brandrail_mobile_fn_func_parse_content_state(`name`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_brandrail_mobile_fn_func_term_pack_version(uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_brandrail_mobile_fn_func_parse_asset_kind(`name`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_brandrail_mobile_fn_func_parse_asset_source(`name`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_brandrail_mobile_fn_func_parse_asset_state(`name`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_brandrail_mobile_fn_func_parse_confidentiality(`name`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_brandrail_mobile_fn_func_parse_check_kind(`name`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_brandrail_mobile_fn_func_required_field_names(uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_brandrail_mobile_fn_func_parse_plan_issue_kind(`name`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_brandrail_mobile_fn_func_quarter_of(`year`: Int,`quarter`: Int,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_brandrail_mobile_fn_func_week_of(`date`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_brandrail_mobile_fn_func_parse_variant_kind(`name`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_brandrail_mobile_fn_func_parse_variant_style(`name`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_brandrail_mobile_fn_func_variant_style_of(`text`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_brandrail_mobile_fn_func_error_codes(uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
@@ -1271,6 +1429,42 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_brandrail_mobile_checksum_func_term_pack_version() and 0xFFFF) != 408) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_brandrail_mobile_checksum_func_parse_asset_kind() and 0xFFFF) != 41338) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_brandrail_mobile_checksum_func_parse_asset_source() and 0xFFFF) != 51626) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_brandrail_mobile_checksum_func_parse_asset_state() and 0xFFFF) != 63303) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_brandrail_mobile_checksum_func_parse_confidentiality() and 0xFFFF) != 16204) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_brandrail_mobile_checksum_func_parse_check_kind() and 0xFFFF) != 31235) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_brandrail_mobile_checksum_func_required_field_names() and 0xFFFF) != 6692) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_brandrail_mobile_checksum_func_parse_plan_issue_kind() and 0xFFFF) != 65271) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_brandrail_mobile_checksum_func_quarter_of() and 0xFFFF) != 1540) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_brandrail_mobile_checksum_func_week_of() and 0xFFFF) != 6982) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_brandrail_mobile_checksum_func_parse_variant_kind() and 0xFFFF) != 33395) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_brandrail_mobile_checksum_func_parse_variant_style() and 0xFFFF) != 49555) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_brandrail_mobile_checksum_func_variant_style_of() and 0xFFFF) != 53906) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_brandrail_mobile_checksum_func_error_codes() and 0xFFFF) != 27250) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
@@ -1427,25 +1621,94 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_brandrail_mobile_checksum_method_engine_close_content() and 0xFFFF) != 46244) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_brandrail_mobile_checksum_method_engine_content_derivatives() and 0xFFFF) != 6075) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_brandrail_mobile_checksum_method_engine_content_item() and 0xFFFF) != 30032) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_brandrail_mobile_checksum_method_engine_content_versions() and 0xFFFF) != 19876) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_brandrail_mobile_checksum_method_engine_edit_content() and 0xFFFF) != 20061) {
+    if ((lib.uniffi_brandrail_mobile_checksum_method_engine_derive_content() and 0xFFFF) != 18367) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_brandrail_mobile_checksum_method_engine_plan_content() and 0xFFFF) != 30467) {
+    if ((lib.uniffi_brandrail_mobile_checksum_method_engine_edit_content() and 0xFFFF) != 53270) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_brandrail_mobile_checksum_method_engine_publish_content() and 0xFFFF) != 39569) {
+    if ((lib.uniffi_brandrail_mobile_checksum_method_engine_edit_content_with() and 0xFFFF) != 45603) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_brandrail_mobile_checksum_method_engine_schedule_content() and 0xFFFF) != 55648) {
+    if ((lib.uniffi_brandrail_mobile_checksum_method_engine_plan_content() and 0xFFFF) != 2103) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_brandrail_mobile_checksum_method_engine_submit_content() and 0xFFFF) != 28563) {
+    if ((lib.uniffi_brandrail_mobile_checksum_method_engine_publish_content() and 0xFFFF) != 45859) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_brandrail_mobile_checksum_method_engine_schedule_content() and 0xFFFF) != 26272) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_brandrail_mobile_checksum_method_engine_submit_content() and 0xFFFF) != 32722) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_brandrail_mobile_checksum_method_engine_add_asset() and 0xFFFF) != 26598) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_brandrail_mobile_checksum_method_engine_archive_content() and 0xFFFF) != 58563) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_brandrail_mobile_checksum_method_engine_asset() and 0xFFFF) != 13191) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_brandrail_mobile_checksum_method_engine_assets() and 0xFFFF) != 43619) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_brandrail_mobile_checksum_method_engine_relabel_asset() and 0xFFFF) != 58354) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_brandrail_mobile_checksum_method_engine_retire_asset() and 0xFFFF) != 242) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_brandrail_mobile_checksum_method_engine_prepublish_check() and 0xFFFF) != 29614) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_brandrail_mobile_checksum_method_engine_prepublish_check_async() and 0xFFFF) != 21184) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_brandrail_mobile_checksum_method_engine_add_theme() and 0xFFFF) != 59380) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_brandrail_mobile_checksum_method_engine_hot_dates() and 0xFFFF) != 46225) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_brandrail_mobile_checksum_method_engine_publishing_plan() and 0xFFFF) != 44353) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_brandrail_mobile_checksum_method_engine_publishing_plan_async() and 0xFFFF) != 35745) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_brandrail_mobile_checksum_method_engine_quarter_plan() and 0xFFFF) != 44609) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_brandrail_mobile_checksum_method_engine_quarter_plan_async() and 0xFFFF) != 27138) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_brandrail_mobile_checksum_method_engine_themes() and 0xFFFF) != 48568) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_brandrail_mobile_checksum_method_engine_week_plan() and 0xFFFF) != 46311) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_brandrail_mobile_checksum_method_engine_week_plan_async() and 0xFFFF) != 34929) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_brandrail_mobile_checksum_method_engine_add_variant() and 0xFFFF) != 12637) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_brandrail_mobile_checksum_method_engine_content_variants() and 0xFFFF) != 5732) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_brandrail_mobile_checksum_method_engine_record_variant_results() and 0xFFFF) != 64358) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_brandrail_mobile_checksum_method_engine_advance_clock() and 0xFFFF) != 30736) {
@@ -1725,6 +1988,29 @@ public object FfiConverterUInt: FfiConverter<UInt, Int> {
 
     override fun write(value: UInt, buf: ByteBuffer) {
         buf.putInt(value.toInt())
+    }
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterInt: FfiConverter<Int, Int> {
+    override fun lift(value: Int): Int {
+        return value
+    }
+
+    override fun read(buf: ByteBuffer): Int {
+        return buf.getInt()
+    }
+
+    override fun lower(value: Int): Int {
+        return value
+    }
+
+    override fun allocationSize(value: Int) = 4UL
+
+    override fun write(value: Int, buf: ByteBuffer) {
+        buf.putInt(value)
     }
 }
 
@@ -2089,8 +2375,9 @@ public object FfiConverterDuration: FfiConverterRustBuffer<java.time.Duration> {
  * under a millisecond). Call them from a background queue / `Task` (Swift) or
  * `Dispatchers.IO` (Kotlin), not the main thread; the long operations
  * (`verifyAuditAsync`, `backupToAsync`, `restoreFromAsync`,
- * `checkTextsAsync`) also come as async functions that run on a worker
- * thread of their own.
+ * `checkTextsAsync`, `prepublishCheckAsync`, `publishingPlanAsync`,
+ * `weekPlanAsync`, `quarterPlanAsync`) also come as async functions that run
+ * on a worker thread of their own.
  */
 public interface EngineInterface {
     
@@ -2406,6 +2693,12 @@ public interface EngineInterface {
     fun `closeContent`(`actor`: kotlin.String, `id`: kotlin.Long): ContentItem
     
     /**
+     * The items repurposed from item `id` (CON-8), oldest first; `NotFound`
+     * if there is no such item. Reads only.
+     */
+    fun `contentDerivatives`(`id`: kotlin.Long): List<ContentItem>
+    
+    /**
      * Content item `id`; `NotFound` if there is none. Reads only.
      */
     fun `contentItem`(`id`: kotlin.Long): ContentItem
@@ -2417,45 +2710,228 @@ public interface EngineInterface {
     fun `contentVersions`(`id`: kotlin.Long): List<ContentVersion>
     
     /**
+     * Repurpose item `sourceId` for another channel (CON-8; needs
+     * `content.create`): a new item described by `input`, linked to its
+     * source (`sourceId`), whose first version starts from the source's
+     * latest text and details, `inProduction` at version 1. `NotFound` for an
+     * unknown source; `Conflict` when the source has no version yet.
+     */
+    fun `deriveContent`(`actor`: kotlin.String, `sourceId`: kotlin.Long, `input`: NewContent): ContentItem
+    
+    /**
      * Write a new version of item `id` (CON-1; needs `content.edit`): the
-     * item is `inProduction` at the next version number. An approved or
-     * scheduled item goes back to production and loses its approval and
-     * schedule, which covered the previous version. `Conflict` while in
-     * review and once published; `Validation` for an empty body, one over
-     * 1 MiB or with control characters (newlines and tabs are fine).
+     * item is `inProduction` at the next version number. The version keeps
+     * the details (duration, layout, assets) of the one before;
+     * `editContentWith` declares them. An approved or scheduled item goes back
+     * to production and loses its approval and schedule, which covered the
+     * previous version. `Conflict` while in review and once published;
+     * `Validation` for an empty body, one over 1 MiB or with control
+     * characters (newlines and tabs are fine).
      */
     fun `editContent`(`actor`: kotlin.String, `id`: kotlin.Long, `title`: kotlin.String, `body`: kotlin.String): ContentItem
     
     /**
+     * `editContent` with the version's details declared (CON-4, CON-5):
+     * `draft.details` replaces those of the previous version. `Validation`
+     * naming the detail for a duration of 0 or over a day, a spacing that is
+     * not a number in (0, 10], a bad template, font or palette name, more
+     * than 20 fonts, or asset ids that are not positive, repeat or number
+     * over 500.
+     */
+    fun `editContentWith`(`actor`: kotlin.String, `id`: kotlin.Long, `draft`: ContentDraft): ContentItem
+    
+    /**
      * Plan a content item (CON-1; `actor` needs `content.create`, and
      * becomes its owner). It starts `planned`, at version 0. `Validation`
-     * for a bad title or channel.
+     * for a bad title, channel or format; `NotFound` (entity `theme`) for an
+     * unknown `themeId`.
      */
     fun `planContent`(`actor`: kotlin.String, `input`: NewContent): ContentItem
     
     /**
      * Publish approved or scheduled item `id` now (CON-2; needs
-     * `content.publish`). `PolicyViolation` (rule `CON-2`) otherwise.
+     * `content.publish`). `PolicyViolation` (rule `CON-2`) otherwise, and
+     * (`CON-3`..`CON-6`) when the pre-publish checklist now blocks (an asset
+     * retired, relabelled or out of its authorization since approval).
      */
     fun `publishContent`(`actor`: kotlin.String, `id`: kotlin.Long): ContentItem
     
     /**
      * Schedule approved (or re-schedule scheduled) item `id` for `at`
      * (CON-2; needs `content.schedule`). `PolicyViolation` (rule `CON-2`)
-     * unless approved; `Validation` naming `at` for a time in the past.
+     * unless approved; `Validation` naming `at` for a time in the past;
+     * `PolicyViolation` (`CON-3`..`CON-6`) when the pre-publish checklist now
+     * blocks (an asset retired since approval, a changed policy), and
+     * (`CON-7`) when the slot would take the channel over its cadence cap for
+     * the day or week holding `at`.
      */
     fun `scheduleContent`(`actor`: kotlin.String, `id`: kotlin.Long, `at`: java.time.Instant): ContentItem
     
     /**
-     * Send the current version of item `id` to review (CON-2, CON-3; needs
+     * Send the current version of item `id` to review (CON-2..CON-6; needs
      * `approval.submit`): the `content_review` workflow starts (brand, then
      * legal for ads and a supervisor for sensitive items) and the item is
      * `inReview`, with `approvalId` set. Decide it with `approve` / `reject`
      * / `decideApproval`; the outcome moves the item (approved, or back to
-     * production). `PolicyViolation` (rule `CON-3`) while the compliance
-     * checker finds anything that blocks; `Conflict` unless in production.
+     * production). `PolicyViolation` while the pre-publish checklist
+     * (`prepublishCheck`) finds anything that blocks: rule `CON-3` for a
+     * compliance finding, else `CON-4` (links, assets, required fields, ad
+     * label), `CON-5` (brand spelling, video length, layout and VI) or
+     * `CON-6` (an unauthorized user-generated asset), the message naming the
+     * failed checks. `Conflict` unless in production.
      */
     fun `submitContent`(`actor`: kotlin.String, `id`: kotlin.Long): ContentItem
+    
+    /**
+     * Add an asset to the library (CON-6; `actor` needs `asset.manage`, and
+     * becomes its owner; its department is the asset's). User-generated
+     * material (`source: .ugc`) without an authorization, or with one that
+     * has expired, is refused with `PolicyViolation` (rule `CON-6`); an
+     * authorization signed in the future or expiring before it was signed is
+     * a `Validation` error naming `authorization.signed_at` /
+     * `authorization.expires_at`. `Validation` also for a bad name, uri or
+     * reader handle and for kind `content`; `NotFound` (entity `principal`)
+     * for an unknown reader.
+     */
+    fun `addAsset`(`actor`: kotlin.String, `input`: NewAsset): Asset
+    
+    /**
+     * Take approved content item `contentId` into the library as an asset of
+     * kind `content` labelled `label` (CON-6; needs `asset.manage`); its
+     * source is `ugc` when the item is user-generated. `PolicyViolation`
+     * (rule `CON-6`) for an item that is not yet approved; `NotFound` for an
+     * unknown item.
+     */
+    fun `archiveContent`(`actor`: kotlin.String, `contentId`: kotlin.Long, `label`: Confidentiality): Asset
+    
+    /**
+     * Asset `id`, if `actor` (any active principal) may read it (CON-6).
+     * Reads of confidential and secret assets are audited.
+     * `PermissionDenied` with reason `notCleared` (and permission
+     * `asset.read:<label>`) when its label does not let `actor` read it, an
+     * audited refusal; `NotFound` for an unknown id.
+     */
+    fun `asset`(`actor`: kotlin.String, `id`: kotlin.Long): Asset
+    
+    /**
+     * The assets `actor` may read that match `filter` (default: every active
+     * one), by id (CON-6). Listing is not audited; confidential and secret
+     * assets show only to those cleared for them.
+     */
+    fun `assets`(`actor`: kotlin.String, `filter`: AssetFilter = AssetFilter()): List<Asset>
+    
+    /**
+     * Give asset `id` the label `label` and the named `readers` (replacing
+     * the previous ones; default none) (CON-6; needs `asset.manage` and
+     * clearance to read it: `PermissionDenied` with reason `notCleared`
+     * otherwise). `NotFound` (entity `principal`) for an unknown reader.
+     */
+    fun `relabelAsset`(`actor`: kotlin.String, `id`: kotlin.Long, `label`: Confidentiality, `readers`: List<kotlin.String> = listOf()): Asset
+    
+    /**
+     * Retire asset `id` (CON-6; needs `asset.manage` and clearance to read
+     * it): content that uses it fails the pre-publish checklist from now on,
+     * so approved or scheduled items using it are not published. `Conflict`
+     * when already retired.
+     */
+    fun `retireAsset`(`actor`: kotlin.String, `id`: kotlin.Long): Asset
+    
+    /**
+     * The pre-publish checklist of item `id`'s current version (CON-3..CON-6):
+     * one report of every checklist issue and compliance finding, with the
+     * policy in force and the engine clock's now (for UGC authorizations).
+     * What `submitContent`, `scheduleContent` and `publishContent` enforce;
+     * call it to show an editor everything at once. Changes and audits
+     * nothing. `NotFound` for an unknown item; `Conflict` while it has no
+     * version.
+     */
+    fun `prepublishCheck`(`id`: kotlin.Long): ChecklistReport
+    
+    /**
+     * `prepublishCheck` on a worker thread: awaiting it never blocks the
+     * caller's thread, however long the body (up to 1 MiB) takes to check.
+     */
+    suspend fun `prepublishCheckAsync`(`id`: kotlin.Long): ChecklistReport
+    
+    /**
+     * Set a quarterly theme (CON-8; needs `content.create`). `Validation`
+     * naming `name`, `starts`, `ends` (before `starts`, or over a year) or
+     * `description`; `NotFound` (entity `hot_date`) for a hot date the
+     * policy's calendar lacks.
+     */
+    fun `addTheme`(`actor`: kotlin.String, `input`: NewTheme): Theme
+    
+    /**
+     * The hot dates of the policy's calendar on days `from` to `to`
+     * (`YYYY-MM-DD`, at most 400 days) (CON-8), by day. Reads only.
+     */
+    fun `hotDates`(`from`: kotlin.String, `to`: kotlin.String): List<HotDateOn>
+    
+    /**
+     * The publishing plan over local days `from` to `to` (`YYYY-MM-DD`, both
+     * included, at most 400 days) (CON-7, CON-8). Reads only. `Validation`
+     * naming `from` or `to` for a malformed day, and `to` for one before
+     * `from` or a range over 400 days.
+     */
+    fun `publishingPlan`(`from`: kotlin.String, `to`: kotlin.String): PublishingPlan
+    
+    /**
+     * `publishingPlan` on a worker thread: awaiting it never blocks the
+     * caller's thread, however many items the range holds.
+     */
+    suspend fun `publishingPlanAsync`(`from`: kotlin.String, `to`: kotlin.String): PublishingPlan
+    
+    /**
+     * The plan of quarter `quarter` (1–4) of `year` (0–9999); `Validation`
+     * naming `quarter` or `year` otherwise.
+     */
+    fun `quarterPlan`(`year`: kotlin.Int, `quarter`: kotlin.UInt): PublishingPlan
+    
+    /**
+     * `quarterPlan` on a worker thread: awaiting it never blocks the caller's
+     * thread while a quarter's items are planned.
+     */
+    suspend fun `quarterPlanAsync`(`year`: kotlin.Int, `quarter`: kotlin.UInt): PublishingPlan
+    
+    /**
+     * The themes overlapping days `from` to `to` (`YYYY-MM-DD`, at most 400
+     * days) (CON-8). Reads only.
+     */
+    fun `themes`(`from`: kotlin.String, `to`: kotlin.String): List<Theme>
+    
+    /**
+     * The plan of the ISO week (Monday–Sunday) holding `date` (`YYYY-MM-DD`).
+     */
+    fun `weekPlan`(`date`: kotlin.String): PublishingPlan
+    
+    /**
+     * `weekPlan` on a worker thread.
+     */
+    suspend fun `weekPlanAsync`(`date`: kotlin.String): PublishingPlan
+    
+    /**
+     * Record an A/B variant on item `itemId` (CON-8; needs `content.edit`),
+     * labelled `A`, `B`, … per kind (at most 26 of a kind). `PolicyViolation`
+     * (rule `CON-3`) when the compliance checker finds anything that blocks
+     * in the text; `Conflict` once the item is published, or with 26
+     * variants of the kind already; `Validation` (field `text`) for bad text;
+     * `NotFound` for an unknown item.
+     */
+    fun `addVariant`(`actor`: kotlin.String, `itemId`: kotlin.Long, `input`: NewVariant): ContentVariant
+    
+    /**
+     * The variants of item `itemId`, in the order recorded; `NotFound` if
+     * there is no such item. Reads only.
+     */
+    fun `contentVariants`(`itemId`: kotlin.Long): List<ContentVariant>
+    
+    /**
+     * Add reported `impressions` and `clicks` to variant `variantId` (needs
+     * `metrics.ingest`). `Validation` naming `clicks` when the clicks would
+     * exceed the impressions, and `impressions` / `clicks` when a total would
+     * pass 2^63 - 1; `NotFound` (entity `variant`) for an unknown variant.
+     */
+    fun `recordVariantResults`(`actor`: kotlin.String, `variantId`: kotlin.Long, `impressions`: kotlin.ULong, `clicks`: kotlin.ULong): ContentVariant
     
     /**
      * Move the manual clock (`EngineOptions.clockStart`) by `seconds`
@@ -2523,8 +2999,9 @@ public interface EngineInterface {
  * under a millisecond). Call them from a background queue / `Task` (Swift) or
  * `Dispatchers.IO` (Kotlin), not the main thread; the long operations
  * (`verifyAuditAsync`, `backupToAsync`, `restoreFromAsync`,
- * `checkTextsAsync`) also come as async functions that run on a worker
- * thread of their own.
+ * `checkTextsAsync`, `prepublishCheckAsync`, `publishingPlanAsync`,
+ * `weekPlanAsync`, `quarterPlanAsync`) also come as async functions that run
+ * on a worker thread of their own.
  */
 open class Engine: Disposable, AutoCloseable, EngineInterface
 {
@@ -3656,6 +4133,25 @@ open class Engine: Disposable, AutoCloseable, EngineInterface
 
     
     /**
+     * The items repurposed from item `id` (CON-8), oldest first; `NotFound`
+     * if there is no such item. Reads only.
+     */
+    @Throws(BrandrailException::class)override fun `contentDerivatives`(`id`: kotlin.Long): List<ContentItem> {
+            return FfiConverterSequenceTypeContentItem.lift(
+    callWithHandle {
+    uniffiRustCallWithError(BrandrailException) { _status ->
+    UniffiLib.uniffi_brandrail_mobile_fn_method_engine_content_derivatives(
+        it,
+        
+        FfiConverterLong.lower(`id`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
      * Content item `id`; `NotFound` if there is none. Reads only.
      */
     @Throws(BrandrailException::class)override fun `contentItem`(`id`: kotlin.Long): ContentItem {
@@ -3693,12 +4189,38 @@ open class Engine: Disposable, AutoCloseable, EngineInterface
 
     
     /**
+     * Repurpose item `sourceId` for another channel (CON-8; needs
+     * `content.create`): a new item described by `input`, linked to its
+     * source (`sourceId`), whose first version starts from the source's
+     * latest text and details, `inProduction` at version 1. `NotFound` for an
+     * unknown source; `Conflict` when the source has no version yet.
+     */
+    @Throws(BrandrailException::class)override fun `deriveContent`(`actor`: kotlin.String, `sourceId`: kotlin.Long, `input`: NewContent): ContentItem {
+            return FfiConverterTypeContentItem.lift(
+    callWithHandle {
+    uniffiRustCallWithError(BrandrailException) { _status ->
+    UniffiLib.uniffi_brandrail_mobile_fn_method_engine_derive_content(
+        it,
+        
+        FfiConverterString.lower(`actor`),
+        FfiConverterLong.lower(`sourceId`),
+        FfiConverterTypeNewContent.lower(`input`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
      * Write a new version of item `id` (CON-1; needs `content.edit`): the
-     * item is `inProduction` at the next version number. An approved or
-     * scheduled item goes back to production and loses its approval and
-     * schedule, which covered the previous version. `Conflict` while in
-     * review and once published; `Validation` for an empty body, one over
-     * 1 MiB or with control characters (newlines and tabs are fine).
+     * item is `inProduction` at the next version number. The version keeps
+     * the details (duration, layout, assets) of the one before;
+     * `editContentWith` declares them. An approved or scheduled item goes back
+     * to production and loses its approval and schedule, which covered the
+     * previous version. `Conflict` while in review and once published;
+     * `Validation` for an empty body, one over 1 MiB or with control
+     * characters (newlines and tabs are fine).
      */
     @Throws(BrandrailException::class)override fun `editContent`(`actor`: kotlin.String, `id`: kotlin.Long, `title`: kotlin.String, `body`: kotlin.String): ContentItem {
             return FfiConverterTypeContentItem.lift(
@@ -3719,9 +4241,35 @@ open class Engine: Disposable, AutoCloseable, EngineInterface
 
     
     /**
+     * `editContent` with the version's details declared (CON-4, CON-5):
+     * `draft.details` replaces those of the previous version. `Validation`
+     * naming the detail for a duration of 0 or over a day, a spacing that is
+     * not a number in (0, 10], a bad template, font or palette name, more
+     * than 20 fonts, or asset ids that are not positive, repeat or number
+     * over 500.
+     */
+    @Throws(BrandrailException::class)override fun `editContentWith`(`actor`: kotlin.String, `id`: kotlin.Long, `draft`: ContentDraft): ContentItem {
+            return FfiConverterTypeContentItem.lift(
+    callWithHandle {
+    uniffiRustCallWithError(BrandrailException) { _status ->
+    UniffiLib.uniffi_brandrail_mobile_fn_method_engine_edit_content_with(
+        it,
+        
+        FfiConverterString.lower(`actor`),
+        FfiConverterLong.lower(`id`),
+        FfiConverterTypeContentDraft.lower(`draft`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
      * Plan a content item (CON-1; `actor` needs `content.create`, and
      * becomes its owner). It starts `planned`, at version 0. `Validation`
-     * for a bad title or channel.
+     * for a bad title, channel or format; `NotFound` (entity `theme`) for an
+     * unknown `themeId`.
      */
     @Throws(BrandrailException::class)override fun `planContent`(`actor`: kotlin.String, `input`: NewContent): ContentItem {
             return FfiConverterTypeContentItem.lift(
@@ -3741,7 +4289,9 @@ open class Engine: Disposable, AutoCloseable, EngineInterface
     
     /**
      * Publish approved or scheduled item `id` now (CON-2; needs
-     * `content.publish`). `PolicyViolation` (rule `CON-2`) otherwise.
+     * `content.publish`). `PolicyViolation` (rule `CON-2`) otherwise, and
+     * (`CON-3`..`CON-6`) when the pre-publish checklist now blocks (an asset
+     * retired, relabelled or out of its authorization since approval).
      */
     @Throws(BrandrailException::class)override fun `publishContent`(`actor`: kotlin.String, `id`: kotlin.Long): ContentItem {
             return FfiConverterTypeContentItem.lift(
@@ -3762,7 +4312,11 @@ open class Engine: Disposable, AutoCloseable, EngineInterface
     /**
      * Schedule approved (or re-schedule scheduled) item `id` for `at`
      * (CON-2; needs `content.schedule`). `PolicyViolation` (rule `CON-2`)
-     * unless approved; `Validation` naming `at` for a time in the past.
+     * unless approved; `Validation` naming `at` for a time in the past;
+     * `PolicyViolation` (`CON-3`..`CON-6`) when the pre-publish checklist now
+     * blocks (an asset retired since approval, a changed policy), and
+     * (`CON-7`) when the slot would take the channel over its cadence cap for
+     * the day or week holding `at`.
      */
     @Throws(BrandrailException::class)override fun `scheduleContent`(`actor`: kotlin.String, `id`: kotlin.Long, `at`: java.time.Instant): ContentItem {
             return FfiConverterTypeContentItem.lift(
@@ -3782,13 +4336,17 @@ open class Engine: Disposable, AutoCloseable, EngineInterface
 
     
     /**
-     * Send the current version of item `id` to review (CON-2, CON-3; needs
+     * Send the current version of item `id` to review (CON-2..CON-6; needs
      * `approval.submit`): the `content_review` workflow starts (brand, then
      * legal for ads and a supervisor for sensitive items) and the item is
      * `inReview`, with `approvalId` set. Decide it with `approve` / `reject`
      * / `decideApproval`; the outcome moves the item (approved, or back to
-     * production). `PolicyViolation` (rule `CON-3`) while the compliance
-     * checker finds anything that blocks; `Conflict` unless in production.
+     * production). `PolicyViolation` while the pre-publish checklist
+     * (`prepublishCheck`) finds anything that blocks: rule `CON-3` for a
+     * compliance finding, else `CON-4` (links, assets, required fields, ad
+     * label), `CON-5` (brand spelling, video length, layout and VI) or
+     * `CON-6` (an unauthorized user-generated asset), the message naming the
+     * failed checks. `Conflict` unless in production.
      */
     @Throws(BrandrailException::class)override fun `submitContent`(`actor`: kotlin.String, `id`: kotlin.Long): ContentItem {
             return FfiConverterTypeContentItem.lift(
@@ -3799,6 +4357,466 @@ open class Engine: Disposable, AutoCloseable, EngineInterface
         
         FfiConverterString.lower(`actor`),
         FfiConverterLong.lower(`id`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Add an asset to the library (CON-6; `actor` needs `asset.manage`, and
+     * becomes its owner; its department is the asset's). User-generated
+     * material (`source: .ugc`) without an authorization, or with one that
+     * has expired, is refused with `PolicyViolation` (rule `CON-6`); an
+     * authorization signed in the future or expiring before it was signed is
+     * a `Validation` error naming `authorization.signed_at` /
+     * `authorization.expires_at`. `Validation` also for a bad name, uri or
+     * reader handle and for kind `content`; `NotFound` (entity `principal`)
+     * for an unknown reader.
+     */
+    @Throws(BrandrailException::class)override fun `addAsset`(`actor`: kotlin.String, `input`: NewAsset): Asset {
+            return FfiConverterTypeAsset.lift(
+    callWithHandle {
+    uniffiRustCallWithError(BrandrailException) { _status ->
+    UniffiLib.uniffi_brandrail_mobile_fn_method_engine_add_asset(
+        it,
+        
+        FfiConverterString.lower(`actor`),
+        FfiConverterTypeNewAsset.lower(`input`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Take approved content item `contentId` into the library as an asset of
+     * kind `content` labelled `label` (CON-6; needs `asset.manage`); its
+     * source is `ugc` when the item is user-generated. `PolicyViolation`
+     * (rule `CON-6`) for an item that is not yet approved; `NotFound` for an
+     * unknown item.
+     */
+    @Throws(BrandrailException::class)override fun `archiveContent`(`actor`: kotlin.String, `contentId`: kotlin.Long, `label`: Confidentiality): Asset {
+            return FfiConverterTypeAsset.lift(
+    callWithHandle {
+    uniffiRustCallWithError(BrandrailException) { _status ->
+    UniffiLib.uniffi_brandrail_mobile_fn_method_engine_archive_content(
+        it,
+        
+        FfiConverterString.lower(`actor`),
+        FfiConverterLong.lower(`contentId`),
+        FfiConverterTypeConfidentiality.lower(`label`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Asset `id`, if `actor` (any active principal) may read it (CON-6).
+     * Reads of confidential and secret assets are audited.
+     * `PermissionDenied` with reason `notCleared` (and permission
+     * `asset.read:<label>`) when its label does not let `actor` read it, an
+     * audited refusal; `NotFound` for an unknown id.
+     */
+    @Throws(BrandrailException::class)override fun `asset`(`actor`: kotlin.String, `id`: kotlin.Long): Asset {
+            return FfiConverterTypeAsset.lift(
+    callWithHandle {
+    uniffiRustCallWithError(BrandrailException) { _status ->
+    UniffiLib.uniffi_brandrail_mobile_fn_method_engine_asset(
+        it,
+        
+        FfiConverterString.lower(`actor`),
+        FfiConverterLong.lower(`id`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * The assets `actor` may read that match `filter` (default: every active
+     * one), by id (CON-6). Listing is not audited; confidential and secret
+     * assets show only to those cleared for them.
+     */
+    @Throws(BrandrailException::class)override fun `assets`(`actor`: kotlin.String, `filter`: AssetFilter): List<Asset> {
+            return FfiConverterSequenceTypeAsset.lift(
+    callWithHandle {
+    uniffiRustCallWithError(BrandrailException) { _status ->
+    UniffiLib.uniffi_brandrail_mobile_fn_method_engine_assets(
+        it,
+        
+        FfiConverterString.lower(`actor`),
+        FfiConverterTypeAssetFilter.lower(`filter`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Give asset `id` the label `label` and the named `readers` (replacing
+     * the previous ones; default none) (CON-6; needs `asset.manage` and
+     * clearance to read it: `PermissionDenied` with reason `notCleared`
+     * otherwise). `NotFound` (entity `principal`) for an unknown reader.
+     */
+    @Throws(BrandrailException::class)override fun `relabelAsset`(`actor`: kotlin.String, `id`: kotlin.Long, `label`: Confidentiality, `readers`: List<kotlin.String>): Asset {
+            return FfiConverterTypeAsset.lift(
+    callWithHandle {
+    uniffiRustCallWithError(BrandrailException) { _status ->
+    UniffiLib.uniffi_brandrail_mobile_fn_method_engine_relabel_asset(
+        it,
+        
+        FfiConverterString.lower(`actor`),
+        FfiConverterLong.lower(`id`),
+        FfiConverterTypeConfidentiality.lower(`label`),
+        FfiConverterSequenceString.lower(`readers`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Retire asset `id` (CON-6; needs `asset.manage` and clearance to read
+     * it): content that uses it fails the pre-publish checklist from now on,
+     * so approved or scheduled items using it are not published. `Conflict`
+     * when already retired.
+     */
+    @Throws(BrandrailException::class)override fun `retireAsset`(`actor`: kotlin.String, `id`: kotlin.Long): Asset {
+            return FfiConverterTypeAsset.lift(
+    callWithHandle {
+    uniffiRustCallWithError(BrandrailException) { _status ->
+    UniffiLib.uniffi_brandrail_mobile_fn_method_engine_retire_asset(
+        it,
+        
+        FfiConverterString.lower(`actor`),
+        FfiConverterLong.lower(`id`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * The pre-publish checklist of item `id`'s current version (CON-3..CON-6):
+     * one report of every checklist issue and compliance finding, with the
+     * policy in force and the engine clock's now (for UGC authorizations).
+     * What `submitContent`, `scheduleContent` and `publishContent` enforce;
+     * call it to show an editor everything at once. Changes and audits
+     * nothing. `NotFound` for an unknown item; `Conflict` while it has no
+     * version.
+     */
+    @Throws(BrandrailException::class)override fun `prepublishCheck`(`id`: kotlin.Long): ChecklistReport {
+            return FfiConverterTypeChecklistReport.lift(
+    callWithHandle {
+    uniffiRustCallWithError(BrandrailException) { _status ->
+    UniffiLib.uniffi_brandrail_mobile_fn_method_engine_prepublish_check(
+        it,
+        
+        FfiConverterLong.lower(`id`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * `prepublishCheck` on a worker thread: awaiting it never blocks the
+     * caller's thread, however long the body (up to 1 MiB) takes to check.
+     */
+    @Throws(BrandrailException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `prepublishCheckAsync`(`id`: kotlin.Long) : ChecklistReport {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_brandrail_mobile_fn_method_engine_prepublish_check_async(
+                uniffiHandle,
+                
+        FfiConverterLong.lower(`id`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_brandrail_mobile_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_brandrail_mobile_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_brandrail_mobile_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeChecklistReport.lift(it) },
+        // Error FFI converter
+        BrandrailException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Set a quarterly theme (CON-8; needs `content.create`). `Validation`
+     * naming `name`, `starts`, `ends` (before `starts`, or over a year) or
+     * `description`; `NotFound` (entity `hot_date`) for a hot date the
+     * policy's calendar lacks.
+     */
+    @Throws(BrandrailException::class)override fun `addTheme`(`actor`: kotlin.String, `input`: NewTheme): Theme {
+            return FfiConverterTypeTheme.lift(
+    callWithHandle {
+    uniffiRustCallWithError(BrandrailException) { _status ->
+    UniffiLib.uniffi_brandrail_mobile_fn_method_engine_add_theme(
+        it,
+        
+        FfiConverterString.lower(`actor`),
+        FfiConverterTypeNewTheme.lower(`input`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * The hot dates of the policy's calendar on days `from` to `to`
+     * (`YYYY-MM-DD`, at most 400 days) (CON-8), by day. Reads only.
+     */
+    @Throws(BrandrailException::class)override fun `hotDates`(`from`: kotlin.String, `to`: kotlin.String): List<HotDateOn> {
+            return FfiConverterSequenceTypeHotDateOn.lift(
+    callWithHandle {
+    uniffiRustCallWithError(BrandrailException) { _status ->
+    UniffiLib.uniffi_brandrail_mobile_fn_method_engine_hot_dates(
+        it,
+        
+        FfiConverterString.lower(`from`),
+        FfiConverterString.lower(`to`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * The publishing plan over local days `from` to `to` (`YYYY-MM-DD`, both
+     * included, at most 400 days) (CON-7, CON-8). Reads only. `Validation`
+     * naming `from` or `to` for a malformed day, and `to` for one before
+     * `from` or a range over 400 days.
+     */
+    @Throws(BrandrailException::class)override fun `publishingPlan`(`from`: kotlin.String, `to`: kotlin.String): PublishingPlan {
+            return FfiConverterTypePublishingPlan.lift(
+    callWithHandle {
+    uniffiRustCallWithError(BrandrailException) { _status ->
+    UniffiLib.uniffi_brandrail_mobile_fn_method_engine_publishing_plan(
+        it,
+        
+        FfiConverterString.lower(`from`),
+        FfiConverterString.lower(`to`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * `publishingPlan` on a worker thread: awaiting it never blocks the
+     * caller's thread, however many items the range holds.
+     */
+    @Throws(BrandrailException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `publishingPlanAsync`(`from`: kotlin.String, `to`: kotlin.String) : PublishingPlan {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_brandrail_mobile_fn_method_engine_publishing_plan_async(
+                uniffiHandle,
+                
+        FfiConverterString.lower(`from`),
+        FfiConverterString.lower(`to`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_brandrail_mobile_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_brandrail_mobile_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_brandrail_mobile_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypePublishingPlan.lift(it) },
+        // Error FFI converter
+        BrandrailException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * The plan of quarter `quarter` (1–4) of `year` (0–9999); `Validation`
+     * naming `quarter` or `year` otherwise.
+     */
+    @Throws(BrandrailException::class)override fun `quarterPlan`(`year`: kotlin.Int, `quarter`: kotlin.UInt): PublishingPlan {
+            return FfiConverterTypePublishingPlan.lift(
+    callWithHandle {
+    uniffiRustCallWithError(BrandrailException) { _status ->
+    UniffiLib.uniffi_brandrail_mobile_fn_method_engine_quarter_plan(
+        it,
+        
+        FfiConverterInt.lower(`year`),
+        FfiConverterUInt.lower(`quarter`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * `quarterPlan` on a worker thread: awaiting it never blocks the caller's
+     * thread while a quarter's items are planned.
+     */
+    @Throws(BrandrailException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `quarterPlanAsync`(`year`: kotlin.Int, `quarter`: kotlin.UInt) : PublishingPlan {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_brandrail_mobile_fn_method_engine_quarter_plan_async(
+                uniffiHandle,
+                
+        FfiConverterInt.lower(`year`),
+        FfiConverterUInt.lower(`quarter`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_brandrail_mobile_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_brandrail_mobile_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_brandrail_mobile_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypePublishingPlan.lift(it) },
+        // Error FFI converter
+        BrandrailException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * The themes overlapping days `from` to `to` (`YYYY-MM-DD`, at most 400
+     * days) (CON-8). Reads only.
+     */
+    @Throws(BrandrailException::class)override fun `themes`(`from`: kotlin.String, `to`: kotlin.String): List<Theme> {
+            return FfiConverterSequenceTypeTheme.lift(
+    callWithHandle {
+    uniffiRustCallWithError(BrandrailException) { _status ->
+    UniffiLib.uniffi_brandrail_mobile_fn_method_engine_themes(
+        it,
+        
+        FfiConverterString.lower(`from`),
+        FfiConverterString.lower(`to`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * The plan of the ISO week (Monday–Sunday) holding `date` (`YYYY-MM-DD`).
+     */
+    @Throws(BrandrailException::class)override fun `weekPlan`(`date`: kotlin.String): PublishingPlan {
+            return FfiConverterTypePublishingPlan.lift(
+    callWithHandle {
+    uniffiRustCallWithError(BrandrailException) { _status ->
+    UniffiLib.uniffi_brandrail_mobile_fn_method_engine_week_plan(
+        it,
+        
+        FfiConverterString.lower(`date`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * `weekPlan` on a worker thread.
+     */
+    @Throws(BrandrailException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `weekPlanAsync`(`date`: kotlin.String) : PublishingPlan {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_brandrail_mobile_fn_method_engine_week_plan_async(
+                uniffiHandle,
+                
+        FfiConverterString.lower(`date`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_brandrail_mobile_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_brandrail_mobile_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_brandrail_mobile_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypePublishingPlan.lift(it) },
+        // Error FFI converter
+        BrandrailException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Record an A/B variant on item `itemId` (CON-8; needs `content.edit`),
+     * labelled `A`, `B`, … per kind (at most 26 of a kind). `PolicyViolation`
+     * (rule `CON-3`) when the compliance checker finds anything that blocks
+     * in the text; `Conflict` once the item is published, or with 26
+     * variants of the kind already; `Validation` (field `text`) for bad text;
+     * `NotFound` for an unknown item.
+     */
+    @Throws(BrandrailException::class)override fun `addVariant`(`actor`: kotlin.String, `itemId`: kotlin.Long, `input`: NewVariant): ContentVariant {
+            return FfiConverterTypeContentVariant.lift(
+    callWithHandle {
+    uniffiRustCallWithError(BrandrailException) { _status ->
+    UniffiLib.uniffi_brandrail_mobile_fn_method_engine_add_variant(
+        it,
+        
+        FfiConverterString.lower(`actor`),
+        FfiConverterLong.lower(`itemId`),
+        FfiConverterTypeNewVariant.lower(`input`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * The variants of item `itemId`, in the order recorded; `NotFound` if
+     * there is no such item. Reads only.
+     */
+    @Throws(BrandrailException::class)override fun `contentVariants`(`itemId`: kotlin.Long): List<ContentVariant> {
+            return FfiConverterSequenceTypeContentVariant.lift(
+    callWithHandle {
+    uniffiRustCallWithError(BrandrailException) { _status ->
+    UniffiLib.uniffi_brandrail_mobile_fn_method_engine_content_variants(
+        it,
+        
+        FfiConverterLong.lower(`itemId`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Add reported `impressions` and `clicks` to variant `variantId` (needs
+     * `metrics.ingest`). `Validation` naming `clicks` when the clicks would
+     * exceed the impressions, and `impressions` / `clicks` when a total would
+     * pass 2^63 - 1; `NotFound` (entity `variant`) for an unknown variant.
+     */
+    @Throws(BrandrailException::class)override fun `recordVariantResults`(`actor`: kotlin.String, `variantId`: kotlin.Long, `impressions`: kotlin.ULong, `clicks`: kotlin.ULong): ContentVariant {
+            return FfiConverterTypeContentVariant.lift(
+    callWithHandle {
+    uniffiRustCallWithError(BrandrailException) { _status ->
+    UniffiLib.uniffi_brandrail_mobile_fn_method_engine_record_variant_results(
+        it,
+        
+        FfiConverterString.lower(`actor`),
+        FfiConverterLong.lower(`variantId`),
+        FfiConverterULong.lower(`impressions`),
+        FfiConverterULong.lower(`clicks`),_status)
 }
     }
     )
@@ -4927,6 +5945,224 @@ public object FfiConverterTypeApprovalTask: FfiConverterRustBuffer<ApprovalTask>
 
 
 /**
+ * An asset in the library.
+ */
+data class Asset (
+    /**
+     * Identifier.
+     */
+    var `id`: kotlin.Long
+    , 
+    /**
+     * Kind.
+     */
+    var `kind`: AssetKind
+    , 
+    /**
+     * Name (a template's name is what versions declare).
+     */
+    var `name`: kotlin.String
+    , 
+    /**
+     * Where the file lives: a storage key or URL (brandrail keeps no bytes);
+     * `content:<id>/v<version>` for archived content.
+     */
+    var `uri`: kotlin.String
+    , 
+    /**
+     * Origin.
+     */
+    var `source`: AssetSource
+    , 
+    /**
+     * Confidentiality label.
+     */
+    var `label`: Confidentiality
+    , 
+    /**
+     * Department of the principal who added it.
+     */
+    var `department`: Department
+    , 
+    /**
+     * Handle of who added it.
+     */
+    var `owner`: kotlin.String
+    , 
+    /**
+     * Active or retired.
+     */
+    var `state`: AssetState
+    , 
+    /**
+     * The authorization of user-generated material.
+     */
+    var `authorization`: UgcAuthorization?
+    , 
+    /**
+     * The content item it was taken from (kind `content`).
+     */
+    var `contentId`: kotlin.Long?
+    , 
+    /**
+     * Handles of the principals who may read it whatever its label, sorted.
+     */
+    var `readers`: List<kotlin.String>
+    , 
+    /**
+     * When it was added.
+     */
+    var `createdAt`: java.time.Instant
+    , 
+    /**
+     * When it was retired, if it was.
+     */
+    var `retiredAt`: java.time.Instant?
+    
+){
+    
+    /**
+     * Whether this asset may be used at `at`: it is not user-generated, or
+     * its authorization was signed by then and had not yet expired. The
+     * checklist asks it with the engine clock's now (`engine.now()`).
+     * `Validation` only for a time outside the supported range.
+     */
+    @Throws(BrandrailException::class) fun `authorizedAt`(`at`: java.time.Instant): kotlin.Boolean {
+            return FfiConverterBoolean.lift(
+    uniffiRustCallWithError(BrandrailException) { _status ->
+    UniffiLib.uniffi_brandrail_mobile_fn_method_asset_authorized_at(FfiConverterTypeAsset.lower(this),
+        
+        FfiConverterTimestamp.lower(`at`),_status)
+}
+    )
+    }
+    
+
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeAsset: FfiConverterRustBuffer<Asset> {
+    override fun read(buf: ByteBuffer): Asset {
+        return Asset(
+            FfiConverterLong.read(buf),
+            FfiConverterTypeAssetKind.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterTypeAssetSource.read(buf),
+            FfiConverterTypeConfidentiality.read(buf),
+            FfiConverterTypeDepartment.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterTypeAssetState.read(buf),
+            FfiConverterOptionalTypeUgcAuthorization.read(buf),
+            FfiConverterOptionalLong.read(buf),
+            FfiConverterSequenceString.read(buf),
+            FfiConverterTimestamp.read(buf),
+            FfiConverterOptionalTimestamp.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: Asset) = (
+            FfiConverterLong.allocationSize(value.`id`) +
+            FfiConverterTypeAssetKind.allocationSize(value.`kind`) +
+            FfiConverterString.allocationSize(value.`name`) +
+            FfiConverterString.allocationSize(value.`uri`) +
+            FfiConverterTypeAssetSource.allocationSize(value.`source`) +
+            FfiConverterTypeConfidentiality.allocationSize(value.`label`) +
+            FfiConverterTypeDepartment.allocationSize(value.`department`) +
+            FfiConverterString.allocationSize(value.`owner`) +
+            FfiConverterTypeAssetState.allocationSize(value.`state`) +
+            FfiConverterOptionalTypeUgcAuthorization.allocationSize(value.`authorization`) +
+            FfiConverterOptionalLong.allocationSize(value.`contentId`) +
+            FfiConverterSequenceString.allocationSize(value.`readers`) +
+            FfiConverterTimestamp.allocationSize(value.`createdAt`) +
+            FfiConverterOptionalTimestamp.allocationSize(value.`retiredAt`)
+    )
+
+    override fun write(value: Asset, buf: ByteBuffer) {
+            FfiConverterLong.write(value.`id`, buf)
+            FfiConverterTypeAssetKind.write(value.`kind`, buf)
+            FfiConverterString.write(value.`name`, buf)
+            FfiConverterString.write(value.`uri`, buf)
+            FfiConverterTypeAssetSource.write(value.`source`, buf)
+            FfiConverterTypeConfidentiality.write(value.`label`, buf)
+            FfiConverterTypeDepartment.write(value.`department`, buf)
+            FfiConverterString.write(value.`owner`, buf)
+            FfiConverterTypeAssetState.write(value.`state`, buf)
+            FfiConverterOptionalTypeUgcAuthorization.write(value.`authorization`, buf)
+            FfiConverterOptionalLong.write(value.`contentId`, buf)
+            FfiConverterSequenceString.write(value.`readers`, buf)
+            FfiConverterTimestamp.write(value.`createdAt`, buf)
+            FfiConverterOptionalTimestamp.write(value.`retiredAt`, buf)
+    }
+}
+
+
+
+/**
+ * What `assets(actor:filter:)` lists. Every field has a default, so
+ * `AssetFilter()` lists every active asset the actor may read.
+ */
+data class AssetFilter (
+    /**
+     * Only this kind.
+     */
+    var `kind`: AssetKind? = null 
+    , 
+    /**
+     * Only this label.
+     */
+    var `label`: Confidentiality? = null 
+    , 
+    /**
+     * Retired assets too (default false).
+     */
+    var `includeRetired`: kotlin.Boolean = false 
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeAssetFilter: FfiConverterRustBuffer<AssetFilter> {
+    override fun read(buf: ByteBuffer): AssetFilter {
+        return AssetFilter(
+            FfiConverterOptionalTypeAssetKind.read(buf),
+            FfiConverterOptionalTypeConfidentiality.read(buf),
+            FfiConverterBoolean.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: AssetFilter) = (
+            FfiConverterOptionalTypeAssetKind.allocationSize(value.`kind`) +
+            FfiConverterOptionalTypeConfidentiality.allocationSize(value.`label`) +
+            FfiConverterBoolean.allocationSize(value.`includeRetired`)
+    )
+
+    override fun write(value: AssetFilter, buf: ByteBuffer) {
+            FfiConverterOptionalTypeAssetKind.write(value.`kind`, buf)
+            FfiConverterOptionalTypeConfidentiality.write(value.`label`, buf)
+            FfiConverterBoolean.write(value.`includeRetired`, buf)
+    }
+}
+
+
+
+/**
  * Metadata of a document attached to a subject (an invoice for a
  * reimbursement); the document itself stays where it is.
  */
@@ -5442,6 +6678,286 @@ public object FfiConverterTypeBackupStatus: FfiConverterRustBuffer<BackupStatus>
 
 
 /**
+ * One thing the checklist found.
+ *
+ * An issue in text (a link, a misspelt brand name) is located in its `field`
+ * (`title` or `body` of the checked version) by two pairs of end-exclusive
+ * offsets, as a compliance `Finding` is: `start`/`end` count Unicode scalar
+ * values (Swift: index `text.unicodeScalars`), `utf16Start`/`utf16End` count
+ * UTF-16 code units (Kotlin/Java `substring`, Swift `NSRange`). Either pair
+ * slices `matched` out of the field. Issues not in text (an asset, a font, a
+ * missing field) have all four `nil`/`null`.
+ */
+data class ChecklistIssue (
+    /**
+     * The rule: `CON-4`, `CON-5` or `CON-6`.
+     */
+    var `rule`: kotlin.String
+    , 
+    /**
+     * What kind of problem.
+     */
+    var `check`: CheckKind
+    , 
+    /**
+     * `block` stops review, scheduling and publication; `warn` needs a human
+     * look.
+     */
+    var `severity`: Severity
+    , 
+    /**
+     * The field concerned: `title`, `body`, `assets`, `duration_seconds`,
+     * `paragraph_spacing`, `template`, `fonts`, `palette`, or a required
+     * field's name.
+     */
+    var `field`: kotlin.String
+    , 
+    /**
+     * What is wrong, in words.
+     */
+    var `message`: kotlin.String
+    , 
+    /**
+     * The text concerned, when there is one: the link or misspelling as
+     * written, an asset's id, a font's name.
+     */
+    var `matched`: kotlin.String?
+    , 
+    /**
+     * Start of `matched` in `field`, in Unicode scalar values, when the issue
+     * is in text.
+     */
+    var `start`: kotlin.ULong?
+    , 
+    /**
+     * End (exclusive) of `matched`, in Unicode scalar values.
+     */
+    var `end`: kotlin.ULong?
+    , 
+    /**
+     * Start of `matched` in `field`, in UTF-16 code units (Kotlin/Java string
+     * indexes, `NSRange`), when the issue is in text.
+     */
+    var `utf16Start`: kotlin.ULong?
+    , 
+    /**
+     * End (exclusive) of `matched`, in UTF-16 code units.
+     */
+    var `utf16End`: kotlin.ULong?
+    , 
+    /**
+     * What to do instead, when there is advice.
+     */
+    var `suggestion`: kotlin.String?
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeChecklistIssue: FfiConverterRustBuffer<ChecklistIssue> {
+    override fun read(buf: ByteBuffer): ChecklistIssue {
+        return ChecklistIssue(
+            FfiConverterString.read(buf),
+            FfiConverterTypeCheckKind.read(buf),
+            FfiConverterTypeSeverity.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalULong.read(buf),
+            FfiConverterOptionalULong.read(buf),
+            FfiConverterOptionalULong.read(buf),
+            FfiConverterOptionalULong.read(buf),
+            FfiConverterOptionalString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ChecklistIssue) = (
+            FfiConverterString.allocationSize(value.`rule`) +
+            FfiConverterTypeCheckKind.allocationSize(value.`check`) +
+            FfiConverterTypeSeverity.allocationSize(value.`severity`) +
+            FfiConverterString.allocationSize(value.`field`) +
+            FfiConverterString.allocationSize(value.`message`) +
+            FfiConverterOptionalString.allocationSize(value.`matched`) +
+            FfiConverterOptionalULong.allocationSize(value.`start`) +
+            FfiConverterOptionalULong.allocationSize(value.`end`) +
+            FfiConverterOptionalULong.allocationSize(value.`utf16Start`) +
+            FfiConverterOptionalULong.allocationSize(value.`utf16End`) +
+            FfiConverterOptionalString.allocationSize(value.`suggestion`)
+    )
+
+    override fun write(value: ChecklistIssue, buf: ByteBuffer) {
+            FfiConverterString.write(value.`rule`, buf)
+            FfiConverterTypeCheckKind.write(value.`check`, buf)
+            FfiConverterTypeSeverity.write(value.`severity`, buf)
+            FfiConverterString.write(value.`field`, buf)
+            FfiConverterString.write(value.`message`, buf)
+            FfiConverterOptionalString.write(value.`matched`, buf)
+            FfiConverterOptionalULong.write(value.`start`, buf)
+            FfiConverterOptionalULong.write(value.`end`, buf)
+            FfiConverterOptionalULong.write(value.`utf16Start`, buf)
+            FfiConverterOptionalULong.write(value.`utf16End`, buf)
+            FfiConverterOptionalString.write(value.`suggestion`, buf)
+    }
+}
+
+
+
+/**
+ * The pre-publish checklist of one version: its CON-4..CON-6 issues and its
+ * CON-3 compliance findings.
+ */
+data class ChecklistReport (
+    /**
+     * The item.
+     */
+    var `itemId`: kotlin.Long
+    , 
+    /**
+     * The version checked (the item's current one).
+     */
+    var `version`: kotlin.UInt
+    , 
+    /**
+     * Nothing blocks: no blocking issue and no blocking finding. Only then
+     * does the item go to review, get scheduled or published.
+     */
+    var `passed`: kotlin.Boolean
+    , 
+    /**
+     * How many issues and findings block (0 when `passed`).
+     */
+    var `blocking`: kotlin.UInt
+    , 
+    /**
+     * The issues, in check order: links, assets, required fields, ad label,
+     * brand spellings, video length, layout and VI.
+     */
+    var `issues`: List<ChecklistIssue>
+    , 
+    /**
+     * Compliance findings in the title (offsets into the title).
+     */
+    var `titleFindings`: List<Finding>
+    , 
+    /**
+     * Compliance findings in the body (offsets into the body).
+     */
+    var `bodyFindings`: List<Finding>
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeChecklistReport: FfiConverterRustBuffer<ChecklistReport> {
+    override fun read(buf: ByteBuffer): ChecklistReport {
+        return ChecklistReport(
+            FfiConverterLong.read(buf),
+            FfiConverterUInt.read(buf),
+            FfiConverterBoolean.read(buf),
+            FfiConverterUInt.read(buf),
+            FfiConverterSequenceTypeChecklistIssue.read(buf),
+            FfiConverterSequenceTypeFinding.read(buf),
+            FfiConverterSequenceTypeFinding.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ChecklistReport) = (
+            FfiConverterLong.allocationSize(value.`itemId`) +
+            FfiConverterUInt.allocationSize(value.`version`) +
+            FfiConverterBoolean.allocationSize(value.`passed`) +
+            FfiConverterUInt.allocationSize(value.`blocking`) +
+            FfiConverterSequenceTypeChecklistIssue.allocationSize(value.`issues`) +
+            FfiConverterSequenceTypeFinding.allocationSize(value.`titleFindings`) +
+            FfiConverterSequenceTypeFinding.allocationSize(value.`bodyFindings`)
+    )
+
+    override fun write(value: ChecklistReport, buf: ByteBuffer) {
+            FfiConverterLong.write(value.`itemId`, buf)
+            FfiConverterUInt.write(value.`version`, buf)
+            FfiConverterBoolean.write(value.`passed`, buf)
+            FfiConverterUInt.write(value.`blocking`, buf)
+            FfiConverterSequenceTypeChecklistIssue.write(value.`issues`, buf)
+            FfiConverterSequenceTypeFinding.write(value.`titleFindings`, buf)
+            FfiConverterSequenceTypeFinding.write(value.`bodyFindings`, buf)
+    }
+}
+
+
+
+/**
+ * A new version for `editContentWith`: its text and what it declares.
+ */
+data class ContentDraft (
+    /**
+     * Title (1–200 characters, no control or invisible characters).
+     */
+    var `title`: kotlin.String
+    , 
+    /**
+     * Body text (1 byte to 1 MiB; newlines and tabs are fine, other control
+     * characters are not).
+     */
+    var `body`: kotlin.String
+    , 
+    /**
+     * Duration, layout and assets; default `VersionDetails()`: nothing
+     * declared (unlike `editContent`, which keeps the previous version's).
+     */
+    var `details`: VersionDetails = VersionDetails() 
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeContentDraft: FfiConverterRustBuffer<ContentDraft> {
+    override fun read(buf: ByteBuffer): ContentDraft {
+        return ContentDraft(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterTypeVersionDetails.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ContentDraft) = (
+            FfiConverterString.allocationSize(value.`title`) +
+            FfiConverterString.allocationSize(value.`body`) +
+            FfiConverterTypeVersionDetails.allocationSize(value.`details`)
+    )
+
+    override fun write(value: ContentDraft, buf: ByteBuffer) {
+            FfiConverterString.write(value.`title`, buf)
+            FfiConverterString.write(value.`body`, buf)
+            FfiConverterTypeVersionDetails.write(value.`details`, buf)
+    }
+}
+
+
+
+/**
  * A content item (CON-1): its current title and where it stands (CON-2).
  */
 data class ContentItem (
@@ -5489,6 +7005,27 @@ data class ContentItem (
      * Sensitive: a supervisor reviews it too.
      */
     var `sensitive`: kotlin.Boolean
+    , 
+    /**
+     * User-generated: counts towards a channel's UGC quota in the publishing
+     * plan (CON-7).
+     */
+    var `ugc`: kotlin.Boolean
+    , 
+    /**
+     * Sub-kind a channel's mix is planned in (`amateur_review`, `koc`, …).
+     */
+    var `format`: kotlin.String?
+    , 
+    /**
+     * The item this one was repurposed from with `deriveContent` (CON-8).
+     */
+    var `sourceId`: kotlin.Long?
+    , 
+    /**
+     * The quarterly theme it belongs to (CON-8).
+     */
+    var `themeId`: kotlin.Long?
     , 
     /**
      * Id of the approval reviewing the current version, once submitted;
@@ -5541,6 +7078,10 @@ public object FfiConverterTypeContentItem: FfiConverterRustBuffer<ContentItem> {
             FfiConverterUInt.read(buf),
             FfiConverterBoolean.read(buf),
             FfiConverterBoolean.read(buf),
+            FfiConverterBoolean.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalLong.read(buf),
+            FfiConverterOptionalLong.read(buf),
             FfiConverterOptionalLong.read(buf),
             FfiConverterOptionalTimestamp.read(buf),
             FfiConverterOptionalTimestamp.read(buf),
@@ -5559,6 +7100,10 @@ public object FfiConverterTypeContentItem: FfiConverterRustBuffer<ContentItem> {
             FfiConverterUInt.allocationSize(value.`version`) +
             FfiConverterBoolean.allocationSize(value.`isAd`) +
             FfiConverterBoolean.allocationSize(value.`sensitive`) +
+            FfiConverterBoolean.allocationSize(value.`ugc`) +
+            FfiConverterOptionalString.allocationSize(value.`format`) +
+            FfiConverterOptionalLong.allocationSize(value.`sourceId`) +
+            FfiConverterOptionalLong.allocationSize(value.`themeId`) +
             FfiConverterOptionalLong.allocationSize(value.`approvalId`) +
             FfiConverterOptionalTimestamp.allocationSize(value.`scheduledAt`) +
             FfiConverterOptionalTimestamp.allocationSize(value.`publishedAt`) +
@@ -5576,11 +7121,135 @@ public object FfiConverterTypeContentItem: FfiConverterRustBuffer<ContentItem> {
             FfiConverterUInt.write(value.`version`, buf)
             FfiConverterBoolean.write(value.`isAd`, buf)
             FfiConverterBoolean.write(value.`sensitive`, buf)
+            FfiConverterBoolean.write(value.`ugc`, buf)
+            FfiConverterOptionalString.write(value.`format`, buf)
+            FfiConverterOptionalLong.write(value.`sourceId`, buf)
+            FfiConverterOptionalLong.write(value.`themeId`, buf)
             FfiConverterOptionalLong.write(value.`approvalId`, buf)
             FfiConverterOptionalTimestamp.write(value.`scheduledAt`, buf)
             FfiConverterOptionalTimestamp.write(value.`publishedAt`, buf)
             FfiConverterTimestamp.write(value.`createdAt`, buf)
             FfiConverterTimestamp.write(value.`updatedAt`, buf)
+    }
+}
+
+
+
+/**
+ * A recorded variant.
+ */
+data class ContentVariant (
+    /**
+     * Identifier (for `recordVariantResults`).
+     */
+    var `id`: kotlin.Long
+    , 
+    /**
+     * The item.
+     */
+    var `itemId`: kotlin.Long
+    , 
+    /**
+     * Title or copy.
+     */
+    var `kind`: VariantKind
+    , 
+    /**
+     * Number, question or plain.
+     */
+    var `style`: VariantStyle
+    , 
+    /**
+     * `A`, `B`, … in the order recorded, per kind.
+     */
+    var `label`: kotlin.String
+    , 
+    /**
+     * The text.
+     */
+    var `text`: kotlin.String
+    , 
+    /**
+     * Handle of who recorded it.
+     */
+    var `createdBy`: kotlin.String
+    , 
+    /**
+     * When it was recorded.
+     */
+    var `createdAt`: java.time.Instant
+    , 
+    /**
+     * Impressions reported so far.
+     */
+    var `impressions`: kotlin.ULong
+    , 
+    /**
+     * Clicks reported so far (never more than `impressions`).
+     */
+    var `clicks`: kotlin.ULong
+    , 
+    /**
+     * Clicks per impression (`clicks / impressions`), once there are
+     * impressions; `nil`/`null` before.
+     */
+    var `clickRate`: kotlin.Double?
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeContentVariant: FfiConverterRustBuffer<ContentVariant> {
+    override fun read(buf: ByteBuffer): ContentVariant {
+        return ContentVariant(
+            FfiConverterLong.read(buf),
+            FfiConverterLong.read(buf),
+            FfiConverterTypeVariantKind.read(buf),
+            FfiConverterTypeVariantStyle.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterTimestamp.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterOptionalDouble.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ContentVariant) = (
+            FfiConverterLong.allocationSize(value.`id`) +
+            FfiConverterLong.allocationSize(value.`itemId`) +
+            FfiConverterTypeVariantKind.allocationSize(value.`kind`) +
+            FfiConverterTypeVariantStyle.allocationSize(value.`style`) +
+            FfiConverterString.allocationSize(value.`label`) +
+            FfiConverterString.allocationSize(value.`text`) +
+            FfiConverterString.allocationSize(value.`createdBy`) +
+            FfiConverterTimestamp.allocationSize(value.`createdAt`) +
+            FfiConverterULong.allocationSize(value.`impressions`) +
+            FfiConverterULong.allocationSize(value.`clicks`) +
+            FfiConverterOptionalDouble.allocationSize(value.`clickRate`)
+    )
+
+    override fun write(value: ContentVariant, buf: ByteBuffer) {
+            FfiConverterLong.write(value.`id`, buf)
+            FfiConverterLong.write(value.`itemId`, buf)
+            FfiConverterTypeVariantKind.write(value.`kind`, buf)
+            FfiConverterTypeVariantStyle.write(value.`style`, buf)
+            FfiConverterString.write(value.`label`, buf)
+            FfiConverterString.write(value.`text`, buf)
+            FfiConverterString.write(value.`createdBy`, buf)
+            FfiConverterTimestamp.write(value.`createdAt`, buf)
+            FfiConverterULong.write(value.`impressions`, buf)
+            FfiConverterULong.write(value.`clicks`, buf)
+            FfiConverterOptionalDouble.write(value.`clickRate`, buf)
     }
 }
 
@@ -5620,6 +7289,12 @@ data class ContentVersion (
      * When it was written.
      */
     var `createdAt`: java.time.Instant
+    , 
+    /**
+     * Duration, layout and assets declared with it (`editContentWith`); an
+     * `editContent` keeps those of the version before.
+     */
+    var `details`: VersionDetails
     
 ){
     
@@ -5642,6 +7317,7 @@ public object FfiConverterTypeContentVersion: FfiConverterRustBuffer<ContentVers
             FfiConverterString.read(buf),
             FfiConverterString.read(buf),
             FfiConverterTimestamp.read(buf),
+            FfiConverterTypeVersionDetails.read(buf),
         )
     }
 
@@ -5651,7 +7327,8 @@ public object FfiConverterTypeContentVersion: FfiConverterRustBuffer<ContentVers
             FfiConverterString.allocationSize(value.`title`) +
             FfiConverterString.allocationSize(value.`body`) +
             FfiConverterString.allocationSize(value.`author`) +
-            FfiConverterTimestamp.allocationSize(value.`createdAt`)
+            FfiConverterTimestamp.allocationSize(value.`createdAt`) +
+            FfiConverterTypeVersionDetails.allocationSize(value.`details`)
     )
 
     override fun write(value: ContentVersion, buf: ByteBuffer) {
@@ -5661,6 +7338,54 @@ public object FfiConverterTypeContentVersion: FfiConverterRustBuffer<ContentVers
             FfiConverterString.write(value.`body`, buf)
             FfiConverterString.write(value.`author`, buf)
             FfiConverterTimestamp.write(value.`createdAt`, buf)
+            FfiConverterTypeVersionDetails.write(value.`details`, buf)
+    }
+}
+
+
+
+/**
+ * A range of whole days, both ends included, as `YYYY-MM-DD`.
+ */
+data class DateRange (
+    /**
+     * First day.
+     */
+    var `from`: kotlin.String
+    , 
+    /**
+     * Last day (inclusive).
+     */
+    var `to`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeDateRange: FfiConverterRustBuffer<DateRange> {
+    override fun read(buf: ByteBuffer): DateRange {
+        return DateRange(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: DateRange) = (
+            FfiConverterString.allocationSize(value.`from`) +
+            FfiConverterString.allocationSize(value.`to`)
+    )
+
+    override fun write(value: DateRange, buf: ByteBuffer) {
+            FfiConverterString.write(value.`from`, buf)
+            FfiConverterString.write(value.`to`, buf)
     }
 }
 
@@ -6033,6 +7758,61 @@ public object FfiConverterTypeFinding: FfiConverterRustBuffer<Finding> {
 
 
 /**
+ * A hot date of the policy's calendar (`content.hot_dates`) falling on a day.
+ */
+data class HotDateOn (
+    /**
+     * The day, `YYYY-MM-DD`.
+     */
+    var `date`: kotlin.String
+    , 
+    /**
+     * Its name (`双十一`, `春节`, …).
+     */
+    var `name`: kotlin.String
+    , 
+    /**
+     * Its kind (`holiday`, `festival`, `shopping_festival`, …).
+     */
+    var `kind`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeHotDateOn: FfiConverterRustBuffer<HotDateOn> {
+    override fun read(buf: ByteBuffer): HotDateOn {
+        return HotDateOn(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: HotDateOn) = (
+            FfiConverterString.allocationSize(value.`date`) +
+            FfiConverterString.allocationSize(value.`name`) +
+            FfiConverterString.allocationSize(value.`kind`)
+    )
+
+    override fun write(value: HotDateOn, buf: ByteBuffer) {
+            FfiConverterString.write(value.`date`, buf)
+            FfiConverterString.write(value.`name`, buf)
+            FfiConverterString.write(value.`kind`, buf)
+    }
+}
+
+
+
+/**
  * A managed media or messaging account (ACC-5).
  */
 data class MediaAccount (
@@ -6183,6 +7963,95 @@ public object FfiConverterTypeMediaInteraction: FfiConverterRustBuffer<MediaInte
 
 
 /**
+ * Input for adding an asset with `addAsset`.
+ */
+data class NewAsset (
+    /**
+     * Kind (not `content`: approved content enters with `archiveContent`).
+     */
+    var `kind`: AssetKind
+    , 
+    /**
+     * Name (display text, 1–200 characters).
+     */
+    var `name`: kotlin.String
+    , 
+    /**
+     * Location: 1–2048 bytes, no white space or control characters.
+     */
+    var `uri`: kotlin.String
+    , 
+    /**
+     * Origin; `ugc` needs `authorization`.
+     */
+    var `source`: AssetSource
+    , 
+    /**
+     * Confidentiality label.
+     */
+    var `label`: Confidentiality
+    , 
+    /**
+     * The signed authorization, required (and checked) for user-generated
+     * material. Default `nil`/`null`.
+     */
+    var `authorization`: UgcAuthorization? = null 
+    , 
+    /**
+     * Handles of existing principals who may read it whatever its label (at
+     * most 200). Default none.
+     */
+    var `readers`: List<kotlin.String> = listOf() 
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeNewAsset: FfiConverterRustBuffer<NewAsset> {
+    override fun read(buf: ByteBuffer): NewAsset {
+        return NewAsset(
+            FfiConverterTypeAssetKind.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterTypeAssetSource.read(buf),
+            FfiConverterTypeConfidentiality.read(buf),
+            FfiConverterOptionalTypeUgcAuthorization.read(buf),
+            FfiConverterSequenceString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: NewAsset) = (
+            FfiConverterTypeAssetKind.allocationSize(value.`kind`) +
+            FfiConverterString.allocationSize(value.`name`) +
+            FfiConverterString.allocationSize(value.`uri`) +
+            FfiConverterTypeAssetSource.allocationSize(value.`source`) +
+            FfiConverterTypeConfidentiality.allocationSize(value.`label`) +
+            FfiConverterOptionalTypeUgcAuthorization.allocationSize(value.`authorization`) +
+            FfiConverterSequenceString.allocationSize(value.`readers`)
+    )
+
+    override fun write(value: NewAsset, buf: ByteBuffer) {
+            FfiConverterTypeAssetKind.write(value.`kind`, buf)
+            FfiConverterString.write(value.`name`, buf)
+            FfiConverterString.write(value.`uri`, buf)
+            FfiConverterTypeAssetSource.write(value.`source`, buf)
+            FfiConverterTypeConfidentiality.write(value.`label`, buf)
+            FfiConverterOptionalTypeUgcAuthorization.write(value.`authorization`, buf)
+            FfiConverterSequenceString.write(value.`readers`, buf)
+    }
+}
+
+
+
+/**
  * Input for planning a content item.
  */
 data class NewContent (
@@ -6210,6 +8079,23 @@ data class NewContent (
      * Sensitive: a supervisor reviews it too.
      */
     var `sensitive`: kotlin.Boolean = false 
+    , 
+    /**
+     * User-generated: counts towards a channel's UGC quota (CON-7).
+     */
+    var `ugc`: kotlin.Boolean = false 
+    , 
+    /**
+     * Sub-kind for a channel's mix (an identifier, `[a-z0-9._-]`, e.g.
+     * `koc`), if any.
+     */
+    var `format`: kotlin.String? = null 
+    , 
+    /**
+     * Id of the quarterly theme it belongs to (`addTheme`), if any; `NotFound`
+     * (entity `theme`) for an unknown one.
+     */
+    var `themeId`: kotlin.Long? = null 
     
 ){
     
@@ -6231,6 +8117,9 @@ public object FfiConverterTypeNewContent: FfiConverterRustBuffer<NewContent> {
             FfiConverterString.read(buf),
             FfiConverterBoolean.read(buf),
             FfiConverterBoolean.read(buf),
+            FfiConverterBoolean.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalLong.read(buf),
         )
     }
 
@@ -6239,7 +8128,10 @@ public object FfiConverterTypeNewContent: FfiConverterRustBuffer<NewContent> {
             FfiConverterString.allocationSize(value.`title`) +
             FfiConverterString.allocationSize(value.`channel`) +
             FfiConverterBoolean.allocationSize(value.`isAd`) +
-            FfiConverterBoolean.allocationSize(value.`sensitive`)
+            FfiConverterBoolean.allocationSize(value.`sensitive`) +
+            FfiConverterBoolean.allocationSize(value.`ugc`) +
+            FfiConverterOptionalString.allocationSize(value.`format`) +
+            FfiConverterOptionalLong.allocationSize(value.`themeId`)
     )
 
     override fun write(value: NewContent, buf: ByteBuffer) {
@@ -6248,6 +8140,9 @@ public object FfiConverterTypeNewContent: FfiConverterRustBuffer<NewContent> {
             FfiConverterString.write(value.`channel`, buf)
             FfiConverterBoolean.write(value.`isAd`, buf)
             FfiConverterBoolean.write(value.`sensitive`, buf)
+            FfiConverterBoolean.write(value.`ugc`, buf)
+            FfiConverterOptionalString.write(value.`format`, buf)
+            FfiConverterOptionalLong.write(value.`themeId`, buf)
     }
 }
 
@@ -6391,6 +8286,363 @@ public object FfiConverterTypeNewPrincipal: FfiConverterRustBuffer<NewPrincipal>
             FfiConverterString.write(value.`displayName`, buf)
             FfiConverterTypeDepartment.write(value.`department`, buf)
             FfiConverterOptionalSequenceString.write(value.`roles`, buf)
+    }
+}
+
+
+
+/**
+ * Input for `addTheme`.
+ */
+data class NewTheme (
+    /**
+     * Name (display text, 1–200 characters).
+     */
+    var `name`: kotlin.String
+    , 
+    /**
+     * First day, `YYYY-MM-DD`.
+     */
+    var `starts`: kotlin.String
+    , 
+    /**
+     * Last day (inclusive), `YYYY-MM-DD`: on or after `starts`, at most a
+     * year (366 days) later.
+     */
+    var `ends`: kotlin.String
+    , 
+    /**
+     * A hot date of the policy's calendar, by name; `NotFound` (entity
+     * `hot_date`) for a name the calendar lacks. Default none.
+     */
+    var `hotDate`: kotlin.String? = null 
+    , 
+    /**
+     * What it is about: at most 2000 characters, newlines and tabs but no
+     * other control characters. Default empty.
+     */
+    var `description`: kotlin.String = "" 
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeNewTheme: FfiConverterRustBuffer<NewTheme> {
+    override fun read(buf: ByteBuffer): NewTheme {
+        return NewTheme(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: NewTheme) = (
+            FfiConverterString.allocationSize(value.`name`) +
+            FfiConverterString.allocationSize(value.`starts`) +
+            FfiConverterString.allocationSize(value.`ends`) +
+            FfiConverterOptionalString.allocationSize(value.`hotDate`) +
+            FfiConverterString.allocationSize(value.`description`)
+    )
+
+    override fun write(value: NewTheme, buf: ByteBuffer) {
+            FfiConverterString.write(value.`name`, buf)
+            FfiConverterString.write(value.`starts`, buf)
+            FfiConverterString.write(value.`ends`, buf)
+            FfiConverterOptionalString.write(value.`hotDate`, buf)
+            FfiConverterString.write(value.`description`, buf)
+    }
+}
+
+
+
+/**
+ * Input for `addVariant`.
+ */
+data class NewVariant (
+    /**
+     * Title or copy.
+     */
+    var `kind`: VariantKind
+    , 
+    /**
+     * The text: a title variant is display text (1–200 characters, no
+     * control or invisible characters); copy follows the body's limits
+     * (1 byte to 1 MiB, newlines and tabs allowed).
+     */
+    var `text`: kotlin.String
+    , 
+    /**
+     * The style; default `nil`/`null`: detected from the text
+     * (`variantStyleOf(text:)`).
+     */
+    var `style`: VariantStyle? = null 
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeNewVariant: FfiConverterRustBuffer<NewVariant> {
+    override fun read(buf: ByteBuffer): NewVariant {
+        return NewVariant(
+            FfiConverterTypeVariantKind.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterOptionalTypeVariantStyle.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: NewVariant) = (
+            FfiConverterTypeVariantKind.allocationSize(value.`kind`) +
+            FfiConverterString.allocationSize(value.`text`) +
+            FfiConverterOptionalTypeVariantStyle.allocationSize(value.`style`)
+    )
+
+    override fun write(value: NewVariant, buf: ByteBuffer) {
+            FfiConverterTypeVariantKind.write(value.`kind`, buf)
+            FfiConverterString.write(value.`text`, buf)
+            FfiConverterOptionalTypeVariantStyle.write(value.`style`, buf)
+    }
+}
+
+
+
+/**
+ * One scheduled or published item in a plan.
+ */
+data class PlanEntry (
+    /**
+     * The item.
+     */
+    var `itemId`: kotlin.Long
+    , 
+    /**
+     * Its title.
+     */
+    var `title`: kotlin.String
+    , 
+    /**
+     * Channel.
+     */
+    var `channel`: kotlin.String
+    , 
+    /**
+     * Kind.
+     */
+    var `kind`: ContentKind
+    , 
+    /**
+     * Mix format, if any.
+     */
+    var `format`: kotlin.String?
+    , 
+    /**
+     * User-generated.
+     */
+    var `ugc`: kotlin.Boolean
+    , 
+    /**
+     * `scheduled`, `published` or `retrospective`.
+     */
+    var `state`: ContentState
+    , 
+    /**
+     * When it goes (went) out.
+     */
+    var `at`: java.time.Instant
+    , 
+    /**
+     * Its local day in the policy's time zone, `YYYY-MM-DD`.
+     */
+    var `localDate`: kotlin.String
+    , 
+    /**
+     * Its local time, `HH:MM`.
+     */
+    var `localTime`: kotlin.String
+    , 
+    /**
+     * Whether it sits on one of the channel's preferred slots
+     * (`content.slots`); `nil`/`null` when the channel has none.
+     */
+    var `onSlot`: kotlin.Boolean?
+    , 
+    /**
+     * Its theme, if any.
+     */
+    var `themeId`: kotlin.Long?
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypePlanEntry: FfiConverterRustBuffer<PlanEntry> {
+    override fun read(buf: ByteBuffer): PlanEntry {
+        return PlanEntry(
+            FfiConverterLong.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterTypeContentKind.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterBoolean.read(buf),
+            FfiConverterTypeContentState.read(buf),
+            FfiConverterTimestamp.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterOptionalBoolean.read(buf),
+            FfiConverterOptionalLong.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: PlanEntry) = (
+            FfiConverterLong.allocationSize(value.`itemId`) +
+            FfiConverterString.allocationSize(value.`title`) +
+            FfiConverterString.allocationSize(value.`channel`) +
+            FfiConverterTypeContentKind.allocationSize(value.`kind`) +
+            FfiConverterOptionalString.allocationSize(value.`format`) +
+            FfiConverterBoolean.allocationSize(value.`ugc`) +
+            FfiConverterTypeContentState.allocationSize(value.`state`) +
+            FfiConverterTimestamp.allocationSize(value.`at`) +
+            FfiConverterString.allocationSize(value.`localDate`) +
+            FfiConverterString.allocationSize(value.`localTime`) +
+            FfiConverterOptionalBoolean.allocationSize(value.`onSlot`) +
+            FfiConverterOptionalLong.allocationSize(value.`themeId`)
+    )
+
+    override fun write(value: PlanEntry, buf: ByteBuffer) {
+            FfiConverterLong.write(value.`itemId`, buf)
+            FfiConverterString.write(value.`title`, buf)
+            FfiConverterString.write(value.`channel`, buf)
+            FfiConverterTypeContentKind.write(value.`kind`, buf)
+            FfiConverterOptionalString.write(value.`format`, buf)
+            FfiConverterBoolean.write(value.`ugc`, buf)
+            FfiConverterTypeContentState.write(value.`state`, buf)
+            FfiConverterTimestamp.write(value.`at`, buf)
+            FfiConverterString.write(value.`localDate`, buf)
+            FfiConverterString.write(value.`localTime`, buf)
+            FfiConverterOptionalBoolean.write(value.`onSlot`, buf)
+            FfiConverterOptionalLong.write(value.`themeId`, buf)
+    }
+}
+
+
+
+/**
+ * One thing a plan found.
+ */
+data class PlanIssue (
+    /**
+     * What kind.
+     */
+    var `kind`: PlanIssueKind
+    , 
+    /**
+     * `block` (over the cap) or `warn`.
+     */
+    var `severity`: Severity
+    , 
+    /**
+     * Channel concerned; empty when none (an uncovered hot date).
+     */
+    var `channel`: kotlin.String
+    , 
+    /**
+     * First day of the period concerned, or the day, `YYYY-MM-DD`;
+     * `nil`/`null` for a backlog item.
+     */
+    var `periodStart`: kotlin.String?
+    , 
+    /**
+     * Expected count (target, cap, UGC minimum, backlog days), when there is
+     * one.
+     */
+    var `expected`: kotlin.UInt?
+    , 
+    /**
+     * Actual count (or days in the backlog), when there is one.
+     */
+    var `actual`: kotlin.UInt?
+    , 
+    /**
+     * Items concerned.
+     */
+    var `itemIds`: List<kotlin.Long>
+    , 
+    /**
+     * In words.
+     */
+    var `message`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypePlanIssue: FfiConverterRustBuffer<PlanIssue> {
+    override fun read(buf: ByteBuffer): PlanIssue {
+        return PlanIssue(
+            FfiConverterTypePlanIssueKind.read(buf),
+            FfiConverterTypeSeverity.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalUInt.read(buf),
+            FfiConverterOptionalUInt.read(buf),
+            FfiConverterSequenceLong.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: PlanIssue) = (
+            FfiConverterTypePlanIssueKind.allocationSize(value.`kind`) +
+            FfiConverterTypeSeverity.allocationSize(value.`severity`) +
+            FfiConverterString.allocationSize(value.`channel`) +
+            FfiConverterOptionalString.allocationSize(value.`periodStart`) +
+            FfiConverterOptionalUInt.allocationSize(value.`expected`) +
+            FfiConverterOptionalUInt.allocationSize(value.`actual`) +
+            FfiConverterSequenceLong.allocationSize(value.`itemIds`) +
+            FfiConverterString.allocationSize(value.`message`)
+    )
+
+    override fun write(value: PlanIssue, buf: ByteBuffer) {
+            FfiConverterTypePlanIssueKind.write(value.`kind`, buf)
+            FfiConverterTypeSeverity.write(value.`severity`, buf)
+            FfiConverterString.write(value.`channel`, buf)
+            FfiConverterOptionalString.write(value.`periodStart`, buf)
+            FfiConverterOptionalUInt.write(value.`expected`, buf)
+            FfiConverterOptionalUInt.write(value.`actual`, buf)
+            FfiConverterSequenceLong.write(value.`itemIds`, buf)
+            FfiConverterString.write(value.`message`, buf)
     }
 }
 
@@ -6590,6 +8842,95 @@ public object FfiConverterTypePrincipal: FfiConverterRustBuffer<Principal> {
             FfiConverterBoolean.write(value.`active`, buf)
             FfiConverterTimestamp.write(value.`createdAt`, buf)
             FfiConverterOptionalTimestamp.write(value.`deactivatedAt`, buf)
+    }
+}
+
+
+
+/**
+ * A publishing plan over whole local days (CON-7, CON-8).
+ */
+data class PublishingPlan (
+    /**
+     * First day, `YYYY-MM-DD`.
+     */
+    var `from`: kotlin.String
+    , 
+    /**
+     * Last day (inclusive), `YYYY-MM-DD`.
+     */
+    var `to`: kotlin.String
+    , 
+    /**
+     * The policy's time zone (IANA name, e.g. `Asia/Shanghai`) that local
+     * days and times are in.
+     */
+    var `timeZone`: kotlin.String
+    , 
+    /**
+     * Scheduled and published items, by time.
+     */
+    var `entries`: List<PlanEntry>
+    , 
+    /**
+     * What needs attention: cadence issues per rule and period, then slot
+     * conflicts and off-slot items, backlog, uncovered hot dates.
+     */
+    var `issues`: List<PlanIssue>
+    , 
+    /**
+     * Hot dates in the range, by day.
+     */
+    var `hotDates`: List<HotDateOn>
+    , 
+    /**
+     * Themes overlapping the range.
+     */
+    var `themes`: List<Theme>
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypePublishingPlan: FfiConverterRustBuffer<PublishingPlan> {
+    override fun read(buf: ByteBuffer): PublishingPlan {
+        return PublishingPlan(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterSequenceTypePlanEntry.read(buf),
+            FfiConverterSequenceTypePlanIssue.read(buf),
+            FfiConverterSequenceTypeHotDateOn.read(buf),
+            FfiConverterSequenceTypeTheme.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: PublishingPlan) = (
+            FfiConverterString.allocationSize(value.`from`) +
+            FfiConverterString.allocationSize(value.`to`) +
+            FfiConverterString.allocationSize(value.`timeZone`) +
+            FfiConverterSequenceTypePlanEntry.allocationSize(value.`entries`) +
+            FfiConverterSequenceTypePlanIssue.allocationSize(value.`issues`) +
+            FfiConverterSequenceTypeHotDateOn.allocationSize(value.`hotDates`) +
+            FfiConverterSequenceTypeTheme.allocationSize(value.`themes`)
+    )
+
+    override fun write(value: PublishingPlan, buf: ByteBuffer) {
+            FfiConverterString.write(value.`from`, buf)
+            FfiConverterString.write(value.`to`, buf)
+            FfiConverterString.write(value.`timeZone`, buf)
+            FfiConverterSequenceTypePlanEntry.write(value.`entries`, buf)
+            FfiConverterSequenceTypePlanIssue.write(value.`issues`, buf)
+            FfiConverterSequenceTypeHotDateOn.write(value.`hotDates`, buf)
+            FfiConverterSequenceTypeTheme.write(value.`themes`, buf)
     }
 }
 
@@ -6947,6 +9288,260 @@ public object FfiConverterTypeSubject: FfiConverterRustBuffer<Subject> {
 
 
 /**
+ * A quarterly theme (CON-8).
+ */
+data class Theme (
+    /**
+     * Identifier; items join it with `NewContent.themeId`.
+     */
+    var `id`: kotlin.Long
+    , 
+    /**
+     * Name.
+     */
+    var `name`: kotlin.String
+    , 
+    /**
+     * First day, `YYYY-MM-DD`.
+     */
+    var `starts`: kotlin.String
+    , 
+    /**
+     * Last day (inclusive), `YYYY-MM-DD`.
+     */
+    var `ends`: kotlin.String
+    , 
+    /**
+     * The hot date it is built around, by name.
+     */
+    var `hotDate`: kotlin.String?
+    , 
+    /**
+     * What it is about (may be empty).
+     */
+    var `description`: kotlin.String
+    , 
+    /**
+     * Handle of who set it.
+     */
+    var `createdBy`: kotlin.String
+    , 
+    /**
+     * When it was set.
+     */
+    var `createdAt`: java.time.Instant
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeTheme: FfiConverterRustBuffer<Theme> {
+    override fun read(buf: ByteBuffer): Theme {
+        return Theme(
+            FfiConverterLong.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterTimestamp.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: Theme) = (
+            FfiConverterLong.allocationSize(value.`id`) +
+            FfiConverterString.allocationSize(value.`name`) +
+            FfiConverterString.allocationSize(value.`starts`) +
+            FfiConverterString.allocationSize(value.`ends`) +
+            FfiConverterOptionalString.allocationSize(value.`hotDate`) +
+            FfiConverterString.allocationSize(value.`description`) +
+            FfiConverterString.allocationSize(value.`createdBy`) +
+            FfiConverterTimestamp.allocationSize(value.`createdAt`)
+    )
+
+    override fun write(value: Theme, buf: ByteBuffer) {
+            FfiConverterLong.write(value.`id`, buf)
+            FfiConverterString.write(value.`name`, buf)
+            FfiConverterString.write(value.`starts`, buf)
+            FfiConverterString.write(value.`ends`, buf)
+            FfiConverterOptionalString.write(value.`hotDate`, buf)
+            FfiConverterString.write(value.`description`, buf)
+            FfiConverterString.write(value.`createdBy`, buf)
+            FfiConverterTimestamp.write(value.`createdAt`, buf)
+    }
+}
+
+
+
+/**
+ * The signed permission of a content's creator to use it (CON-6).
+ */
+data class UgcAuthorization (
+    /**
+     * Who granted it: the creator's name or platform handle (display text,
+     * 1–200 characters).
+     */
+    var `grantedBy`: kotlin.String
+    , 
+    /**
+     * Reference of the signed record: contract number, form id.
+     */
+    var `reference`: kotlin.String
+    , 
+    /**
+     * When it was signed; not in the future.
+     */
+    var `signedAt`: java.time.Instant
+    , 
+    /**
+     * When it ends, if it does: after `signedAt`, and not already passed when
+     * the asset is added. Default `nil`/`null`: it does not end.
+     */
+    var `expiresAt`: java.time.Instant? = null 
+    , 
+    /**
+     * What it allows: channels, uses, duration.
+     */
+    var `scope`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeUgcAuthorization: FfiConverterRustBuffer<UgcAuthorization> {
+    override fun read(buf: ByteBuffer): UgcAuthorization {
+        return UgcAuthorization(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterTimestamp.read(buf),
+            FfiConverterOptionalTimestamp.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: UgcAuthorization) = (
+            FfiConverterString.allocationSize(value.`grantedBy`) +
+            FfiConverterString.allocationSize(value.`reference`) +
+            FfiConverterTimestamp.allocationSize(value.`signedAt`) +
+            FfiConverterOptionalTimestamp.allocationSize(value.`expiresAt`) +
+            FfiConverterString.allocationSize(value.`scope`)
+    )
+
+    override fun write(value: UgcAuthorization, buf: ByteBuffer) {
+            FfiConverterString.write(value.`grantedBy`, buf)
+            FfiConverterString.write(value.`reference`, buf)
+            FfiConverterTimestamp.write(value.`signedAt`, buf)
+            FfiConverterOptionalTimestamp.write(value.`expiresAt`, buf)
+            FfiConverterString.write(value.`scope`, buf)
+    }
+}
+
+
+
+/**
+ * What a version declares beyond its text, for the pre-publish checklist
+ * (CON-4, CON-5). Every field is optional, so `VersionDetails()` declares
+ * nothing; the policy's `content.required_fields` says what must be there.
+ */
+data class VersionDetails (
+    /**
+     * Length of a video in seconds (1–86 400); a short video must declare it
+     * and lie within the policy's bounds (15–60 s by default).
+     */
+    var `durationSeconds`: kotlin.UInt? = null 
+    , 
+    /**
+     * Paragraph (line) spacing of the layout, e.g. 1.5: a finite number above
+     * 0 and at most 10, checked against the policy's minimum.
+     */
+    var `paragraphSpacing`: kotlin.Double? = null 
+    , 
+    /**
+     * Template used: one of the policy's approved templates or a template in
+     * the asset library.
+     */
+    var `template`: kotlin.String? = null 
+    , 
+    /**
+     * Fonts used (at most 20), checked against the approved fonts.
+     */
+    var `fonts`: List<kotlin.String> = listOf() 
+    , 
+    /**
+     * Palette used, checked against the approved palettes.
+     */
+    var `palette`: kotlin.String? = null 
+    , 
+    /**
+     * Ids of the asset-library assets the piece uses (at most 500, each
+     * positive and listed once); each must be in the library, active,
+     * `public`, and authorized when user-generated.
+     */
+    var `assets`: List<kotlin.Long> = listOf() 
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeVersionDetails: FfiConverterRustBuffer<VersionDetails> {
+    override fun read(buf: ByteBuffer): VersionDetails {
+        return VersionDetails(
+            FfiConverterOptionalUInt.read(buf),
+            FfiConverterOptionalDouble.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterSequenceString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterSequenceLong.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: VersionDetails) = (
+            FfiConverterOptionalUInt.allocationSize(value.`durationSeconds`) +
+            FfiConverterOptionalDouble.allocationSize(value.`paragraphSpacing`) +
+            FfiConverterOptionalString.allocationSize(value.`template`) +
+            FfiConverterSequenceString.allocationSize(value.`fonts`) +
+            FfiConverterOptionalString.allocationSize(value.`palette`) +
+            FfiConverterSequenceLong.allocationSize(value.`assets`)
+    )
+
+    override fun write(value: VersionDetails, buf: ByteBuffer) {
+            FfiConverterOptionalUInt.write(value.`durationSeconds`, buf)
+            FfiConverterOptionalDouble.write(value.`paragraphSpacing`, buf)
+            FfiConverterOptionalString.write(value.`template`, buf)
+            FfiConverterSequenceString.write(value.`fonts`, buf)
+            FfiConverterOptionalString.write(value.`palette`, buf)
+            FfiConverterSequenceLong.write(value.`assets`, buf)
+    }
+}
+
+
+
+/**
  * A media account idle for longer than the policy allows (ACC-5).
  */
 data class ZombieAccount (
@@ -7062,6 +9657,203 @@ public object FfiConverterTypeApprovalState: FfiConverterRustBuffer<ApprovalStat
     override fun allocationSize(value: ApprovalState) = 4UL
 
     override fun write(value: ApprovalState, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
+
+
+
+/**
+ * What an asset is.
+ */
+
+enum class AssetKind {
+    
+    /**
+     * `image`: a picture.
+     */
+    IMAGE,
+    /**
+     * `video`: a video.
+     */
+    VIDEO,
+    /**
+     * `audio`: audio.
+     */
+    AUDIO,
+    /**
+     * `template`: an approved template; its name is what versions declare
+     * in `VersionDetails.template`.
+     */
+    TEMPLATE,
+    /**
+     * `document`: a document.
+     */
+    DOCUMENT,
+    /**
+     * `content`: approved content taken into the library with
+     * `archiveContent` (`addAsset` refuses this kind).
+     */
+    CONTENT;
+
+    
+    /**
+     * The stable name of this value, as used in policy documents,
+     * storage, error messages and the other bindings.
+     */ fun `asStr`(): kotlin.String {
+            return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_brandrail_mobile_fn_method_assetkind_as_str(FfiConverterTypeAssetKind.lower(this),
+        _status)
+}
+    )
+    }
+    
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeAssetKind: FfiConverterRustBuffer<AssetKind> {
+    override fun read(buf: ByteBuffer) = try {
+        AssetKind.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: AssetKind) = 4UL
+
+    override fun write(value: AssetKind, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
+
+
+
+/**
+ * Where an asset comes from.
+ */
+
+enum class AssetSource {
+    
+    /**
+     * `internal`: made in-house.
+     */
+    INTERNAL,
+    /**
+     * `agency`: made by an agency under contract.
+     */
+    AGENCY,
+    /**
+     * `licensed`: licensed stock.
+     */
+    LICENSED,
+    /**
+     * `ugc`: user-generated; enters only with a `UgcAuthorization` in force.
+     */
+    UGC;
+
+    
+    /**
+     * The stable name of this value, as used in policy documents,
+     * storage, error messages and the other bindings.
+     */ fun `asStr`(): kotlin.String {
+            return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_brandrail_mobile_fn_method_assetsource_as_str(FfiConverterTypeAssetSource.lower(this),
+        _status)
+}
+    )
+    }
+    
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeAssetSource: FfiConverterRustBuffer<AssetSource> {
+    override fun read(buf: ByteBuffer) = try {
+        AssetSource.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: AssetSource) = 4UL
+
+    override fun write(value: AssetSource, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
+
+
+
+/**
+ * Whether an asset may still be used.
+ */
+
+enum class AssetState {
+    
+    /**
+     * `active`: in use.
+     */
+    ACTIVE,
+    /**
+     * `retired`: withdrawn; content referencing it fails the checklist.
+     */
+    RETIRED;
+
+    
+    /**
+     * The stable name of this value, as used in policy documents,
+     * storage, error messages and the other bindings.
+     */ fun `asStr`(): kotlin.String {
+            return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_brandrail_mobile_fn_method_assetstate_as_str(FfiConverterTypeAssetState.lower(this),
+        _status)
+}
+    )
+    }
+    
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeAssetState: FfiConverterRustBuffer<AssetState> {
+    override fun read(buf: ByteBuffer) = try {
+        AssetState.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: AssetState) = 4UL
+
+    override fun write(value: AssetState, buf: ByteBuffer) {
         buf.putInt(value.ordinal + 1)
     }
 }
@@ -7571,6 +10363,184 @@ public object FfiConverterTypeBrandrailError : FfiConverterRustBuffer<BrandrailE
 
 
 /**
+ * What a checklist issue is about (CON-4, CON-5, CON-6).
+ */
+
+enum class CheckKind {
+    
+    /**
+     * `link_malformed`: a link that is not a well-formed `http(s)://` URL
+     * (`javascript:`, `data:`, a bare `www.` host, user-info, a bad host).
+     */
+    LINK_MALFORMED,
+    /**
+     * `link_domain`: a link to a domain not on the policy's
+     * `content.allowed_link_domains`.
+     */
+    LINK_DOMAIN,
+    /**
+     * `asset_missing`: a referenced asset is not in the library.
+     */
+    ASSET_MISSING,
+    /**
+     * `asset_retired`: a referenced asset was retired.
+     */
+    ASSET_RETIRED,
+    /**
+     * `asset_confidential`: a referenced asset is labelled `internal` or
+     * above; only `public` assets go out.
+     */
+    ASSET_CONFIDENTIAL,
+    /**
+     * `asset_unauthorized`: a user-generated asset without an
+     * authorization in force (rule `CON-6`).
+     */
+    ASSET_UNAUTHORIZED,
+    /**
+     * `field_missing`: a field the policy requires is missing (or a short
+     * video's duration).
+     */
+    FIELD_MISSING,
+    /**
+     * `ad_label_missing`: an ad without one of the policy's ad labels.
+     */
+    AD_LABEL_MISSING,
+    /**
+     * `brand_spelling`: a brand name spelled wrong (CON-5).
+     */
+    BRAND_SPELLING,
+    /**
+     * `video_length`: a short video outside the allowed length (CON-5).
+     */
+    VIDEO_LENGTH,
+    /**
+     * `paragraph_spacing`: spacing below the minimum (blocks), or not
+     * declared for a long-form piece (warns) (CON-5).
+     */
+    PARAGRAPH_SPACING,
+    /**
+     * `template`: a template that is not approved (CON-5).
+     */
+    TEMPLATE,
+    /**
+     * `font`: a font that is not approved (CON-5).
+     */
+    FONT,
+    /**
+     * `palette`: a palette that is not approved (CON-5).
+     */
+    PALETTE;
+
+    
+    /**
+     * The stable name of this value, as used in policy documents,
+     * storage, error messages and the other bindings.
+     */ fun `asStr`(): kotlin.String {
+            return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_brandrail_mobile_fn_method_checkkind_as_str(FfiConverterTypeCheckKind.lower(this),
+        _status)
+}
+    )
+    }
+    
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeCheckKind: FfiConverterRustBuffer<CheckKind> {
+    override fun read(buf: ByteBuffer) = try {
+        CheckKind.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: CheckKind) = 4UL
+
+    override fun write(value: CheckKind, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
+
+
+
+/**
+ * Confidentiality label of an asset: who may read it (see the table in
+ * the module documentation) and whether it may be published.
+ */
+
+enum class Confidentiality {
+    
+    /**
+     * `public`: may be published; every active principal reads it.
+     */
+    PUBLIC,
+    /**
+     * `internal`: for everyone inside the company.
+     */
+    INTERNAL,
+    /**
+     * `confidential`: for its department, its owner, asset managers and
+     * its named readers.
+     */
+    CONFIDENTIAL,
+    /**
+     * `secret`: for its owner and its named readers only.
+     */
+    SECRET;
+
+    
+    /**
+     * The stable name of this value, as used in policy documents,
+     * storage, error messages and the other bindings.
+     */ fun `asStr`(): kotlin.String {
+            return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_brandrail_mobile_fn_method_confidentiality_as_str(FfiConverterTypeConfidentiality.lower(this),
+        _status)
+}
+    )
+    }
+    
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeConfidentiality: FfiConverterRustBuffer<Confidentiality> {
+    override fun read(buf: ByteBuffer) = try {
+        Confidentiality.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: Confidentiality) = 4UL
+
+    override fun write(value: Confidentiality, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
+
+
+
+/**
  * The kinds of content (CON-1).
  */
 
@@ -7902,7 +10872,13 @@ enum class DenialReason {
     /**
      * `not_the_submitter`: only the submitter may resubmit or withdraw an approval.
      */
-    NOT_THE_SUBMITTER;
+    NOT_THE_SUBMITTER,
+    /**
+     * `not_cleared`: the asset's confidentiality label does not let the
+     * principal read it (CON-6); the refused read is audited. The
+     * `permission` is then `asset.read:<label>` (`asset.read:secret`).
+     */
+    NOT_CLEARED;
 
     
     /**
@@ -8392,6 +11368,88 @@ public object FfiConverterTypePermission: FfiConverterRustBuffer<Permission> {
 
 
 /**
+ * What a plan issue is about (CON-7, CON-8).
+ */
+
+enum class PlanIssueKind {
+    
+    /**
+     * `over_frequency`: more items than the cadence cap in a period
+     * (blocks; scheduling refuses it up front).
+     */
+    OVER_FREQUENCY,
+    /**
+     * `missed_cadence`: fewer items than the cadence target in a period.
+     */
+    MISSED_CADENCE,
+    /**
+     * `ugc_shortfall`: fewer user-generated items than the cadence asks.
+     */
+    UGC_SHORTFALL,
+    /**
+     * `mix_missing`: a format of the channel's mix is absent in a period.
+     */
+    MIX_MISSING,
+    /**
+     * `backlog`: approved but unscheduled for too long.
+     */
+    BACKLOG,
+    /**
+     * `slot_conflict`: two or more items on one channel at the same minute.
+     */
+    SLOT_CONFLICT,
+    /**
+     * `off_slot`: an item outside the channel's preferred slots.
+     */
+    OFF_SLOT,
+    /**
+     * `hot_date_uncovered`: a hot date in the range without a theme.
+     */
+    HOT_DATE_UNCOVERED;
+
+    
+    /**
+     * The stable name of this value, as used in policy documents,
+     * storage, error messages and the other bindings.
+     */ fun `asStr`(): kotlin.String {
+            return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_brandrail_mobile_fn_method_planissuekind_as_str(FfiConverterTypePlanIssueKind.lower(this),
+        _status)
+}
+    )
+    }
+    
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypePlanIssueKind: FfiConverterRustBuffer<PlanIssueKind> {
+    override fun read(buf: ByteBuffer) = try {
+        PlanIssueKind.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: PlanIssueKind) = 4UL
+
+    override fun write(value: PlanIssueKind, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
+
+
+
+/**
  * Platforms of managed media accounts (ACC-5).
  */
 
@@ -8681,6 +11739,124 @@ public object FfiConverterTypeSubjectKind: FfiConverterRustBuffer<SubjectKind> {
 
 
 
+/**
+ * What a variant replaces.
+ */
+
+enum class VariantKind {
+    
+    /**
+     * `title`: the title.
+     */
+    TITLE,
+    /**
+     * `copy`: the copy (the body or a part of it).
+     */
+    COPY;
+
+    
+    /**
+     * The stable name of this value, as used in policy documents,
+     * storage, error messages and the other bindings.
+     */ fun `asStr`(): kotlin.String {
+            return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_brandrail_mobile_fn_method_variantkind_as_str(FfiConverterTypeVariantKind.lower(this),
+        _status)
+}
+    )
+    }
+    
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeVariantKind: FfiConverterRustBuffer<VariantKind> {
+    override fun read(buf: ByteBuffer) = try {
+        VariantKind.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: VariantKind) = 4UL
+
+    override fun write(value: VariantKind, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
+
+
+
+/**
+ * How a variant is written (CON-8).
+ */
+
+enum class VariantStyle {
+    
+    /**
+     * `number`: leads with a number ("3 个理由", "TOP 5").
+     */
+    NUMBER,
+    /**
+     * `question`: asks a question ("为什么…？").
+     */
+    QUESTION,
+    /**
+     * `plain`: neither.
+     */
+    PLAIN;
+
+    
+    /**
+     * The stable name of this value, as used in policy documents,
+     * storage, error messages and the other bindings.
+     */ fun `asStr`(): kotlin.String {
+            return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_brandrail_mobile_fn_method_variantstyle_as_str(FfiConverterTypeVariantStyle.lower(this),
+        _status)
+}
+    )
+    }
+    
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeVariantStyle: FfiConverterRustBuffer<VariantStyle> {
+    override fun read(buf: ByteBuffer) = try {
+        VariantStyle.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: VariantStyle) = 4UL
+
+    override fun write(value: VariantStyle, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
+
+
+
 
 /**
  * @suppress
@@ -8717,6 +11893,38 @@ public object FfiConverterOptionalUInt: FfiConverterRustBuffer<kotlin.UInt?> {
 /**
  * @suppress
  */
+public object FfiConverterOptionalULong: FfiConverterRustBuffer<kotlin.ULong?> {
+    override fun read(buf: ByteBuffer): kotlin.ULong? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterULong.read(buf)
+    }
+
+    override fun allocationSize(value: kotlin.ULong?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterULong.allocationSize(value)
+        }
+    }
+
+    override fun write(value: kotlin.ULong?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterULong.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterOptionalLong: FfiConverterRustBuffer<kotlin.Long?> {
     override fun read(buf: ByteBuffer): kotlin.Long? {
         if (buf.get().toInt() == 0) {
@@ -8739,6 +11947,70 @@ public object FfiConverterOptionalLong: FfiConverterRustBuffer<kotlin.Long?> {
         } else {
             buf.put(1)
             FfiConverterLong.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalDouble: FfiConverterRustBuffer<kotlin.Double?> {
+    override fun read(buf: ByteBuffer): kotlin.Double? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterDouble.read(buf)
+    }
+
+    override fun allocationSize(value: kotlin.Double?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterDouble.allocationSize(value)
+        }
+    }
+
+    override fun write(value: kotlin.Double?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterDouble.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalBoolean: FfiConverterRustBuffer<kotlin.Boolean?> {
+    override fun read(buf: ByteBuffer): kotlin.Boolean? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterBoolean.read(buf)
+    }
+
+    override fun allocationSize(value: kotlin.Boolean?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterBoolean.allocationSize(value)
+        }
+    }
+
+    override fun write(value: kotlin.Boolean?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterBoolean.write(value, buf)
         }
     }
 }
@@ -8877,6 +12149,38 @@ public object FfiConverterOptionalTypeSubject: FfiConverterRustBuffer<Subject?> 
 /**
  * @suppress
  */
+public object FfiConverterOptionalTypeUgcAuthorization: FfiConverterRustBuffer<UgcAuthorization?> {
+    override fun read(buf: ByteBuffer): UgcAuthorization? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeUgcAuthorization.read(buf)
+    }
+
+    override fun allocationSize(value: UgcAuthorization?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeUgcAuthorization.allocationSize(value)
+        }
+    }
+
+    override fun write(value: UgcAuthorization?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeUgcAuthorization.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterOptionalTypeApprovalState: FfiConverterRustBuffer<ApprovalState?> {
     override fun read(buf: ByteBuffer): ApprovalState? {
         if (buf.get().toInt() == 0) {
@@ -8909,6 +12213,70 @@ public object FfiConverterOptionalTypeApprovalState: FfiConverterRustBuffer<Appr
 /**
  * @suppress
  */
+public object FfiConverterOptionalTypeAssetKind: FfiConverterRustBuffer<AssetKind?> {
+    override fun read(buf: ByteBuffer): AssetKind? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeAssetKind.read(buf)
+    }
+
+    override fun allocationSize(value: AssetKind?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeAssetKind.allocationSize(value)
+        }
+    }
+
+    override fun write(value: AssetKind?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeAssetKind.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeConfidentiality: FfiConverterRustBuffer<Confidentiality?> {
+    override fun read(buf: ByteBuffer): Confidentiality? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeConfidentiality.read(buf)
+    }
+
+    override fun allocationSize(value: Confidentiality?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeConfidentiality.allocationSize(value)
+        }
+    }
+
+    override fun write(value: Confidentiality?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeConfidentiality.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterOptionalTypeOutcome: FfiConverterRustBuffer<Outcome?> {
     override fun read(buf: ByteBuffer): Outcome? {
         if (buf.get().toInt() == 0) {
@@ -8931,6 +12299,38 @@ public object FfiConverterOptionalTypeOutcome: FfiConverterRustBuffer<Outcome?> 
         } else {
             buf.put(1)
             FfiConverterTypeOutcome.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeVariantStyle: FfiConverterRustBuffer<VariantStyle?> {
+    override fun read(buf: ByteBuffer): VariantStyle? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeVariantStyle.read(buf)
+    }
+
+    override fun allocationSize(value: VariantStyle?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeVariantStyle.allocationSize(value)
+        }
+    }
+
+    override fun write(value: VariantStyle?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeVariantStyle.write(value, buf)
         }
     }
 }
@@ -9113,6 +12513,34 @@ public object FfiConverterSequenceTypeApprovalTask: FfiConverterRustBuffer<List<
 /**
  * @suppress
  */
+public object FfiConverterSequenceTypeAsset: FfiConverterRustBuffer<List<Asset>> {
+    override fun read(buf: ByteBuffer): List<Asset> {
+        val len = buf.getInt()
+        return List<Asset>(len) {
+            FfiConverterTypeAsset.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<Asset>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeAsset.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<Asset>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeAsset.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterSequenceTypeAttachment: FfiConverterRustBuffer<List<Attachment>> {
     override fun read(buf: ByteBuffer): List<Attachment> {
         val len = buf.getInt()
@@ -9159,6 +12587,90 @@ public object FfiConverterSequenceTypeAuditRecord: FfiConverterRustBuffer<List<A
         buf.putInt(value.size)
         value.iterator().forEach {
             FfiConverterTypeAuditRecord.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeChecklistIssue: FfiConverterRustBuffer<List<ChecklistIssue>> {
+    override fun read(buf: ByteBuffer): List<ChecklistIssue> {
+        val len = buf.getInt()
+        return List<ChecklistIssue>(len) {
+            FfiConverterTypeChecklistIssue.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<ChecklistIssue>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeChecklistIssue.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<ChecklistIssue>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeChecklistIssue.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeContentItem: FfiConverterRustBuffer<List<ContentItem>> {
+    override fun read(buf: ByteBuffer): List<ContentItem> {
+        val len = buf.getInt()
+        return List<ContentItem>(len) {
+            FfiConverterTypeContentItem.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<ContentItem>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeContentItem.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<ContentItem>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeContentItem.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeContentVariant: FfiConverterRustBuffer<List<ContentVariant>> {
+    override fun read(buf: ByteBuffer): List<ContentVariant> {
+        val len = buf.getInt()
+        return List<ContentVariant>(len) {
+            FfiConverterTypeContentVariant.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<ContentVariant>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeContentVariant.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<ContentVariant>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeContentVariant.write(it, buf)
         }
     }
 }
@@ -9253,6 +12765,34 @@ public object FfiConverterSequenceTypeFinding: FfiConverterRustBuffer<List<Findi
 /**
  * @suppress
  */
+public object FfiConverterSequenceTypeHotDateOn: FfiConverterRustBuffer<List<HotDateOn>> {
+    override fun read(buf: ByteBuffer): List<HotDateOn> {
+        val len = buf.getInt()
+        return List<HotDateOn>(len) {
+            FfiConverterTypeHotDateOn.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<HotDateOn>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeHotDateOn.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<HotDateOn>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeHotDateOn.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterSequenceTypeMediaAccount: FfiConverterRustBuffer<List<MediaAccount>> {
     override fun read(buf: ByteBuffer): List<MediaAccount> {
         val len = buf.getInt()
@@ -9327,6 +12867,62 @@ public object FfiConverterSequenceTypeNewPrincipal: FfiConverterRustBuffer<List<
         buf.putInt(value.size)
         value.iterator().forEach {
             FfiConverterTypeNewPrincipal.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypePlanEntry: FfiConverterRustBuffer<List<PlanEntry>> {
+    override fun read(buf: ByteBuffer): List<PlanEntry> {
+        val len = buf.getInt()
+        return List<PlanEntry>(len) {
+            FfiConverterTypePlanEntry.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<PlanEntry>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypePlanEntry.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<PlanEntry>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypePlanEntry.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypePlanIssue: FfiConverterRustBuffer<List<PlanIssue>> {
+    override fun read(buf: ByteBuffer): List<PlanIssue> {
+        val len = buf.getInt()
+        return List<PlanIssue>(len) {
+            FfiConverterTypePlanIssue.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<PlanIssue>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypePlanIssue.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<PlanIssue>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypePlanIssue.write(it, buf)
         }
     }
 }
@@ -9495,6 +13091,34 @@ public object FfiConverterSequenceTypeStageThroughput: FfiConverterRustBuffer<Li
         buf.putInt(value.size)
         value.iterator().forEach {
             FfiConverterTypeStageThroughput.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeTheme: FfiConverterRustBuffer<List<Theme>> {
+    override fun read(buf: ByteBuffer): List<Theme> {
+        val len = buf.getInt()
+        return List<Theme>(len) {
+            FfiConverterTypeTheme.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<Theme>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeTheme.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<Theme>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeTheme.write(it, buf)
         }
     }
 }
@@ -9856,6 +13480,201 @@ public object FfiConverterMapStringString: FfiConverterRustBuffer<Map<kotlin.Str
     UniffiLib.uniffi_brandrail_mobile_fn_func_term_pack_version(
     
         _status)
+}
+    )
+    }
+    
+
+        /**
+         * The asset kind with this stable name (e.g. `image`); a `Validation`
+         * error listing the valid names otherwise.
+         */
+    @Throws(BrandrailException::class) fun `parseAssetKind`(`name`: kotlin.String): AssetKind {
+            return FfiConverterTypeAssetKind.lift(
+    uniffiRustCallWithError(BrandrailException) { _status ->
+    UniffiLib.uniffi_brandrail_mobile_fn_func_parse_asset_kind(
+    
+        
+        FfiConverterString.lower(`name`),_status)
+}
+    )
+    }
+    
+
+        /**
+         * The asset source with this stable name (e.g. `ugc`); a `Validation`
+         * error listing the valid names otherwise.
+         */
+    @Throws(BrandrailException::class) fun `parseAssetSource`(`name`: kotlin.String): AssetSource {
+            return FfiConverterTypeAssetSource.lift(
+    uniffiRustCallWithError(BrandrailException) { _status ->
+    UniffiLib.uniffi_brandrail_mobile_fn_func_parse_asset_source(
+    
+        
+        FfiConverterString.lower(`name`),_status)
+}
+    )
+    }
+    
+
+        /**
+         * The asset state with this stable name (e.g. `retired`); a `Validation`
+         * error listing the valid names otherwise.
+         */
+    @Throws(BrandrailException::class) fun `parseAssetState`(`name`: kotlin.String): AssetState {
+            return FfiConverterTypeAssetState.lift(
+    uniffiRustCallWithError(BrandrailException) { _status ->
+    UniffiLib.uniffi_brandrail_mobile_fn_func_parse_asset_state(
+    
+        
+        FfiConverterString.lower(`name`),_status)
+}
+    )
+    }
+    
+
+        /**
+         * The label with this stable name (e.g. `secret`); a `Validation` error
+         * listing the valid names otherwise.
+         */
+    @Throws(BrandrailException::class) fun `parseConfidentiality`(`name`: kotlin.String): Confidentiality {
+            return FfiConverterTypeConfidentiality.lift(
+    uniffiRustCallWithError(BrandrailException) { _status ->
+    UniffiLib.uniffi_brandrail_mobile_fn_func_parse_confidentiality(
+    
+        
+        FfiConverterString.lower(`name`),_status)
+}
+    )
+    }
+    
+
+        /**
+         * The check kind with this stable name (e.g. `link_domain`); a
+         * `Validation` error listing the valid names otherwise.
+         */
+    @Throws(BrandrailException::class) fun `parseCheckKind`(`name`: kotlin.String): CheckKind {
+            return FfiConverterTypeCheckKind.lift(
+    uniffiRustCallWithError(BrandrailException) { _status ->
+    UniffiLib.uniffi_brandrail_mobile_fn_func_parse_check_kind(
+    
+        
+        FfiConverterString.lower(`name`),_status)
+}
+    )
+    }
+    
+
+        /**
+         * The field names the policy's `content.required_fields` may list (`title`,
+         * `body`, `channel`, `duration_seconds`, `paragraph_spacing`, `template`,
+         * `fonts`, `palette`, `assets`, `theme`, `format`), for a policy editor.
+         */ fun `requiredFieldNames`(): List<kotlin.String> {
+            return FfiConverterSequenceString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_brandrail_mobile_fn_func_required_field_names(
+    
+        _status)
+}
+    )
+    }
+    
+
+        /**
+         * The plan issue kind with this stable name (e.g. `slot_conflict`); a
+         * `Validation` error listing the valid names otherwise.
+         */
+    @Throws(BrandrailException::class) fun `parsePlanIssueKind`(`name`: kotlin.String): PlanIssueKind {
+            return FfiConverterTypePlanIssueKind.lift(
+    uniffiRustCallWithError(BrandrailException) { _status ->
+    UniffiLib.uniffi_brandrail_mobile_fn_func_parse_plan_issue_kind(
+    
+        
+        FfiConverterString.lower(`name`),_status)
+}
+    )
+    }
+    
+
+        /**
+         * First and last day of quarter `quarter` (1–4) of `year` (0–9999) (the
+         * core's `quarter`): the range
+         * `quarterPlan(year:quarter:)` covers. `Validation` naming `quarter` or
+         * `year` otherwise. Needs no engine.
+         */
+    @Throws(BrandrailException::class) fun `quarterOf`(`year`: kotlin.Int, `quarter`: kotlin.UInt): DateRange {
+            return FfiConverterTypeDateRange.lift(
+    uniffiRustCallWithError(BrandrailException) { _status ->
+    UniffiLib.uniffi_brandrail_mobile_fn_func_quarter_of(
+    
+        
+        FfiConverterInt.lower(`year`),
+        FfiConverterUInt.lower(`quarter`),_status)
+}
+    )
+    }
+    
+
+        /**
+         * Monday to Sunday of the ISO week holding `date` (`YYYY-MM-DD`): the range
+         * `weekPlan(date:)` covers. Needs no engine.
+         */
+    @Throws(BrandrailException::class) fun `weekOf`(`date`: kotlin.String): DateRange {
+            return FfiConverterTypeDateRange.lift(
+    uniffiRustCallWithError(BrandrailException) { _status ->
+    UniffiLib.uniffi_brandrail_mobile_fn_func_week_of(
+    
+        
+        FfiConverterString.lower(`date`),_status)
+}
+    )
+    }
+    
+
+        /**
+         * The variant kind with this stable name (`title`, `copy`); a
+         * `Validation` error listing the valid names otherwise.
+         */
+    @Throws(BrandrailException::class) fun `parseVariantKind`(`name`: kotlin.String): VariantKind {
+            return FfiConverterTypeVariantKind.lift(
+    uniffiRustCallWithError(BrandrailException) { _status ->
+    UniffiLib.uniffi_brandrail_mobile_fn_func_parse_variant_kind(
+    
+        
+        FfiConverterString.lower(`name`),_status)
+}
+    )
+    }
+    
+
+        /**
+         * The variant style with this stable name (`number`, `question`,
+         * `plain`); a `Validation` error listing the valid names otherwise.
+         */
+    @Throws(BrandrailException::class) fun `parseVariantStyle`(`name`: kotlin.String): VariantStyle {
+            return FfiConverterTypeVariantStyle.lift(
+    uniffiRustCallWithError(BrandrailException) { _status ->
+    UniffiLib.uniffi_brandrail_mobile_fn_func_parse_variant_style(
+    
+        
+        FfiConverterString.lower(`name`),_status)
+}
+    )
+    }
+    
+
+        /**
+         * The style `text` is written in, as `addVariant` detects it when no style is
+         * given: `question` when it ends with a question mark (`?`, `？`) or the
+         * particle 吗 / 呢, else `number` when it holds a digit (ASCII, full-width,
+         * or a Chinese numeral up to 十), else `plain`. Needs no engine.
+         */ fun `variantStyleOf`(`text`: kotlin.String): VariantStyle {
+            return FfiConverterTypeVariantStyle.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_brandrail_mobile_fn_func_variant_style_of(
+    
+        
+        FfiConverterString.lower(`text`),_status)
 }
     )
     }
