@@ -302,7 +302,9 @@ fn run() -> brandrail::Result<()> {
         .collect();
     println!("   claim #{} history: {}", c.id, history.join(", "));
 
-    step("10. An ad is flagged, fixed, checked, reviewed by brand and legal, approved and scheduled");
+    step(
+        "10. An ad is flagged, fixed, checked, reviewed by brand and legal, approved and scheduled",
+    );
     let photo = engine.add_asset(
         "chen.jie",
         NewAsset {
@@ -315,7 +317,10 @@ fn run() -> brandrail::Result<()> {
             readers: vec![],
         },
     )?;
-    println!("   asset #{} '{}' ({}) is in the library", photo.id, photo.name, photo.label);
+    println!(
+        "   asset #{} '{}' ({}) is in the library",
+        photo.id, photo.name, photo.label
+    );
     let ad = engine.plan_content(
         "xu.ke",
         NewContent {
@@ -338,7 +343,8 @@ fn run() -> brandrail::Result<()> {
     if let Err(e) = engine.submit_content("xu.ke", ad.id) {
         refused("the draft goes to review", &e);
     }
-    let fixed = "【广告】优质羊绒围巾，工艺考究。详见 https://shop.example.com/scarf 咨询 138****8000";
+    let fixed =
+        "【广告】优质羊绒围巾，工艺考究。详见 https://shop.example.com/scarf 咨询 138****8000";
     engine.edit_content_with(
         "xu.ke",
         ad.id,
@@ -374,7 +380,9 @@ fn run() -> brandrail::Result<()> {
         at.format("%Y-%m-%d %H:%M UTC")
     );
 
-    step("11. Douyin's cadence: UGC with authorization, two videos a day, a third refused, the week's plan");
+    step(
+        "11. Douyin's cadence: UGC with authorization, two videos a day, a third refused, the week's plan",
+    );
     let ugc = |authorization: Option<UgcAuthorization>| NewAsset {
         kind: AssetKind::Video,
         name: "用户开箱视频".into(),
@@ -432,18 +440,17 @@ fn run() -> brandrail::Result<()> {
     if let Err(e) = engine.schedule_content("xu.ke", videos[2], shanghai(tomorrow, 20)) {
         refused("a third Douyin video on one day", &e);
     }
-    engine.schedule_content("xu.ke", videos[2], shanghai(tomorrow + Duration::days(1), 12))?;
+    engine.schedule_content(
+        "xu.ke",
+        videos[2],
+        shanghai(tomorrow + Duration::days(1), 12),
+    )?;
     let plan = engine.week_plan(tomorrow)?;
     println!("   week {} .. {} ({}):", plan.from, plan.to, plan.time_zone);
     for e in &plan.entries {
         println!(
             "   {} {} {:<8} {:<12} #{} {}",
-            e.local_date,
-            e.local_time,
-            e.channel,
-            e.kind,
-            e.item_id,
-            e.title
+            e.local_date, e.local_time, e.channel, e.kind, e.item_id, e.title
         );
     }
     let mut kinds: Vec<(&str, usize)> = Vec::new();
@@ -474,7 +481,11 @@ fn run() -> brandrail::Result<()> {
             theme.id, theme.name, theme.starts, theme.ends, hot.name, hot.date
         );
     }
-    for title in ["3 个理由选羊绒围巾", "为什么羊绒围巾更暖？", "全网最好的围巾"] {
+    for title in [
+        "3 个理由选羊绒围巾",
+        "为什么羊绒围巾更暖？",
+        "全网最好的围巾",
+    ] {
         let variant = NewVariant {
             kind: VariantKind::Title,
             text: title.into(),
