@@ -301,10 +301,12 @@ impl Scanner {
         let mut offsets = Vec::with_capacity(boundaries.len());
         let (mut chars, mut units, mut pos) = (0usize, 0usize, 0usize);
         for &b in &boundaries {
-            for c in text[pos..b].chars() {
-                chars += 1;
-                units += c.len_utf16();
-            }
+            // A 4-byte character (lead byte 0xF0..) is two UTF-16 units.
+            let piece = &text[pos..b];
+            let c = piece.chars().count();
+            let wide = count_wide(piece.as_bytes());
+            chars += c;
+            units += c + wide;
             pos = b;
             offsets.push((chars, units));
         }
@@ -324,6 +326,14 @@ impl Scanner {
     pub fn check_many<S: AsRef<str>>(&self, texts: &[S]) -> Vec<Vec<Finding>> {
         texts.iter().map(|t| self.check(t.as_ref())).collect()
     }
+}
+
+/// How many 4-byte characters (lead byte 0xF0..) `b` holds, counted in
+/// blocks small enough for byte-wide counters, which the compiler vectorizes.
+fn count_wide(b: &[u8]) -> usize {
+    b.chunks(255)
+        .map(|c| usize::from(c.iter().fold(0u8, |n, &x| n + u8::from(x >= 0xF0))))
+        .sum()
 }
 
 /// Is `term` a usable company term or exception: does anything of it survive

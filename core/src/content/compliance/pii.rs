@@ -85,14 +85,43 @@ fn fold_width(text: &str) -> String {
         .collect()
 }
 
+/// Whether `b` holds an ASCII digit or '@', or a full-width digit or '＠'
+/// (U+FF10..U+FF19 and U+FF20: bytes EF BC 90..99 and EF BC A0). Branch-free
+/// over blocks of 256 bytes so the compiler vectorizes it; stops at the first
+/// block with a hit.
+fn has_candidate(b: &[u8]) -> bool {
+    let ascii = |x: u8| x.wrapping_sub(b'0') < 10 || x == b'@';
+    let n = b.len();
+    if n < 3 {
+        return b.iter().any(|&x| ascii(x));
+    }
+    let (a0, a1, a2) = (&b[..n - 2], &b[1..n - 1], &b[2..]);
+    let mut i = 0;
+    while i < n - 2 {
+        let e = (i + 256).min(n - 2);
+        let hit =
+            a0[i..e]
+                .iter()
+                .zip(&a1[i..e])
+                .zip(&a2[i..e])
+                .fold(false, |acc, ((&x, &y), &z)| {
+                    acc | (x.wrapping_sub(b'0') < 10)
+                        | (x == b'@')
+                        | ((x == 0xEF) & (y == 0xBC) & ((z.wrapping_sub(0x90) < 10) | (z == 0xA0)))
+                });
+        if hit {
+            return true;
+        }
+        i = e;
+    }
+    b[n - 2..].iter().any(|&x| ascii(x))
+}
+
 /// Every personal-data span in `text`, ordered by start.
 pub(crate) fn find(text: &str) -> Vec<PiiSpan> {
     // Every pattern needs a digit or an '@' (in either width); most copy has
     // few of them, so look before building anything.
-    let has_candidate = text.chars().any(|c| {
-        c.is_ascii_digit() || c == '@' || ('\u{FF10}'..='\u{FF19}').contains(&c) || c == '\u{FF20}'
-    });
-    if !has_candidate {
+    if !has_candidate(text.as_bytes()) {
         return Vec::new();
     }
     // Full-width forms are folded to ASCII first; only then do offsets need a
@@ -200,6 +229,19 @@ mod tests {
             kinds("卡号 4111 1111 1111 1111"),
             [(PiiKind::BankCard, "4111 1111 1111 1111".to_string())]
         );
+    }
+
+    #[test]
+    fn full_width_digits_and_at_signs_are_candidates_full_width_colons_are_not() {
+        assert_eq!(
+            kinds("手机：１３８００１３８０００；"),
+            [(PiiKind::Phone, "１３８００１３８０００".to_string())]
+        );
+        assert_eq!(
+            kinds("邮箱：ｌｉ＠ｅｘａｍｐｌｅ．ｃｏｍ"),
+            [(PiiKind::Email, "ｌｉ＠ｅｘａｍｐｌｅ．ｃｏｍ".to_string())]
+        );
+        assert!(find("时间：上午十点；地点：门店？").is_empty());
     }
 
     #[test]
