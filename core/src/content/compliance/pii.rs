@@ -73,16 +73,14 @@ fn luhn_ok(digits: &[u8]) -> bool {
     sum.is_multiple_of(10)
 }
 
-/// Full-width ASCII folded to ASCII, one char for one char, so char indexes
-/// of the folded text are those of the original.
-fn fold_width(text: &str) -> String {
-    text.chars()
-        .map(|c| match c {
-            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
-            '\u{3000}' => ' ',
-            _ => c,
-        })
-        .collect()
+/// A full-width ASCII form folded to ASCII (the ideographic space to a
+/// space); anything else unchanged.
+fn fold_char(c: char) -> char {
+    match c {
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+        '\u{3000}' => ' ',
+        _ => c,
+    }
 }
 
 /// Whether `b` holds an ASCII digit or '@', or a full-width digit or '＠'
@@ -117,6 +115,98 @@ fn has_candidate(b: &[u8]) -> bool {
     b[n - 2..].iter().any(|&x| ascii(x))
 }
 
+/// A byte range `[start, end)`.
+type Span = (usize, usize);
+
+/// Byte ranges of `text` the patterns can match in, judged on characters
+/// folded to ASCII: for the number patterns, runs of digits joined by at most
+/// one '-' or ' ' holding at least 11 digits (a mobile number, the shortest),
+/// with a '+' just before and an 'X' just after; for the e-mail pattern, the
+/// characters an address can have around each '@'.
+fn windows(text: &str) -> (Vec<Span>, Vec<Span>) {
+    let chars: Vec<(usize, char)> = text
+        .char_indices()
+        .map(|(i, c)| (i, fold_char(c)))
+        .collect();
+    let at = |k: usize| chars.get(k).map_or(text.len(), |(i, _)| *i);
+    let ch = |k: usize| chars.get(k).map(|(_, c)| *c);
+    let digit = |k: usize| ch(k).is_some_and(|c| c.is_ascii_digit());
+    let mut numbers = Vec::new();
+    let mut k = 0;
+    while k < chars.len() {
+        if !digit(k) {
+            k += 1;
+            continue;
+        }
+        let start = k;
+        let (mut digits, mut end) = (0, k);
+        while k < chars.len() {
+            if digit(k) {
+                digits += 1;
+                k += 1;
+                end = k;
+            } else if matches!(ch(k), Some('-' | ' ')) && digit(k + 1) {
+                k += 1;
+            } else {
+                break;
+            }
+        }
+        if digits >= 11 {
+            let ws = if start > 0 && ch(start - 1) == Some('+') {
+                start - 1
+            } else {
+                start
+            };
+            let we = if matches!(ch(end), Some('X' | 'x')) {
+                end + 1
+            } else {
+                end
+            };
+            numbers.push((at(ws), at(we)));
+        }
+    }
+    let local = |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '%' | '+' | '-');
+    let domain = |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '-');
+    let mut emails: Vec<Span> = Vec::new();
+    for (k, _) in chars.iter().enumerate().filter(|(_, (_, c))| *c == '@') {
+        let mut s = k;
+        while s > 0 && ch(s - 1).is_some_and(local) {
+            s -= 1;
+        }
+        let mut e = k + 1;
+        while ch(e).is_some_and(domain) {
+            e += 1;
+        }
+        let (s, e) = (at(s), at(e));
+        match emails.last_mut() {
+            Some(last) if s <= last.1 => last.1 = last.1.max(e),
+            _ => emails.push((s, e)),
+        }
+    }
+    (numbers, emails)
+}
+
+/// A window of the original folded to ASCII, with the original byte offset
+/// of every folded byte (and of the window's end).
+struct Folded {
+    text: String,
+    origin: Vec<usize>,
+}
+
+fn fold_window(text: &str, ws: usize, we: usize) -> Folded {
+    let mut out = Folded {
+        text: String::with_capacity(we - ws),
+        origin: Vec::with_capacity(we - ws + 1),
+    };
+    for (i, c) in text[ws..we].char_indices() {
+        let f = fold_char(c);
+        out.text.push(f);
+        out.origin.extend(std::iter::repeat_n(ws + i, f.len_utf8()));
+    }
+    out.origin.push(we);
+    out
+}
+
 /// Every personal-data span in `text`, ordered by start.
 pub(crate) fn find(text: &str) -> Vec<PiiSpan> {
     // Every pattern needs a digit or an '@' (in either width); most copy has
@@ -124,67 +214,67 @@ pub(crate) fn find(text: &str) -> Vec<PiiSpan> {
     if !has_candidate(text.as_bytes()) {
         return Vec::new();
     }
-    // Full-width forms are folded to ASCII first; only then do offsets need a
-    // map back to the original (folding changes widths, char for char).
-    let wide = text
-        .chars()
-        .any(|c| ('\u{FF01}'..='\u{FF5E}').contains(&c) || c == '\u{3000}');
-    let (folded, origin_at): (std::borrow::Cow<'_, str>, Option<Vec<u32>>) = if wide {
-        let folded = fold_width(text);
-        let mut origin_at = vec![0u32; folded.len() + 1];
-        let mut original = text.char_indices().map(|(b, _)| b);
-        for (b, c) in folded.char_indices() {
-            let o = u32::try_from(original.next().unwrap_or(text.len())).unwrap_or(u32::MAX);
-            for slot in &mut origin_at[b..b + c.len_utf8()] {
-                *slot = o;
-            }
-        }
-        origin_at[folded.len()] = u32::try_from(text.len()).unwrap_or(u32::MAX);
-        (std::borrow::Cow::Owned(folded), Some(origin_at))
-    } else {
-        (std::borrow::Cow::Borrowed(text), None)
-    };
-    let original = |b: usize| origin_at.as_ref().map_or(b, |o| o[b] as usize);
-    let folded: &str = &folded;
-    let bytes = folded.as_bytes();
-    // A number must not run on into more digits on either side.
+    // A number must not run on into more digits on either side (in the
+    // original, in either width).
+    let is_digit = |c: char| fold_char(c).is_ascii_digit();
     let bounded = |s: usize, e: usize| {
-        (s == 0 || !bytes[s - 1].is_ascii_digit())
-            && (e == bytes.len() || !bytes[e].is_ascii_digit())
-    };
-    let span = |kind, s: usize, e: usize| PiiSpan {
-        kind,
-        start: original(s),
-        end: original(e),
+        !text[..s].chars().next_back().is_some_and(is_digit)
+            && !text[e..].chars().next().is_some_and(is_digit)
     };
     let p = patterns();
     let mut out: Vec<PiiSpan> = Vec::new();
-    for m in p.id.find_iter(folded) {
-        if bounded(m.start(), m.end()) && id_checksum_ok(m.as_str()) {
-            out.push(span(PiiKind::IdNumber, m.start(), m.end()));
+    let taken = |out: &[PiiSpan], s: usize, e: usize| out.iter().any(|o| s < o.end && o.start < e);
+    let (numbers, emails) = windows(text);
+    // The patterns run only over the windows that could hold a match; the
+    // rest of the text cannot, and most of it is words.
+    for (ws, we) in numbers {
+        let w = fold_window(text, ws, we);
+        let span = |m: &regex::Match<'_>| (w.origin[m.start()], w.origin[m.end()]);
+        for m in p.id.find_iter(&w.text) {
+            let (start, end) = span(&m);
+            if bounded(start, end) && id_checksum_ok(m.as_str()) {
+                out.push(PiiSpan {
+                    kind: PiiKind::IdNumber,
+                    start,
+                    end,
+                });
+            }
+        }
+        for m in p.phone.find_iter(&w.text) {
+            let (start, end) = span(&m);
+            if bounded(start, end) && !taken(&out, start, end) {
+                out.push(PiiSpan {
+                    kind: PiiKind::Phone,
+                    start,
+                    end,
+                });
+            }
+        }
+        for m in p.card.find_iter(&w.text) {
+            let (start, end) = span(&m);
+            let digits: Vec<u8> = m.as_str().bytes().filter(u8::is_ascii_digit).collect();
+            if (16..=19).contains(&digits.len())
+                && bounded(start, end)
+                && luhn_ok(&digits)
+                && !taken(&out, start, end)
+            {
+                out.push(PiiSpan {
+                    kind: PiiKind::BankCard,
+                    start,
+                    end,
+                });
+            }
         }
     }
-    let taken = |out: &[PiiSpan], s: usize, e: usize| {
-        let (s, e) = (original(s), original(e));
-        out.iter().any(|o| s < o.end && o.start < e)
-    };
-    for m in p.phone.find_iter(folded) {
-        if bounded(m.start(), m.end()) && !taken(&out, m.start(), m.end()) {
-            out.push(span(PiiKind::Phone, m.start(), m.end()));
+    for (ws, we) in emails {
+        let w = fold_window(text, ws, we);
+        for m in p.email.find_iter(&w.text) {
+            out.push(PiiSpan {
+                kind: PiiKind::Email,
+                start: w.origin[m.start()],
+                end: w.origin[m.end()],
+            });
         }
-    }
-    for m in p.card.find_iter(folded) {
-        let digits: Vec<u8> = m.as_str().bytes().filter(u8::is_ascii_digit).collect();
-        if (16..=19).contains(&digits.len())
-            && bounded(m.start(), m.end())
-            && luhn_ok(&digits)
-            && !taken(&out, m.start(), m.end())
-        {
-            out.push(span(PiiKind::BankCard, m.start(), m.end()));
-        }
-    }
-    for m in p.email.find_iter(folded) {
-        out.push(span(PiiKind::Email, m.start(), m.end()));
     }
     out.sort_by_key(|s| (s.start, s.end));
     out
@@ -242,6 +332,28 @@ mod tests {
             [(PiiKind::Email, "ｌｉ＠ｅｘａｍｐｌｅ．ｃｏｍ".to_string())]
         );
         assert!(find("时间：上午十点；地点：门店？").is_empty());
+    }
+
+    #[test]
+    fn numbers_next_to_words_and_several_in_one_text() {
+        assert_eq!(
+            kinds("王先生+8613800138000，李女士 139 0013 8000；卡4111-1111-1111-1111号"),
+            [
+                (PiiKind::Phone, "+8613800138000".to_string()),
+                (PiiKind::Phone, "139 0013 8000".to_string()),
+                (PiiKind::BankCard, "4111-1111-1111-1111".to_string()),
+            ]
+        );
+        assert_eq!(
+            kinds("证件11010519491231002x。邮箱a@b.cn、c.d@e-f.com"),
+            [
+                (PiiKind::IdNumber, "11010519491231002x".to_string()),
+                (PiiKind::Email, "a@b.cn".to_string()),
+                (PiiKind::Email, "c.d@e-f.com".to_string()),
+            ]
+        );
+        assert!(kinds("编号 1380013800 号").is_empty(), "ten digits");
+        assert!(kinds("@@@ a@ @b.cn").is_empty());
     }
 
     #[test]
