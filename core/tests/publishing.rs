@@ -264,6 +264,33 @@ fn con4_an_asset_retired_after_approval_stops_publication() {
     assert_eq!(e.content_item(id).unwrap().state, ContentState::Approved);
 }
 
+#[test]
+fn con4_issue_offsets_count_characters_and_utf16_units() {
+    let e = company();
+    policy(&e, "[content]\nallowed_link_domains = [\"brand.com\"]\n");
+    let item = e
+        .plan_content(
+            "li.na",
+            NewContent::new(ContentKind::ImagePost, "上新", "weibo"),
+        )
+        .unwrap();
+    // Two emoji (two UTF-16 units each) before the link.
+    let body = "🎉🧣 上新 https://evil.cn/a";
+    e.edit_content("li.na", item.id, "上新", body).unwrap();
+    let r = e.prepublish_check(item.id).unwrap();
+    let i = &r.issues[0];
+    assert_eq!(i.check, CheckKind::LinkDomain);
+    assert_eq!((i.start, i.end), (Some(6), Some(23)));
+    assert_eq!((i.utf16_start, i.utf16_end), (Some(8), Some(25)));
+    let units: Vec<u16> = body.encode_utf16().collect();
+    assert_eq!(
+        String::from_utf16(&units[8..25]).unwrap(),
+        "https://evil.cn/a"
+    );
+    let issue_free = e.prepublish_check(item.id).unwrap().issues.len();
+    assert_eq!(issue_free, 1);
+}
+
 // ------------------------------------------------------------------ CON-5
 
 #[test]
@@ -329,6 +356,10 @@ approved_templates = ["poster-a"]
     assert!(r.issues.iter().all(|i| i.rule == "CON-5"));
     assert_eq!(r.issues[0].suggestion.as_deref(), Some("BrandRail"));
     assert_eq!((r.issues[1].start, r.issues[1].end), (Some(12), Some(21)));
+    assert_eq!(
+        (r.issues[1].utf16_start, r.issues[1].utf16_end),
+        (Some(12), Some(21))
+    );
     let err = e.submit_content("li.na", art.id).unwrap_err();
     assert!(err.to_string().contains("CON-5"), "{err}");
 

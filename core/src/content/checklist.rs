@@ -83,10 +83,16 @@ pub struct ChecklistIssue {
     pub message: String,
     /// The text concerned (a link, a misspelling), when there is one.
     pub matched: Option<String>,
-    /// Start, in characters of the field, when the issue is in text.
+    /// Start, in characters (Unicode scalar values) of the field, when the
+    /// issue is in text.
     pub start: Option<usize>,
     /// End (exclusive), in characters of the field.
     pub end: Option<usize>,
+    /// Start in UTF-16 code units of the field (JavaScript, Kotlin, Java
+    /// string indexes), when the issue is in text.
+    pub utf16_start: Option<usize>,
+    /// End (exclusive) in UTF-16 code units.
+    pub utf16_end: Option<usize>,
     /// What to do instead.
     pub suggestion: Option<String>,
 }
@@ -140,6 +146,8 @@ fn issue(
         matched: None,
         start: None,
         end: None,
+        utf16_start: None,
+        utf16_end: None,
         suggestion: None,
     }
 }
@@ -200,10 +208,17 @@ fn domain_allowed(host: &str, allowed: &[String]) -> bool {
         })
 }
 
-/// Character offsets of byte spans of `text`, in one pass.
-fn char_span(text: &str, start: usize, end: usize) -> (usize, usize) {
-    let s = text[..start].chars().count();
-    (s, s + text[start..end].chars().count())
+/// Place the issue at bytes `start..end` of `text`: the matched text and
+/// its offsets in characters and in UTF-16 code units.
+fn locate(mut i: ChecklistIssue, text: &str, start: usize, end: usize) -> ChecklistIssue {
+    let (before, span) = (&text[..start], &text[start..end]);
+    let (cs, cl) = (before.chars().count(), span.chars().count());
+    let us = before.encode_utf16().count();
+    let ul = span.encode_utf16().count();
+    i.matched = Some(span.to_owned());
+    (i.start, i.end) = (Some(cs), Some(cs + cl));
+    (i.utf16_start, i.utf16_end) = (Some(us), Some(us + ul));
+    i
 }
 
 fn check_links(text: &str, field: &str, policy: &Policy, out: &mut Vec<ChecklistIssue>) {
@@ -215,8 +230,7 @@ fn check_links(text: &str, field: &str, policy: &Policy, out: &mut Vec<Checklist
             continue;
         }
         let end = m.start() + link.len();
-        let (cs, ce) = char_span(text, m.start(), end);
-        let mut i = match link_host(link) {
+        let i = match link_host(link) {
             None => {
                 let mut i = issue(
                     "CON-4",
@@ -244,9 +258,7 @@ fn check_links(text: &str, field: &str, policy: &Policy, out: &mut Vec<Checklist
             }
             Some(_) => continue,
         };
-        i.matched = Some(link.to_owned());
-        (i.start, i.end) = (Some(cs), Some(ce));
-        out.push(i);
+        out.push(locate(i, text, m.start(), end));
     }
 }
 
@@ -267,7 +279,6 @@ fn check_brand_names(text: &str, field: &str, policy: &Policy, out: &mut Vec<Che
                 if canonical.iter().any(|&(cs, ce)| cs <= s && e <= ce) {
                     continue;
                 }
-                let (cs, ce) = char_span(text, s, e);
                 let mut i = issue(
                     "CON-5",
                     CheckKind::BrandSpelling,
@@ -275,10 +286,8 @@ fn check_brand_names(text: &str, field: &str, policy: &Policy, out: &mut Vec<Che
                     field,
                     format!("a wrong spelling of the brand name {}", b.canonical),
                 );
-                i.matched = Some(m.to_owned());
-                (i.start, i.end) = (Some(cs), Some(ce));
                 i.suggestion = Some(b.canonical.clone());
-                out.push(i);
+                out.push(locate(i, text, s, e));
             }
         }
     }
