@@ -5,12 +5,12 @@
 //! Offsets. Core reports where a checklist issue sits in its field (the
 //! version's title or body) in characters (Unicode scalar values). A JS string
 //! is indexed in UTF-16 code units, so, as for compliance findings, `start`
-//! and `end` are UTF-16 offsets into the field computed here from the
-//! version's text (`version.body.slice(i.start, i.end) === i.matched`), and
+//! and `end` are UTF-16 offsets into the field, as core also counts them
+//! (`version.body.slice(i.start, i.end) === i.matched`), and
 //! `codePointStart` / `codePointEnd` core's character offsets (indexes into
 //! `Array.from(version.body)`).
 
-use brandrail::content::{CheckKind, ContentVersion};
+use brandrail::content::CheckKind;
 use napi::Env;
 use napi_derive::napi;
 
@@ -58,23 +58,9 @@ pub struct ChecklistIssue {
     pub suggestion: Option<String>,
 }
 
-impl ChecklistIssue {
-    /// Core's issue, its character offsets also counted in UTF-16 units of
-    /// `version`'s field (when the version is at hand).
-    fn new(i: brandrail::content::ChecklistIssue, version: Option<&ContentVersion>) -> Self {
-        let text = version.and_then(|v| match i.field.as_str() {
-            "title" => Some(v.title.as_str()),
-            "body" => Some(v.body.as_str()),
-            _ => None,
-        });
-        let (start, end) = match (i.start, i.end, text) {
-            (Some(s), Some(e), Some(text)) => {
-                let s16 = utf16_offset(text, s);
-                let e16 = s16 + utf16_offset(text.get(byte_offset(text, s)..).unwrap_or(""), e - s);
-                (Some(number(s16 as u64)), Some(number(e16 as u64)))
-            }
-            _ => (None, None),
-        };
+impl From<brandrail::content::ChecklistIssue> for ChecklistIssue {
+    fn from(i: brandrail::content::ChecklistIssue) -> Self {
+        let offset = |o: Option<usize>| o.map(|o| number(o as u64));
         ChecklistIssue {
             rule: i.rule,
             check: i.check.as_str().to_owned(),
@@ -82,25 +68,13 @@ impl ChecklistIssue {
             field: i.field,
             message: i.message,
             matched: i.matched,
-            start,
-            end,
-            code_point_start: i.start.map(|s| number(s as u64)),
-            code_point_end: i.end.map(|e| number(e as u64)),
+            start: offset(i.utf16_start),
+            end: offset(i.utf16_end),
+            code_point_start: offset(i.start),
+            code_point_end: offset(i.end),
             suggestion: i.suggestion,
         }
     }
-}
-
-/// UTF-16 code units in the first `chars` characters of `text`.
-fn utf16_offset(text: &str, chars: usize) -> usize {
-    text.chars().take(chars).map(char::len_utf16).sum()
-}
-
-/// Byte offset of character `chars` of `text` (its length past the end).
-fn byte_offset(text: &str, chars: usize) -> usize {
-    text.char_indices()
-        .nth(chars)
-        .map_or(text.len(), |(b, _)| b)
 }
 
 /// The checklist of one version: CON-4/CON-5 issues and CON-3 compliance
@@ -126,18 +100,14 @@ pub struct ChecklistReport {
     pub body_findings: Vec<Finding>,
 }
 
-impl ChecklistReport {
-    fn new(r: brandrail::content::ChecklistReport, version: Option<&ContentVersion>) -> Self {
+impl From<brandrail::content::ChecklistReport> for ChecklistReport {
+    fn from(r: brandrail::content::ChecklistReport) -> Self {
         ChecklistReport {
             item_id: r.item_id,
             version: r.version,
             passed: r.passed,
             blocking: u32::try_from(r.blocking()).unwrap_or(u32::MAX),
-            issues: r
-                .issues
-                .into_iter()
-                .map(|i| ChecklistIssue::new(i, version))
-                .collect(),
+            issues: r.issues.into_iter().map(ChecklistIssue::from).collect(),
             title_findings: r.title_findings.into_iter().map(Finding::stored).collect(),
             body_findings: r.body_findings.into_iter().map(Finding::stored).collect(),
         }
@@ -171,37 +141,7 @@ impl Engine {
     #[napi(strict, catch_unwind)]
     pub fn prepublish_check(&self, env: &Env, id: f64) -> napi::Result<ChecklistReport> {
         crate::convert::whole("id", id)
-            .and_then(|id| {
-                let report = self.inner.prepublish_check(id)?;
-                // Text offsets need the version's text; versions never change,
-                // so the one checked is found by its number.
-                let located = report.issues.iter().any(|i| i.start.is_some());
-                let version = if located {
-                    self.inner
-                        .content_versions(id)?
-                        .into_iter()
-                        .find(|v| v.version == report.version)
-                } else {
-                    None
-                };
-                Ok(ChecklistReport::new(report, version.as_ref()))
-            })
+            .and_then(|id| Ok(self.inner.prepublish_check(id)?.into()))
             .or_throw(env)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::{byte_offset, utf16_offset};
-
-    #[test]
-    fn offsets() {
-        let text = "😀 a链接";
-        assert_eq!(utf16_offset(text, 0), 0);
-        assert_eq!(utf16_offset(text, 1), 2);
-        assert_eq!(utf16_offset(text, 4), 5);
-        assert_eq!(utf16_offset(text, 99), 6);
-        assert_eq!(byte_offset(text, 1), 4);
-        assert_eq!(byte_offset(text, 99), text.len());
     }
 }

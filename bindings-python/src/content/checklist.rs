@@ -3,9 +3,8 @@
 //! `REQUIRED_FIELD_NAMES` value sets and `Engine.prepublish_check`.
 //!
 //! Core reports an issue's offsets in characters of its field, which are
-//! exactly Python `str` indexes, so `start`/`end` pass through unchanged; as
-//! for a `Finding`, UTF-16 offsets are added for JavaScript and Kotlin front
-//! ends, computed from the checked version's text.
+//! exactly Python `str` indexes, and in UTF-16 code units for JavaScript and
+//! Kotlin front ends; both pass through unchanged.
 
 use brandrail::content::{CheckKind, ChecklistIssue, ChecklistReport, REQUIRED_FIELD_NAMES};
 use pyo3::prelude::*;
@@ -15,18 +14,6 @@ use super::{PyFinding, severity};
 use crate::convert::repr;
 use crate::engine::PyEngine;
 
-/// Start and end (exclusive) in UTF-16 code units of the characters
-/// `start..end` of `text`.
-fn utf16_span(text: &str, start: usize, end: usize) -> (usize, usize) {
-    let mut chars = text.chars();
-    let s: usize = chars.by_ref().take(start).map(char::len_utf16).sum();
-    let len: usize = chars
-        .take(end.saturating_sub(start))
-        .map(char::len_utf16)
-        .sum();
-    (s, s + len)
-}
-
 /// One thing the pre-publish checklist found (CON-4, CON-5; CON-6 for an
 /// unauthorized user-generated asset).
 ///
@@ -35,31 +22,28 @@ fn utf16_span(text: &str, start: usize, end: usize) -> (usize, usize) {
 /// version, so `text[issue.start:issue.end] == issue.matched`.
 #[pyclass(frozen, eq, module = "brandrail", name = "ChecklistIssue")]
 #[derive(Clone, PartialEq)]
-pub(crate) struct PyChecklistIssue {
-    issue: ChecklistIssue,
-    utf16: Option<(usize, usize)>,
-}
+pub(crate) struct PyChecklistIssue(ChecklistIssue);
 
 #[pymethods]
 impl PyChecklistIssue {
     /// The rule: 'CON-4', 'CON-5' or 'CON-6'.
     #[getter]
     fn rule(&self) -> &str {
-        &self.issue.rule
+        &self.0.rule
     }
 
     /// What kind of problem (one of `brandrail.CHECK_KINDS`), e.g.
     /// 'link_domain', 'asset_retired', 'brand_spelling'.
     #[getter]
     fn check(&self) -> &'static str {
-        self.issue.check.as_str()
+        self.0.check.as_str()
     }
 
     /// 'block' (stops review, scheduling and publication) or 'warn' (needs a
     /// human look).
     #[getter]
     fn severity(&self) -> &'static str {
-        severity(self.issue.severity)
+        severity(self.0.severity)
     }
 
     /// The field concerned: 'title', 'body', 'assets', 'duration_seconds',
@@ -67,52 +51,52 @@ impl PyChecklistIssue {
     /// field's name.
     #[getter]
     fn field(&self) -> &str {
-        &self.issue.field
+        &self.0.field
     }
 
     /// What is wrong, in words.
     #[getter]
     fn message(&self) -> &str {
-        &self.issue.message
+        &self.0.message
     }
 
     /// The text concerned (a link, a misspelling, a font, an asset id as a
     /// str), or None.
     #[getter]
     fn matched(&self) -> Option<&str> {
-        self.issue.matched.as_deref()
+        self.0.matched.as_deref()
     }
 
     /// Start index into the field's text (a Python `str` index), when the
     /// issue is in the title or body; else None.
     #[getter]
     fn start(&self) -> Option<usize> {
-        self.issue.start
+        self.0.start
     }
 
     /// End index (exclusive): `text[start:end] == matched`; else None.
     #[getter]
     fn end(&self) -> Option<usize> {
-        self.issue.end
+        self.0.end
     }
 
     /// Start in UTF-16 code units, for a JavaScript, Java or Kotlin front end
     /// showing the same text; None when `start` is.
     #[getter]
     fn utf16_start(&self) -> Option<usize> {
-        self.utf16.map(|(s, _)| s)
+        self.0.utf16_start
     }
 
     /// End (exclusive) in UTF-16 code units; None when `end` is.
     #[getter]
     fn utf16_end(&self) -> Option<usize> {
-        self.utf16.map(|(_, e)| e)
+        self.0.utf16_end
     }
 
     /// What to do instead, or None.
     #[getter]
     fn suggestion(&self) -> Option<&str> {
-        self.issue.suggestion.as_deref()
+        self.0.suggestion.as_deref()
     }
 
     /// The fields as a plain dict (pandas-ready).
@@ -149,34 +133,6 @@ impl PyChecklistIssue {
 #[derive(Clone, PartialEq)]
 pub(crate) struct PyChecklistReport {
     report: ChecklistReport,
-    issues: Vec<PyChecklistIssue>,
-}
-
-impl PyChecklistReport {
-    /// The report, with UTF-16 offsets from the checked version's `title`
-    /// and `body` (None when they could not be read).
-    fn new(report: ChecklistReport, text: Option<(String, String)>) -> Self {
-        let issues = report
-            .issues
-            .iter()
-            .map(|i| {
-                let field = match (&text, i.field.as_str()) {
-                    (Some((title, _)), "title") => Some(title.as_str()),
-                    (Some((_, body)), "body") => Some(body.as_str()),
-                    _ => None,
-                };
-                let utf16 = match (field, i.start, i.end) {
-                    (Some(t), Some(s), Some(e)) => Some(utf16_span(t, s, e)),
-                    _ => None,
-                };
-                PyChecklistIssue {
-                    issue: i.clone(),
-                    utf16,
-                }
-            })
-            .collect();
-        Self { report, issues }
-    }
 }
 
 #[pymethods]
@@ -208,7 +164,12 @@ impl PyChecklistReport {
     /// The CON-4, CON-5 and CON-6 issues, in check order (a copy).
     #[getter]
     fn issues(&self) -> Vec<PyChecklistIssue> {
-        self.issues.clone()
+        self.report
+            .issues
+            .iter()
+            .cloned()
+            .map(PyChecklistIssue)
+            .collect()
     }
 
     /// Compliance findings in the title (offsets into the title).
@@ -242,7 +203,7 @@ impl PyChecklistReport {
         d.set_item("passed", self.passed())?;
         d.set_item("blocking", self.blocking())?;
         let issues = self
-            .issues
+            .issues()
             .iter()
             .map(|i| i.to_dict(py))
             .collect::<PyResult<Vec<_>>>()?;
@@ -266,7 +227,11 @@ impl PyChecklistReport {
         d.set_item("blocking", self.blocking())?;
         d.set_item(
             "checks",
-            self.issues.iter().map(|i| i.check()).collect::<Vec<_>>(),
+            self.report
+                .issues
+                .iter()
+                .map(|i| i.check.as_str())
+                .collect::<Vec<_>>(),
         )?;
         let rules: Vec<&str> = self
             .report
@@ -299,20 +264,8 @@ impl PyEngine {
     /// Reads only and needs no principal. NotFoundError for an unknown item,
     /// ConflictError for one with no version yet.
     fn prepublish_check(&self, py: Python<'_>, id: i64) -> PyResult<PyChecklistReport> {
-        let (report, text) = self.call(py, |e| {
-            let report = e.prepublish_check(id)?;
-            // Versions never change: the one checked is found by number.
-            let text = if report.issues.iter().any(|i| i.start.is_some()) {
-                e.content_versions(id)?
-                    .into_iter()
-                    .find(|v| v.version == report.version)
-                    .map(|v| (v.title, v.body))
-            } else {
-                None
-            };
-            Ok((report, text))
-        })?;
-        Ok(PyChecklistReport::new(report, text))
+        let report = self.call(py, |e| e.prepublish_check(id))?;
+        Ok(PyChecklistReport { report })
     }
 }
 

@@ -6,9 +6,8 @@
 //! One report; submission, scheduling and publication are refused while it
 //! holds anything that blocks.
 //!
-//! The core locates an issue in its field (title or body) in characters
-//! (Unicode scalar values). This binding adds the same span in UTF-16 code
-//! units, computed from the checked version's text, so an issue is located
+//! The core locates an issue in its field (title or body) both in characters
+//! (Unicode scalar values) and in UTF-16 code units, so an issue is located
 //! exactly like a compliance [`Finding`]: `start`/`end` for Swift's
 //! `unicodeScalars`, `utf16Start`/`utf16End` for Kotlin strings and `NSRange`.
 
@@ -125,77 +124,9 @@ pub struct ChecklistReport {
     pub body_findings: Vec<Finding>,
 }
 
-/// How often a report is taken again when the version it checked can no
-/// longer be read as it was (a restore between the two reads).
-const ATTEMPTS: usize = 3;
-
-/// The UTF-16 span of the characters `start..end` of `text`, provided they
-/// spell `matched`; `None` otherwise.
-fn utf16_span(text: &str, start: usize, end: usize, matched: &str) -> Option<(usize, usize)> {
-    if start > end {
-        return None;
-    }
-    // (UTF-16 offset, byte offset) of the start and end characters.
-    let (mut from, mut to) = (None, None);
-    let mut units = 0;
-    let mut count = 0;
-    for (n, (byte, c)) in text.char_indices().enumerate() {
-        if n == start {
-            from = Some((units, byte));
-        }
-        if n == end {
-            to = Some((units, byte));
-            break;
-        }
-        units += c.len_utf16();
-        count = n + 1;
-    }
-    if to.is_none() && end == count {
-        to = Some((units, text.len()));
-        if start == count {
-            from = to;
-        }
-    }
-    let ((us, bs), (ue, be)) = (from?, to?);
-    (text.get(bs..be)? == matched).then_some((us, ue))
-}
-
-/// The core's report with every text issue located in UTF-16 units too;
-/// `None` when the checked version's text is not there as the report saw it.
-fn located(
-    engine: &brandrail::Engine,
-    report: core::ChecklistReport,
-) -> Result<Option<ChecklistReport>, BrandrailError> {
-    // Versions are never changed once written, so the text the report was
-    // taken on is the version with its number.
-    let text = if report.issues.iter().any(|i| i.start.is_some()) {
-        match engine
-            .content_versions(report.item_id)?
-            .into_iter()
-            .find(|v| v.version == report.version)
-        {
-            Some(v) => Some((v.title, v.body)),
-            None => return Ok(None),
-        }
-    } else {
-        None
-    };
-    let blocking = u32::try_from(report.blocking()).unwrap_or(u32::MAX);
-    let mut issues = Vec::with_capacity(report.issues.len());
-    for i in report.issues {
-        let field = match (&text, i.field.as_str()) {
-            (Some((title, _)), "title") => Some(title.as_str()),
-            (Some((_, body)), "body") => Some(body.as_str()),
-            _ => None,
-        };
-        let units = match (field, i.start, i.end, i.matched.as_deref()) {
-            (Some(field), Some(s), Some(e), Some(m)) => match utf16_span(field, s, e, m) {
-                Some(span) => Some(span),
-                None => return Ok(None),
-            },
-            _ => None,
-        };
-        issues.push(ChecklistIssue {
+impl From<core::ChecklistIssue> for ChecklistIssue {
+    fn from(i: core::ChecklistIssue) -> Self {
+        Self {
             rule: i.rule,
             check: i.check.into(),
             severity: i.severity.into(),
@@ -204,35 +135,31 @@ fn located(
             matched: i.matched,
             start: i.start.map(offset),
             end: i.end.map(offset),
-            utf16_start: units.map(|(s, _)| offset(s)),
-            utf16_end: units.map(|(_, e)| offset(e)),
+            utf16_start: i.utf16_start.map(offset),
+            utf16_end: i.utf16_end.map(offset),
             suggestion: i.suggestion,
-        });
+        }
     }
-    Ok(Some(ChecklistReport {
-        item_id: report.item_id,
-        version: report.version,
-        passed: report.passed,
-        blocking,
-        issues,
-        title_findings: all(report.title_findings),
-        body_findings: all(report.body_findings),
-    }))
+}
+
+impl From<core::ChecklistReport> for ChecklistReport {
+    fn from(report: core::ChecklistReport) -> Self {
+        let blocking = u32::try_from(report.blocking()).unwrap_or(u32::MAX);
+        Self {
+            item_id: report.item_id,
+            version: report.version,
+            passed: report.passed,
+            blocking,
+            issues: all(report.issues),
+            title_findings: all(report.title_findings),
+            body_findings: all(report.body_findings),
+        }
+    }
 }
 
 /// The checklist of item `id`'s current version, located in both units.
 fn checklist(engine: &brandrail::Engine, id: i64) -> Result<ChecklistReport, BrandrailError> {
-    for _ in 0..ATTEMPTS {
-        if let Some(report) = located(engine, engine.prepublish_check(id)?)? {
-            return Ok(report);
-        }
-    }
-    Err(brandrail::Error::Conflict {
-        entity: "content",
-        id: id.to_string(),
-        message: "changed while its checklist was read; check again".to_owned(),
-    }
-    .into())
+    Ok(engine.prepublish_check(id)?.into())
 }
 
 /// The field names the policy's `content.required_fields` may list (`title`,
@@ -270,32 +197,6 @@ impl Engine {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn spans_are_located_in_utf16_units_behind_astral_characters() {
-        let text = "🎉 see https://evil.cn/x 𠀀 Brandrail";
-        let chars: Vec<char> = text.chars().collect();
-        let start = 6;
-        let end = start + "https://evil.cn/x".chars().count();
-        assert_eq!(
-            chars[start..end].iter().collect::<String>(),
-            "https://evil.cn/x"
-        );
-        assert_eq!(
-            utf16_span(text, start, end, "https://evil.cn/x"),
-            Some((7, 24))
-        );
-        let s = chars.len() - "Brandrail".len();
-        assert_eq!(
-            utf16_span(text, s, chars.len(), "Brandrail"),
-            Some((28, 37))
-        );
-        // A span that does not spell `matched`, or lies outside, is refused.
-        assert_eq!(utf16_span(text, start, end, "https://evil.cn/y"), None);
-        assert_eq!(utf16_span(text, 0, 99, "x"), None);
-        assert_eq!(utf16_span(text, 5, 4, ""), None);
-        assert_eq!(utf16_span("", 0, 0, ""), Some((0, 0)));
-    }
 
     #[test]
     fn check_kinds_keep_the_cores_names() {
