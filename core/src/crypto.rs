@@ -5,14 +5,16 @@
 
 use chacha20poly1305::aead::{Aead, AeadCore, KeyInit, OsRng, Payload};
 use chacha20poly1305::{XChaCha20Poly1305, XNonce};
+use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
 
 const NONCE_LEN: usize = 24;
 
-/// A 256-bit key held in memory only.
+/// A 256-bit key held in memory only, with the key of the blind index
+/// derived from it.
 #[derive(Clone)]
-pub(crate) struct SecretKey(XChaCha20Poly1305);
+pub(crate) struct SecretKey(XChaCha20Poly1305, [u8; 32]);
 
 impl std::fmt::Debug for SecretKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -22,7 +24,33 @@ impl std::fmt::Debug for SecretKey {
 
 impl SecretKey {
     pub(crate) fn new(key: &[u8; 32]) -> Self {
-        SecretKey(XChaCha20Poly1305::new(key.into()))
+        let mut h = Sha256::new();
+        h.update(b"brandrail blind index v1\0");
+        h.update(key);
+        SecretKey(XChaCha20Poly1305::new(key.into()), h.finalize().into())
+    }
+
+    /// A keyed digest (HMAC-SHA-256 under a key derived from the host key) of
+    /// `value` in `context`: equal values give equal digests, so an encrypted
+    /// column can still be looked up by exact value, and nobody without the
+    /// key can test a guess against the file.
+    pub(crate) fn blind_index(&self, context: &str, value: &[u8]) -> [u8; 32] {
+        const BLOCK: usize = 64;
+        let mut ipad = [0x36u8; BLOCK];
+        let mut opad = [0x5cu8; BLOCK];
+        for (i, k) in self.1.iter().enumerate() {
+            ipad[i] ^= k;
+            opad[i] ^= k;
+        }
+        let mut inner = Sha256::new();
+        inner.update(ipad);
+        inner.update(context.as_bytes());
+        inner.update([0]);
+        inner.update(value);
+        let mut outer = Sha256::new();
+        outer.update(opad);
+        outer.update(inner.finalize());
+        outer.finalize().into()
     }
 
     /// Encrypt `plain`, binding it to `context`.
@@ -72,6 +100,21 @@ impl SecretKey {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn blind_index_is_keyed_deterministic_and_context_bound() {
+        let a = SecretKey::new(&[7u8; 32]);
+        let b = SecretKey::new(&[8u8; 32]);
+        let x = a.blind_index("phone", b"13800138000");
+        assert_eq!(x, a.blind_index("phone", b"13800138000"));
+        assert_ne!(x, b.blind_index("phone", b"13800138000"));
+        assert_ne!(x, a.blind_index("email", b"13800138000"));
+        assert_ne!(x, a.blind_index("phone", b"13800138001"));
+        // Keyed: not the bare hash of context and value.
+        let mut h = Sha256::new();
+        h.update(b"phone\x0013800138000");
+        assert_ne!(x, <[u8; 32]>::from(h.finalize()));
+    }
 
     #[test]
     fn seals_and_opens_only_in_context_and_with_the_key() {

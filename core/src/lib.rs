@@ -31,6 +31,7 @@ pub mod approval;
 pub mod audit;
 mod clock;
 pub mod content;
+pub mod crm;
 mod crypto;
 mod error;
 pub mod money;

@@ -6,6 +6,7 @@ pub(crate) mod access;
 pub(crate) mod approval;
 pub(crate) mod audit;
 pub(crate) mod content;
+pub(crate) mod crm;
 pub(crate) mod policy;
 mod schema;
 

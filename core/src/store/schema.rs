@@ -243,6 +243,53 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (asset_id, handle)
     ) STRICT, WITHOUT ROWID;
     "#,
+    // 5: customers (CRM-1, CRM-2, CRM-6). Identity values, names and source
+    // records are sealed with the host's key; identities are found through a
+    // keyed blind index (HMAC of the cleaned value), the primary key of their
+    // table. Merges keep the merged customer (pointing at the survivor) and
+    // the identities they moved, for undo.
+    r#"
+    CREATE TABLE customer (
+        id          INTEGER PRIMARY KEY,
+        merged_into INTEGER REFERENCES customer(id),
+        name_sealed BLOB,
+        profile     TEXT NOT NULL DEFAULT '{}',
+        department  TEXT NOT NULL,
+        created_at  INTEGER NOT NULL,
+        updated_at  INTEGER NOT NULL
+    ) STRICT;
+    CREATE INDEX customer_merged ON customer(merged_into) WHERE merged_into IS NOT NULL;
+
+    CREATE TABLE customer_identity (
+        kind        TEXT NOT NULL,
+        blind       BLOB NOT NULL,
+        customer_id INTEGER NOT NULL REFERENCES customer(id),
+        sealed      BLOB NOT NULL,
+        department  TEXT NOT NULL,
+        added_at    INTEGER NOT NULL,
+        PRIMARY KEY (kind, blind)
+    ) STRICT, WITHOUT ROWID;
+    CREATE INDEX identity_by_customer ON customer_identity(customer_id);
+
+    CREATE TABLE customer_source (
+        id            INTEGER PRIMARY KEY,
+        customer_id   INTEGER NOT NULL REFERENCES customer(id),
+        department    TEXT NOT NULL,
+        received_at   INTEGER NOT NULL,
+        record_sealed BLOB NOT NULL
+    ) STRICT;
+    CREATE INDEX source_by_customer ON customer_source(customer_id);
+
+    CREATE TABLE customer_merge (
+        id        INTEGER PRIMARY KEY,
+        survivor  INTEGER NOT NULL REFERENCES customer(id),
+        merged    INTEGER NOT NULL REFERENCES customer(id),
+        moved     TEXT NOT NULL,
+        merged_at INTEGER NOT NULL,
+        merged_by TEXT NOT NULL,
+        undone_at INTEGER
+    ) STRICT;
+    "#,
 ];
 
 /// The schema version this build writes.

@@ -1,0 +1,428 @@
+//! Customers (CRM). This module grows with the CRM issue; today it holds:
+//! - CRM-1 ingest: batches of customer records from any department, identities
+//!   cleaned (`normalize.rs`), a per-row report of what was refused while the
+//!   good rows land, every source record kept;
+//! - CRM-2 exact-identity deduplication: a record whose identities belong to
+//!   one or more known customers updates that customer, merging several into
+//!   the oldest (each merge recorded and audited);
+//! - CRM-5 minimization: only the policy's general-class profile fields are
+//!   accepted; refused fields (national ID…) are refused row by row;
+//! - CRM-6 encryption at rest: identity values, names and source records are
+//!   sealed with the host's key, looked up through a keyed blind index; reads
+//!   mask identities and general fields for principals without
+//!   `crm.read_sensitive`.
+
+mod normalize;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use crate::access::{Permission, named_enum};
+use crate::audit::Entry;
+use crate::error::{Error, Result};
+use crate::{Attempt, Engine, store, validate};
+
+/// Most records in one ingest call.
+pub const MAX_BATCH: usize = 1_000_000;
+/// Most identities on one record.
+const MAX_IDENTITIES: usize = 32;
+/// Longest profile value, in characters.
+const MAX_VALUE_CHARS: usize = 500;
+
+named_enum! {
+    /// The kinds of customer identity (CRM-1).
+    IdentityKind, "identity kind" {
+        /// A mainland mobile number.
+        Phone => "phone",
+        /// An e-mail address.
+        Email => "email",
+        /// A WeChat openid (per official account).
+        WechatOpenid => "wechat_openid",
+        /// A WeChat unionid (across the company's accounts).
+        WechatUnionid => "wechat_unionid",
+        /// A membership number.
+        MemberId => "member_id",
+        /// A POS loyalty card.
+        PosCard => "pos_card",
+    }
+}
+
+/// One identity of a customer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Identity {
+    /// Kind.
+    pub kind: IdentityKind,
+    /// The value (as given on input; cleaned, or masked, on output).
+    pub value: String,
+}
+
+impl Identity {
+    /// An identity of `kind`.
+    pub fn new(kind: IdentityKind, value: impl Into<String>) -> Self {
+        Identity {
+            kind,
+            value: value.into(),
+        }
+    }
+}
+
+/// One incoming customer record.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CustomerRecord {
+    /// At least one identity.
+    pub identities: Vec<Identity>,
+    /// The customer's name, if known (sealed at rest).
+    pub name: Option<String>,
+    /// General-class profile fields (`crm.data_classes.general`: region,
+    /// age band, habits, pain points, preferences, …).
+    pub profile: BTreeMap<String, String>,
+}
+
+/// Why one row of a batch was refused; the row changed nothing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RowError {
+    /// Index of the row in the batch.
+    pub row: usize,
+    /// The field at fault (`identities[0].phone`, `profile.national_id`, …).
+    pub field: String,
+    /// `validation` or `policy_violation`.
+    pub code: String,
+    /// What is wrong (never the refused value itself).
+    pub message: String,
+}
+
+/// What an ingest did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct IngestReport {
+    /// Rows given.
+    pub rows: usize,
+    /// New customers.
+    pub created: usize,
+    /// Rows that matched one known customer and updated it.
+    pub updated: usize,
+    /// Customers merged into another because a row joined their identities.
+    pub merged: usize,
+    /// For every row, the customer it landed on (`None` when refused).
+    pub customer_ids: Vec<Option<i64>>,
+    /// The refused rows.
+    pub errors: Vec<RowError>,
+}
+
+/// A customer as read back.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Customer {
+    /// Identifier (the surviving one after merges).
+    pub id: i64,
+    /// Identities, cleaned; masked without `crm.read_sensitive`.
+    pub identities: Vec<Identity>,
+    /// Name; masked without clearance.
+    pub name: Option<String>,
+    /// General-class fields; each value `***` without clearance.
+    pub profile: BTreeMap<String, String>,
+    /// Customers merged into this one.
+    pub merged_ids: Vec<i64>,
+    /// Whether values are shown masked.
+    pub masked: bool,
+    /// First seen.
+    pub created_at: DateTime<Utc>,
+    /// Last changed.
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A record cleaned and ready to store.
+struct Clean {
+    identities: Vec<(IdentityKind, String, [u8; 32])>,
+    name: Option<String>,
+    profile: BTreeMap<String, String>,
+}
+
+fn clean(
+    row: usize,
+    r: &CustomerRecord,
+    general: &BTreeSet<&str>,
+    refused: &BTreeSet<&str>,
+    key: &crate::crypto::SecretKey,
+) -> std::result::Result<Clean, RowError> {
+    let err = |field: String, code: &str, message: String| RowError {
+        row,
+        field,
+        code: code.into(),
+        message,
+    };
+    if r.identities.is_empty() || r.identities.len() > MAX_IDENTITIES {
+        return Err(err(
+            "identities".into(),
+            "validation",
+            format!(
+                "needs 1 to {MAX_IDENTITIES} identities, got {}",
+                r.identities.len()
+            ),
+        ));
+    }
+    let mut identities = Vec::with_capacity(r.identities.len());
+    for (i, id) in r.identities.iter().enumerate() {
+        let v = normalize::identity(id.kind, &id.value).map_err(|m| {
+            err(
+                format!("identities[{i}].{}", id.kind),
+                "validation",
+                m.into(),
+            )
+        })?;
+        let blind = key.blind_index(id.kind.as_str(), v.as_bytes());
+        if !identities
+            .iter()
+            .any(|(k, _, b)| *k == id.kind && *b == blind)
+        {
+            identities.push((id.kind, v, blind));
+        }
+    }
+    if let Some(n) = &r.name {
+        validate::display_text("name", n)
+            .map_err(|e| err("name".into(), "validation", e.to_string()))?;
+    }
+    for (k, v) in &r.profile {
+        let field = format!("profile.{}", validate::printable(k));
+        if refused.contains(k.as_str()) {
+            return Err(err(
+                field,
+                "policy_violation",
+                "CRM-5: this field is refused (data minimization); no declared purpose allows it"
+                    .into(),
+            ));
+        }
+        if !general.contains(k.as_str()) {
+            return Err(err(
+                field,
+                "validation",
+                "not a profile field of the policy (crm.data_classes.general)".into(),
+            ));
+        }
+        let chars = v.chars().count();
+        if chars > MAX_VALUE_CHARS || v.chars().any(char::is_control) {
+            return Err(err(
+                field,
+                "validation",
+                format!("at most {MAX_VALUE_CHARS} characters, no control characters"),
+            ));
+        }
+    }
+    Ok(Clean {
+        identities,
+        name: r.name.clone(),
+        profile: r.profile.clone(),
+    })
+}
+
+impl Engine {
+    /// Ingest a batch of customer records (CRM-1, CRM-2, CRM-5, CRM-6; needs
+    /// `crm.ingest` and an engine opened with a secret key). Each row is
+    /// cleaned; a bad row is reported in `errors` and changes nothing while the
+    /// good rows land, all in one transaction. A row whose identities match
+    /// known customers updates them, merging several into the oldest.
+    pub fn ingest_customers(
+        &self,
+        actor: &str,
+        records: &[CustomerRecord],
+    ) -> Result<IngestReport> {
+        let key = self.secret_key()?.clone();
+        if records.len() > MAX_BATCH {
+            return Err(Error::validation(
+                "records",
+                format!("at most {MAX_BATCH} per call, got {}", records.len()),
+            ));
+        }
+        self.mutate(
+            actor,
+            Permission::CrmIngest,
+            Attempt::new("crm.ingest", "customer", "batch"),
+            |ctx| {
+                let crm = &ctx.policy.crm;
+                let general: BTreeSet<&str> = crm.data_classes.general.iter().map(String::as_str).collect();
+                let refused: BTreeSet<&str> = crm.refused_fields.iter().map(String::as_str).collect();
+                let department = ctx.actor.department.as_str();
+                let mut report = IngestReport {
+                    rows: records.len(),
+                    customer_ids: Vec::with_capacity(records.len()),
+                    ..IngestReport::default()
+                };
+                let mut ids = store::crm::Statements::new(ctx.tx)?;
+                for (row, r) in records.iter().enumerate() {
+                    let c = match clean(row, r, &general, &refused, &key) {
+                        Ok(c) => c,
+                        Err(e) => {
+                            report.errors.push(e);
+                            report.customer_ids.push(None);
+                            continue;
+                        }
+                    };
+                    // Known customers holding any of the identities.
+                    let mut found = BTreeSet::new();
+                    for (kind, _, blind) in &c.identities {
+                        if let Some(id) = ids.owner(kind.as_str(), blind)? {
+                            found.insert(ids.live(id)?);
+                        }
+                    }
+                    let sealed_name = c
+                        .name
+                        .as_ref()
+                        .map(|n| key.seal("customer.name", n.as_bytes()))
+                        .transpose()?;
+                    let id = match found.iter().next().copied() {
+                        None => {
+                            report.created += 1;
+                            ids.insert_customer(sealed_name.as_deref(), &c.profile, department, ctx.now)?
+                        }
+                        Some(survivor) => {
+                            report.updated += 1;
+                            for &other in found.iter().skip(1) {
+                                let moved = ids.merge(other, survivor, ctx.now, &ctx.actor.handle)?;
+                                report.merged += 1;
+                                ctx.record(
+                                    &Entry::applied(&ctx.actor.handle, "crm.merge", "customer", &other.to_string())
+                                        .with_detail(format!("into={survivor} identities_moved={moved} reason=exact_identity")),
+                                )?;
+                            }
+                            ids.update_customer(survivor, sealed_name.as_deref(), &c.profile, ctx.now)?;
+                            survivor
+                        }
+                    };
+                    for (kind, value, blind) in &c.identities {
+                        let sealed = key.seal(&format!("customer.identity.{kind}"), value.as_bytes())?;
+                        ids.add_identity(kind.as_str(), blind, id, &sealed, department, ctx.now)?;
+                    }
+                    let source = serde_json::json!({
+                        "identities": c.identities.iter().map(|(k, v, _)| [k.as_str(), v.as_str()]).collect::<Vec<_>>(),
+                        "name": c.name,
+                        "profile": c.profile,
+                    });
+                    let sealed_source = key.seal("customer.source", source.to_string().as_bytes())?;
+                    ids.add_source(id, department, &sealed_source, ctx.now)?;
+                    report.customer_ids.push(Some(id));
+                }
+                ctx.record(
+                    &Entry::applied(&ctx.actor.handle, "crm.ingest", "customer", "batch").with_detail(format!(
+                        "rows={} created={} updated={} merged={} refused={}",
+                        report.rows,
+                        report.created,
+                        report.updated,
+                        report.merged,
+                        report.errors.len()
+                    )),
+                )?;
+                Ok(report)
+            },
+        )
+    }
+
+    /// One customer (CRM-6; needs `crm.read`). A merged id reads as the
+    /// customer it was merged into. Identities, name and general fields are
+    /// masked unless the actor holds `crm.read_sensitive`; an unmasked read is
+    /// audited.
+    pub fn customer(&self, actor: &str, id: i64) -> Result<Customer> {
+        let key = self.secret_key()?.clone();
+        let target = id.to_string();
+        self.mutate(
+            actor,
+            Permission::CrmRead,
+            Attempt::new("crm.read", "customer", &target),
+            |ctx| {
+                let clear =
+                    crate::access::check(ctx.policy, ctx.actor, Permission::CrmReadSensitive)
+                        .is_ok();
+                let mut st = store::crm::Statements::new(ctx.tx)?;
+                let live = st.live(id)?;
+                let row = st
+                    .customer(live)?
+                    .ok_or_else(|| Error::not_found("customer", target.clone()))?;
+                let mut identities = Vec::new();
+                for (kind, sealed) in st.identities(live)? {
+                    let kind: IdentityKind = kind.parse()?;
+                    let plain = key.open(&format!("customer.identity.{kind}"), &sealed)?;
+                    let value = String::from_utf8(plain).map_err(|_| Error::Corrupt {
+                        message: "a customer identity is not text".into(),
+                    })?;
+                    let value = if clear {
+                        value
+                    } else {
+                        normalize::mask(kind, &value)
+                    };
+                    identities.push(Identity { kind, value });
+                }
+                let name =
+                    row.name_sealed
+                        .map(|s| -> Result<String> {
+                            let n = String::from_utf8(key.open("customer.name", &s)?).map_err(
+                                |_| Error::Corrupt {
+                                    message: "a customer name is not text".into(),
+                                },
+                            )?;
+                            Ok(if clear {
+                                n
+                            } else {
+                                format!("{}**", n.chars().next().unwrap_or('*'))
+                            })
+                        })
+                        .transpose()?;
+                let profile = row
+                    .profile
+                    .into_iter()
+                    .map(|(k, v)| (k, if clear { v } else { "***".into() }))
+                    .collect();
+                if clear {
+                    ctx.record(
+                        &Entry::applied(
+                            &ctx.actor.handle,
+                            "crm.read",
+                            "customer",
+                            &live.to_string(),
+                        )
+                        .with_detail("unmasked"),
+                    )?;
+                }
+                Ok(Customer {
+                    id: live,
+                    identities,
+                    name,
+                    profile,
+                    merged_ids: st.merged_into(live)?,
+                    masked: !clear,
+                    created_at: row.created_at,
+                    updated_at: row.updated_at,
+                })
+            },
+        )
+    }
+
+    /// The customer holding an identity, if any (needs `crm.read`): the value
+    /// is cleaned as on ingest and looked up through the blind index.
+    pub fn find_customer(
+        &self,
+        actor: &str,
+        kind: IdentityKind,
+        value: &str,
+    ) -> Result<Option<i64>> {
+        let key = self.secret_key()?.clone();
+        self.mutate(
+            actor,
+            Permission::CrmRead,
+            Attempt::new("crm.find", "customer", kind.as_str()),
+            |ctx| {
+                let v =
+                    normalize::identity(kind, value).map_err(|m| Error::validation("value", m))?;
+                let blind = key.blind_index(kind.as_str(), v.as_bytes());
+                let mut st = store::crm::Statements::new(ctx.tx)?;
+                match st.owner(kind.as_str(), &blind)? {
+                    Some(id) => Ok(Some(st.live(id)?)),
+                    None => Ok(None),
+                }
+            },
+        )
+    }
+
+    /// How many live (not merged) customers there are.
+    pub fn customer_count(&self) -> Result<u64> {
+        self.read(|tx, _| store::crm::live_count(tx))
+    }
+}

@@ -1,0 +1,237 @@
+//! SQL of customers: records, identities under their blind index, source
+//! records and merges. Values that identify a person are stored sealed only.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use rusqlite::{OptionalExtension, Transaction, params};
+
+use super::{from_ms, to_ms};
+use crate::error::{Error, Result};
+
+/// A stored customer row.
+pub(crate) struct CustomerRow {
+    pub name_sealed: Option<Vec<u8>>,
+    pub profile: BTreeMap<String, String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// The statements one ingest or read uses, on one transaction.
+pub(crate) struct Statements<'a> {
+    tx: &'a Transaction<'a>,
+}
+
+fn profile_json(p: &BTreeMap<String, String>) -> Result<String> {
+    serde_json::to_string(p).map_err(|e| Error::Corrupt {
+        message: format!("a profile could not be encoded: {e}"),
+    })
+}
+
+impl<'a> Statements<'a> {
+    pub(crate) fn new(tx: &'a Transaction<'a>) -> Result<Self> {
+        Ok(Statements { tx })
+    }
+
+    /// The customer an identity belongs to.
+    pub(crate) fn owner(&mut self, kind: &str, blind: &[u8; 32]) -> Result<Option<i64>> {
+        let mut st = self.tx.prepare_cached(
+            "SELECT customer_id FROM customer_identity WHERE kind = ?1 AND blind = ?2",
+        )?;
+        Ok(st
+            .query_row(params![kind, &blind[..]], |r| r.get(0))
+            .optional()?)
+    }
+
+    /// `id`, or the customer it was (transitively) merged into.
+    pub(crate) fn live(&mut self, id: i64) -> Result<i64> {
+        let mut st = self
+            .tx
+            .prepare_cached("SELECT merged_into FROM customer WHERE id = ?1")?;
+        let mut cur = id;
+        for _ in 0..64 {
+            match st
+                .query_row([cur], |r| r.get::<_, Option<i64>>(0))
+                .optional()?
+            {
+                Some(Some(next)) => cur = next,
+                _ => return Ok(cur),
+            }
+        }
+        Err(Error::Corrupt {
+            message: "a chain of customer merges does not end".into(),
+        })
+    }
+
+    pub(crate) fn insert_customer(
+        &mut self,
+        name_sealed: Option<&[u8]>,
+        profile: &BTreeMap<String, String>,
+        department: &str,
+        now: DateTime<Utc>,
+    ) -> Result<i64> {
+        let mut st = self.tx.prepare_cached(
+            "INSERT INTO customer (name_sealed, profile, department, created_at, updated_at) \
+             VALUES (?1, ?2, ?3, ?4, ?4)",
+        )?;
+        st.execute(params![
+            name_sealed,
+            profile_json(profile)?,
+            department,
+            to_ms(now)
+        ])?;
+        Ok(self.tx.last_insert_rowid())
+    }
+
+    /// New values over old: a name given replaces the old one; profile
+    /// fields given replace theirs, others stay.
+    pub(crate) fn update_customer(
+        &mut self,
+        id: i64,
+        name_sealed: Option<&[u8]>,
+        profile: &BTreeMap<String, String>,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let mut merged = self.customer(id)?.map(|c| c.profile).unwrap_or_default();
+        merged.extend(profile.iter().map(|(k, v)| (k.clone(), v.clone())));
+        let mut st = self.tx.prepare_cached(
+            "UPDATE customer SET name_sealed = coalesce(?2, name_sealed), profile = ?3, \
+             updated_at = ?4 WHERE id = ?1",
+        )?;
+        st.execute(params![id, name_sealed, profile_json(&merged)?, to_ms(now)])?;
+        Ok(())
+    }
+
+    /// Merge `other` into `survivor`: its identities move, it points at the
+    /// survivor, and the merge is recorded with the identities it moved (the
+    /// undo path). Returns how many identities moved.
+    pub(crate) fn merge(
+        &mut self,
+        other: i64,
+        survivor: i64,
+        now: DateTime<Utc>,
+        by: &str,
+    ) -> Result<usize> {
+        let moved: Vec<(String, Vec<u8>)> = {
+            let mut st = self.tx.prepare_cached(
+                "SELECT kind, blind FROM customer_identity WHERE customer_id = ?1",
+            )?;
+            let rows = st.query_map([other], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            rows.collect::<rusqlite::Result<_>>()?
+        };
+        let keys: Vec<[String; 2]> = moved
+            .iter()
+            .map(|(k, b)| [k.clone(), hex::encode(b)])
+            .collect();
+        let keys = serde_json::to_string(&keys).map_err(|e| Error::Corrupt {
+            message: format!("a merge could not be recorded: {e}"),
+        })?;
+        self.tx.execute(
+            "UPDATE customer_identity SET customer_id = ?2 WHERE customer_id = ?1",
+            params![other, survivor],
+        )?;
+        self.tx.execute(
+            "UPDATE customer SET merged_into = ?2, updated_at = ?3 WHERE id = ?1",
+            params![other, survivor, to_ms(now)],
+        )?;
+        self.tx.execute(
+            "INSERT INTO customer_merge (survivor, merged, moved, merged_at, merged_by) \
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![survivor, other, keys, to_ms(now), by],
+        )?;
+        Ok(moved.len())
+    }
+
+    pub(crate) fn add_identity(
+        &mut self,
+        kind: &str,
+        blind: &[u8; 32],
+        customer: i64,
+        sealed: &[u8],
+        department: &str,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let mut st = self.tx.prepare_cached(
+            "INSERT OR IGNORE INTO customer_identity (kind, blind, customer_id, sealed, department, added_at) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        )?;
+        st.execute(params![
+            kind,
+            &blind[..],
+            customer,
+            sealed,
+            department,
+            to_ms(now)
+        ])?;
+        Ok(())
+    }
+
+    pub(crate) fn add_source(
+        &mut self,
+        customer: i64,
+        department: &str,
+        sealed: &[u8],
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let mut st = self.tx.prepare_cached(
+            "INSERT INTO customer_source (customer_id, department, received_at, record_sealed) \
+             VALUES (?1, ?2, ?3, ?4)",
+        )?;
+        st.execute(params![customer, department, to_ms(now), sealed])?;
+        Ok(())
+    }
+
+    pub(crate) fn customer(&mut self, id: i64) -> Result<Option<CustomerRow>> {
+        let mut st = self.tx.prepare_cached(
+            "SELECT name_sealed, profile, created_at, updated_at FROM customer WHERE id = ?1",
+        )?;
+        let row = st
+            .query_row([id], |r| {
+                Ok((
+                    r.get::<_, Option<Vec<u8>>>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, i64>(2)?,
+                    r.get::<_, i64>(3)?,
+                ))
+            })
+            .optional()?;
+        row.map(|(name_sealed, profile, c, u)| {
+            Ok(CustomerRow {
+                name_sealed,
+                profile: serde_json::from_str(&profile).map_err(|_| Error::Corrupt {
+                    message: "a stored customer profile is not valid".into(),
+                })?,
+                created_at: from_ms(c)?,
+                updated_at: from_ms(u)?,
+            })
+        })
+        .transpose()
+    }
+
+    /// Sealed identities of a customer, by kind.
+    pub(crate) fn identities(&mut self, id: i64) -> Result<Vec<(String, Vec<u8>)>> {
+        let mut st = self.tx.prepare_cached(
+            "SELECT kind, sealed FROM customer_identity WHERE customer_id = ?1 ORDER BY kind, added_at",
+        )?;
+        let rows = st.query_map([id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Customers merged (directly) into `id`.
+    pub(crate) fn merged_into(&mut self, id: i64) -> Result<Vec<i64>> {
+        let mut st = self
+            .tx
+            .prepare_cached("SELECT id FROM customer WHERE merged_into = ?1 ORDER BY id")?;
+        let rows = st.query_map([id], |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}
+
+pub(crate) fn live_count(conn: &rusqlite::Connection) -> Result<u64> {
+    let n: i64 = conn.query_row(
+        "SELECT count(*) FROM customer WHERE merged_into IS NULL",
+        [],
+        |r| r.get(0),
+    )?;
+    Ok(u64::try_from(n).unwrap_or(0))
+}

@@ -1,0 +1,339 @@
+//! CRM-1, CRM-2, CRM-5, CRM-6 through the public API: batches from every
+//! department cleaned and deduplicated on exact identities, bad rows reported
+//! while good rows land, refused fields, no plaintext personal data in the
+//! database file, masked reads without clearance.
+
+use std::collections::BTreeMap;
+
+use brandrail::crm::{CustomerRecord, Identity, IdentityKind};
+use brandrail::{AuditQuery, Department, Engine, EngineOptions, NewPrincipal};
+
+const KEY: [u8; 32] = *b"crm-test-key-crm-test-key-32byte";
+
+fn staff(e: &Engine) {
+    e.bootstrap(NewPrincipal::new("it.admin", "IT", Department::It))
+        .unwrap();
+    for (h, d) in [
+        ("li.na", Department::Marketing),
+        ("qian.yu", Department::Sales),
+        ("hr.one", Department::Hr),
+        ("zhao.min", Department::Executive),
+    ] {
+        e.create_principal("it.admin", NewPrincipal::new(h, h, d))
+            .unwrap();
+    }
+    e.create_principal(
+        "it.admin",
+        NewPrincipal::new("data.ops", "data", Department::It).with_roles(["data_steward"]),
+    )
+    .unwrap();
+    e.grant_role("it.admin", "zhao.min", "supervisor").unwrap();
+}
+
+fn company() -> Engine {
+    let e = Engine::in_memory_with(EngineOptions::new().secret_key(KEY)).unwrap();
+    staff(&e);
+    e
+}
+
+fn rec(ids: &[(IdentityKind, &str)]) -> CustomerRecord {
+    CustomerRecord {
+        identities: ids.iter().map(|(k, v)| Identity::new(*k, *v)).collect(),
+        ..CustomerRecord::default()
+    }
+}
+
+fn with_profile(mut r: CustomerRecord, fields: &[(&str, &str)]) -> CustomerRecord {
+    r.profile = fields
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect::<BTreeMap<_, _>>();
+    r
+}
+
+use IdentityKind::*;
+
+#[test]
+fn crm1_crm2_formats_are_cleaned_and_exact_identities_dedupe() {
+    let e = company();
+    let report = e
+        .ingest_customers(
+            "li.na",
+            &[
+                CustomerRecord {
+                    name: Some("李娜".into()),
+                    ..with_profile(rec(&[(Phone, "138 0013 8000")]), &[("region", "上海")])
+                },
+                rec(&[(Phone, "+86 138-0013-8000"), (Email, " Li.Na@Example.com ")]),
+                rec(&[(Email, "li.na@example.com")]),
+                rec(&[(Phone, "１３９００１３９０００")]),
+            ],
+        )
+        .unwrap();
+    assert_eq!(
+        (report.rows, report.created, report.updated, report.merged),
+        (4, 2, 2, 0)
+    );
+    assert!(report.errors.is_empty());
+    let first = report.customer_ids[0].unwrap();
+    assert_eq!(report.customer_ids[1..3], [Some(first), Some(first)]);
+    assert_eq!(e.customer_count().unwrap(), 2);
+
+    // Sales brings a record joining a member card to the second customer's
+    // phone and to the first customer's e-mail: the two are merged.
+    let other = report.customer_ids[3].unwrap();
+    let r = e
+        .ingest_customers(
+            "qian.yu",
+            &[rec(&[
+                (MemberId, "vip-001"),
+                (Phone, "13900139000"),
+                (Email, "LI.NA@example.com"),
+            ])],
+        )
+        .unwrap();
+    assert_eq!((r.created, r.updated, r.merged), (0, 1, 1));
+    assert_eq!(r.customer_ids, vec![Some(first)]);
+    assert_eq!(e.customer_count().unwrap(), 1);
+    let c = e.customer("data.ops", other).unwrap();
+    assert_eq!(c.id, first, "a merged id reads as its survivor");
+    assert_eq!(c.merged_ids, vec![other]);
+    let kinds: Vec<(IdentityKind, &str)> = c
+        .identities
+        .iter()
+        .map(|i| (i.kind, i.value.as_str()))
+        .collect();
+    assert_eq!(
+        kinds,
+        vec![
+            (Email, "li.na@example.com"),
+            (MemberId, "VIP001"),
+            (Phone, "13800138000"),
+            (Phone, "13900139000"),
+        ]
+    );
+    assert_eq!(c.name.as_deref(), Some("李娜"));
+    assert_eq!(c.profile["region"], "上海");
+    for (kind, value) in [
+        (Phone, "+8613900139000"),
+        (Email, "li.na@EXAMPLE.com"),
+        (MemberId, "VIP 001"),
+    ] {
+        assert_eq!(
+            e.find_customer("li.na", kind, value).unwrap(),
+            Some(first),
+            "{value}"
+        );
+    }
+    assert_eq!(
+        e.find_customer("li.na", Phone, "13700137000").unwrap(),
+        None
+    );
+    // The merge is in the audit log, without personal values.
+    let merges = e
+        .audit_query(
+            "zhao.min",
+            &AuditQuery {
+                action: Some("crm.merge".into()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    assert_eq!(merges.len(), 1);
+    assert!(!merges[0].detail.contains("139"), "{}", merges[0].detail);
+    assert!(e.verify_audit().unwrap().ok);
+}
+
+#[test]
+fn crm1_crm5_bad_rows_are_reported_and_change_nothing_good_rows_land() {
+    let e = company();
+    let rows = vec![
+        rec(&[(Phone, "13800138000")]),
+        rec(&[(Phone, "12345")]),
+        with_profile(
+            rec(&[(Email, "a@b.cn")]),
+            &[("national_id", "11010519491231002X")],
+        ),
+        with_profile(rec(&[(Email, "c@d.cn")]), &[("favourite_colour", "red")]),
+        rec(&[]),
+        CustomerRecord {
+            name: Some("x\u{202E}y".into()),
+            ..rec(&[(Email, "e@f.cn")])
+        },
+        rec(&[(MemberId, "1'; DROP TABLE customer;--")]),
+        with_profile(rec(&[(Email, "g@h.cn")]), &[("region", &"长".repeat(501))]),
+        rec(&[(WechatOpenid, "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o")]),
+    ];
+    let r = e.ingest_customers("li.na", &rows).unwrap();
+    assert_eq!(r.created, 2);
+    let got: Vec<(usize, &str, &str)> = r
+        .errors
+        .iter()
+        .map(|x| (x.row, x.field.as_str(), x.code.as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            (1, "identities[0].phone", "validation"),
+            (2, "profile.national_id", "policy_violation"),
+            (3, "profile.favourite_colour", "validation"),
+            (4, "identities", "validation"),
+            (5, "name", "validation"),
+            (6, "identities[0].member_id", "validation"),
+            (7, "profile.region", "validation"),
+        ]
+    );
+    for x in &r.errors {
+        assert!(
+            !x.message.contains("1101051949") && !x.message.contains("DROP"),
+            "{x:?}"
+        );
+    }
+    assert!(r.errors[1].message.contains("CRM-5"));
+    assert_eq!(r.customer_ids.iter().filter(|c| c.is_some()).count(), 2);
+    assert_eq!(e.customer_count().unwrap(), 2);
+    assert_eq!(
+        e.find_customer("li.na", Email, "a@b.cn").unwrap(),
+        None,
+        "a refused row left nothing"
+    );
+}
+
+#[test]
+fn crm6_no_plaintext_personal_data_in_the_database_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("crm.sqlite");
+    {
+        let e = Engine::open(&path, EngineOptions::new().secret_key(KEY)).unwrap();
+        staff(&e);
+        let r = e
+            .ingest_customers(
+                "li.na",
+                &[CustomerRecord {
+                    name: Some("欧阳娜娜".into()),
+                    ..rec(&[
+                        (Phone, "13812345678"),
+                        (Email, "ouyang.nana@example.com"),
+                        (WechatUnionid, "o6_bmasdasdsad6_2sgVt7hMZOPfL"),
+                        (PosCard, "6222020200112233"),
+                    ])
+                }],
+            )
+            .unwrap();
+        assert_eq!(r.created, 1);
+    }
+    let mut bytes = Vec::new();
+    for entry in std::fs::read_dir(dir.path()).unwrap() {
+        bytes.extend(std::fs::read(entry.unwrap().path()).unwrap());
+    }
+    assert!(bytes.len() > 4096);
+    for needle in [
+        "13812345678",
+        "138 1234 5678",
+        "ouyang.nana@example.com",
+        "ouyang.nana",
+        "o6_bmasdasdsad6_2sgVt7hMZOPfL",
+        "6222020200112233",
+        "欧阳娜娜",
+    ] {
+        let n = needle.as_bytes();
+        assert!(
+            !bytes.windows(n.len()).any(|w| w == n),
+            "{needle} found in the file"
+        );
+    }
+    // Reopened with the key, the values come back; with another key they do not.
+    let e = Engine::open(&path, EngineOptions::new().secret_key(KEY)).unwrap();
+    let id = e
+        .find_customer("data.ops", Phone, "13812345678")
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        e.customer("data.ops", id).unwrap().name.as_deref(),
+        Some("欧阳娜娜")
+    );
+    drop(e);
+    let wrong = Engine::open(&path, EngineOptions::new().secret_key([9u8; 32])).unwrap();
+    assert_eq!(
+        wrong
+            .find_customer("data.ops", Phone, "13812345678")
+            .unwrap(),
+        None
+    );
+    assert_eq!(
+        wrong.customer("data.ops", id).unwrap_err().code(),
+        "configuration"
+    );
+}
+
+#[test]
+fn crm6_reads_are_masked_without_clearance_and_unmasked_reads_audited() {
+    let e = company();
+    let r = e
+        .ingest_customers(
+            "li.na",
+            &[CustomerRecord {
+                name: Some("李娜".into()),
+                ..with_profile(
+                    rec(&[(Phone, "13800138000"), (Email, "li.na@example.com")]),
+                    &[("region", "上海"), ("age_band", "25-34")],
+                )
+            }],
+        )
+        .unwrap();
+    let id = r.customer_ids[0].unwrap();
+    let masked = e.customer("li.na", id).unwrap();
+    assert!(masked.masked);
+    let values: Vec<&str> = masked.identities.iter().map(|i| i.value.as_str()).collect();
+    assert_eq!(values, vec!["l***@example.com", "138****8000"]);
+    assert_eq!(masked.name.as_deref(), Some("李**"));
+    assert!(masked.profile.values().all(|v| v == "***"));
+    let n = e.audit_len().unwrap();
+    let clear = e.customer("data.ops", id).unwrap();
+    assert!(!clear.masked);
+    assert_eq!(clear.identities[1].value, "13800138000");
+    assert_eq!(e.audit_len().unwrap(), n + 1, "an unmasked read is audited");
+    e.customer("li.na", id).unwrap();
+    assert_eq!(e.audit_len().unwrap(), n + 1, "a masked read is not");
+}
+
+#[test]
+fn crm_permissions_keys_and_unknown_ids() {
+    let e = company();
+    let n = e.audit_len().unwrap();
+    assert_eq!(
+        e.ingest_customers("hr.one", &[rec(&[(Phone, "13800138000")])])
+            .unwrap_err()
+            .code(),
+        "permission_denied"
+    );
+    assert_eq!(
+        e.ingest_customers("ghost", &[]).unwrap_err().code(),
+        "permission_denied"
+    );
+    assert_eq!(e.audit_len().unwrap(), n + 2, "refusals are audited");
+    assert_eq!(e.customer_count().unwrap(), 0);
+    assert_eq!(e.customer("li.na", 42).unwrap_err().code(), "not_found");
+    assert_eq!(
+        e.customer("hr.one", 42).unwrap_err().code(),
+        "permission_denied"
+    );
+    assert_eq!(
+        e.find_customer("li.na", Phone, "not a phone")
+            .unwrap_err()
+            .code(),
+        "validation"
+    );
+    let empty = e.ingest_customers("li.na", &[]).unwrap();
+    assert_eq!((empty.rows, empty.created), (0, 0));
+
+    let keyless = Engine::in_memory().unwrap();
+    staff(&keyless);
+    assert_eq!(
+        keyless
+            .ingest_customers("li.na", &[rec(&[(Phone, "13800138000")])])
+            .unwrap_err()
+            .code(),
+        "configuration"
+    );
+}
