@@ -337,3 +337,206 @@ fn crm_permissions_keys_and_unknown_ids() {
         "configuration"
     );
 }
+
+use brandrail::crm::ConsentChange;
+
+fn consent(channel: &str, purpose: &str, granted: bool) -> ConsentChange {
+    ConsentChange {
+        channel: channel.into(),
+        purpose: purpose.into(),
+        granted,
+        evidence: "会员注册页勾选 v3".into(),
+    }
+}
+
+#[test]
+fn crm8_no_send_without_consent_in_force() {
+    let e = company();
+    let id = e
+        .ingest_customers("li.na", &[rec(&[(Phone, "13800138000")])])
+        .unwrap()
+        .customer_ids[0]
+        .unwrap();
+    let n = e.audit_len().unwrap();
+    let err = e.record_send("li.na", id, "sms", "marketing").unwrap_err();
+    assert_eq!(err.code(), "policy_violation");
+    assert!(err.to_string().contains("CRM-8"), "{err}");
+    assert_eq!(e.audit_len().unwrap(), n, "a refused send records nothing");
+
+    let in_force = e
+        .record_consent("data.ops", id, &consent("sms", "marketing", true))
+        .unwrap();
+    assert_eq!(in_force.len(), 1);
+    e.record_send("li.na", id, "sms", "marketing").unwrap();
+    // Consent is per channel and per purpose.
+    assert_eq!(
+        e.record_send("li.na", id, "email", "marketing")
+            .unwrap_err()
+            .code(),
+        "policy_violation"
+    );
+    assert_eq!(
+        e.record_send("li.na", id, "sms", "survey")
+            .unwrap_err()
+            .code(),
+        "policy_violation"
+    );
+    // Withdrawn: no more sends; the history is kept, the latest decision rules.
+    e.record_consent("data.ops", id, &consent("sms", "marketing", false))
+        .unwrap();
+    assert_eq!(
+        e.record_send("li.na", id, "sms", "marketing")
+            .unwrap_err()
+            .code(),
+        "policy_violation"
+    );
+    let now = e.consents("li.na", id).unwrap();
+    assert_eq!((now.len(), now[0].granted), (1, false));
+
+    // Bad input and permissions.
+    for bad in [
+        consent("", "marketing", true),
+        consent("SMS!", "marketing", true),
+        consent("sms", "x'; DROP TABLE customer;--", true),
+        ConsentChange {
+            evidence: String::new(),
+            ..consent("sms", "marketing", true)
+        },
+        ConsentChange {
+            evidence: "a\u{0}b".into(),
+            ..consent("sms", "marketing", true)
+        },
+    ] {
+        assert_eq!(
+            e.record_consent("data.ops", id, &bad).unwrap_err().code(),
+            "validation",
+            "{bad:?}"
+        );
+    }
+    assert_eq!(
+        e.record_consent("li.na", id, &consent("sms", "marketing", true))
+            .unwrap_err()
+            .code(),
+        "permission_denied"
+    );
+    assert_eq!(
+        e.record_consent("data.ops", 999, &consent("sms", "marketing", true))
+            .unwrap_err()
+            .code(),
+        "not_found"
+    );
+    assert_eq!(
+        e.record_send("qian.yu", id, "sms", "marketing")
+            .unwrap_err()
+            .code(),
+        "permission_denied"
+    );
+}
+
+#[test]
+fn crm7_export_holds_everything_and_erasure_removes_it_with_the_chain_valid() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("crm.sqlite");
+    let e = Engine::open(&path, EngineOptions::new().secret_key(KEY)).unwrap();
+    staff(&e);
+    let a = e
+        .ingest_customers(
+            "li.na",
+            &[CustomerRecord {
+                name: Some("欧阳娜娜".into()),
+                ..with_profile(rec(&[(Phone, "13812345678")]), &[("region", "杭州")])
+            }],
+        )
+        .unwrap()
+        .customer_ids[0]
+        .unwrap();
+    let b = e
+        .ingest_customers("qian.yu", &[rec(&[(Email, "ouyang.nana@example.com")])])
+        .unwrap()
+        .customer_ids[0]
+        .unwrap();
+    // A third record joins the two: b is merged into a.
+    e.ingest_customers(
+        "qian.yu",
+        &[rec(&[
+            (Phone, "13812345678"),
+            (Email, "ouyang.nana@example.com"),
+            (PosCard, "6222 0202 0011 2233"),
+        ])],
+    )
+    .unwrap();
+    e.record_consent("data.ops", a, &consent("sms", "marketing", true))
+        .unwrap();
+    e.record_send("li.na", a, "sms", "marketing").unwrap();
+
+    let doc: serde_json::Value =
+        serde_json::from_str(&e.export_customer("data.ops", b).unwrap()).unwrap();
+    assert_eq!(
+        doc["customer_id"], a,
+        "an export of a merged id is the survivor's"
+    );
+    assert_eq!(doc["merged_ids"], serde_json::json!([b]));
+    assert_eq!(doc["name"], "欧阳娜娜");
+    assert_eq!(doc["profile"]["region"], "杭州");
+    assert_eq!(doc["identities"].as_array().unwrap().len(), 3);
+    assert_eq!(
+        doc["sources"].as_array().unwrap().len(),
+        2,
+        "the survivor's two source records"
+    );
+    assert_eq!(doc["consents_in_force"][0]["granted"], true);
+    assert_eq!(doc["sends"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        e.export_customer("li.na", a).unwrap_err().code(),
+        "permission_denied"
+    );
+
+    let er = e
+        .erase_customer("data.ops", a, "用户申请注销 #2026-118")
+        .unwrap();
+    assert_eq!(er.customer_ids, vec![a, b]);
+    assert!(er.rows_removed >= 7, "{er:?}");
+    assert_eq!(e.customer("data.ops", a).unwrap_err().code(), "not_found");
+    assert_eq!(e.customer("data.ops", b).unwrap_err().code(), "not_found");
+    assert_eq!(
+        e.find_customer("data.ops", Phone, "13812345678").unwrap(),
+        None
+    );
+    assert_eq!(
+        e.export_customer("data.ops", a).unwrap_err().code(),
+        "not_found"
+    );
+    assert_eq!(
+        e.erase_customer("data.ops", a, "again").unwrap_err().code(),
+        "not_found"
+    );
+    assert_eq!(e.customer_count().unwrap(), 0);
+    assert!(e.verify_audit().unwrap().ok, "the chain still verifies");
+    // The same person may come back as a new customer.
+    let again = e
+        .ingest_customers("li.na", &[rec(&[(Phone, "13812345678")])])
+        .unwrap();
+    assert_eq!(again.created, 1);
+    assert_ne!(again.customer_ids[0], Some(a));
+    assert_eq!(
+        e.erase_customer("li.na", 1, "x").unwrap_err().code(),
+        "permission_denied"
+    );
+    assert_eq!(
+        e.erase_customer("data.ops", again.customer_ids[0].unwrap(), "")
+            .unwrap_err()
+            .code(),
+        "validation"
+    );
+    drop(e);
+    // Nothing of the erased values is left in the file but the new phone's
+    // sealed copy (sealed, so not in plain text either).
+    let mut bytes = Vec::new();
+    for entry in std::fs::read_dir(dir.path()).unwrap() {
+        bytes.extend(std::fs::read(entry.unwrap().path()).unwrap());
+    }
+    for needle in ["欧阳娜娜", "ouyang.nana", "杭州", "6222020200112233"] {
+        let n = needle.as_bytes();
+        assert!(!bytes.windows(n.len()).any(|w| w == n), "{needle} found");
+    }
+}

@@ -10,9 +10,13 @@
 //! - CRM-6 encryption at rest: identity values, names and source records are
 //!   sealed with the host's key, looked up through a keyed blind index; reads
 //!   mask identities and general fields for principals without
-//!   `crm.read_sensitive`.
+//!   `crm.read_sensitive`;
+//! - CRM-7 export and erasure, CRM-8 consent (`privacy.rs`).
 
 mod normalize;
+mod privacy;
+
+pub use privacy::{Consent, ConsentChange, Erasure};
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -333,6 +337,9 @@ impl Engine {
                         .is_ok();
                 let mut st = store::crm::Statements::new(ctx.tx)?;
                 let live = st.live(id)?;
+                if st.erased(live)? {
+                    return Err(Error::not_found("customer", target.clone()));
+                }
                 let row = st
                     .customer(live)?
                     .ok_or_else(|| Error::not_found("customer", target.clone()))?;

@@ -227,9 +227,160 @@ impl<'a> Statements<'a> {
     }
 }
 
+/// A consent as stored.
+pub(crate) struct ConsentRow {
+    pub channel: String,
+    pub purpose: String,
+    pub granted: bool,
+    pub evidence: String,
+    pub recorded_at: DateTime<Utc>,
+    pub recorded_by: String,
+}
+
+impl Statements<'_> {
+    /// Whether `id` was erased.
+    pub(crate) fn erased(&mut self, id: i64) -> Result<bool> {
+        let mut st = self
+            .tx
+            .prepare_cached("SELECT erased_at IS NOT NULL FROM customer WHERE id = ?1")?;
+        Ok(st
+            .query_row([id], |r| r.get(0))
+            .optional()?
+            .unwrap_or(false))
+    }
+
+    pub(crate) fn add_consent(&mut self, id: i64, c: &ConsentRow) -> Result<()> {
+        let mut st = self.tx.prepare_cached(
+            "INSERT INTO customer_consent (customer_id, channel, purpose, granted, evidence, \
+             recorded_at, recorded_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        )?;
+        st.execute(params![
+            id,
+            c.channel,
+            c.purpose,
+            c.granted,
+            c.evidence,
+            to_ms(c.recorded_at),
+            c.recorded_by
+        ])?;
+        Ok(())
+    }
+
+    /// Every consent record of `id`, oldest first.
+    pub(crate) fn consents(&mut self, id: i64) -> Result<Vec<ConsentRow>> {
+        let mut st = self.tx.prepare_cached(
+            "SELECT channel, purpose, granted, evidence, recorded_at, recorded_by \
+             FROM customer_consent WHERE customer_id = ?1 ORDER BY recorded_at, rowid",
+        )?;
+        let rows = st.query_map([id], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, bool>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, i64>(4)?,
+                r.get::<_, String>(5)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (channel, purpose, granted, evidence, at, by) = row?;
+            out.push(ConsentRow {
+                channel,
+                purpose,
+                granted,
+                evidence,
+                recorded_at: from_ms(at)?,
+                recorded_by: by,
+            });
+        }
+        Ok(out)
+    }
+
+    pub(crate) fn add_contact(
+        &mut self,
+        id: i64,
+        channel: &str,
+        purpose: &str,
+        now: DateTime<Utc>,
+        by: &str,
+    ) -> Result<i64> {
+        let mut st = self.tx.prepare_cached(
+            "INSERT INTO customer_contact (customer_id, channel, purpose, sent_at, sent_by) \
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+        )?;
+        st.execute(params![id, channel, purpose, to_ms(now), by])?;
+        Ok(self.tx.last_insert_rowid())
+    }
+
+    /// Sends recorded to `id`: channel, purpose, when, by whom.
+    pub(crate) fn contacts(
+        &mut self,
+        id: i64,
+    ) -> Result<Vec<(String, String, DateTime<Utc>, String)>> {
+        let mut st = self.tx.prepare_cached(
+            "SELECT channel, purpose, sent_at, sent_by FROM customer_contact \
+             WHERE customer_id = ?1 ORDER BY id",
+        )?;
+        let rows = st.query_map([id], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get::<_, i64>(2)?, r.get(3)?))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (c, p, at, by) = row?;
+            out.push((c, p, from_ms(at)?, by));
+        }
+        Ok(out)
+    }
+
+    /// Sealed source records of `id`: department, received, sealed record.
+    pub(crate) fn sources(&mut self, id: i64) -> Result<Vec<(String, DateTime<Utc>, Vec<u8>)>> {
+        let mut st = self.tx.prepare_cached(
+            "SELECT department, received_at, record_sealed FROM customer_source \
+             WHERE customer_id = ?1 ORDER BY id",
+        )?;
+        let rows = st.query_map([id], |r| Ok((r.get(0)?, r.get::<_, i64>(1)?, r.get(2)?)))?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (d, at, sealed) = row?;
+            out.push((d, from_ms(at)?, sealed));
+        }
+        Ok(out)
+    }
+
+    /// Remove every personal value of `ids`: identities, source records,
+    /// consents, sends; the customer rows stay as tombstones (no name, no
+    /// profile, `erased_at` set) so merges and counts stay consistent.
+    pub(crate) fn erase(&mut self, ids: &[i64], now: DateTime<Utc>) -> Result<usize> {
+        let mut removed = 0;
+        for id in ids {
+            for sql in [
+                "DELETE FROM customer_identity WHERE customer_id = ?1",
+                "DELETE FROM customer_source WHERE customer_id = ?1",
+                "DELETE FROM customer_consent WHERE customer_id = ?1",
+                "DELETE FROM customer_contact WHERE customer_id = ?1",
+            ] {
+                removed += self.tx.prepare_cached(sql)?.execute([id])?;
+            }
+            self.tx
+                .prepare_cached(
+                    "UPDATE customer SET name_sealed = NULL, profile = '{}', erased_at = ?2, \
+                     updated_at = ?2 WHERE id = ?1",
+                )?
+                .execute(params![id, to_ms(now)])?;
+            self.tx
+                .prepare_cached(
+                    "UPDATE customer_merge SET moved = '[]' WHERE survivor = ?1 OR merged = ?1",
+                )?
+                .execute([id])?;
+        }
+        Ok(removed)
+    }
+}
+
 pub(crate) fn live_count(conn: &rusqlite::Connection) -> Result<u64> {
     let n: i64 = conn.query_row(
-        "SELECT count(*) FROM customer WHERE merged_into IS NULL",
+        "SELECT count(*) FROM customer WHERE merged_into IS NULL AND erased_at IS NULL",
         [],
         |r| r.get(0),
     )?;

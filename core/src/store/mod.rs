@@ -41,6 +41,9 @@ impl Store {
         // process crashes (a committed transaction survives SIGKILL).
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
+        // Deleted content is overwritten, not left in free space: an erased
+        // customer (CRM-7) leaves no readable trace in the file.
+        conn.pragma_update(None, "secure_delete", "ON")?;
         // A 32 MiB page cache (SQLite's default is 2 MiB) keeps the audit
         // indexes hot when large batches touch many of their pages.
         conn.pragma_update(None, "cache_size", -32768)?;

@@ -256,7 +256,8 @@ const MIGRATIONS: &[&str] = &[
         profile     TEXT NOT NULL DEFAULT '{}',
         department  TEXT NOT NULL,
         created_at  INTEGER NOT NULL,
-        updated_at  INTEGER NOT NULL
+        updated_at  INTEGER NOT NULL,
+        erased_at   INTEGER
     ) STRICT;
     CREATE INDEX customer_merged ON customer(merged_into) WHERE merged_into IS NOT NULL;
 
@@ -289,6 +290,29 @@ const MIGRATIONS: &[&str] = &[
         merged_by TEXT NOT NULL,
         undone_at INTEGER
     ) STRICT;
+
+    -- CRM-8: the latest consent per customer, channel and purpose, and its
+    -- history; sends recorded only with consent.
+    CREATE TABLE customer_consent (
+        customer_id INTEGER NOT NULL REFERENCES customer(id),
+        channel     TEXT NOT NULL,
+        purpose     TEXT NOT NULL,
+        granted     INTEGER NOT NULL CHECK (granted IN (0, 1)),
+        evidence    TEXT NOT NULL,
+        recorded_at INTEGER NOT NULL,
+        recorded_by TEXT NOT NULL
+    ) STRICT;
+    CREATE INDEX consent_by_customer ON customer_consent(customer_id, channel, purpose, recorded_at);
+
+    CREATE TABLE customer_contact (
+        id          INTEGER PRIMARY KEY,
+        customer_id INTEGER NOT NULL REFERENCES customer(id),
+        channel     TEXT NOT NULL,
+        purpose     TEXT NOT NULL,
+        sent_at     INTEGER NOT NULL,
+        sent_by     TEXT NOT NULL
+    ) STRICT;
+    CREATE INDEX contact_by_customer ON customer_contact(customer_id);
     "#,
 ];
 
