@@ -227,6 +227,12 @@ impl<'a> Statements<'a> {
     }
 }
 
+/// A send as stored: channel, purpose, when, by whom.
+pub(crate) type SendRow = (String, String, DateTime<Utc>, String);
+
+/// A source record as stored: department, when received, the sealed record.
+pub(crate) type SourceRow = (String, DateTime<Utc>, Vec<u8>);
+
 /// A consent as stored.
 pub(crate) struct ConsentRow {
     pub channel: String,
@@ -314,10 +320,7 @@ impl Statements<'_> {
     }
 
     /// Sends recorded to `id`: channel, purpose, when, by whom.
-    pub(crate) fn contacts(
-        &mut self,
-        id: i64,
-    ) -> Result<Vec<(String, String, DateTime<Utc>, String)>> {
+    pub(crate) fn contacts(&mut self, id: i64) -> Result<Vec<SendRow>> {
         let mut st = self.tx.prepare_cached(
             "SELECT channel, purpose, sent_at, sent_by FROM customer_contact \
              WHERE customer_id = ?1 ORDER BY id",
@@ -334,7 +337,7 @@ impl Statements<'_> {
     }
 
     /// Sealed source records of `id`: department, received, sealed record.
-    pub(crate) fn sources(&mut self, id: i64) -> Result<Vec<(String, DateTime<Utc>, Vec<u8>)>> {
+    pub(crate) fn sources(&mut self, id: i64) -> Result<Vec<SourceRow>> {
         let mut st = self.tx.prepare_cached(
             "SELECT department, received_at, record_sealed FROM customer_source \
              WHERE customer_id = ?1 ORDER BY id",
