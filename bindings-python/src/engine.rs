@@ -102,11 +102,12 @@ impl PyEngine {
     ///
     /// `busy_timeout` is how many seconds a write waits for another process's
     /// write before raising `BusyError`. `secret_key` (32 bytes, kept outside
-    /// the database) encrypts stored credentials; without it, calls that store
-    /// or reveal one raise `ConfigurationError`. `clock_start` (a
-    /// timezone-aware datetime) runs this handle on a manual clock showing
-    /// that time, moved only by `advance_clock` and `set_clock`: for tests,
-    /// replays and simulations. Without it the engine uses the system clock.
+    /// the database) encrypts stored credentials and customer data; without
+    /// it, calls that store or reveal either raise `ConfigurationError`.
+    /// `clock_start` (a timezone-aware datetime) runs this handle on a manual
+    /// clock showing that time, moved only by `advance_clock` and
+    /// `set_clock`: for tests, replays and simulations. Without it the engine
+    /// uses the system clock.
     /// The clock belongs to the handle, not the file: reopening without
     /// `clock_start` runs on the system clock again.
     ///

@@ -91,7 +91,7 @@ const CLASSES: &[ErrorClass] = &[
         name: "ConfigurationError",
         builtin: None,
         doc: "The engine lacks a setting this call needs, e.g. a `secret_key` to store or \
-              reveal a credential.",
+              reveal a credential or customer data.",
     },
     ErrorClass {
         code: "incompatible_database",

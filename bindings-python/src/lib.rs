@@ -6,8 +6,9 @@
 //! `approval` (workflows' instances, decisions, delegation, tasks), `audit`
 //! (log, verification, backups), `content` (the compliance checker, content
 //! items and their lifecycle, the pre-publish checklist, the asset library,
-//! the publishing plan and themes, A/B variants), `policy` (the document and
-//! its versions), plus
+//! the publishing plan and themes, A/B variants), `crm` (customer ingest,
+//! reads and look-ups; consent, sends, export and erasure), `policy` (the
+//! document and its versions), plus
 //! `engine` (the handle), `error` (the one mapping of core errors to
 //! exceptions) and `convert` (datetimes, decimals, string sets, columns).
 
@@ -16,6 +17,7 @@ mod approval;
 mod audit;
 mod content;
 mod convert;
+mod crm;
 mod engine;
 mod error;
 mod policy;
@@ -32,6 +34,7 @@ fn _brandrail(m: &Bound<'_, PyModule>) -> PyResult<()> {
     approval::register(m)?;
     audit::register(m)?;
     content::register(m)?;
+    crm::register(m)?;
     policy::register(m)?;
     Ok(())
 }

@@ -479,10 +479,16 @@ fn crm7_export_holds_everything_and_erasure_removes_it_with_the_chain_valid() {
     assert_eq!(doc["name"], "欧阳娜娜");
     assert_eq!(doc["profile"]["region"], "杭州");
     assert_eq!(doc["identities"].as_array().unwrap().len(), 3);
+    let sources = doc["sources"].as_array().unwrap();
     assert_eq!(
-        doc["sources"].as_array().unwrap().len(),
-        2,
-        "the survivor's two source records"
+        sources.len(),
+        3,
+        "the survivor's two source records and the merged one's"
+    );
+    assert_eq!(sources[2]["customer_id"], b);
+    assert_eq!(
+        sources[2]["record"]["identities"][0][1],
+        "ouyang.nana@example.com"
     );
     assert_eq!(doc["consents_in_force"][0]["granted"], true);
     assert_eq!(doc["sends"].as_array().unwrap().len(), 1);

@@ -8,8 +8,10 @@ document and a tamper-evident audit log with verified backups, checks
 marketing copy against the Advertising Law term pack and moves versioned
 content items from plan through review to publication: a pre-publish
 checklist, an asset library with confidentiality labels, a publishing plan
-with cadence caps, hot dates and themes, and A/B variants. The same Rust engine
-runs behind the Python, Node and Swift/Kotlin bindings, so behaviour is
+with cadence caps, hot dates and themes, and A/B variants. Customer records
+from every department are cleaned, deduplicated, sealed at rest and read
+masked without clearance, with consent, export and erasure. The same Rust
+engine runs behind the Python, Node and Swift/Kotlin bindings, so behaviour is
 identical everywhere.
 
 >>> import brandrail
@@ -52,6 +54,7 @@ from ._brandrail import (
     CONTENT_STATES,
     DEPARTMENTS,
     ERROR_CODES,
+    IDENTITY_KINDS,
     PERMISSIONS,
     PLAN_ISSUE_KINDS,
     PLATFORMS,
@@ -76,15 +79,21 @@ from ._brandrail import (
     ChecklistReport,
     ConfigurationError,
     ConflictError,
+    Consent,
     ContentItem,
     ContentVariant,
     ContentVersion,
     CorruptDatabaseError,
+    Customer,
+    CustomerRecord,
     Deactivation,
     Delegation,
     Engine,
+    Erasure,
     HotDateOn,
+    Identity,
     IncompatibleDatabaseError,
+    IngestReport,
     IntegrityError,
     MediaAccount,
     NewPrincipal,
@@ -98,6 +107,7 @@ from ._brandrail import (
     Principal,
     PublishingPlan,
     RestoreReport,
+    RowError,
     SeparationOfDutiesError,
     StageApproval,
     StageStatus,
@@ -172,6 +182,14 @@ __all__ = [
     # A/B variants (CON-8)
     "ContentVariant",
     "variant_style",
+    # customers (CRM-1, CRM-2, CRM-5..CRM-8)
+    "Consent",
+    "Customer",
+    "CustomerRecord",
+    "Erasure",
+    "Identity",
+    "IngestReport",
+    "RowError",
     # value sets
     "APPROVAL_EVENT_KINDS",
     "APPROVAL_STATES",
@@ -184,6 +202,7 @@ __all__ = [
     "CONTENT_STATES",
     "DEPARTMENTS",
     "ERROR_CODES",
+    "IDENTITY_KINDS",
     "PERMISSIONS",
     "PLAN_ISSUE_KINDS",
     "PLATFORMS",

@@ -89,6 +89,14 @@ __all__ = [
     "VARIANT_KINDS",
     "VARIANT_STYLES",
     "variant_style",
+    "Identity",
+    "CustomerRecord",
+    "RowError",
+    "IngestReport",
+    "Customer",
+    "Consent",
+    "Erasure",
+    "IDENTITY_KINDS",
 ]
 
 DEPARTMENTS: tuple[str, ...]
@@ -166,6 +174,10 @@ APPROVAL_EVENT_KINDS: tuple[str, ...]
 """Every kind of approval history event: 'submitted', 'approved', 'rejected',
 'returned', 'resubmitted', 'withdrawn', 'escalated', 'assigned', 'unassigned'."""
 
+IDENTITY_KINDS: tuple[str, ...]
+"""Every kind of customer identity: 'phone', 'email', 'wechat_openid',
+'wechat_unionid', 'member_id', 'pos_card'."""
+
 _Date = date  # `HotDateOn.date` shadows the class in its body
 _StrPath = Union[str, "os.PathLike[str]"]
 _ProgressCallback = Callable[[int, int], object]
@@ -173,6 +185,8 @@ _PolicyDocument = Mapping[str, Any]
 _Money = Union[Decimal, str, int]
 _AttachmentLike = Union["Attachment", Mapping[str, Any]]
 _SubjectLike = Union["Subject", Mapping[str, Any]]
+_IdentityLike = Union["Identity", Mapping[str, str], tuple[str, str], list[str]]
+_CustomerRecordLike = Union["CustomerRecord", Mapping[str, Any]]
 
 # ---------------------------------------------------------------- errors
 
@@ -243,7 +257,7 @@ class PolicyViolationError(BrandrailError):
 
 class ConfigurationError(BrandrailError):
     """The engine lacks a setting this call needs, e.g. a ``secret_key`` to
-    store or reveal a credential."""
+    store or reveal a credential or customer data."""
 
     code: ClassVar[str]  # 'configuration'
 
@@ -1545,6 +1559,202 @@ def variant_style(text: str) -> str:
     呢), else 'number' when it holds a digit (ASCII, full-width or a Chinese
     numeral up to 十), else 'plain'."""
 
+# ---------------------------------------------------------------- customers
+
+@final
+class Identity:
+    """One identity of a customer: a phone number, an e-mail address, a WeChat
+    openid or unionid, a membership number or a POS card.
+
+    ``kind`` is one of ``IDENTITY_KINDS`` (another raises ValidationError);
+    ``value`` is as given on input, checked and cleaned when ingested. On a
+    ``Customer`` the value is the cleaned one, masked for readers without
+    clearance. A dict ``{"kind": ..., "value": ...}`` or a ``(kind, value)``
+    pair works too wherever an Identity is accepted.
+    """
+
+    def __init__(self, kind: str, value: str) -> None: ...
+    @property
+    def kind(self) -> str:
+        """What it is (one of ``IDENTITY_KINDS``), e.g. 'phone'."""
+    @property
+    def value(self) -> str:
+        """The value: as given on input; cleaned (or masked) when read back."""
+    def to_dict(self) -> dict[str, Any]:
+        """``{"kind": ..., "value": ...}`` (accepted back wherever an Identity is)."""
+    def __eq__(self, other: object, /) -> bool: ...
+
+@final
+class CustomerRecord:
+    """One incoming customer record for ``Engine.ingest_customers``. A plain
+    dict with the same keys works too.
+
+    ``identities`` (at least one) are ``Identity``s, dicts ``{"kind",
+    "value"}`` or ``(kind, value)`` pairs, each kind one of
+    ``IDENTITY_KINDS`` (another raises ValidationError here; in a dict row it
+    is a row error instead). ``name`` is the customer's name, if known;
+    ``profile`` holds general-class fields of the policy
+    (``crm.data_classes.general``: 'region', 'age_band', 'habits', ...) as
+    strings. The values are checked when ingested: a bad one is a
+    ``RowError`` of the batch.
+    """
+
+    def __init__(
+        self,
+        identities: Iterable[_IdentityLike],
+        *,
+        name: Optional[str] = None,
+        profile: Optional[Mapping[str, str]] = None,
+    ) -> None: ...
+    @property
+    def identities(self) -> list[Identity]:
+        """The identities, in input order (a copy)."""
+    @property
+    def name(self) -> Optional[str]:
+        """The customer's name, or None."""
+    @property
+    def profile(self) -> dict[str, str]:
+        """General-class profile fields (a copy)."""
+    def to_dict(self) -> dict[str, Any]:
+        """``{"identities": [{"kind", "value"}, ...], "name": ..., "profile":
+        {...}}`` (accepted back wherever a CustomerRecord is)."""
+    def __eq__(self, other: object, /) -> bool: ...
+
+@final
+class RowError:
+    """Why one row of an ingest was refused; the row changed nothing."""
+
+    @property
+    def row(self) -> int:
+        """Index of the row in the batch, from 0."""
+    @property
+    def field(self) -> str:
+        """The field at fault, relative to the row: 'identities',
+        'identities[0].phone', 'identities[1].kind', 'name',
+        'profile.national_id', ..."""
+    @property
+    def code(self) -> str:
+        """'validation' (a bad value) or 'policy_violation' (a field the policy
+        refuses, rule CRM-5): the codes of ValidationError and
+        PolicyViolationError."""
+    @property
+    def message(self) -> str:
+        """What is wrong; never the refused value itself."""
+    def to_dict(self) -> dict[str, Any]:
+        """The fields as a plain dict (pandas-ready)."""
+    def __eq__(self, other: object, /) -> bool: ...
+
+@final
+class IngestReport:
+    """What ``Engine.ingest_customers`` did: counts, the customer each row
+    landed on, and the refused rows."""
+
+    @property
+    def rows(self) -> int:
+        """Rows given."""
+    @property
+    def created(self) -> int:
+        """New customers."""
+    @property
+    def updated(self) -> int:
+        """Rows that matched known customers and updated one."""
+    @property
+    def merged(self) -> int:
+        """Customers merged into another because a row joined their
+        identities (CRM-2)."""
+    @property
+    def customer_ids(self) -> list[Optional[int]]:
+        """For every row, in input order, the id of the customer it landed
+        on, or None when it was refused (a copy)."""
+    @property
+    def errors(self) -> list[RowError]:
+        """The refused rows, in row order."""
+    def to_dict(self) -> dict[str, Any]:
+        """The fields as plain dicts and lists: ``errors`` is a list of their
+        ``to_dict()`` (``pandas.DataFrame(report.to_dict()["errors"])``)."""
+    def __eq__(self, other: object, /) -> bool: ...
+
+@final
+class Customer:
+    """A customer as read back (CRM-6). Without the reader's clearance
+    ('crm.read_sensitive') identities, name and profile values are masked
+    (``masked`` is True): '138****8000', 'l***@example.com', '李**', '***'."""
+
+    @property
+    def id(self) -> int:
+        """Identifier: the surviving one after merges (a merged id reads as
+        its survivor)."""
+    @property
+    def identities(self) -> list[Identity]:
+        """Identities, cleaned ('13800138000', 'li.na@example.com'), by kind
+        and value; masked without clearance."""
+    @property
+    def name(self) -> Optional[str]:
+        """Name, or None; masked without clearance."""
+    @property
+    def profile(self) -> dict[str, str]:
+        """General-class profile fields; each value '***' without clearance
+        (a copy)."""
+    @property
+    def merged_ids(self) -> list[int]:
+        """Ids of the customers merged into this one."""
+    @property
+    def masked(self) -> bool:
+        """Whether values are shown masked."""
+    @property
+    def created_at(self) -> datetime:
+        """First seen (UTC)."""
+    @property
+    def updated_at(self) -> datetime:
+        """Last changed (UTC)."""
+    def to_dict(self) -> dict[str, Any]:
+        """The fields as plain dicts and lists: ``identities`` is a list of
+        ``{"kind", "value"}`` dicts."""
+    def __eq__(self, other: object, /) -> bool: ...
+
+@final
+class Consent:
+    """The consent in force for one channel and purpose of a customer
+    (CRM-8): the latest decision recorded for them, with its evidence."""
+
+    @property
+    def channel(self) -> str:
+        """Channel ('sms', 'email', 'wechat', 'phone_call', ...)."""
+    @property
+    def purpose(self) -> str:
+        """Purpose ('marketing', 'service', 'survey', ...)."""
+    @property
+    def granted(self) -> bool:
+        """Whether it is granted now (False: withdrawn)."""
+    @property
+    def evidence(self) -> str:
+        """Where the decision comes from (form id, checkbox text, call
+        reference)."""
+    @property
+    def recorded_at(self) -> datetime:
+        """When it was recorded (UTC)."""
+    @property
+    def recorded_by(self) -> str:
+        """Handle of the principal who recorded it."""
+    def to_dict(self) -> dict[str, Any]:
+        """The fields as a plain dict (pandas-ready)."""
+    def __eq__(self, other: object, /) -> bool: ...
+
+@final
+class Erasure:
+    """What ``Engine.erase_customer`` removed (CRM-7)."""
+
+    @property
+    def customer_ids(self) -> list[int]:
+        """The customer ids erased: the customer, then those merged into it."""
+    @property
+    def rows_removed(self) -> int:
+        """Rows of personal data removed (identities, source records,
+        consents, sends)."""
+    def to_dict(self) -> dict[str, Any]:
+        """The fields as a plain dict."""
+    def __eq__(self, other: object, /) -> bool: ...
+
 # ---------------------------------------------------------------- policy
 
 @final
@@ -1634,13 +1844,14 @@ class Engine:
 
         ``busy_timeout`` is how many seconds a write waits for another process's
         write before raising BusyError. ``secret_key`` (32 bytes, kept outside
-        the database) encrypts stored credentials; without it, calls that store
-        or reveal one raise ConfigurationError. ``clock_start`` (a
-        timezone-aware datetime) runs this handle on a manual clock showing
-        that time, moved only by ``advance_clock`` and ``set_clock``: for
-        tests, replays and simulations. Without it the engine uses the system
-        clock. The clock belongs to the handle, not the file: reopening without
-        ``clock_start`` runs on the system clock again.
+        the database) encrypts stored credentials and customer data; without
+        it, calls that store or reveal either raise ConfigurationError.
+        ``clock_start`` (a timezone-aware datetime) runs this handle on a
+        manual clock showing that time, moved only by ``advance_clock`` and
+        ``set_clock``: for tests, replays and simulations. Without it the
+        engine uses the system clock. The clock belongs to the handle, not the
+        file: reopening without ``clock_start`` runs on the system clock
+        again.
 
         A file that is not a brandrail database or comes from a newer version
         raises IncompatibleDatabaseError, a damaged one CorruptDatabaseError;
@@ -2156,6 +2367,96 @@ class Engine:
     def content_variants(self, item_id: int) -> list[ContentVariant]:
         """The variants of item ``item_id``, in the order they were recorded;
         NotFoundError for an unknown item."""
+
+    # -- customers (CRM-1, CRM-2, CRM-5..CRM-8)
+    def ingest_customers(
+        self,
+        actor: str,
+        records: Iterable[_CustomerRecordLike],
+    ) -> IngestReport:
+        """Ingest a batch of customer records (CRM-1, CRM-2, CRM-5, CRM-6;
+        needs 'crm.ingest' and an engine opened with a ``secret_key``, else
+        ConfigurationError).
+
+        ``records`` is any iterable of ``CustomerRecord``s or dicts with the
+        keys ``identities`` (required: a list of ``Identity``s, ``{"kind",
+        "value"}`` dicts or ``(kind, value)`` pairs), ``name`` and ``profile``
+        (optional). The shapes are checked first: a row that is not a
+        CustomerRecord or a dict, an unknown or missing key, or a value of the
+        wrong type raises TypeError naming it
+        ('records[3].identities[0].value') and nothing is written.
+
+        Then every row is cleaned (phones in any format to 11 digits, e-mails
+        lower-cased, full-width forms folded, ...) and deduplicated on exact
+        identities, all in one transaction with the GIL released. A bad row
+        does not raise: it is in the report's ``errors`` (a bad value or an
+        identity kind outside ``IDENTITY_KINDS``: code 'validation'; a field
+        the policy refuses, such as 'national_id': 'policy_violation', rule
+        CRM-5) and changes nothing, while the good rows land. A row whose
+        identities belong to known customers updates them, merging several
+        into the oldest.
+        """
+    def customer(self, actor: str, id: int) -> Customer:
+        """One customer (CRM-6; needs 'crm.read' and a ``secret_key``). A
+        merged id reads as the customer it was merged into. Identities, name
+        and profile are masked unless the actor holds 'crm.read_sensitive'; an
+        unmasked read is audited. NotFoundError for an unknown or erased
+        customer."""
+    def find_customer(self, actor: str, kind: str, value: str) -> Optional[int]:
+        """The id of the customer holding an identity, or None (needs
+        'crm.read' and a ``secret_key``). ``kind`` is one of
+        ``IDENTITY_KINDS``; ``value`` is cleaned as on ingest ('+86
+        138-0013-8000' finds '13800138000'). A value that cannot be one of
+        ``kind`` raises ValidationError (field 'value')."""
+    def customer_count(self) -> int:
+        """How many live customers there are (merged and erased ones not
+        counted). Reads only and needs no principal."""
+    def record_consent(
+        self,
+        actor: str,
+        customer_id: int,
+        *,
+        channel: str,
+        purpose: str,
+        granted: bool,
+        evidence: str,
+    ) -> list[Consent]:
+        """Record a consent decision of customer ``customer_id`` (CRM-8; needs
+        'consent.manage'): ``granted`` (True) or withdrawn (False) for one
+        ``channel`` and ``purpose`` (identifiers such as 'sms' and
+        'marketing'), with its ``evidence`` (1 to 500 characters, no control
+        characters). The latest decision per channel and purpose is in force;
+        the history is kept. Returns the consents now in force.
+        ValidationError for a bad channel, purpose or evidence; NotFoundError
+        for an unknown or erased customer."""
+    def consents(self, actor: str, customer_id: int) -> list[Consent]:
+        """The consents in force for a customer, one per channel and purpose
+        in the order first recorded (CRM-8; needs 'crm.read')."""
+    def record_send(self, actor: str, customer_id: int, channel: str, purpose: str) -> int:
+        """Record that a message goes to a customer on ``channel`` for
+        ``purpose`` and return the send's id (CRM-8; needs 'campaign.manage').
+        PolicyViolationError (rule 'CRM-8') unless the customer's consent for
+        exactly this channel and purpose is granted and in force; a refused
+        send records nothing."""
+    def export_customer(self, actor: str, customer_id: int) -> str:
+        """Everything brandrail holds about one customer, as one JSON document
+        (a ``str``, pretty-printed: what is handed to the data subject; read
+        it with ``json.loads``) (CRM-7; needs 'crm.export' and a
+        ``secret_key``; audited). Its keys: 'format', 'exported_at',
+        'customer_id' (the survivor's, for a merged id), 'merged_ids',
+        'created_at', 'updated_at', 'identities', 'name', 'profile',
+        'sources' (every source record of the customer and of those merged
+        into it, with its 'customer_id' and department),
+        'consent_history', 'consents_in_force' and 'sends'. Values are in
+        clear."""
+    def erase_customer(self, actor: str, customer_id: int, reason: str) -> Erasure:
+        """Erase a customer on request (CRM-7; needs 'crm.erase'): identities,
+        name, profile, source records, consents and sends of the customer and
+        of every customer merged into it are removed; the ids stay as
+        tombstones, so reading them raises NotFoundError. The audit log keeps
+        only ids and digests, so its chain still verifies. ``reason`` (display
+        text, not empty) is required. NotFoundError for an unknown or already
+        erased customer."""
 
     # -- audit
     def verify_audit(self) -> AuditVerification:

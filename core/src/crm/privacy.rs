@@ -239,14 +239,21 @@ impl Engine {
                 identities.push(serde_json::json!({ "kind": kind, "value": value }));
             }
             let name = row.name_sealed.map(|s| key.open("customer.name", &s).and_then(text)).transpose()?;
+            // Source records of the customer and of every customer merged into
+            // it: all of what brandrail holds about the person.
             let mut sources = Vec::new();
-            for (department, received_at, sealed) in st.sources(id)? {
+            let mut held = Vec::new();
+            for g in group(&mut st, id)? {
+                held.extend(st.sources(g)?.into_iter().map(|s| (g, s)));
+            }
+            for (from, (department, received_at, sealed)) in held {
                 let record: serde_json::Value = serde_json::from_str(&text(key.open("customer.source", &sealed)?)?)
                     .map_err(|_| Error::Corrupt {
                         message: "a sealed source record is not valid".into(),
                     })?;
                 sources.push(serde_json::json!({
-                    "department": department, "received_at": received_at, "record": record,
+                    "customer_id": from, "department": department, "received_at": received_at,
+                    "record": record,
                 }));
             }
             let consents: Vec<Consent> = st.consents(id)?.into_iter().map(Consent::from).collect();
