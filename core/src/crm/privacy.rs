@@ -289,10 +289,12 @@ impl Engine {
     /// Erase a customer on request (CRM-7; needs `crm.erase`): identities,
     /// name, profile, source records, consents and sends of the customer and
     /// of every customer merged into it are removed; tombstones keep the ids.
-    /// The audit log keeps only ids and digests, so its chain still verifies.
+    /// Deleted content is overwritten (`secure_delete`) and the write-ahead
+    /// log emptied afterwards, so no copy stays in the files. The audit log
+    /// keeps only ids and digests, so its chain still verifies.
     pub fn erase_customer(&self, actor: &str, customer_id: i64, reason: &str) -> Result<Erasure> {
         let target = customer_id.to_string();
-        self.mutate(
+        let erased = self.mutate(
             actor,
             Permission::CrmErase,
             Attempt::new("crm.erase", "customer", &target),
@@ -311,6 +313,9 @@ impl Engine {
                     rows_removed,
                 })
             },
-        )
+        )?;
+        // The log still holds the pages as they were before the erasure.
+        self.lock().checkpoint_truncate()?;
+        Ok(erased)
     }
 }

@@ -211,7 +211,7 @@ impl<'a> Statements<'a> {
     /// Sealed identities of a customer, by kind.
     pub(crate) fn identities(&mut self, id: i64) -> Result<Vec<(String, Vec<u8>)>> {
         let mut st = self.tx.prepare_cached(
-            "SELECT kind, sealed FROM customer_identity WHERE customer_id = ?1 ORDER BY kind, added_at",
+            "SELECT kind, sealed FROM customer_identity WHERE customer_id = ?1 ORDER BY kind, added_at, blind",
         )?;
         let rows = st.query_map([id], |r| Ok((r.get(0)?, r.get(1)?)))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)

@@ -215,6 +215,16 @@ pub(crate) fn opt_from_ms(ms: Option<i64>) -> Result<Option<DateTime<Utc>>> {
 }
 
 impl Store {
+    /// Copy the write-ahead log into the database and empty it, so pages
+    /// that held erased values (CRM-7) leave no copy in the log. Best effort:
+    /// a reader in another process can keep older frames alive until it
+    /// finishes; they go at its next checkpoint.
+    pub(crate) fn checkpoint_truncate(&mut self) -> Result<()> {
+        self.conn
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        Ok(())
+    }
+
     /// The connection, for read-only helpers on a store opened read-only.
     pub(crate) fn conn(&self) -> &Connection {
         &self.conn
