@@ -11,8 +11,9 @@ export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-was
 
 /**
  * One handle on one brandrail database: accounts and permissions, managed
- * media accounts, approvals, compliance checks with the company's terms, the
- * versioned policy and the tamper-evident audit log.
+ * media accounts, approvals, compliance checks with the company's terms,
+ * content, customers (CRM), the versioned policy and the tamper-evident
+ * audit log.
  *
  * Open it with `Engine.open(path)` or `Engine.inMemory()`. Every mutating
  * method takes the acting principal's handle first; it checks that
@@ -22,8 +23,8 @@ export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-was
  * `code` is a stable string such as `'permission_denied'` or `'validation'`.
  *
  * Long work (`verifyAudit`, `backupTo`, `restoreFrom`,
- * `escalateOverdueApprovals`, `checkTextsAsync` and the batch calls) runs on
- * the libuv thread pool and returns a `Promise`.
+ * `escalateOverdueApprovals`, `checkTextsAsync`, `ingestCustomersAsync` and
+ * the batch calls) runs on the libuv thread pool and returns a `Promise`.
  */
 export declare class Engine {
   /**
@@ -466,6 +467,104 @@ export declare class Engine {
    * batches. Engine errors reject the promise.
    */
   checkTextsAsync(texts: Array<string>): Promise<Array<Array<Finding>>>
+  /**
+   * Ingest a batch of customer records (CRM-1, CRM-2, CRM-5, CRM-6; needs
+   * `crm.ingest` and an engine opened with a `secretKey`, else
+   * `'configuration'`). Each row's identities are cleaned; a bad row
+   * (an identity that cannot be cleaned, no identities, a bad name, a
+   * profile field the policy refuses or does not name, a value too long)
+   * does not throw: it is reported in `errors` and changes nothing, while
+   * the good rows land, all in one transaction. A row whose identities
+   * belong to known customers updates that customer; joining several, it
+   * merges them into the oldest (audited). An identity kind that is not
+   * one of `identityKinds()` is a row error too (field
+   * `'identities[j].kind'`). At most 1,000,000 rows (`'validation'`, field
+   * `'records'`). A JS value of the wrong type anywhere in the batch (a
+   * row that is not an object, a `value` or `name` that is not a string,
+   * a `profile` that is not an object of strings) throws for the whole
+   * call with napi-rs's code and the row in the message, nothing
+   * ingested.
+   */
+  ingestCustomers(actor: string, records: Array<CustomerRecord>): IngestReport
+  /**
+   * `ingestCustomers` off the JS thread (on the libuv thread pool), for
+   * large batches: the event loop keeps running meanwhile. The records are
+   * copied when called, so changing them afterwards changes nothing; a
+   * wrong JS type throws synchronously, before the promise exists. Engine
+   * errors reject the promise; bad rows do not, they are in the report's
+   * `errors`.
+   */
+  ingestCustomersAsync(actor: string, records: Array<CustomerRecord>): Promise<IngestReport>
+  /**
+   * Customer `id` (CRM-6; needs `crm.read` and the `secretKey`). A merged
+   * id reads as the customer it was merged into. Identities, name and
+   * profile values are masked unless `actor` holds `crm.read_sensitive`
+   * (`masked` says which); an unmasked read is audited. Throws
+   * `'not_found'` (entity `'customer'`) for an unknown or erased id.
+   */
+  customer(actor: string, id: number): Customer
+  /**
+   * The id of the customer holding an identity, or `null` (needs
+   * `crm.read` and the `secretKey`). `value` is cleaned as on ingest
+   * (`'+86 139 0013 9000'` finds `'13900139000'`); one that cannot be
+   * cleaned throws `'validation'` (field `'value'`), an unknown `kind`
+   * `'validation'` (field `'kind'`).
+   */
+  findCustomer(actor: string, kind: Identity['kind'], value: string): number | null
+  /**
+   * How many live customers there are (merged and erased ones not
+   * counted). Reads only; needs no principal and no key.
+   */
+  customerCount(): number
+  /**
+   * Record a consent decision for customer `id` (CRM-8; needs
+   * `consent.manage`) and return the consents now in force, one per
+   * channel and purpose in the order first recorded. The latest decision
+   * rules; the history is kept (it is in `exportCustomer`). Throws
+   * `'validation'` (field `'channel'`, `'purpose'` or `'evidence'`) for a
+   * bad change and `'not_found'` for an unknown or erased customer.
+   */
+  recordConsent(actor: string, id: number, change: ConsentChange): Array<Consent>
+  /**
+   * The consents in force for customer `id`, one per channel and purpose
+   * (CRM-8; needs `crm.read`).
+   */
+  consents(actor: string, id: number): Array<Consent>
+  /**
+   * Record that a message goes to customer `id` on `channel` for
+   * `purpose` (CRM-8; needs `campaign.manage`) and return the send's id.
+   * Throws `'policy_violation'` (`rule` `'CRM-8'`), recording nothing,
+   * unless the customer's consent for exactly this channel and purpose is
+   * in force.
+   */
+  recordSend(actor: string, id: number, channel: string, purpose: string): number
+  /**
+   * Everything brandrail holds about customer `id`, as one JSON document
+   * (CRM-7, a data-subject access request; needs `crm.export` and the
+   * `secretKey`; audited). Returns the document as core wrote it, a
+   * pretty-printed JSON string, ready to hand over or store; `JSON.parse`
+   * it to look inside. Its keys are snake_case and its times RFC 3339
+   * strings: `format` (`'brandrail customer export v1'`), `exported_at`,
+   * `customer_id` (the survivor for a merged id), `merged_ids`,
+   * `created_at`, `updated_at`, `identities` (`[{ kind, value }]`, in
+   * clear), `name`, `profile`, `sources` (every record received for the
+   * customer and for those merged into it: `[{ customer_id, department,
+   * received_at, record }]`), `consent_history`,
+   * `consents_in_force`, `sends` (`[{ channel, purpose, sent_at,
+   * sent_by }]`).
+   */
+  exportCustomer(actor: string, id: number): string
+  /**
+   * Erase customer `id` on request (CRM-7; needs `crm.erase`): identities,
+   * name, profile, source records, consents and sends of the customer and
+   * of every customer merged into it are removed; their ids then read as
+   * `'not_found'`, and the same person may come back as a new customer.
+   * `reason` (display text, e.g. the request's reference) is required.
+   * Deleted content is overwritten and the write-ahead log emptied
+   * afterwards, so no copy stays in the database files. The audit log
+   * keeps only ids and counts, so its chain still verifies.
+   */
+  eraseCustomer(actor: string, id: number, reason: string): Erasure
   /** The policy in force (the default pack until one is installed). */
   policy(): Policy
   /** The version of the policy in force. */
@@ -958,6 +1057,46 @@ export declare function checkTexts(texts: Array<string>): Array<Array<Finding>>
 export declare function checkTextsAsync(texts: Array<string>): Promise<Array<Array<Finding>>>
 
 /**
+ * The consent decision in force for one channel and purpose (the latest
+ * recorded).
+ */
+export interface Consent {
+  /** Channel. */
+  channel: string
+  /** Purpose. */
+  purpose: string
+  /** Granted now (`false`: withdrawn). */
+  granted: boolean
+  /** Its evidence. */
+  evidence: string
+  /** When it was recorded. */
+  recordedAt: Date
+  /** Handle of who recorded it. */
+  recordedBy: string
+}
+
+/** A consent decision to record, for `recordConsent`. */
+export interface ConsentChange {
+  /**
+   * Channel: 2–64 characters of `a-z 0-9 . _ -`, starting with a letter
+   * or digit (`'sms'`, `'email'`, `'wechat'`, `'phone_call'`, …).
+   */
+  channel: string
+  /**
+   * Purpose, written like `channel` (`'marketing'`, `'service'`,
+   * `'survey'`, …).
+   */
+  purpose: string
+  /** Granted (`true`) or withdrawn (`false`). */
+  granted: boolean
+  /**
+   * Where it comes from (form id, checkbox text, call reference): 1–500
+   * characters, not blank, no control characters.
+   */
+  evidence: string
+}
+
+/**
  * What a version declares beyond its text, for `editContent`. Every field
  * is optional; the policy's `content.required_fields` says what must be
  * there before review.
@@ -1102,6 +1241,56 @@ export interface ContentVersion {
   details: VersionDetails
 }
 
+/** A customer as read back. */
+export interface Customer {
+  /**
+   * Identifier: the surviving one after merges (reading a merged id gives
+   * the customer it was merged into).
+   */
+  id: number
+  /**
+   * Identities, cleaned, by kind and value; masked (`'138****8000'`,
+   * `'l***@example.com'`) without `crm.read_sensitive`.
+   */
+  identities: Array<Identity>
+  /** Name, or `null` when never given; masked (`'李**'`) without clearance. */
+  name: string | null
+  /** General-class fields; each value `'***'` without clearance. */
+  profile: Record<string, string>
+  /** Ids of the customers merged into this one. */
+  mergedIds: Array<number>
+  /** Whether values are shown masked. */
+  masked: boolean
+  /** First seen. */
+  createdAt: Date
+  /** Last changed. */
+  updatedAt: Date
+}
+
+/** One incoming customer record, a row of `ingestCustomers`. */
+export interface CustomerRecord {
+  /**
+   * 1 to 32 identities; the same identity twice counts once. A row whose
+   * identities belong to known customers updates them (merging several
+   * into the oldest).
+   */
+  identities: Array<Identity>
+  /**
+   * The customer's name, if known: display text (1–200 characters, no
+   * control or invisible characters). Sealed at rest.
+   */
+  name?: string
+  /**
+   * General-class profile fields, by the policy's names
+   * (`crm.data_classes.general`: `region`, `age_band`, `habits`,
+   * `pain_points`, `preferences`, …), values of at most 500 characters
+   * without control characters. A refused field (`national_id`) refuses
+   * the row with `'policy_violation'`; a field the policy does not name,
+   * with `'validation'`.
+   */
+  profile?: Record<string, string>
+}
+
 /** A range of calendar days, both ends included. */
 export interface DayRange {
   /** First day, `'YYYY-MM-DD'`. */
@@ -1158,10 +1347,13 @@ export interface EngineOptions {
    */
   busyTimeoutMs?: number
   /**
-   * The 32-byte key (a `Buffer` or `Uint8Array`) that encrypts secrets such
-   * as media-account credentials at rest. Keep it outside the database (a
-   * keychain, a KMS, an environment secret). Without it, calls that store or
-   * reveal secrets fail with code `'configuration'`.
+   * The 32-byte key (a `Buffer` or `Uint8Array`) that encrypts secrets at
+   * rest: media-account credentials, and customers' identities, names and
+   * source records (the CRM), which are also looked up through an index
+   * keyed with it. Keep it outside the database (a keychain, a KMS, an
+   * environment secret) and keep it: a file reopened with another key
+   * finds no customer and reads none. Without it, calls that store or
+   * reveal secrets or customer data fail with code `'configuration'`.
    */
   secretKey?: Uint8Array
   /**
@@ -1173,6 +1365,17 @@ export interface EngineOptions {
    * it runs on the system clock again.
    */
   clockStart?: Date
+}
+
+/** What an erasure removed. */
+export interface Erasure {
+  /** The customer ids erased: the customer and those merged into it. */
+  customerIds: Array<number>
+  /**
+   * Rows of personal data removed (identities, source records, consents,
+   * sends).
+   */
+  rowsRemoved: number
 }
 
 /**
@@ -1238,6 +1441,51 @@ export interface HotDate {
    * company's own (`'trade_show'`, …).
    */
   kind: string
+}
+
+/** One identity of a customer: what kind, and its value. */
+export interface Identity {
+  /**
+   * The kind (see `identityKinds()`): `'phone'` (a mainland mobile
+   * number), `'email'`, `'wechat_openid'` (per official account),
+   * `'wechat_unionid'` (across the company's accounts), `'member_id'`,
+   * `'pos_card'`.
+   */
+  kind: 'phone' | 'email' | 'wechat_openid' | 'wechat_unionid' | 'member_id' | 'pos_card'
+  /**
+   * The value. On input, as the source wrote it: full-width forms, spaces
+   * and separators, `+86` / `0086`, upper-case e-mail domains are cleaned
+   * (`'+86 138-0013-8000'` is `'13800138000'`). On output, cleaned, and
+   * masked (`'138****8000'`) for a principal without
+   * `crm.read_sensitive`.
+   */
+  value: string
+}
+
+/**
+ * The names of every kind of customer identity, in the order core declares
+ * them: `'phone'`, `'email'`, `'wechat_openid'`, `'wechat_unionid'`,
+ * `'member_id'`, `'pos_card'`.
+ */
+export declare function identityKinds(): Array<Identity['kind']>
+
+/** What an ingest did. */
+export interface IngestReport {
+  /** Rows given. */
+  rows: number
+  /** New customers. */
+  created: number
+  /** Rows that matched known customers and updated one. */
+  updated: number
+  /** Customers merged into another because a row joined their identities. */
+  merged: number
+  /**
+   * For every row, in order, the id of the customer it landed on, or
+   * `null` when the row was refused.
+   */
+  customerIds: Array<number | null>
+  /** The refused rows, in row order; empty when every row landed. */
+  errors: Array<RowError>
 }
 
 /**
@@ -1637,6 +1885,29 @@ export interface RestoreReport {
   tookMs: number
   /** Whether it finished within the policy's recovery time objective. */
   withinRto: boolean
+}
+
+/** Why one row of a batch was refused; the row changed nothing. */
+export interface RowError {
+  /** Index of the row in the batch. */
+  row: number
+  /**
+   * The part of the row at fault: `'identities'` (none, or more than 32),
+   * `'identities[0].phone'` (the first identity, a phone, cannot be
+   * cleaned), `'identities[1].kind'` (not one of `identityKinds()`),
+   * `'name'`, `'profile.national_id'` (the profile key as given).
+   */
+  field: string
+  /**
+   * `'policy_violation'` for a field the policy refuses (CRM-5), else
+   * `'validation'`.
+   */
+  code: 'validation' | 'policy_violation'
+  /**
+   * What is wrong; never the refused value itself. A refused field's
+   * message starts `'CRM-5: '`.
+   */
+  message: string
 }
 
 /** One approval given at a stage. */

@@ -841,6 +841,7 @@ module.exports.checkKinds = nativeBinding.checkKinds
 module.exports.checkText = nativeBinding.checkText
 module.exports.checkTexts = nativeBinding.checkTexts
 module.exports.checkTextsAsync = nativeBinding.checkTextsAsync
+module.exports.identityKinds = nativeBinding.identityKinds
 module.exports.planIssueKinds = nativeBinding.planIssueKinds
 module.exports.quarterOf = nativeBinding.quarterOf
 module.exports.termPackVersion = nativeBinding.termPackVersion

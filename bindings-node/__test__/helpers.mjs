@@ -9,7 +9,8 @@ import { join } from 'node:path'
 const require = createRequire(import.meta.url)
 
 export const {
-  Engine, Policy, checkText, checkTexts, checkTextsAsync, checkKinds, planIssueKinds, quarterOf, termPackVersion, variantStyleOf, weekOf,
+  Engine, Policy, checkText, checkTexts, checkTextsAsync, checkKinds, identityKinds, planIssueKinds, quarterOf, termPackVersion,
+  variantStyleOf, weekOf,
 } = require('../index.js')
 
 export const ADMIN = 'it.admin'

@@ -1,7 +1,7 @@
 //! The `Engine` class: opening a database, the engine clock (and moving a
 //! manual one), and the plumbing that runs long calls on the libuv thread
 //! pool. The methods live beside the core module they mirror (`access.rs`,
-//! `approval.rs`, `audit.rs`, `content.rs`, `policy.rs`).
+//! `approval.rs`, `audit.rs`, `content.rs`, `crm.rs`, `policy.rs`).
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
@@ -20,10 +20,13 @@ pub struct EngineOptions {
     /// How long (milliseconds) a write waits for another process's write to
     /// finish before failing with code `'busy'`. Default 5000.
     pub busy_timeout_ms: Option<f64>,
-    /// The 32-byte key (a `Buffer` or `Uint8Array`) that encrypts secrets such
-    /// as media-account credentials at rest. Keep it outside the database (a
-    /// keychain, a KMS, an environment secret). Without it, calls that store or
-    /// reveal secrets fail with code `'configuration'`.
+    /// The 32-byte key (a `Buffer` or `Uint8Array`) that encrypts secrets at
+    /// rest: media-account credentials, and customers' identities, names and
+    /// source records (the CRM), which are also looked up through an index
+    /// keyed with it. Keep it outside the database (a keychain, a KMS, an
+    /// environment secret) and keep it: a file reopened with another key
+    /// finds no customer and reads none. Without it, calls that store or
+    /// reveal secrets or customer data fail with code `'configuration'`.
     pub secret_key: Option<Uint8Array>,
     /// Run the engine on a manual clock that shows this time and moves only
     /// through `advanceClock` and `setClock`: for tests, replays and
@@ -60,8 +63,9 @@ impl EngineOptions {
 }
 
 /// One handle on one brandrail database: accounts and permissions, managed
-/// media accounts, approvals, compliance checks with the company's terms, the
-/// versioned policy and the tamper-evident audit log.
+/// media accounts, approvals, compliance checks with the company's terms,
+/// content, customers (CRM), the versioned policy and the tamper-evident
+/// audit log.
 ///
 /// Open it with `Engine.open(path)` or `Engine.inMemory()`. Every mutating
 /// method takes the acting principal's handle first; it checks that
@@ -71,8 +75,8 @@ impl EngineOptions {
 /// `code` is a stable string such as `'permission_denied'` or `'validation'`.
 ///
 /// Long work (`verifyAudit`, `backupTo`, `restoreFrom`,
-/// `escalateOverdueApprovals`, `checkTextsAsync` and the batch calls) runs on
-/// the libuv thread pool and returns a `Promise`.
+/// `escalateOverdueApprovals`, `checkTextsAsync`, `ingestCustomersAsync` and
+/// the batch calls) runs on the libuv thread pool and returns a `Promise`.
 #[napi]
 pub struct Engine {
     pub(crate) inner: Arc<brandrail::Engine>,

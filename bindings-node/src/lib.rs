@@ -6,7 +6,7 @@
 //! engine.bootstrap({ handle: 'it.admin', displayName: 'IT Admin', department: 'it' })
 //! ```
 //!
-//! One file per core module (`access`, `approval`, `audit`, `content`,
+//! One file per core module (`access`, `approval`, `audit`, `content`, `crm`,
 //! `policy`), plus the `Engine` class itself (`engine`), the one error mapping
 //! (`error`) and the shared value conversions (`convert`). The binding
 //! converts types and errors and nothing else: every rule lives in the
@@ -22,5 +22,6 @@ mod approval;
 mod audit;
 mod content;
 mod convert;
+mod crm;
 mod error;
 mod policy;
