@@ -76,8 +76,8 @@ impl EngineOptions {
 /// `Dispatchers.IO` (Kotlin), not the main thread; the long operations
 /// (`verifyAuditAsync`, `backupToAsync`, `restoreFromAsync`,
 /// `checkTextsAsync`, `prepublishCheckAsync`, `publishingPlanAsync`,
-/// `weekPlanAsync`, `quarterPlanAsync`) also come as async functions that run
-/// on a worker thread of their own.
+/// `weekPlanAsync`, `quarterPlanAsync`, `ingestCustomersAsync`) also come as
+/// async functions that run on a worker thread of their own.
 #[derive(uniffi::Object)]
 pub struct Engine {
     inner: Arc<brandrail::Engine>,

@@ -10,8 +10,9 @@
 //! hash-chained log, backups), [`content`] (content items, their versions
 //! and lifecycle, derivatives; the compliance checker; the pre-publish
 //! checklist, the asset library, the publishing plan with hot dates and
-//! themes, A/B variants) and [`policy`] (the policy document); [`error`]
-//! holds the one error mapping.
+//! themes, A/B variants), [`crm`] (customers: ingest, masked reads, consent,
+//! export and erasure) and [`policy`] (the policy document); [`error`] holds
+//! the one error mapping.
 //!
 //! Times cross the boundary as `SystemTime` (Swift `Date`, Kotlin
 //! `java.time.Instant`), durations as `Duration` (Swift `TimeInterval`, Kotlin
@@ -74,6 +75,7 @@ pub mod access;
 pub mod approval;
 pub mod audit;
 pub mod content;
+pub mod crm;
 pub mod engine;
 pub mod error;
 pub mod policy;

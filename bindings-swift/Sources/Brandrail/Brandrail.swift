@@ -718,8 +718,8 @@ fileprivate struct FfiConverterDuration: FfiConverterRustBuffer {
  * `Dispatchers.IO` (Kotlin), not the main thread; the long operations
  * (`verifyAuditAsync`, `backupToAsync`, `restoreFromAsync`,
  * `checkTextsAsync`, `prepublishCheckAsync`, `publishingPlanAsync`,
- * `weekPlanAsync`, `quarterPlanAsync`) also come as async functions that run
- * on a worker thread of their own.
+ * `weekPlanAsync`, `quarterPlanAsync`, `ingestCustomersAsync`) also come as
+ * async functions that run on a worker thread of their own.
  */
 public protocol EngineProtocol: AnyObject, Sendable {
     
@@ -1276,6 +1276,106 @@ public protocol EngineProtocol: AnyObject, Sendable {
     func recordVariantResults(actor: String, variantId: Int64, impressions: UInt64, clicks: UInt64) throws  -> ContentVariant
     
     /**
+     * The consents in force for customer `customerId`, one per channel and
+     * purpose in the order first recorded (CRM-8; needs `crm.read`).
+     * `NotFound` for an unknown or erased customer.
+     */
+    func consents(actor: String, customerId: Int64) throws  -> [Consent]
+    
+    /**
+     * Customer `id` (CRM-6; needs `crm.read` and the secret key). A merged id
+     * reads as the customer it was merged into. Identities, name and profile
+     * are masked (`masked` true) unless `actor` holds `crm.read_sensitive`;
+     * an unmasked read is audited. `NotFound` for an unknown or erased id.
+     */
+    func customer(actor: String, id: Int64) throws  -> Customer
+    
+    /**
+     * How many live customers there are (merged and erased ones not
+     * counted). Reads only; needs no principal.
+     */
+    func customerCount() throws  -> UInt64
+    
+    /**
+     * Erase customer `customerId` on request (CRM-7; needs `crm.erase`):
+     * identities, name, profile, source records, consents and sends of the
+     * customer and of every customer merged into it are removed; their ids
+     * then read as `NotFound`, and the same person may come back as a new
+     * customer. `reason` (display text, 1–200 characters) is required. The
+     * audit log keeps only ids and counts, so its chain still verifies.
+     * No copy of the erased values stays in the database's files: deleted
+     * content is overwritten and the write-ahead log emptied afterwards.
+     * `NotFound` for an unknown or already erased customer; `Validation`
+     * (field `reason`) for a bad reason.
+     */
+    func eraseCustomer(actor: String, customerId: Int64, reason: String) throws  -> Erasure
+    
+    /**
+     * Everything brandrail holds about customer `customerId`, as one JSON
+     * document (a `String`; CRM-7; needs `crm.export` and the secret key;
+     * audited): `format` (`brandrail customer export v1`), `exported_at`,
+     * `customer_id` (the survivor's for a merged id), `merged_ids`,
+     * `created_at`, `updated_at`, `identities` (`kind`, `value`, in clear),
+     * `name`, `profile`, `sources` (every source record of the customer and
+     * of those merged into it, with its `customer_id`, `department` and
+     * `received_at`), `consent_history`,
+     * `consents_in_force`, `sends`. Decode it with `JSONSerialization` /
+     * `Codable` (Swift) or `kotlinx.serialization` / `org.json` (Kotlin).
+     * `NotFound` for an unknown or erased customer.
+     */
+    func exportCustomer(actor: String, customerId: Int64) throws  -> String
+    
+    /**
+     * The customer holding identity `value` of `kind`, if any (needs
+     * `crm.read` and the secret key): the value is cleaned as on ingest
+     * (`+86 138-0013-8000` finds `13800138000`), so any format works.
+     * `nil`/`null` when nobody holds it; `Validation` (field `value`) when it
+     * cannot be cleaned into a valid identity.
+     */
+    func findCustomer(actor: String, kind: IdentityKind, value: String) throws  -> Int64?
+    
+    /**
+     * Ingest a batch of customer records (CRM-1, CRM-2, CRM-5, CRM-6; needs
+     * `crm.ingest` and an engine opened with a secret key). Each row is
+     * cleaned; a bad row is reported in the report's `errors` and changes
+     * nothing, while the good rows land, all in one transaction. A row whose
+     * identities match known customers updates them, merging several into
+     * the oldest (each merge audited, without personal values).
+     * `customerIds[i]` is where row `i` landed. Throws only for the whole
+     * call: `Configuration` without a key, `PermissionDenied` (audited),
+     * `Validation` (field `records`) over 1 000 000 rows. Rows are typed
+     * records, so a row of the wrong type cannot be passed: the Swift or
+     * Kotlin compiler refuses it (a dynamically typed host gets uniffi's type
+     * error for the whole call, before the engine sees any row).
+     */
+    func ingestCustomers(actor: String, records: [CustomerRecord]) throws  -> IngestReport
+    
+    /**
+     * `ingestCustomers` on a worker thread: awaiting it never blocks the
+     * caller's thread, however large the batch.
+     */
+    func ingestCustomersAsync(actor: String, records: [CustomerRecord]) async throws  -> IngestReport
+    
+    /**
+     * Record a consent decision for customer `customerId` (CRM-8; needs
+     * `consent.manage`) and return the consents now in force. The latest
+     * decision per channel and purpose is in force; the history is kept (it
+     * is in `exportCustomer`). `Validation` naming `channel`, `purpose` or
+     * `evidence`; `NotFound` for an unknown or erased customer.
+     */
+    func recordConsent(actor: String, customerId: Int64, change: ConsentChange) throws  -> [Consent]
+    
+    /**
+     * Record that a message goes to customer `customerId` on `channel` for
+     * `purpose` and return the send's id (CRM-8; needs `campaign.manage`).
+     * `PolicyViolation` (rule `CRM-8`) unless the customer consented to this
+     * channel and purpose and has not withdrawn it; a refused send records
+     * nothing. `Validation` naming `channel` or `purpose`; `NotFound` for an
+     * unknown or erased customer.
+     */
+    func recordSend(actor: String, customerId: Int64, channel: String, purpose: String) throws  -> Int64
+    
+    /**
      * Move the manual clock (`EngineOptions.clockStart`) by `seconds`
      * (negative moves it back) and return the new time. `Configuration` on
      * an engine running on the system clock; `Validation` (field `by`) when
@@ -1340,8 +1440,8 @@ public protocol EngineProtocol: AnyObject, Sendable {
  * `Dispatchers.IO` (Kotlin), not the main thread; the long operations
  * (`verifyAuditAsync`, `backupToAsync`, `restoreFromAsync`,
  * `checkTextsAsync`, `prepublishCheckAsync`, `publishingPlanAsync`,
- * `weekPlanAsync`, `quarterPlanAsync`) also come as async functions that run
- * on a worker thread of their own.
+ * `weekPlanAsync`, `quarterPlanAsync`, `ingestCustomersAsync`) also come as
+ * async functions that run on a worker thread of their own.
  */
 open class Engine: EngineProtocol, @unchecked Sendable {
     fileprivate let handle: UInt64
@@ -2728,6 +2828,204 @@ open func recordVariantResults(actor: String, variantId: Int64, impressions: UIn
         FfiConverterInt64.lower(variantId),
         FfiConverterUInt64.lower(impressions),
         FfiConverterUInt64.lower(clicks),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The consents in force for customer `customerId`, one per channel and
+     * purpose in the order first recorded (CRM-8; needs `crm.read`).
+     * `NotFound` for an unknown or erased customer.
+     */
+open func consents(actor: String, customerId: Int64)throws  -> [Consent]  {
+    return try  FfiConverterSequenceTypeConsent.lift(try rustCallWithError(FfiConverterTypeBrandrailError_lift) {
+        uniffiCallStatus in
+    uniffi_brandrail_mobile_fn_method_engine_consents(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(actor),
+        FfiConverterInt64.lower(customerId),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Customer `id` (CRM-6; needs `crm.read` and the secret key). A merged id
+     * reads as the customer it was merged into. Identities, name and profile
+     * are masked (`masked` true) unless `actor` holds `crm.read_sensitive`;
+     * an unmasked read is audited. `NotFound` for an unknown or erased id.
+     */
+open func customer(actor: String, id: Int64)throws  -> Customer  {
+    return try  FfiConverterTypeCustomer_lift(try rustCallWithError(FfiConverterTypeBrandrailError_lift) {
+        uniffiCallStatus in
+    uniffi_brandrail_mobile_fn_method_engine_customer(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(actor),
+        FfiConverterInt64.lower(id),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * How many live customers there are (merged and erased ones not
+     * counted). Reads only; needs no principal.
+     */
+open func customerCount()throws  -> UInt64  {
+    return try  FfiConverterUInt64.lift(try rustCallWithError(FfiConverterTypeBrandrailError_lift) {
+        uniffiCallStatus in
+    uniffi_brandrail_mobile_fn_method_engine_customer_count(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Erase customer `customerId` on request (CRM-7; needs `crm.erase`):
+     * identities, name, profile, source records, consents and sends of the
+     * customer and of every customer merged into it are removed; their ids
+     * then read as `NotFound`, and the same person may come back as a new
+     * customer. `reason` (display text, 1–200 characters) is required. The
+     * audit log keeps only ids and counts, so its chain still verifies.
+     * No copy of the erased values stays in the database's files: deleted
+     * content is overwritten and the write-ahead log emptied afterwards.
+     * `NotFound` for an unknown or already erased customer; `Validation`
+     * (field `reason`) for a bad reason.
+     */
+open func eraseCustomer(actor: String, customerId: Int64, reason: String)throws  -> Erasure  {
+    return try  FfiConverterTypeErasure_lift(try rustCallWithError(FfiConverterTypeBrandrailError_lift) {
+        uniffiCallStatus in
+    uniffi_brandrail_mobile_fn_method_engine_erase_customer(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(actor),
+        FfiConverterInt64.lower(customerId),
+        FfiConverterString.lower(reason),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Everything brandrail holds about customer `customerId`, as one JSON
+     * document (a `String`; CRM-7; needs `crm.export` and the secret key;
+     * audited): `format` (`brandrail customer export v1`), `exported_at`,
+     * `customer_id` (the survivor's for a merged id), `merged_ids`,
+     * `created_at`, `updated_at`, `identities` (`kind`, `value`, in clear),
+     * `name`, `profile`, `sources` (every source record of the customer and
+     * of those merged into it, with its `customer_id`, `department` and
+     * `received_at`), `consent_history`,
+     * `consents_in_force`, `sends`. Decode it with `JSONSerialization` /
+     * `Codable` (Swift) or `kotlinx.serialization` / `org.json` (Kotlin).
+     * `NotFound` for an unknown or erased customer.
+     */
+open func exportCustomer(actor: String, customerId: Int64)throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeBrandrailError_lift) {
+        uniffiCallStatus in
+    uniffi_brandrail_mobile_fn_method_engine_export_customer(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(actor),
+        FfiConverterInt64.lower(customerId),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The customer holding identity `value` of `kind`, if any (needs
+     * `crm.read` and the secret key): the value is cleaned as on ingest
+     * (`+86 138-0013-8000` finds `13800138000`), so any format works.
+     * `nil`/`null` when nobody holds it; `Validation` (field `value`) when it
+     * cannot be cleaned into a valid identity.
+     */
+open func findCustomer(actor: String, kind: IdentityKind, value: String)throws  -> Int64?  {
+    return try  FfiConverterOptionInt64.lift(try rustCallWithError(FfiConverterTypeBrandrailError_lift) {
+        uniffiCallStatus in
+    uniffi_brandrail_mobile_fn_method_engine_find_customer(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(actor),
+        FfiConverterTypeIdentityKind_lower(kind),
+        FfiConverterString.lower(value),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Ingest a batch of customer records (CRM-1, CRM-2, CRM-5, CRM-6; needs
+     * `crm.ingest` and an engine opened with a secret key). Each row is
+     * cleaned; a bad row is reported in the report's `errors` and changes
+     * nothing, while the good rows land, all in one transaction. A row whose
+     * identities match known customers updates them, merging several into
+     * the oldest (each merge audited, without personal values).
+     * `customerIds[i]` is where row `i` landed. Throws only for the whole
+     * call: `Configuration` without a key, `PermissionDenied` (audited),
+     * `Validation` (field `records`) over 1 000 000 rows. Rows are typed
+     * records, so a row of the wrong type cannot be passed: the Swift or
+     * Kotlin compiler refuses it (a dynamically typed host gets uniffi's type
+     * error for the whole call, before the engine sees any row).
+     */
+open func ingestCustomers(actor: String, records: [CustomerRecord])throws  -> IngestReport  {
+    return try  FfiConverterTypeIngestReport_lift(try rustCallWithError(FfiConverterTypeBrandrailError_lift) {
+        uniffiCallStatus in
+    uniffi_brandrail_mobile_fn_method_engine_ingest_customers(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(actor),
+        FfiConverterSequenceTypeCustomerRecord.lower(records),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * `ingestCustomers` on a worker thread: awaiting it never blocks the
+     * caller's thread, however large the batch.
+     */
+open func ingestCustomersAsync(actor: String, records: [CustomerRecord])async throws  -> IngestReport  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_brandrail_mobile_fn_method_engine_ingest_customers_async(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(actor),FfiConverterSequenceTypeCustomerRecord.lower(records)
+                )
+            },
+            pollFunc: ffi_brandrail_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_brandrail_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_brandrail_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeIngestReport_lift,
+            errorHandler: FfiConverterTypeBrandrailError_lift
+        )
+}
+    
+    /**
+     * Record a consent decision for customer `customerId` (CRM-8; needs
+     * `consent.manage`) and return the consents now in force. The latest
+     * decision per channel and purpose is in force; the history is kept (it
+     * is in `exportCustomer`). `Validation` naming `channel`, `purpose` or
+     * `evidence`; `NotFound` for an unknown or erased customer.
+     */
+open func recordConsent(actor: String, customerId: Int64, change: ConsentChange)throws  -> [Consent]  {
+    return try  FfiConverterSequenceTypeConsent.lift(try rustCallWithError(FfiConverterTypeBrandrailError_lift) {
+        uniffiCallStatus in
+    uniffi_brandrail_mobile_fn_method_engine_record_consent(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(actor),
+        FfiConverterInt64.lower(customerId),
+        FfiConverterTypeConsentChange_lower(change),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Record that a message goes to customer `customerId` on `channel` for
+     * `purpose` and return the send's id (CRM-8; needs `campaign.manage`).
+     * `PolicyViolation` (rule `CRM-8`) unless the customer consented to this
+     * channel and purpose and has not withdrawn it; a refused send records
+     * nothing. `Validation` naming `channel` or `purpose`; `NotFound` for an
+     * unknown or erased customer.
+     */
+open func recordSend(actor: String, customerId: Int64, channel: String, purpose: String)throws  -> Int64  {
+    return try  FfiConverterInt64.lift(try rustCallWithError(FfiConverterTypeBrandrailError_lift) {
+        uniffiCallStatus in
+    uniffi_brandrail_mobile_fn_method_engine_record_send(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(actor),
+        FfiConverterInt64.lower(customerId),
+        FfiConverterString.lower(channel),
+        FfiConverterString.lower(purpose),uniffiCallStatus
     )
 })
 }
@@ -5071,6 +5369,208 @@ public func FfiConverterTypeChecklistReport_lower(_ value: ChecklistReport) -> R
 
 
 /**
+ * The consent in force for one channel and purpose: the latest decision.
+ */
+public struct Consent: Equatable, Hashable {
+    /**
+     * Channel.
+     */
+    public var channel: String
+    /**
+     * Purpose.
+     */
+    public var purpose: String
+    /**
+     * Granted now (false once withdrawn).
+     */
+    public var granted: Bool
+    /**
+     * Its evidence.
+     */
+    public var evidence: String
+    /**
+     * When it was recorded.
+     */
+    public var recordedAt: Date
+    /**
+     * Handle of who recorded it.
+     */
+    public var recordedBy: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Channel.
+         */channel: String, 
+        /**
+         * Purpose.
+         */purpose: String, 
+        /**
+         * Granted now (false once withdrawn).
+         */granted: Bool, 
+        /**
+         * Its evidence.
+         */evidence: String, 
+        /**
+         * When it was recorded.
+         */recordedAt: Date, 
+        /**
+         * Handle of who recorded it.
+         */recordedBy: String) {
+        self.channel = channel
+        self.purpose = purpose
+        self.granted = granted
+        self.evidence = evidence
+        self.recordedAt = recordedAt
+        self.recordedBy = recordedBy
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Consent: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeConsent: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Consent {
+        return
+            try Consent(
+                channel: FfiConverterString.read(from: &buf), 
+                purpose: FfiConverterString.read(from: &buf), 
+                granted: FfiConverterBool.read(from: &buf), 
+                evidence: FfiConverterString.read(from: &buf), 
+                recordedAt: FfiConverterTimestamp.read(from: &buf), 
+                recordedBy: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Consent, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.channel, into: &buf)
+        FfiConverterString.write(value.purpose, into: &buf)
+        FfiConverterBool.write(value.granted, into: &buf)
+        FfiConverterString.write(value.evidence, into: &buf)
+        FfiConverterTimestamp.write(value.recordedAt, into: &buf)
+        FfiConverterString.write(value.recordedBy, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeConsent_lift(_ buf: RustBuffer) throws -> Consent {
+    return try FfiConverterTypeConsent.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeConsent_lower(_ value: Consent) -> RustBuffer {
+    return FfiConverterTypeConsent.lower(value)
+}
+
+
+/**
+ * A consent decision to record with `recordConsent` (CRM-8).
+ */
+public struct ConsentChange: Equatable, Hashable {
+    /**
+     * Channel (`sms`, `email`, `wechat`, `phone_call`, …; an identifier:
+     * 2–64 of `[a-z0-9._-]`, starting with a letter or digit).
+     */
+    public var channel: String
+    /**
+     * Purpose (`marketing`, `service`, `survey`, …; an identifier).
+     */
+    public var purpose: String
+    /**
+     * Granted (true) or withdrawn (false).
+     */
+    public var granted: Bool
+    /**
+     * Where it comes from (form id, checkbox text, call reference): 1–500
+     * characters, no control characters.
+     */
+    public var evidence: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Channel (`sms`, `email`, `wechat`, `phone_call`, …; an identifier:
+         * 2–64 of `[a-z0-9._-]`, starting with a letter or digit).
+         */channel: String, 
+        /**
+         * Purpose (`marketing`, `service`, `survey`, …; an identifier).
+         */purpose: String, 
+        /**
+         * Granted (true) or withdrawn (false).
+         */granted: Bool, 
+        /**
+         * Where it comes from (form id, checkbox text, call reference): 1–500
+         * characters, no control characters.
+         */evidence: String) {
+        self.channel = channel
+        self.purpose = purpose
+        self.granted = granted
+        self.evidence = evidence
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ConsentChange: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeConsentChange: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ConsentChange {
+        return
+            try ConsentChange(
+                channel: FfiConverterString.read(from: &buf), 
+                purpose: FfiConverterString.read(from: &buf), 
+                granted: FfiConverterBool.read(from: &buf), 
+                evidence: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ConsentChange, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.channel, into: &buf)
+        FfiConverterString.write(value.purpose, into: &buf)
+        FfiConverterBool.write(value.granted, into: &buf)
+        FfiConverterString.write(value.evidence, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeConsentChange_lift(_ buf: RustBuffer) throws -> ConsentChange {
+    return try FfiConverterTypeConsentChange.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeConsentChange_lower(_ value: ConsentChange) -> RustBuffer {
+    return FfiConverterTypeConsentChange.lower(value)
+}
+
+
+/**
  * A new version for `editContentWith`: its text and what it declares.
  */
 public struct ContentDraft: Equatable, Hashable {
@@ -5672,6 +6172,234 @@ public func FfiConverterTypeContentVersion_lower(_ value: ContentVersion) -> Rus
 
 
 /**
+ * A customer as read back with `customer(actor:id:)`.
+ */
+public struct Customer: Equatable, Hashable {
+    /**
+     * Identifier: the surviving customer's when the id asked for was merged
+     * into another.
+     */
+    public var id: Int64
+    /**
+     * Identities, cleaned, ordered by kind's stable name (then as added);
+     * masked (`138****8000`, `l***@example.com`) unless `masked` is false.
+     */
+    public var identities: [Identity]
+    /**
+     * Name; masked (`李**`) unless `masked` is false.
+     */
+    public var name: String?
+    /**
+     * General-class fields; each value `***` unless `masked` is false.
+     */
+    public var profile: [String: String]
+    /**
+     * Customers merged into this one.
+     */
+    public var mergedIds: [Int64]
+    /**
+     * Whether values are shown masked: true unless the reader holds
+     * `crm.read_sensitive`.
+     */
+    public var masked: Bool
+    /**
+     * First seen.
+     */
+    public var createdAt: Date
+    /**
+     * Last changed.
+     */
+    public var updatedAt: Date
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Identifier: the surviving customer's when the id asked for was merged
+         * into another.
+         */id: Int64, 
+        /**
+         * Identities, cleaned, ordered by kind's stable name (then as added);
+         * masked (`138****8000`, `l***@example.com`) unless `masked` is false.
+         */identities: [Identity], 
+        /**
+         * Name; masked (`李**`) unless `masked` is false.
+         */name: String?, 
+        /**
+         * General-class fields; each value `***` unless `masked` is false.
+         */profile: [String: String], 
+        /**
+         * Customers merged into this one.
+         */mergedIds: [Int64], 
+        /**
+         * Whether values are shown masked: true unless the reader holds
+         * `crm.read_sensitive`.
+         */masked: Bool, 
+        /**
+         * First seen.
+         */createdAt: Date, 
+        /**
+         * Last changed.
+         */updatedAt: Date) {
+        self.id = id
+        self.identities = identities
+        self.name = name
+        self.profile = profile
+        self.mergedIds = mergedIds
+        self.masked = masked
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Customer: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCustomer: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Customer {
+        return
+            try Customer(
+                id: FfiConverterInt64.read(from: &buf), 
+                identities: FfiConverterSequenceTypeIdentity.read(from: &buf), 
+                name: FfiConverterOptionString.read(from: &buf), 
+                profile: FfiConverterDictionaryStringString.read(from: &buf), 
+                mergedIds: FfiConverterSequenceInt64.read(from: &buf), 
+                masked: FfiConverterBool.read(from: &buf), 
+                createdAt: FfiConverterTimestamp.read(from: &buf), 
+                updatedAt: FfiConverterTimestamp.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Customer, into buf: inout [UInt8]) {
+        FfiConverterInt64.write(value.id, into: &buf)
+        FfiConverterSequenceTypeIdentity.write(value.identities, into: &buf)
+        FfiConverterOptionString.write(value.name, into: &buf)
+        FfiConverterDictionaryStringString.write(value.profile, into: &buf)
+        FfiConverterSequenceInt64.write(value.mergedIds, into: &buf)
+        FfiConverterBool.write(value.masked, into: &buf)
+        FfiConverterTimestamp.write(value.createdAt, into: &buf)
+        FfiConverterTimestamp.write(value.updatedAt, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCustomer_lift(_ buf: RustBuffer) throws -> Customer {
+    return try FfiConverterTypeCustomer.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCustomer_lower(_ value: Customer) -> RustBuffer {
+    return FfiConverterTypeCustomer.lower(value)
+}
+
+
+/**
+ * One incoming customer record for `ingestCustomers`.
+ */
+public struct CustomerRecord: Equatable, Hashable {
+    /**
+     * 1 to 32 identities; a row with none (or more) is refused (field
+     * `identities`), as is a value that cannot be cleaned (field
+     * `identities[i].<kind>`).
+     */
+    public var identities: [Identity]
+    /**
+     * The customer's name, if known (display text, 1–200 characters, no
+     * control or invisible characters; sealed at rest). Default none.
+     */
+    public var name: String?
+    /**
+     * General-class profile fields (the policy's `crm.data_classes.general`:
+     * `region`, `age_band`, `habits`, `pain_points`, `preferences`, …), values
+     * at most 500 characters without control characters. A field the policy
+     * refuses (`national_id`) is a `policy_violation` row error (rule CRM-5),
+     * any other unknown field a `validation` one. Default none.
+     */
+    public var profile: [String: String]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * 1 to 32 identities; a row with none (or more) is refused (field
+         * `identities`), as is a value that cannot be cleaned (field
+         * `identities[i].<kind>`).
+         */identities: [Identity], 
+        /**
+         * The customer's name, if known (display text, 1–200 characters, no
+         * control or invisible characters; sealed at rest). Default none.
+         */name: String? = nil, 
+        /**
+         * General-class profile fields (the policy's `crm.data_classes.general`:
+         * `region`, `age_band`, `habits`, `pain_points`, `preferences`, …), values
+         * at most 500 characters without control characters. A field the policy
+         * refuses (`national_id`) is a `policy_violation` row error (rule CRM-5),
+         * any other unknown field a `validation` one. Default none.
+         */profile: [String: String] = [:]) {
+        self.identities = identities
+        self.name = name
+        self.profile = profile
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension CustomerRecord: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCustomerRecord: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CustomerRecord {
+        return
+            try CustomerRecord(
+                identities: FfiConverterSequenceTypeIdentity.read(from: &buf), 
+                name: FfiConverterOptionString.read(from: &buf), 
+                profile: FfiConverterDictionaryStringString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: CustomerRecord, into buf: inout [UInt8]) {
+        FfiConverterSequenceTypeIdentity.write(value.identities, into: &buf)
+        FfiConverterOptionString.write(value.name, into: &buf)
+        FfiConverterDictionaryStringString.write(value.profile, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCustomerRecord_lift(_ buf: RustBuffer) throws -> CustomerRecord {
+    return try FfiConverterTypeCustomerRecord.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCustomerRecord_lower(_ value: CustomerRecord) -> RustBuffer {
+    return FfiConverterTypeCustomerRecord.lower(value)
+}
+
+
+/**
  * A range of whole days, both ends included, as `YYYY-MM-DD`.
  */
 public struct DateRange: Equatable, Hashable {
@@ -6051,6 +6779,77 @@ public func FfiConverterTypeEngineOptions_lower(_ value: EngineOptions) -> RustB
 
 
 /**
+ * What `eraseCustomer` removed (CRM-7).
+ */
+public struct Erasure: Equatable, Hashable {
+    /**
+     * The customer ids erased: the customer, then those merged into it.
+     */
+    public var customerIds: [Int64]
+    /**
+     * Rows of personal data removed (identities, source records, consents,
+     * sends).
+     */
+    public var rowsRemoved: UInt64
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The customer ids erased: the customer, then those merged into it.
+         */customerIds: [Int64], 
+        /**
+         * Rows of personal data removed (identities, source records, consents,
+         * sends).
+         */rowsRemoved: UInt64) {
+        self.customerIds = customerIds
+        self.rowsRemoved = rowsRemoved
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Erasure: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeErasure: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Erasure {
+        return
+            try Erasure(
+                customerIds: FfiConverterSequenceInt64.read(from: &buf), 
+                rowsRemoved: FfiConverterUInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Erasure, into buf: inout [UInt8]) {
+        FfiConverterSequenceInt64.write(value.customerIds, into: &buf)
+        FfiConverterUInt64.write(value.rowsRemoved, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeErasure_lift(_ buf: RustBuffer) throws -> Erasure {
+    return try FfiConverterTypeErasure.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeErasure_lower(_ value: Erasure) -> RustBuffer {
+    return FfiConverterTypeErasure.lower(value)
+}
+
+
+/**
  * One thing the compliance checker found in a text.
  *
  * Two pairs of offsets locate `matched` in the text that was checked, both
@@ -6321,6 +7120,188 @@ public func FfiConverterTypeHotDateOn_lift(_ buf: RustBuffer) throws -> HotDateO
 #endif
 public func FfiConverterTypeHotDateOn_lower(_ value: HotDateOn) -> RustBuffer {
     return FfiConverterTypeHotDateOn.lower(value)
+}
+
+
+/**
+ * One identity of a customer: its kind and value.
+ */
+public struct Identity: Equatable, Hashable {
+    /**
+     * Kind.
+     */
+    public var kind: IdentityKind
+    /**
+     * The value: as written on input (cleaned by the engine); cleaned, or
+     * masked without clearance, on output.
+     */
+    public var value: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Kind.
+         */kind: IdentityKind, 
+        /**
+         * The value: as written on input (cleaned by the engine); cleaned, or
+         * masked without clearance, on output.
+         */value: String) {
+        self.kind = kind
+        self.value = value
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Identity: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeIdentity: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Identity {
+        return
+            try Identity(
+                kind: FfiConverterTypeIdentityKind.read(from: &buf), 
+                value: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Identity, into buf: inout [UInt8]) {
+        FfiConverterTypeIdentityKind.write(value.kind, into: &buf)
+        FfiConverterString.write(value.value, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeIdentity_lift(_ buf: RustBuffer) throws -> Identity {
+    return try FfiConverterTypeIdentity.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeIdentity_lower(_ value: Identity) -> RustBuffer {
+    return FfiConverterTypeIdentity.lower(value)
+}
+
+
+/**
+ * What an ingest did.
+ */
+public struct IngestReport: Equatable, Hashable {
+    /**
+     * Rows given.
+     */
+    public var rows: UInt64
+    /**
+     * New customers.
+     */
+    public var created: UInt64
+    /**
+     * Rows that matched known customers and updated one.
+     */
+    public var updated: UInt64
+    /**
+     * Customers merged into another because a row joined their identities.
+     */
+    public var merged: UInt64
+    /**
+     * For every row, in order, the customer it landed on; `nil`/`null` when
+     * the row was refused.
+     */
+    public var customerIds: [Int64?]
+    /**
+     * The refused rows, in row order.
+     */
+    public var errors: [RowError]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Rows given.
+         */rows: UInt64, 
+        /**
+         * New customers.
+         */created: UInt64, 
+        /**
+         * Rows that matched known customers and updated one.
+         */updated: UInt64, 
+        /**
+         * Customers merged into another because a row joined their identities.
+         */merged: UInt64, 
+        /**
+         * For every row, in order, the customer it landed on; `nil`/`null` when
+         * the row was refused.
+         */customerIds: [Int64?], 
+        /**
+         * The refused rows, in row order.
+         */errors: [RowError]) {
+        self.rows = rows
+        self.created = created
+        self.updated = updated
+        self.merged = merged
+        self.customerIds = customerIds
+        self.errors = errors
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension IngestReport: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeIngestReport: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> IngestReport {
+        return
+            try IngestReport(
+                rows: FfiConverterUInt64.read(from: &buf), 
+                created: FfiConverterUInt64.read(from: &buf), 
+                updated: FfiConverterUInt64.read(from: &buf), 
+                merged: FfiConverterUInt64.read(from: &buf), 
+                customerIds: FfiConverterSequenceOptionInt64.read(from: &buf), 
+                errors: FfiConverterSequenceTypeRowError.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: IngestReport, into buf: inout [UInt8]) {
+        FfiConverterUInt64.write(value.rows, into: &buf)
+        FfiConverterUInt64.write(value.created, into: &buf)
+        FfiConverterUInt64.write(value.updated, into: &buf)
+        FfiConverterUInt64.write(value.merged, into: &buf)
+        FfiConverterSequenceOptionInt64.write(value.customerIds, into: &buf)
+        FfiConverterSequenceTypeRowError.write(value.errors, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeIngestReport_lift(_ buf: RustBuffer) throws -> IngestReport {
+    return try FfiConverterTypeIngestReport.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeIngestReport_lower(_ value: IngestReport) -> RustBuffer {
+    return FfiConverterTypeIngestReport.lower(value)
 }
 
 
@@ -7971,6 +8952,99 @@ public func FfiConverterTypeRestoreReport_lift(_ buf: RustBuffer) throws -> Rest
 #endif
 public func FfiConverterTypeRestoreReport_lower(_ value: RestoreReport) -> RustBuffer {
     return FfiConverterTypeRestoreReport.lower(value)
+}
+
+
+/**
+ * Why one row of an ingest was refused; the row changed nothing.
+ */
+public struct RowError: Equatable, Hashable {
+    /**
+     * Index of the row in the batch (0-based).
+     */
+    public var row: UInt64
+    /**
+     * The field at fault: `identities`, `identities[0].phone`, `name`,
+     * `profile.national_id`, …
+     */
+    public var field: String
+    /**
+     * The stable error code: `validation`, or `policy_violation` for a field
+     * the policy refuses (the message names rule CRM-5).
+     */
+    public var code: String
+    /**
+     * What is wrong; never the refused value itself.
+     */
+    public var message: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Index of the row in the batch (0-based).
+         */row: UInt64, 
+        /**
+         * The field at fault: `identities`, `identities[0].phone`, `name`,
+         * `profile.national_id`, …
+         */field: String, 
+        /**
+         * The stable error code: `validation`, or `policy_violation` for a field
+         * the policy refuses (the message names rule CRM-5).
+         */code: String, 
+        /**
+         * What is wrong; never the refused value itself.
+         */message: String) {
+        self.row = row
+        self.field = field
+        self.code = code
+        self.message = message
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension RowError: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeRowError: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> RowError {
+        return
+            try RowError(
+                row: FfiConverterUInt64.read(from: &buf), 
+                field: FfiConverterString.read(from: &buf), 
+                code: FfiConverterString.read(from: &buf), 
+                message: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: RowError, into buf: inout [UInt8]) {
+        FfiConverterUInt64.write(value.row, into: &buf)
+        FfiConverterString.write(value.field, into: &buf)
+        FfiConverterString.write(value.code, into: &buf)
+        FfiConverterString.write(value.message, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRowError_lift(_ buf: RustBuffer) throws -> RowError {
+    return try FfiConverterTypeRowError.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRowError_lower(_ value: RowError) -> RustBuffer {
+    return FfiConverterTypeRowError.lower(value)
 }
 
 
@@ -10814,6 +11888,137 @@ public func FfiConverterTypeEventKind_lower(_ value: EventKind) -> RustBuffer {
 
 
 /**
+ * The kinds of customer identity (CRM-1). Each is cleaned on ingest and
+ * lookup: full-width forms folded, spaces and separators dropped.
+ */
+
+public enum IdentityKind: Equatable, Hashable, CaseIterable {
+    
+    /**
+     * `phone`: a mainland mobile number, with or without `+86` / `0086`,
+     * spaces or dashes; stored as its 11 digits.
+     */
+    case phone
+    /**
+     * `email`: an e-mail address; trimmed and lower-cased.
+     */
+    case email
+    /**
+     * `wechat_openid`: a WeChat openid (per official account).
+     */
+    case wechatOpenid
+    /**
+     * `wechat_unionid`: a WeChat unionid (across the company's accounts).
+     */
+    case wechatUnionid
+    /**
+     * `member_id`: a membership number; spaces and dashes dropped,
+     * upper-cased.
+     */
+    case memberId
+    /**
+     * `pos_card`: a POS loyalty card; spaces and dashes dropped.
+     */
+    case posCard
+
+
+
+    /**
+     * The stable name of this value, as used in policy documents,
+     * storage, error messages and the other bindings.
+     */
+public func asStr() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_brandrail_mobile_fn_method_identitykind_as_str(
+            FfiConverterTypeIdentityKind_lower(self),uniffiCallStatus
+    )
+})
+}
+
+
+
+}
+
+#if compiler(>=6)
+extension IdentityKind: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeIdentityKind: FfiConverterRustBuffer {
+    typealias SwiftType = IdentityKind
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> IdentityKind {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .phone
+        
+        case 2: return .email
+        
+        case 3: return .wechatOpenid
+        
+        case 4: return .wechatUnionid
+        
+        case 5: return .memberId
+        
+        case 6: return .posCard
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: IdentityKind, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .phone:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .email:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .wechatOpenid:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .wechatUnionid:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .memberId:
+            writeInt(&buf, Int32(5))
+        
+        
+        case .posCard:
+            writeInt(&buf, Int32(6))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeIdentityKind_lift(_ buf: RustBuffer) throws -> IdentityKind {
+    return try FfiConverterTypeIdentityKind.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeIdentityKind_lower(_ value: IdentityKind) -> RustBuffer {
+    return FfiConverterTypeIdentityKind.lower(value)
+}
+
+
+
+/**
  * Whether a recorded attempt went through.
  */
 
@@ -12820,6 +14025,31 @@ fileprivate struct FfiConverterSequenceTypeChecklistIssue: FfiConverterRustBuffe
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeConsent: FfiConverterRustBuffer {
+    typealias SwiftType = [Consent]
+
+    public static func write(_ value: [Consent], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeConsent.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Consent] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Consent]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeConsent.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeContentItem: FfiConverterRustBuffer {
     typealias SwiftType = [ContentItem]
 
@@ -12895,6 +14125,31 @@ fileprivate struct FfiConverterSequenceTypeContentVersion: FfiConverterRustBuffe
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeCustomerRecord: FfiConverterRustBuffer {
+    typealias SwiftType = [CustomerRecord]
+
+    public static func write(_ value: [CustomerRecord], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeCustomerRecord.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [CustomerRecord] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [CustomerRecord]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeCustomerRecord.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeDelegation: FfiConverterRustBuffer {
     typealias SwiftType = [Delegation]
 
@@ -12962,6 +14217,31 @@ fileprivate struct FfiConverterSequenceTypeHotDateOn: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeHotDateOn.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeIdentity: FfiConverterRustBuffer {
+    typealias SwiftType = [Identity]
+
+    public static func write(_ value: [Identity], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeIdentity.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Identity] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Identity]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeIdentity.read(from: &buf))
         }
         return seq
     }
@@ -13170,6 +14450,31 @@ fileprivate struct FfiConverterSequenceTypePrincipal: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeRowError: FfiConverterRustBuffer {
+    typealias SwiftType = [RowError]
+
+    public static func write(_ value: [RowError], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeRowError.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [RowError] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [RowError]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeRowError.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeStageApproval: FfiConverterRustBuffer {
     typealias SwiftType = [StageApproval]
 
@@ -13312,6 +14617,31 @@ fileprivate struct FfiConverterSequenceTypePermission: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypePermission.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceOptionInt64: FfiConverterRustBuffer {
+    typealias SwiftType = [Int64?]
+
+    public static func write(_ value: [Int64?], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterOptionInt64.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Int64?] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Int64?]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterOptionInt64.read(from: &buf))
         }
         return seq
     }
@@ -13744,6 +15074,18 @@ public func variantStyleOf(text: String) -> VariantStyle  {
 })
 }
 /**
+ * The identity kind with this stable name (e.g. `wechat_openid`); a
+ * `Validation` error listing the valid names otherwise.
+ */
+public func parseIdentityKind(name: String)throws  -> IdentityKind  {
+    return try  FfiConverterTypeIdentityKind_lift(try rustCallWithError(FfiConverterTypeBrandrailError_lift) {
+        uniffiCallStatus in
+    uniffi_brandrail_mobile_fn_func_parse_identity_kind(
+        FfiConverterString.lower(name),uniffiCallStatus
+    )
+})
+}
+/**
  * Every stable error code, in the core's order (`brandrail::Error::CODES`).
  */
 public func errorCodes() -> [String]  {
@@ -13856,6 +15198,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_brandrail_mobile_checksum_func_variant_style_of() != 53906) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_brandrail_mobile_checksum_func_parse_identity_kind() != 60150) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_brandrail_mobile_checksum_func_error_codes() != 27250) {
@@ -14102,6 +15447,36 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_brandrail_mobile_checksum_method_engine_record_variant_results() != 64358) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_brandrail_mobile_checksum_method_engine_consents() != 24673) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_brandrail_mobile_checksum_method_engine_customer() != 9807) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_brandrail_mobile_checksum_method_engine_customer_count() != 28364) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_brandrail_mobile_checksum_method_engine_erase_customer() != 43370) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_brandrail_mobile_checksum_method_engine_export_customer() != 57561) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_brandrail_mobile_checksum_method_engine_find_customer() != 24815) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_brandrail_mobile_checksum_method_engine_ingest_customers() != 59859) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_brandrail_mobile_checksum_method_engine_ingest_customers_async() != 58854) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_brandrail_mobile_checksum_method_engine_record_consent() != 18957) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_brandrail_mobile_checksum_method_engine_record_send() != 16900) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_brandrail_mobile_checksum_method_engine_advance_clock() != 30736) {

@@ -734,6 +734,8 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_brandrail_mobile_checksum_func_variant_style_of(
     ): Int
+    external fun uniffi_brandrail_mobile_checksum_func_parse_identity_kind(
+    ): Int
     external fun uniffi_brandrail_mobile_checksum_func_error_codes(
     ): Int
     external fun uniffi_brandrail_mobile_checksum_func_default_policy_toml(
@@ -897,6 +899,26 @@ internal object IntegrityCheckingUniffiLib {
     external fun uniffi_brandrail_mobile_checksum_method_engine_content_variants(
     ): Int
     external fun uniffi_brandrail_mobile_checksum_method_engine_record_variant_results(
+    ): Int
+    external fun uniffi_brandrail_mobile_checksum_method_engine_consents(
+    ): Int
+    external fun uniffi_brandrail_mobile_checksum_method_engine_customer(
+    ): Int
+    external fun uniffi_brandrail_mobile_checksum_method_engine_customer_count(
+    ): Int
+    external fun uniffi_brandrail_mobile_checksum_method_engine_erase_customer(
+    ): Int
+    external fun uniffi_brandrail_mobile_checksum_method_engine_export_customer(
+    ): Int
+    external fun uniffi_brandrail_mobile_checksum_method_engine_find_customer(
+    ): Int
+    external fun uniffi_brandrail_mobile_checksum_method_engine_ingest_customers(
+    ): Int
+    external fun uniffi_brandrail_mobile_checksum_method_engine_ingest_customers_async(
+    ): Int
+    external fun uniffi_brandrail_mobile_checksum_method_engine_record_consent(
+    ): Int
+    external fun uniffi_brandrail_mobile_checksum_method_engine_record_send(
     ): Int
     external fun uniffi_brandrail_mobile_checksum_method_engine_advance_clock(
     ): Int
@@ -1126,6 +1148,26 @@ internal object UniffiLib {
     ): RustBuffer.ByValue
     external fun uniffi_brandrail_mobile_fn_method_engine_record_variant_results(`ptr`: Long,`actor`: RustBuffer.ByValue,`variantId`: Long,`impressions`: Long,`clicks`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
+    external fun uniffi_brandrail_mobile_fn_method_engine_consents(`ptr`: Long,`actor`: RustBuffer.ByValue,`customerId`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_brandrail_mobile_fn_method_engine_customer(`ptr`: Long,`actor`: RustBuffer.ByValue,`id`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_brandrail_mobile_fn_method_engine_customer_count(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_brandrail_mobile_fn_method_engine_erase_customer(`ptr`: Long,`actor`: RustBuffer.ByValue,`customerId`: Long,`reason`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_brandrail_mobile_fn_method_engine_export_customer(`ptr`: Long,`actor`: RustBuffer.ByValue,`customerId`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_brandrail_mobile_fn_method_engine_find_customer(`ptr`: Long,`actor`: RustBuffer.ByValue,`kind`: RustBuffer.ByValue,`value`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_brandrail_mobile_fn_method_engine_ingest_customers(`ptr`: Long,`actor`: RustBuffer.ByValue,`records`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_brandrail_mobile_fn_method_engine_ingest_customers_async(`ptr`: Long,`actor`: RustBuffer.ByValue,`records`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_brandrail_mobile_fn_method_engine_record_consent(`ptr`: Long,`actor`: RustBuffer.ByValue,`customerId`: Long,`change`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_brandrail_mobile_fn_method_engine_record_send(`ptr`: Long,`actor`: RustBuffer.ByValue,`customerId`: Long,`channel`: RustBuffer.ByValue,`purpose`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
     external fun uniffi_brandrail_mobile_fn_method_engine_advance_clock(`ptr`: Long,`seconds`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_brandrail_mobile_fn_method_engine_now(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
@@ -1204,6 +1246,8 @@ internal object UniffiLib {
     ): RustBuffer.ByValue
     external fun uniffi_brandrail_mobile_fn_method_variantstyle_as_str(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
+    external fun uniffi_brandrail_mobile_fn_method_identitykind_as_str(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
     external fun uniffi_brandrail_mobile_fn_method_brandrailerror_code(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_brandrail_mobile_fn_method_brandrailerror_uniffi_trait_display(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
@@ -1263,6 +1307,8 @@ internal object UniffiLib {
     external fun uniffi_brandrail_mobile_fn_func_parse_variant_style(`name`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_brandrail_mobile_fn_func_variant_style_of(`text`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_brandrail_mobile_fn_func_parse_identity_kind(`name`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_brandrail_mobile_fn_func_error_codes(uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
@@ -1463,6 +1509,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_brandrail_mobile_checksum_func_variant_style_of() and 0xFFFF) != 53906) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_brandrail_mobile_checksum_func_parse_identity_kind() and 0xFFFF) != 60150) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_brandrail_mobile_checksum_func_error_codes() and 0xFFFF) != 27250) {
@@ -1709,6 +1758,36 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_brandrail_mobile_checksum_method_engine_record_variant_results() and 0xFFFF) != 64358) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_brandrail_mobile_checksum_method_engine_consents() and 0xFFFF) != 24673) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_brandrail_mobile_checksum_method_engine_customer() and 0xFFFF) != 9807) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_brandrail_mobile_checksum_method_engine_customer_count() and 0xFFFF) != 28364) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_brandrail_mobile_checksum_method_engine_erase_customer() and 0xFFFF) != 43370) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_brandrail_mobile_checksum_method_engine_export_customer() and 0xFFFF) != 57561) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_brandrail_mobile_checksum_method_engine_find_customer() and 0xFFFF) != 24815) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_brandrail_mobile_checksum_method_engine_ingest_customers() and 0xFFFF) != 59859) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_brandrail_mobile_checksum_method_engine_ingest_customers_async() and 0xFFFF) != 58854) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_brandrail_mobile_checksum_method_engine_record_consent() and 0xFFFF) != 18957) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_brandrail_mobile_checksum_method_engine_record_send() and 0xFFFF) != 16900) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_brandrail_mobile_checksum_method_engine_advance_clock() and 0xFFFF) != 30736) {
@@ -2376,8 +2455,8 @@ public object FfiConverterDuration: FfiConverterRustBuffer<java.time.Duration> {
  * `Dispatchers.IO` (Kotlin), not the main thread; the long operations
  * (`verifyAuditAsync`, `backupToAsync`, `restoreFromAsync`,
  * `checkTextsAsync`, `prepublishCheckAsync`, `publishingPlanAsync`,
- * `weekPlanAsync`, `quarterPlanAsync`) also come as async functions that run
- * on a worker thread of their own.
+ * `weekPlanAsync`, `quarterPlanAsync`, `ingestCustomersAsync`) also come as
+ * async functions that run on a worker thread of their own.
  */
 public interface EngineInterface {
     
@@ -2934,6 +3013,106 @@ public interface EngineInterface {
     fun `recordVariantResults`(`actor`: kotlin.String, `variantId`: kotlin.Long, `impressions`: kotlin.ULong, `clicks`: kotlin.ULong): ContentVariant
     
     /**
+     * The consents in force for customer `customerId`, one per channel and
+     * purpose in the order first recorded (CRM-8; needs `crm.read`).
+     * `NotFound` for an unknown or erased customer.
+     */
+    fun `consents`(`actor`: kotlin.String, `customerId`: kotlin.Long): List<Consent>
+    
+    /**
+     * Customer `id` (CRM-6; needs `crm.read` and the secret key). A merged id
+     * reads as the customer it was merged into. Identities, name and profile
+     * are masked (`masked` true) unless `actor` holds `crm.read_sensitive`;
+     * an unmasked read is audited. `NotFound` for an unknown or erased id.
+     */
+    fun `customer`(`actor`: kotlin.String, `id`: kotlin.Long): Customer
+    
+    /**
+     * How many live customers there are (merged and erased ones not
+     * counted). Reads only; needs no principal.
+     */
+    fun `customerCount`(): kotlin.ULong
+    
+    /**
+     * Erase customer `customerId` on request (CRM-7; needs `crm.erase`):
+     * identities, name, profile, source records, consents and sends of the
+     * customer and of every customer merged into it are removed; their ids
+     * then read as `NotFound`, and the same person may come back as a new
+     * customer. `reason` (display text, 1–200 characters) is required. The
+     * audit log keeps only ids and counts, so its chain still verifies.
+     * No copy of the erased values stays in the database's files: deleted
+     * content is overwritten and the write-ahead log emptied afterwards.
+     * `NotFound` for an unknown or already erased customer; `Validation`
+     * (field `reason`) for a bad reason.
+     */
+    fun `eraseCustomer`(`actor`: kotlin.String, `customerId`: kotlin.Long, `reason`: kotlin.String): Erasure
+    
+    /**
+     * Everything brandrail holds about customer `customerId`, as one JSON
+     * document (a `String`; CRM-7; needs `crm.export` and the secret key;
+     * audited): `format` (`brandrail customer export v1`), `exported_at`,
+     * `customer_id` (the survivor's for a merged id), `merged_ids`,
+     * `created_at`, `updated_at`, `identities` (`kind`, `value`, in clear),
+     * `name`, `profile`, `sources` (every source record of the customer and
+     * of those merged into it, with its `customer_id`, `department` and
+     * `received_at`), `consent_history`,
+     * `consents_in_force`, `sends`. Decode it with `JSONSerialization` /
+     * `Codable` (Swift) or `kotlinx.serialization` / `org.json` (Kotlin).
+     * `NotFound` for an unknown or erased customer.
+     */
+    fun `exportCustomer`(`actor`: kotlin.String, `customerId`: kotlin.Long): kotlin.String
+    
+    /**
+     * The customer holding identity `value` of `kind`, if any (needs
+     * `crm.read` and the secret key): the value is cleaned as on ingest
+     * (`+86 138-0013-8000` finds `13800138000`), so any format works.
+     * `nil`/`null` when nobody holds it; `Validation` (field `value`) when it
+     * cannot be cleaned into a valid identity.
+     */
+    fun `findCustomer`(`actor`: kotlin.String, `kind`: IdentityKind, `value`: kotlin.String): kotlin.Long?
+    
+    /**
+     * Ingest a batch of customer records (CRM-1, CRM-2, CRM-5, CRM-6; needs
+     * `crm.ingest` and an engine opened with a secret key). Each row is
+     * cleaned; a bad row is reported in the report's `errors` and changes
+     * nothing, while the good rows land, all in one transaction. A row whose
+     * identities match known customers updates them, merging several into
+     * the oldest (each merge audited, without personal values).
+     * `customerIds[i]` is where row `i` landed. Throws only for the whole
+     * call: `Configuration` without a key, `PermissionDenied` (audited),
+     * `Validation` (field `records`) over 1 000 000 rows. Rows are typed
+     * records, so a row of the wrong type cannot be passed: the Swift or
+     * Kotlin compiler refuses it (a dynamically typed host gets uniffi's type
+     * error for the whole call, before the engine sees any row).
+     */
+    fun `ingestCustomers`(`actor`: kotlin.String, `records`: List<CustomerRecord>): IngestReport
+    
+    /**
+     * `ingestCustomers` on a worker thread: awaiting it never blocks the
+     * caller's thread, however large the batch.
+     */
+    suspend fun `ingestCustomersAsync`(`actor`: kotlin.String, `records`: List<CustomerRecord>): IngestReport
+    
+    /**
+     * Record a consent decision for customer `customerId` (CRM-8; needs
+     * `consent.manage`) and return the consents now in force. The latest
+     * decision per channel and purpose is in force; the history is kept (it
+     * is in `exportCustomer`). `Validation` naming `channel`, `purpose` or
+     * `evidence`; `NotFound` for an unknown or erased customer.
+     */
+    fun `recordConsent`(`actor`: kotlin.String, `customerId`: kotlin.Long, `change`: ConsentChange): List<Consent>
+    
+    /**
+     * Record that a message goes to customer `customerId` on `channel` for
+     * `purpose` and return the send's id (CRM-8; needs `campaign.manage`).
+     * `PolicyViolation` (rule `CRM-8`) unless the customer consented to this
+     * channel and purpose and has not withdrawn it; a refused send records
+     * nothing. `Validation` naming `channel` or `purpose`; `NotFound` for an
+     * unknown or erased customer.
+     */
+    fun `recordSend`(`actor`: kotlin.String, `customerId`: kotlin.Long, `channel`: kotlin.String, `purpose`: kotlin.String): kotlin.Long
+    
+    /**
      * Move the manual clock (`EngineOptions.clockStart`) by `seconds`
      * (negative moves it back) and return the new time. `Configuration` on
      * an engine running on the system clock; `Validation` (field `by`) when
@@ -3000,8 +3179,8 @@ public interface EngineInterface {
  * `Dispatchers.IO` (Kotlin), not the main thread; the long operations
  * (`verifyAuditAsync`, `backupToAsync`, `restoreFromAsync`,
  * `checkTextsAsync`, `prepublishCheckAsync`, `publishingPlanAsync`,
- * `weekPlanAsync`, `quarterPlanAsync`) also come as async functions that run
- * on a worker thread of their own.
+ * `weekPlanAsync`, `quarterPlanAsync`, `ingestCustomersAsync`) also come as
+ * async functions that run on a worker thread of their own.
  */
 open class Engine: Disposable, AutoCloseable, EngineInterface
 {
@@ -4817,6 +4996,256 @@ open class Engine: Disposable, AutoCloseable, EngineInterface
         FfiConverterLong.lower(`variantId`),
         FfiConverterULong.lower(`impressions`),
         FfiConverterULong.lower(`clicks`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * The consents in force for customer `customerId`, one per channel and
+     * purpose in the order first recorded (CRM-8; needs `crm.read`).
+     * `NotFound` for an unknown or erased customer.
+     */
+    @Throws(BrandrailException::class)override fun `consents`(`actor`: kotlin.String, `customerId`: kotlin.Long): List<Consent> {
+            return FfiConverterSequenceTypeConsent.lift(
+    callWithHandle {
+    uniffiRustCallWithError(BrandrailException) { _status ->
+    UniffiLib.uniffi_brandrail_mobile_fn_method_engine_consents(
+        it,
+        
+        FfiConverterString.lower(`actor`),
+        FfiConverterLong.lower(`customerId`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Customer `id` (CRM-6; needs `crm.read` and the secret key). A merged id
+     * reads as the customer it was merged into. Identities, name and profile
+     * are masked (`masked` true) unless `actor` holds `crm.read_sensitive`;
+     * an unmasked read is audited. `NotFound` for an unknown or erased id.
+     */
+    @Throws(BrandrailException::class)override fun `customer`(`actor`: kotlin.String, `id`: kotlin.Long): Customer {
+            return FfiConverterTypeCustomer.lift(
+    callWithHandle {
+    uniffiRustCallWithError(BrandrailException) { _status ->
+    UniffiLib.uniffi_brandrail_mobile_fn_method_engine_customer(
+        it,
+        
+        FfiConverterString.lower(`actor`),
+        FfiConverterLong.lower(`id`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * How many live customers there are (merged and erased ones not
+     * counted). Reads only; needs no principal.
+     */
+    @Throws(BrandrailException::class)override fun `customerCount`(): kotlin.ULong {
+            return FfiConverterULong.lift(
+    callWithHandle {
+    uniffiRustCallWithError(BrandrailException) { _status ->
+    UniffiLib.uniffi_brandrail_mobile_fn_method_engine_customer_count(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Erase customer `customerId` on request (CRM-7; needs `crm.erase`):
+     * identities, name, profile, source records, consents and sends of the
+     * customer and of every customer merged into it are removed; their ids
+     * then read as `NotFound`, and the same person may come back as a new
+     * customer. `reason` (display text, 1–200 characters) is required. The
+     * audit log keeps only ids and counts, so its chain still verifies.
+     * No copy of the erased values stays in the database's files: deleted
+     * content is overwritten and the write-ahead log emptied afterwards.
+     * `NotFound` for an unknown or already erased customer; `Validation`
+     * (field `reason`) for a bad reason.
+     */
+    @Throws(BrandrailException::class)override fun `eraseCustomer`(`actor`: kotlin.String, `customerId`: kotlin.Long, `reason`: kotlin.String): Erasure {
+            return FfiConverterTypeErasure.lift(
+    callWithHandle {
+    uniffiRustCallWithError(BrandrailException) { _status ->
+    UniffiLib.uniffi_brandrail_mobile_fn_method_engine_erase_customer(
+        it,
+        
+        FfiConverterString.lower(`actor`),
+        FfiConverterLong.lower(`customerId`),
+        FfiConverterString.lower(`reason`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Everything brandrail holds about customer `customerId`, as one JSON
+     * document (a `String`; CRM-7; needs `crm.export` and the secret key;
+     * audited): `format` (`brandrail customer export v1`), `exported_at`,
+     * `customer_id` (the survivor's for a merged id), `merged_ids`,
+     * `created_at`, `updated_at`, `identities` (`kind`, `value`, in clear),
+     * `name`, `profile`, `sources` (every source record of the customer and
+     * of those merged into it, with its `customer_id`, `department` and
+     * `received_at`), `consent_history`,
+     * `consents_in_force`, `sends`. Decode it with `JSONSerialization` /
+     * `Codable` (Swift) or `kotlinx.serialization` / `org.json` (Kotlin).
+     * `NotFound` for an unknown or erased customer.
+     */
+    @Throws(BrandrailException::class)override fun `exportCustomer`(`actor`: kotlin.String, `customerId`: kotlin.Long): kotlin.String {
+            return FfiConverterString.lift(
+    callWithHandle {
+    uniffiRustCallWithError(BrandrailException) { _status ->
+    UniffiLib.uniffi_brandrail_mobile_fn_method_engine_export_customer(
+        it,
+        
+        FfiConverterString.lower(`actor`),
+        FfiConverterLong.lower(`customerId`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * The customer holding identity `value` of `kind`, if any (needs
+     * `crm.read` and the secret key): the value is cleaned as on ingest
+     * (`+86 138-0013-8000` finds `13800138000`), so any format works.
+     * `nil`/`null` when nobody holds it; `Validation` (field `value`) when it
+     * cannot be cleaned into a valid identity.
+     */
+    @Throws(BrandrailException::class)override fun `findCustomer`(`actor`: kotlin.String, `kind`: IdentityKind, `value`: kotlin.String): kotlin.Long? {
+            return FfiConverterOptionalLong.lift(
+    callWithHandle {
+    uniffiRustCallWithError(BrandrailException) { _status ->
+    UniffiLib.uniffi_brandrail_mobile_fn_method_engine_find_customer(
+        it,
+        
+        FfiConverterString.lower(`actor`),
+        FfiConverterTypeIdentityKind.lower(`kind`),
+        FfiConverterString.lower(`value`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Ingest a batch of customer records (CRM-1, CRM-2, CRM-5, CRM-6; needs
+     * `crm.ingest` and an engine opened with a secret key). Each row is
+     * cleaned; a bad row is reported in the report's `errors` and changes
+     * nothing, while the good rows land, all in one transaction. A row whose
+     * identities match known customers updates them, merging several into
+     * the oldest (each merge audited, without personal values).
+     * `customerIds[i]` is where row `i` landed. Throws only for the whole
+     * call: `Configuration` without a key, `PermissionDenied` (audited),
+     * `Validation` (field `records`) over 1 000 000 rows. Rows are typed
+     * records, so a row of the wrong type cannot be passed: the Swift or
+     * Kotlin compiler refuses it (a dynamically typed host gets uniffi's type
+     * error for the whole call, before the engine sees any row).
+     */
+    @Throws(BrandrailException::class)override fun `ingestCustomers`(`actor`: kotlin.String, `records`: List<CustomerRecord>): IngestReport {
+            return FfiConverterTypeIngestReport.lift(
+    callWithHandle {
+    uniffiRustCallWithError(BrandrailException) { _status ->
+    UniffiLib.uniffi_brandrail_mobile_fn_method_engine_ingest_customers(
+        it,
+        
+        FfiConverterString.lower(`actor`),
+        FfiConverterSequenceTypeCustomerRecord.lower(`records`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * `ingestCustomers` on a worker thread: awaiting it never blocks the
+     * caller's thread, however large the batch.
+     */
+    @Throws(BrandrailException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `ingestCustomersAsync`(`actor`: kotlin.String, `records`: List<CustomerRecord>) : IngestReport {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_brandrail_mobile_fn_method_engine_ingest_customers_async(
+                uniffiHandle,
+                
+        FfiConverterString.lower(`actor`),
+        FfiConverterSequenceTypeCustomerRecord.lower(`records`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_brandrail_mobile_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_brandrail_mobile_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_brandrail_mobile_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeIngestReport.lift(it) },
+        // Error FFI converter
+        BrandrailException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Record a consent decision for customer `customerId` (CRM-8; needs
+     * `consent.manage`) and return the consents now in force. The latest
+     * decision per channel and purpose is in force; the history is kept (it
+     * is in `exportCustomer`). `Validation` naming `channel`, `purpose` or
+     * `evidence`; `NotFound` for an unknown or erased customer.
+     */
+    @Throws(BrandrailException::class)override fun `recordConsent`(`actor`: kotlin.String, `customerId`: kotlin.Long, `change`: ConsentChange): List<Consent> {
+            return FfiConverterSequenceTypeConsent.lift(
+    callWithHandle {
+    uniffiRustCallWithError(BrandrailException) { _status ->
+    UniffiLib.uniffi_brandrail_mobile_fn_method_engine_record_consent(
+        it,
+        
+        FfiConverterString.lower(`actor`),
+        FfiConverterLong.lower(`customerId`),
+        FfiConverterTypeConsentChange.lower(`change`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Record that a message goes to customer `customerId` on `channel` for
+     * `purpose` and return the send's id (CRM-8; needs `campaign.manage`).
+     * `PolicyViolation` (rule `CRM-8`) unless the customer consented to this
+     * channel and purpose and has not withdrawn it; a refused send records
+     * nothing. `Validation` naming `channel` or `purpose`; `NotFound` for an
+     * unknown or erased customer.
+     */
+    @Throws(BrandrailException::class)override fun `recordSend`(`actor`: kotlin.String, `customerId`: kotlin.Long, `channel`: kotlin.String, `purpose`: kotlin.String): kotlin.Long {
+            return FfiConverterLong.lift(
+    callWithHandle {
+    uniffiRustCallWithError(BrandrailException) { _status ->
+    UniffiLib.uniffi_brandrail_mobile_fn_method_engine_record_send(
+        it,
+        
+        FfiConverterString.lower(`actor`),
+        FfiConverterLong.lower(`customerId`),
+        FfiConverterString.lower(`channel`),
+        FfiConverterString.lower(`purpose`),_status)
 }
     }
     )
@@ -6901,6 +7330,150 @@ public object FfiConverterTypeChecklistReport: FfiConverterRustBuffer<ChecklistR
 
 
 /**
+ * The consent in force for one channel and purpose: the latest decision.
+ */
+data class Consent (
+    /**
+     * Channel.
+     */
+    var `channel`: kotlin.String
+    , 
+    /**
+     * Purpose.
+     */
+    var `purpose`: kotlin.String
+    , 
+    /**
+     * Granted now (false once withdrawn).
+     */
+    var `granted`: kotlin.Boolean
+    , 
+    /**
+     * Its evidence.
+     */
+    var `evidence`: kotlin.String
+    , 
+    /**
+     * When it was recorded.
+     */
+    var `recordedAt`: java.time.Instant
+    , 
+    /**
+     * Handle of who recorded it.
+     */
+    var `recordedBy`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeConsent: FfiConverterRustBuffer<Consent> {
+    override fun read(buf: ByteBuffer): Consent {
+        return Consent(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterBoolean.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterTimestamp.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: Consent) = (
+            FfiConverterString.allocationSize(value.`channel`) +
+            FfiConverterString.allocationSize(value.`purpose`) +
+            FfiConverterBoolean.allocationSize(value.`granted`) +
+            FfiConverterString.allocationSize(value.`evidence`) +
+            FfiConverterTimestamp.allocationSize(value.`recordedAt`) +
+            FfiConverterString.allocationSize(value.`recordedBy`)
+    )
+
+    override fun write(value: Consent, buf: ByteBuffer) {
+            FfiConverterString.write(value.`channel`, buf)
+            FfiConverterString.write(value.`purpose`, buf)
+            FfiConverterBoolean.write(value.`granted`, buf)
+            FfiConverterString.write(value.`evidence`, buf)
+            FfiConverterTimestamp.write(value.`recordedAt`, buf)
+            FfiConverterString.write(value.`recordedBy`, buf)
+    }
+}
+
+
+
+/**
+ * A consent decision to record with `recordConsent` (CRM-8).
+ */
+data class ConsentChange (
+    /**
+     * Channel (`sms`, `email`, `wechat`, `phone_call`, …; an identifier:
+     * 2–64 of `[a-z0-9._-]`, starting with a letter or digit).
+     */
+    var `channel`: kotlin.String
+    , 
+    /**
+     * Purpose (`marketing`, `service`, `survey`, …; an identifier).
+     */
+    var `purpose`: kotlin.String
+    , 
+    /**
+     * Granted (true) or withdrawn (false).
+     */
+    var `granted`: kotlin.Boolean
+    , 
+    /**
+     * Where it comes from (form id, checkbox text, call reference): 1–500
+     * characters, no control characters.
+     */
+    var `evidence`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeConsentChange: FfiConverterRustBuffer<ConsentChange> {
+    override fun read(buf: ByteBuffer): ConsentChange {
+        return ConsentChange(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterBoolean.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ConsentChange) = (
+            FfiConverterString.allocationSize(value.`channel`) +
+            FfiConverterString.allocationSize(value.`purpose`) +
+            FfiConverterBoolean.allocationSize(value.`granted`) +
+            FfiConverterString.allocationSize(value.`evidence`)
+    )
+
+    override fun write(value: ConsentChange, buf: ByteBuffer) {
+            FfiConverterString.write(value.`channel`, buf)
+            FfiConverterString.write(value.`purpose`, buf)
+            FfiConverterBoolean.write(value.`granted`, buf)
+            FfiConverterString.write(value.`evidence`, buf)
+    }
+}
+
+
+
+/**
  * A new version for `editContentWith`: its text and what it declares.
  */
 data class ContentDraft (
@@ -7345,6 +7918,166 @@ public object FfiConverterTypeContentVersion: FfiConverterRustBuffer<ContentVers
 
 
 /**
+ * A customer as read back with `customer(actor:id:)`.
+ */
+data class Customer (
+    /**
+     * Identifier: the surviving customer's when the id asked for was merged
+     * into another.
+     */
+    var `id`: kotlin.Long
+    , 
+    /**
+     * Identities, cleaned, ordered by kind's stable name (then as added);
+     * masked (`138****8000`, `l***@example.com`) unless `masked` is false.
+     */
+    var `identities`: List<Identity>
+    , 
+    /**
+     * Name; masked (`李**`) unless `masked` is false.
+     */
+    var `name`: kotlin.String?
+    , 
+    /**
+     * General-class fields; each value `***` unless `masked` is false.
+     */
+    var `profile`: Map<kotlin.String, kotlin.String>
+    , 
+    /**
+     * Customers merged into this one.
+     */
+    var `mergedIds`: List<kotlin.Long>
+    , 
+    /**
+     * Whether values are shown masked: true unless the reader holds
+     * `crm.read_sensitive`.
+     */
+    var `masked`: kotlin.Boolean
+    , 
+    /**
+     * First seen.
+     */
+    var `createdAt`: java.time.Instant
+    , 
+    /**
+     * Last changed.
+     */
+    var `updatedAt`: java.time.Instant
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeCustomer: FfiConverterRustBuffer<Customer> {
+    override fun read(buf: ByteBuffer): Customer {
+        return Customer(
+            FfiConverterLong.read(buf),
+            FfiConverterSequenceTypeIdentity.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterMapStringString.read(buf),
+            FfiConverterSequenceLong.read(buf),
+            FfiConverterBoolean.read(buf),
+            FfiConverterTimestamp.read(buf),
+            FfiConverterTimestamp.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: Customer) = (
+            FfiConverterLong.allocationSize(value.`id`) +
+            FfiConverterSequenceTypeIdentity.allocationSize(value.`identities`) +
+            FfiConverterOptionalString.allocationSize(value.`name`) +
+            FfiConverterMapStringString.allocationSize(value.`profile`) +
+            FfiConverterSequenceLong.allocationSize(value.`mergedIds`) +
+            FfiConverterBoolean.allocationSize(value.`masked`) +
+            FfiConverterTimestamp.allocationSize(value.`createdAt`) +
+            FfiConverterTimestamp.allocationSize(value.`updatedAt`)
+    )
+
+    override fun write(value: Customer, buf: ByteBuffer) {
+            FfiConverterLong.write(value.`id`, buf)
+            FfiConverterSequenceTypeIdentity.write(value.`identities`, buf)
+            FfiConverterOptionalString.write(value.`name`, buf)
+            FfiConverterMapStringString.write(value.`profile`, buf)
+            FfiConverterSequenceLong.write(value.`mergedIds`, buf)
+            FfiConverterBoolean.write(value.`masked`, buf)
+            FfiConverterTimestamp.write(value.`createdAt`, buf)
+            FfiConverterTimestamp.write(value.`updatedAt`, buf)
+    }
+}
+
+
+
+/**
+ * One incoming customer record for `ingestCustomers`.
+ */
+data class CustomerRecord (
+    /**
+     * 1 to 32 identities; a row with none (or more) is refused (field
+     * `identities`), as is a value that cannot be cleaned (field
+     * `identities[i].<kind>`).
+     */
+    var `identities`: List<Identity>
+    , 
+    /**
+     * The customer's name, if known (display text, 1–200 characters, no
+     * control or invisible characters; sealed at rest). Default none.
+     */
+    var `name`: kotlin.String? = null 
+    , 
+    /**
+     * General-class profile fields (the policy's `crm.data_classes.general`:
+     * `region`, `age_band`, `habits`, `pain_points`, `preferences`, …), values
+     * at most 500 characters without control characters. A field the policy
+     * refuses (`national_id`) is a `policy_violation` row error (rule CRM-5),
+     * any other unknown field a `validation` one. Default none.
+     */
+    var `profile`: Map<kotlin.String, kotlin.String> = mapOf() 
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeCustomerRecord: FfiConverterRustBuffer<CustomerRecord> {
+    override fun read(buf: ByteBuffer): CustomerRecord {
+        return CustomerRecord(
+            FfiConverterSequenceTypeIdentity.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterMapStringString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: CustomerRecord) = (
+            FfiConverterSequenceTypeIdentity.allocationSize(value.`identities`) +
+            FfiConverterOptionalString.allocationSize(value.`name`) +
+            FfiConverterMapStringString.allocationSize(value.`profile`)
+    )
+
+    override fun write(value: CustomerRecord, buf: ByteBuffer) {
+            FfiConverterSequenceTypeIdentity.write(value.`identities`, buf)
+            FfiConverterOptionalString.write(value.`name`, buf)
+            FfiConverterMapStringString.write(value.`profile`, buf)
+    }
+}
+
+
+
+/**
  * A range of whole days, both ends included, as `YYYY-MM-DD`.
  */
 data class DateRange (
@@ -7609,6 +8342,54 @@ public object FfiConverterTypeEngineOptions: FfiConverterRustBuffer<EngineOption
 
 
 /**
+ * What `eraseCustomer` removed (CRM-7).
+ */
+data class Erasure (
+    /**
+     * The customer ids erased: the customer, then those merged into it.
+     */
+    var `customerIds`: List<kotlin.Long>
+    , 
+    /**
+     * Rows of personal data removed (identities, source records, consents,
+     * sends).
+     */
+    var `rowsRemoved`: kotlin.ULong
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeErasure: FfiConverterRustBuffer<Erasure> {
+    override fun read(buf: ByteBuffer): Erasure {
+        return Erasure(
+            FfiConverterSequenceLong.read(buf),
+            FfiConverterULong.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: Erasure) = (
+            FfiConverterSequenceLong.allocationSize(value.`customerIds`) +
+            FfiConverterULong.allocationSize(value.`rowsRemoved`)
+    )
+
+    override fun write(value: Erasure, buf: ByteBuffer) {
+            FfiConverterSequenceLong.write(value.`customerIds`, buf)
+            FfiConverterULong.write(value.`rowsRemoved`, buf)
+    }
+}
+
+
+
+/**
  * One thing the compliance checker found in a text.
  *
  * Two pairs of offsets locate `matched` in the text that was checked, both
@@ -7807,6 +8588,134 @@ public object FfiConverterTypeHotDateOn: FfiConverterRustBuffer<HotDateOn> {
             FfiConverterString.write(value.`date`, buf)
             FfiConverterString.write(value.`name`, buf)
             FfiConverterString.write(value.`kind`, buf)
+    }
+}
+
+
+
+/**
+ * One identity of a customer: its kind and value.
+ */
+data class Identity (
+    /**
+     * Kind.
+     */
+    var `kind`: IdentityKind
+    , 
+    /**
+     * The value: as written on input (cleaned by the engine); cleaned, or
+     * masked without clearance, on output.
+     */
+    var `value`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeIdentity: FfiConverterRustBuffer<Identity> {
+    override fun read(buf: ByteBuffer): Identity {
+        return Identity(
+            FfiConverterTypeIdentityKind.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: Identity) = (
+            FfiConverterTypeIdentityKind.allocationSize(value.`kind`) +
+            FfiConverterString.allocationSize(value.`value`)
+    )
+
+    override fun write(value: Identity, buf: ByteBuffer) {
+            FfiConverterTypeIdentityKind.write(value.`kind`, buf)
+            FfiConverterString.write(value.`value`, buf)
+    }
+}
+
+
+
+/**
+ * What an ingest did.
+ */
+data class IngestReport (
+    /**
+     * Rows given.
+     */
+    var `rows`: kotlin.ULong
+    , 
+    /**
+     * New customers.
+     */
+    var `created`: kotlin.ULong
+    , 
+    /**
+     * Rows that matched known customers and updated one.
+     */
+    var `updated`: kotlin.ULong
+    , 
+    /**
+     * Customers merged into another because a row joined their identities.
+     */
+    var `merged`: kotlin.ULong
+    , 
+    /**
+     * For every row, in order, the customer it landed on; `nil`/`null` when
+     * the row was refused.
+     */
+    var `customerIds`: List<kotlin.Long?>
+    , 
+    /**
+     * The refused rows, in row order.
+     */
+    var `errors`: List<RowError>
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeIngestReport: FfiConverterRustBuffer<IngestReport> {
+    override fun read(buf: ByteBuffer): IngestReport {
+        return IngestReport(
+            FfiConverterULong.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterSequenceOptionalLong.read(buf),
+            FfiConverterSequenceTypeRowError.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: IngestReport) = (
+            FfiConverterULong.allocationSize(value.`rows`) +
+            FfiConverterULong.allocationSize(value.`created`) +
+            FfiConverterULong.allocationSize(value.`updated`) +
+            FfiConverterULong.allocationSize(value.`merged`) +
+            FfiConverterSequenceOptionalLong.allocationSize(value.`customerIds`) +
+            FfiConverterSequenceTypeRowError.allocationSize(value.`errors`)
+    )
+
+    override fun write(value: IngestReport, buf: ByteBuffer) {
+            FfiConverterULong.write(value.`rows`, buf)
+            FfiConverterULong.write(value.`created`, buf)
+            FfiConverterULong.write(value.`updated`, buf)
+            FfiConverterULong.write(value.`merged`, buf)
+            FfiConverterSequenceOptionalLong.write(value.`customerIds`, buf)
+            FfiConverterSequenceTypeRowError.write(value.`errors`, buf)
     }
 }
 
@@ -8994,6 +9903,71 @@ public object FfiConverterTypeRestoreReport: FfiConverterRustBuffer<RestoreRepor
             FfiConverterLong.write(value.`headSeq`, buf)
             FfiConverterDuration.write(value.`took`, buf)
             FfiConverterBoolean.write(value.`withinRto`, buf)
+    }
+}
+
+
+
+/**
+ * Why one row of an ingest was refused; the row changed nothing.
+ */
+data class RowError (
+    /**
+     * Index of the row in the batch (0-based).
+     */
+    var `row`: kotlin.ULong
+    , 
+    /**
+     * The field at fault: `identities`, `identities[0].phone`, `name`,
+     * `profile.national_id`, …
+     */
+    var `field`: kotlin.String
+    , 
+    /**
+     * The stable error code: `validation`, or `policy_violation` for a field
+     * the policy refuses (the message names rule CRM-5).
+     */
+    var `code`: kotlin.String
+    , 
+    /**
+     * What is wrong; never the refused value itself.
+     */
+    var `message`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeRowError: FfiConverterRustBuffer<RowError> {
+    override fun read(buf: ByteBuffer): RowError {
+        return RowError(
+            FfiConverterULong.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: RowError) = (
+            FfiConverterULong.allocationSize(value.`row`) +
+            FfiConverterString.allocationSize(value.`field`) +
+            FfiConverterString.allocationSize(value.`code`) +
+            FfiConverterString.allocationSize(value.`message`)
+    )
+
+    override fun write(value: RowError, buf: ByteBuffer) {
+            FfiConverterULong.write(value.`row`, buf)
+            FfiConverterString.write(value.`field`, buf)
+            FfiConverterString.write(value.`code`, buf)
+            FfiConverterString.write(value.`message`, buf)
     }
 }
 
@@ -11101,6 +12075,82 @@ public object FfiConverterTypeEventKind: FfiConverterRustBuffer<EventKind> {
 
 
 /**
+ * The kinds of customer identity (CRM-1). Each is cleaned on ingest and
+ * lookup: full-width forms folded, spaces and separators dropped.
+ */
+
+enum class IdentityKind {
+    
+    /**
+     * `phone`: a mainland mobile number, with or without `+86` / `0086`,
+     * spaces or dashes; stored as its 11 digits.
+     */
+    PHONE,
+    /**
+     * `email`: an e-mail address; trimmed and lower-cased.
+     */
+    EMAIL,
+    /**
+     * `wechat_openid`: a WeChat openid (per official account).
+     */
+    WECHAT_OPENID,
+    /**
+     * `wechat_unionid`: a WeChat unionid (across the company's accounts).
+     */
+    WECHAT_UNIONID,
+    /**
+     * `member_id`: a membership number; spaces and dashes dropped,
+     * upper-cased.
+     */
+    MEMBER_ID,
+    /**
+     * `pos_card`: a POS loyalty card; spaces and dashes dropped.
+     */
+    POS_CARD;
+
+    
+    /**
+     * The stable name of this value, as used in policy documents,
+     * storage, error messages and the other bindings.
+     */ fun `asStr`(): kotlin.String {
+            return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_brandrail_mobile_fn_method_identitykind_as_str(FfiConverterTypeIdentityKind.lower(this),
+        _status)
+}
+    )
+    }
+    
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeIdentityKind: FfiConverterRustBuffer<IdentityKind> {
+    override fun read(buf: ByteBuffer) = try {
+        IdentityKind.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: IdentityKind) = 4UL
+
+    override fun write(value: IdentityKind, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
+
+
+
+/**
  * Whether a recorded attempt went through.
  */
 
@@ -12625,6 +13675,34 @@ public object FfiConverterSequenceTypeChecklistIssue: FfiConverterRustBuffer<Lis
 /**
  * @suppress
  */
+public object FfiConverterSequenceTypeConsent: FfiConverterRustBuffer<List<Consent>> {
+    override fun read(buf: ByteBuffer): List<Consent> {
+        val len = buf.getInt()
+        return List<Consent>(len) {
+            FfiConverterTypeConsent.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<Consent>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeConsent.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<Consent>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeConsent.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterSequenceTypeContentItem: FfiConverterRustBuffer<List<ContentItem>> {
     override fun read(buf: ByteBuffer): List<ContentItem> {
         val len = buf.getInt()
@@ -12709,6 +13787,34 @@ public object FfiConverterSequenceTypeContentVersion: FfiConverterRustBuffer<Lis
 /**
  * @suppress
  */
+public object FfiConverterSequenceTypeCustomerRecord: FfiConverterRustBuffer<List<CustomerRecord>> {
+    override fun read(buf: ByteBuffer): List<CustomerRecord> {
+        val len = buf.getInt()
+        return List<CustomerRecord>(len) {
+            FfiConverterTypeCustomerRecord.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<CustomerRecord>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeCustomerRecord.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<CustomerRecord>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeCustomerRecord.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterSequenceTypeDelegation: FfiConverterRustBuffer<List<Delegation>> {
     override fun read(buf: ByteBuffer): List<Delegation> {
         val len = buf.getInt()
@@ -12783,6 +13889,34 @@ public object FfiConverterSequenceTypeHotDateOn: FfiConverterRustBuffer<List<Hot
         buf.putInt(value.size)
         value.iterator().forEach {
             FfiConverterTypeHotDateOn.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeIdentity: FfiConverterRustBuffer<List<Identity>> {
+    override fun read(buf: ByteBuffer): List<Identity> {
+        val len = buf.getInt()
+        return List<Identity>(len) {
+            FfiConverterTypeIdentity.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<Identity>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeIdentity.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<Identity>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeIdentity.write(it, buf)
         }
     }
 }
@@ -13017,6 +14151,34 @@ public object FfiConverterSequenceTypePrincipal: FfiConverterRustBuffer<List<Pri
 /**
  * @suppress
  */
+public object FfiConverterSequenceTypeRowError: FfiConverterRustBuffer<List<RowError>> {
+    override fun read(buf: ByteBuffer): List<RowError> {
+        val len = buf.getInt()
+        return List<RowError>(len) {
+            FfiConverterTypeRowError.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<RowError>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeRowError.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<RowError>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeRowError.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterSequenceTypeStageApproval: FfiConverterRustBuffer<List<StageApproval>> {
     override fun read(buf: ByteBuffer): List<StageApproval> {
         val len = buf.getInt()
@@ -13175,6 +14337,34 @@ public object FfiConverterSequenceTypePermission: FfiConverterRustBuffer<List<Pe
         buf.putInt(value.size)
         value.iterator().forEach {
             FfiConverterTypePermission.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceOptionalLong: FfiConverterRustBuffer<List<kotlin.Long?>> {
+    override fun read(buf: ByteBuffer): List<kotlin.Long?> {
+        val len = buf.getInt()
+        return List<kotlin.Long?>(len) {
+            FfiConverterOptionalLong.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<kotlin.Long?>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterOptionalLong.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<kotlin.Long?>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterOptionalLong.write(it, buf)
         }
     }
 }
@@ -13675,6 +14865,22 @@ public object FfiConverterMapStringString: FfiConverterRustBuffer<Map<kotlin.Str
     
         
         FfiConverterString.lower(`text`),_status)
+}
+    )
+    }
+    
+
+        /**
+         * The identity kind with this stable name (e.g. `wechat_openid`); a
+         * `Validation` error listing the valid names otherwise.
+         */
+    @Throws(BrandrailException::class) fun `parseIdentityKind`(`name`: kotlin.String): IdentityKind {
+            return FfiConverterTypeIdentityKind.lift(
+    uniffiRustCallWithError(BrandrailException) { _status ->
+    UniffiLib.uniffi_brandrail_mobile_fn_func_parse_identity_kind(
+    
+        
+        FfiConverterString.lower(`name`),_status)
 }
     )
     }

@@ -1,0 +1,528 @@
+// Customers (CRM-1, CRM-2, CRM-5..CRM-8) from Swift: batches cleaned and
+// deduplicated on exact identities and merged; bad rows reported in the
+// `IngestReport` (never thrown) while the good rows land; masked reads without
+// `crm.read_sensitive`; no plaintext personal data in the database file;
+// consent gating sends; the export document and erasure with the audit chain
+// still valid. Bad calls throw their typed error case and change nothing.
+// Mirrors bindings-swift/tests/test_crm_uniffi.py (and core/tests/crm.rs).
+//
+// A row of the wrong type (a dictionary for a `CustomerRecord`, a string for
+// an `IdentityKind`) does not compile, so the Python suite's wrong-type cases
+// have no counterpart here.
+//
+// Runs on a manual clock, so every time the engine stamps is known.
+
+import Brandrail
+import Foundation
+import XCTest
+
+final class CRMTests: XCTestCase {
+    static let start = at("2026-11-02T02:00:00Z")
+
+    var engine: Engine!
+    var start: Date { Self.start }
+
+    static func options(_ key: Data? = secretKey) -> EngineOptions {
+        EngineOptions(secretKey: key, clockStart: start)
+    }
+
+    /// it.admin (IT), li.na (marketing), qian.yu (sales), hr.one (HR),
+    /// zhao.min (executive + supervisor), data.ops (IT, data_steward only).
+    static func staff(_ engine: Engine) throws {
+        _ = try engine.bootstrap(firstAdmin: person("it.admin", .it, "IT"))
+        _ = try engine.createPrincipals(actor: "it.admin", inputs: [
+            person("li.na", .marketing, "李娜"),
+            person("qian.yu", .sales),
+            person("hr.one", .hr),
+            person("zhao.min", .executive, "赵敏", roles: ["executive", "supervisor"]),
+            person("data.ops", .it, "Data", roles: ["data_steward"]),
+        ])
+    }
+
+    override func setUpWithError() throws {
+        engine = try Engine.inMemory(options: Self.options())
+        try Self.staff(engine)
+    }
+
+    // MARK: helpers
+
+    func rec(_ ids: [(IdentityKind, String)], name: String? = nil,
+             profile: [String: String] = [:]) -> CustomerRecord {
+        CustomerRecord(identities: ids.map { Identity(kind: $0.0, value: $0.1) },
+                       name: name, profile: profile)
+    }
+
+    /// Ingest one good record; its customer id.
+    func one(_ actor: String, _ record: CustomerRecord, on engine: Engine? = nil,
+             file: StaticString = #filePath, line: UInt = #line) throws -> Int64 {
+        let target: Engine = engine ?? self.engine!
+        let report = try target.ingestCustomers(actor: actor, records: [record])
+        XCTAssertEqual(report.errors, [], file: file, line: line)
+        return try XCTUnwrap(report.customerIds.first ?? nil, file: file, line: line)
+    }
+
+    func consent(_ channel: String = "sms", _ purpose: String = "marketing", granted: Bool = true,
+                 evidence: String = "会员注册页勾选 v3") -> ConsentChange {
+        ConsentChange(channel: channel, purpose: purpose, granted: granted, evidence: evidence)
+    }
+
+    /// Customers 1…7 as li.na reads them (masked reads are not audited), with
+    /// their consents, and the count: what a refused call must leave as it was
+    /// besides `Snapshot`.
+    struct Customers: Equatable {
+        let count: UInt64
+        let customers: [Customer?]
+        let consents: [[Consent]?]
+
+        init(_ engine: Engine) throws {
+            let ids: [Int64] = Array(1...7)
+            count = try engine.customerCount()
+            customers = ids.map { try? engine.customer(actor: "li.na", id: $0) }
+            consents = ids.map { try? engine.consents(actor: "li.na", customerId: $0) }
+        }
+    }
+
+    /// `assertRefusedUnchanged`, and the customers and consents unchanged too.
+    @discardableResult
+    func refused<T>(
+        _ code: String, file: StaticString = #filePath, line: UInt = #line, _ body: () throws -> T
+    ) throws -> BrandrailError? {
+        let before = try Customers(engine)
+        let error = try assertRefusedUnchanged(engine, code, file: file, line: line, body)
+        XCTAssertEqual(try Customers(engine), before, "customers changed", file: file, line: line)
+        return error
+    }
+
+    /// `refused("permission_denied")` with `reason`; returns the permission.
+    @discardableResult
+    func denied<T>(
+        _ reason: DenialReason, file: StaticString = #filePath, line: UInt = #line,
+        _ body: () throws -> T
+    ) throws -> String? {
+        let error = try refused("permission_denied", file: file, line: line, body)
+        guard case let .PermissionDenied(_, permission, got, _)? = error else { return nil }
+        XCTAssertEqual(got, reason, file: file, line: line)
+        return permission
+    }
+
+    func field(_ error: BrandrailError?) -> String? {
+        if case let .Validation(field, _)? = error { return field }
+        return nil
+    }
+
+    /// The core's message (`BrandrailError.description`).
+    func detail(_ error: BrandrailError?) -> String {
+        error.map { "\($0)" } ?? ""
+    }
+
+    func auditDetails(_ engine: Engine) throws -> String {
+        try engine.auditQuery(actor: "zhao.min", query: AuditQuery())
+            .map { "\($0.action) \($0.entityId) \($0.detail)" }
+            .joined(separator: "\n")
+    }
+
+    /// Every file of `dir` (the database, its WAL and shared memory), concatenated.
+    func fileBytes(_ dir: URL) throws -> Data {
+        var all = Data()
+        for url in try FileManager.default.contentsOfDirectory(at: dir, includingPropertiesForKeys: nil) {
+            all.append(try Data(contentsOf: url))
+        }
+        return all
+    }
+
+    func contains(_ data: Data, _ needle: String) -> Bool {
+        data.range(of: Data(needle.utf8)) != nil
+    }
+
+    // MARK: CRM-1, CRM-2
+
+    func testCRM1CRM2FormatsAreCleanedAndExactIdentitiesDedupe() throws {
+        let report = try engine.ingestCustomers(actor: "li.na", records: [
+            rec([(.phone, "138 0013 8000")], name: "李娜", profile: ["region": "上海"]),
+            rec([(.phone, "+86 138-0013-8000"), (.email, " Li.Na@Example.com ")]),
+            rec([(.email, "li.na@example.com")]),
+            rec([(.phone, "１３９００１３９０００")]),
+        ])
+        XCTAssertEqual([report.rows, report.created, report.updated, report.merged], [4, 2, 2, 0])
+        XCTAssertEqual(report.errors, [])
+        let first = try XCTUnwrap(report.customerIds[0])
+        let other = try XCTUnwrap(report.customerIds[3])
+        XCTAssertEqual(report.customerIds, [first, first, first, other])
+        XCTAssertEqual(try engine.customerCount(), 2)
+
+        // Sales joins a member card to the second customer's phone and the
+        // first customer's e-mail: the two are merged.
+        let r = try engine.ingestCustomers(actor: "qian.yu", records: [
+            rec([(.memberId, "vip-001"), (.phone, "13900139000"), (.email, "LI.NA@example.com")]),
+        ])
+        XCTAssertEqual([r.created, r.updated, r.merged], [0, 1, 1])
+        XCTAssertEqual(r.customerIds, [first])
+        XCTAssertEqual(try engine.customerCount(), 1)
+
+        let c = try engine.customer(actor: "data.ops", id: other)
+        XCTAssertEqual(c.id, first, "a merged id reads as its survivor")
+        XCTAssertEqual(c.mergedIds, [other])
+        XCTAssertFalse(c.masked)
+        // Ordered by kind; two of a kind added at one instant in either order.
+        XCTAssertEqual(c.identities.map(\.kind), [.email, .memberId, .phone, .phone])
+        XCTAssertEqual(Set(c.identities.map(\.value)),
+                       ["li.na@example.com", "VIP001", "13800138000", "13900139000"])
+        XCTAssertEqual(c.name, "李娜")
+        XCTAssertEqual(c.profile, ["region": "上海"])
+        XCTAssertEqual(c.createdAt, start)
+
+        let lookups: [(IdentityKind, String)] = [
+            (.phone, "+8613900139000"), (.email, "li.na@EXAMPLE.com"),
+            (.memberId, "VIP 001"), (.memberId, "ｖｉｐ-００１"),
+        ]
+        for (kind, value) in lookups {
+            XCTAssertEqual(try engine.findCustomer(actor: "li.na", kind: kind, value: value), first, value)
+        }
+        XCTAssertNil(try engine.findCustomer(actor: "li.na", kind: .phone, value: "13700137000"))
+
+        // The merge is audited, without personal values.
+        let merges = try engine.auditQuery(actor: "zhao.min", query: AuditQuery(action: "crm.merge"))
+        XCTAssertEqual(merges.map(\.entityId), [String(other)])
+        XCTAssertFalse(merges[0].detail.contains("139"))
+        XCTAssertTrue(try engine.verifyAudit().ok)
+    }
+
+    func testARecordDefaultsToNoNameAndNoProfile() throws {
+        let r = CustomerRecord(identities: [Identity(kind: .phone, value: "13800138000")])
+        XCTAssertNil(r.name)
+        XCTAssertEqual(r.profile, [:])
+        let id = try one("li.na", r)
+        _ = try engine.advanceClock(seconds: 60)
+        let again = try engine.ingestCustomers(actor: "qian.yu", records: [
+            rec([(.phone, "+86 138 0013 8000")], name: "李娜", profile: ["age_band": "25-34"]),
+        ])
+        XCTAssertEqual(again.customerIds, [id])
+        let c = try engine.customer(actor: "data.ops", id: id)
+        XCTAssertEqual(c.name, "李娜")
+        XCTAssertEqual(c.profile, ["age_band": "25-34"])
+        XCTAssertEqual(c.createdAt, start)
+        XCTAssertGreaterThan(c.updatedAt, start)
+    }
+
+    func testAsyncIngestReportsAsTheSyncCallDoes() async throws {
+        var rows = (0..<300).map { rec([(.phone, String(format: "1380013%04d", $0))]) }
+        rows.append(rec([(.phone, "12345")]))
+        let twin = try Engine.inMemory(options: Self.options())
+        try Self.staff(twin)
+        let want = try twin.ingestCustomers(actor: "li.na", records: rows)
+        let got = try await engine.ingestCustomersAsync(actor: "li.na", records: rows)
+        XCTAssertEqual(got, want)
+        XCTAssertEqual([got.rows, got.created], [301, 300])
+        XCTAssertEqual(got.errors.map(\.field), ["identities[0].phone"])
+        do {
+            _ = try await engine.ingestCustomersAsync(actor: "hr.one", records: rows)
+            XCTFail("hr.one may not ingest")
+        } catch BrandrailError.PermissionDenied(_, let permission, let reason, _) {
+            XCTAssertEqual(permission, "crm.ingest")
+            XCTAssertEqual(reason, .missingPermission)
+        }
+    }
+
+    func testConcurrentAsyncIngestsAllLand() async throws {
+        let engine = self.engine!
+        let phones = (0..<200).map { rec([(.phone, String(format: "1370013%04d", $0))]) }
+        let emails = (0..<200).map { rec([(.email, "c\($0)@example.com")]) }
+        async let a = engine.ingestCustomersAsync(actor: "li.na", records: phones)
+        async let b = engine.ingestCustomersAsync(actor: "qian.yu", records: emails)
+        let (x, y) = try await (a, b)
+        XCTAssertEqual([x.created, y.created], [200, 200])
+        XCTAssertEqual(try engine.customerCount(), 400)
+        XCTAssertTrue(try engine.verifyAudit().ok)
+    }
+
+    // MARK: CRM-1, CRM-5
+
+    func testCRM1CRM5BadRowsAreReportedAndChangeNothingGoodRowsLand() throws {
+        let log = try engine.auditLen()
+        let r = try engine.ingestCustomers(actor: "li.na", records: [
+            rec([(.phone, "13800138000")]),
+            rec([(.phone, "12345")]),
+            rec([(.email, "a@b.cn")], profile: ["national_id": "11010519491231002X"]),
+            rec([(.email, "c@d.cn")], profile: ["favourite_colour": "red"]),
+            rec([]),
+            rec([(.email, "e@f.cn")], name: "x\u{202E}y"),
+            rec([(.memberId, "1'; DROP TABLE customer;--")]),
+            rec([(.email, "g@h.cn")], profile: ["region": String(repeating: "长", count: 501)]),
+            rec([(.wechatOpenid, "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o")]),
+        ])
+        XCTAssertEqual(try engine.auditLen(), log + 1, "one ingest record, whatever the rows")
+        XCTAssertEqual(r.created, 2)
+        XCTAssertEqual(r.errors.map(\.row), [1, 2, 3, 4, 5, 6, 7])
+        XCTAssertEqual(r.errors.map(\.field), [
+            "identities[0].phone", "profile.national_id", "profile.favourite_colour", "identities",
+            "name", "identities[0].member_id", "profile.region",
+        ])
+        XCTAssertEqual(r.errors.map(\.code), [
+            "validation", "policy_violation", "validation", "validation", "validation",
+            "validation", "validation",
+        ])
+        XCTAssertTrue(r.errors[1].message.contains("CRM-5"))
+        for e in r.errors {
+            XCTAssertFalse(e.message.contains("1101051949") || e.message.contains("DROP"), e.message)
+        }
+        XCTAssertEqual(r.customerIds.map { $0 != nil }, [true] + Array(repeating: false, count: 7) + [true])
+        XCTAssertEqual(try engine.customerCount(), 2)
+        XCTAssertNil(try engine.findCustomer(actor: "li.na", kind: .email, value: "a@b.cn"),
+                     "a refused row left nothing")
+    }
+
+    func testHostileNamesAreRowErrorsNotEchoed() throws {
+        let names = ["", "   ", String(repeating: "长", count: 201), "Bad\u{0}Name", "Two\nLines",
+                     "Zero\u{200B}Width", "Bidi\u{202E}Evil", " Leading", "Trailing "]
+        let r = try engine.ingestCustomers(actor: "li.na", records: names.map {
+            rec([(.email, "named@example.com")], name: $0)
+        })
+        XCTAssertEqual(r.created, 0)
+        XCTAssertEqual(r.errors.map(\.field), Array(repeating: "name", count: names.count))
+        for (e, name) in zip(r.errors, names) where !name.trimmingCharacters(in: .whitespaces).isEmpty {
+            XCTAssertFalse(e.message.contains(name), e.message)
+        }
+        XCTAssertNil(try engine.findCustomer(actor: "li.na", kind: .email, value: "named@example.com"))
+    }
+
+    // MARK: CRM-6
+
+    func testCRM6ReadsAreMaskedWithoutClearanceAndUnmaskedReadsAudited() throws {
+        let id = try one("li.na", rec([(.phone, "13800138000"), (.email, "li.na@example.com")],
+                                      name: "李娜", profile: ["region": "上海", "age_band": "25-34"]))
+        let log = try engine.auditLen()
+        let masked = try engine.customer(actor: "li.na", id: id)
+        XCTAssertTrue(masked.masked)
+        XCTAssertEqual(masked.identities.map(\.value), ["l***@example.com", "138****8000"])
+        XCTAssertEqual(masked.name, "李**")
+        XCTAssertEqual(masked.profile, ["region": "***", "age_band": "***"])
+        XCTAssertEqual(try engine.auditLen(), log, "a masked read is not audited")
+
+        let clear = try engine.customer(actor: "data.ops", id: id)
+        XCTAssertFalse(clear.masked)
+        XCTAssertEqual(clear.identities.map(\.value), ["li.na@example.com", "13800138000"])
+        XCTAssertEqual(try engine.auditLen(), log + 1, "an unmasked read is audited")
+        XCTAssertFalse(try engine.customer(actor: "zhao.min", id: id).masked)
+        XCTAssertEqual(try engine.customer(actor: "qian.yu", id: id), masked)
+        XCTAssertFalse(try auditDetails(engine).contains("13800138000"))
+    }
+
+    func testCRM6NoPlaintextPersonalDataInTheDatabaseFile() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("crm.sqlite").path
+        var id: Int64 = 0
+        do {
+            let e = try Engine.open(path: path, options: Self.options())
+            try Self.staff(e)
+            id = try one("li.na", rec([(.phone, "13812345678"), (.email, "ouyang.nana@example.com"),
+                                       (.wechatUnionid, "o6_bmasdasdsad6_2sgVt7hMZOPfL"),
+                                       (.posCard, "6222020200112233")], name: "欧阳娜娜"), on: e)
+        }
+        let data = try fileBytes(dir)
+        XCTAssertGreaterThan(data.count, 4096)
+        for needle in ["13812345678", "ouyang.nana", "o6_bmasdasdsad6_2sgVt7hMZOPfL",
+                       "6222020200112233", "欧阳娜娜"] {
+            XCTAssertFalse(contains(data, needle), needle)
+        }
+        do {
+            let e = try Engine.open(path: path, options: Self.options())
+            XCTAssertEqual(try e.findCustomer(actor: "data.ops", kind: .phone, value: "13812345678"), id)
+            XCTAssertEqual(try e.customer(actor: "data.ops", id: id).name, "欧阳娜娜")
+        }
+        do {
+            let wrong = try Engine.open(path: path, options: Self.options(Data(repeating: 9, count: 32)))
+            XCTAssertNil(try wrong.findCustomer(actor: "data.ops", kind: .phone, value: "13812345678"))
+            assertRefused("configuration") { try wrong.customer(actor: "data.ops", id: id) }
+        }
+        let keyless = try Engine.open(path: path, options: Self.options(nil))
+        assertRefused("configuration") {
+            try keyless.ingestCustomers(actor: "li.na", records: [self.rec([(.phone, "13800138000")])])
+        }
+        assertRefused("configuration") { try keyless.customer(actor: "data.ops", id: id) }
+        assertRefused("configuration") {
+            try keyless.findCustomer(actor: "data.ops", kind: .phone, value: "13812345678")
+        }
+        assertRefused("configuration") { try keyless.exportCustomer(actor: "data.ops", customerId: id) }
+        XCTAssertEqual(try keyless.customerCount(), 1)
+    }
+
+    // MARK: CRM-8
+
+    func testCRM8NoSendWithoutConsentInForce() throws {
+        let id = try one("li.na", rec([(.phone, "13800138000")]))
+        let error = try refused("policy_violation") {
+            try engine.recordSend(actor: "li.na", customerId: id, channel: "sms", purpose: "marketing")
+        }
+        guard case let .PolicyViolation(rule, _)? = error else { return XCTFail() }
+        XCTAssertEqual(rule, "CRM-8")
+
+        let inForce = try engine.recordConsent(actor: "data.ops", customerId: id, change: consent())
+        XCTAssertEqual(inForce, [Consent(channel: "sms", purpose: "marketing", granted: true,
+                                         evidence: "会员注册页勾选 v3", recordedAt: start,
+                                         recordedBy: "data.ops")])
+        XCTAssertEqual(try engine.consents(actor: "li.na", customerId: id), inForce)
+        let send = try engine.recordSend(actor: "li.na", customerId: id, channel: "sms", purpose: "marketing")
+        XCTAssertGreaterThan(send, 0)
+        try refused("policy_violation") {
+            try engine.recordSend(actor: "li.na", customerId: id, channel: "email", purpose: "marketing")
+        }
+        try refused("policy_violation") {
+            try engine.recordSend(actor: "li.na", customerId: id, channel: "sms", purpose: "survey")
+        }
+        // Withdrawn: no more sends; the latest decision rules.
+        let now = try engine.recordConsent(actor: "data.ops", customerId: id,
+                                           change: consent(granted: false, evidence: "短信回复 TD"))
+        XCTAssertEqual(now.map(\.granted), [false])
+        try refused("policy_violation") {
+            try engine.recordSend(actor: "li.na", customerId: id, channel: "sms", purpose: "marketing")
+        }
+
+        let bad: [(ConsentChange, String)] = [
+            (consent(""), "channel"), (consent("SMS!"), "channel"),
+            (consent("sms", "x'; DROP TABLE customer;--"), "purpose"),
+            (consent(evidence: ""), "evidence"), (consent(evidence: "a\u{0}b"), "evidence"),
+        ]
+        for (change, name) in bad {
+            let error = try refused("validation") {
+                try engine.recordConsent(actor: "data.ops", customerId: id, change: change)
+            }
+            XCTAssertEqual(field(error), name)
+        }
+        try denied(.missingPermission) {
+            try engine.recordConsent(actor: "li.na", customerId: id, change: consent())
+        }
+        try denied(.missingPermission) {
+            try engine.recordSend(actor: "qian.yu", customerId: id, channel: "sms", purpose: "marketing")
+        }
+        try refused("not_found") {
+            try engine.recordConsent(actor: "data.ops", customerId: 999, change: consent())
+        }
+    }
+
+    // MARK: CRM-7
+
+    func testCRM7ExportHoldsEverythingAndErasureRemovesItWithTheChainValid() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("crm.sqlite").path
+        do {
+            let e = try Engine.open(path: path, options: Self.options())
+            try Self.staff(e)
+            let a = try one("li.na", rec([(.phone, "13812345678")], name: "欧阳娜娜",
+                                         profile: ["region": "杭州"]), on: e)
+            let b = try one("qian.yu", rec([(.email, "ouyang.nana@example.com")]), on: e)
+            _ = try e.ingestCustomers(actor: "qian.yu", records: [
+                rec([(.phone, "13812345678"), (.email, "ouyang.nana@example.com"),
+                     (.posCard, "6222 0202 0011 2233")]),
+            ])
+            _ = try e.recordConsent(actor: "data.ops", customerId: a, change: consent())
+            _ = try e.recordSend(actor: "li.na", customerId: a, channel: "sms", purpose: "marketing")
+
+            let text = try e.exportCustomer(actor: "data.ops", customerId: b)
+            let doc = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+            XCTAssertEqual(doc["format"] as? String, "brandrail customer export v1")
+            XCTAssertEqual(doc["customer_id"] as? Int64, a, "an export of a merged id is the survivor's")
+            XCTAssertEqual(doc["merged_ids"] as? [Int64], [b])
+            XCTAssertEqual(doc["name"] as? String, "欧阳娜娜")
+            XCTAssertEqual(doc["profile"] as? [String: String], ["region": "杭州"])
+            XCTAssertEqual((doc["identities"] as? [Any])?.count, 3)
+            // The survivor's two source records and the merged one's.
+            let sources = try XCTUnwrap(doc["sources"] as? [[String: Any]])
+            XCTAssertEqual(sources.compactMap { $0["customer_id"] as? Int64 }, [a, a, b])
+            XCTAssertEqual((doc["sends"] as? [Any])?.count, 1)
+            assertRefused("permission_denied") { try e.exportCustomer(actor: "li.na", customerId: a) }
+
+            let erasure = try e.eraseCustomer(actor: "data.ops", customerId: a, reason: "用户申请注销 #2026-118")
+            XCTAssertEqual(erasure.customerIds, [a, b])
+            XCTAssertGreaterThanOrEqual(erasure.rowsRemoved, 7)
+            for id in [a, b] {
+                let error = assertRefused("not_found") { try e.customer(actor: "data.ops", id: id) }
+                guard case let .NotFound(entity, _)? = error else { return XCTFail() }
+                XCTAssertEqual(entity, "customer")
+                assertRefused("not_found") { try e.exportCustomer(actor: "data.ops", customerId: id) }
+            }
+            XCTAssertNil(try e.findCustomer(actor: "data.ops", kind: .phone, value: "13812345678"))
+            assertRefused("not_found") { try e.eraseCustomer(actor: "data.ops", customerId: a, reason: "again") }
+            XCTAssertEqual(try e.customerCount(), 0)
+            XCTAssertTrue(try e.verifyAudit().ok, "the chain still verifies")
+
+            // The same person may come back as a new customer.
+            let again = try e.ingestCustomers(actor: "li.na", records: [rec([(.phone, "13812345678")])])
+            XCTAssertEqual(again.created, 1)
+            let back = try XCTUnwrap(again.customerIds[0])
+            XCTAssertFalse([a, b].contains(back))
+            let error = assertRefused("validation") {
+                try e.eraseCustomer(actor: "data.ops", customerId: back, reason: "")
+            }
+            XCTAssertEqual(field(error), "reason")
+        }
+        // Closed: nothing of the erased values is left in the files.
+        let data = try fileBytes(dir)
+        for needle in ["欧阳娜娜", "ouyang.nana", "杭州", "6222020200112233"] {
+            XCTAssertFalse(contains(data, needle), needle)
+        }
+    }
+
+    // MARK: permissions, unknown ids, keys
+
+    func testPermissionsAreCheckedAndRefusalsAudited() throws {
+        let id = try one("li.na", rec([(.phone, "13800138000")]))
+        let permission = try denied(.missingPermission) {
+            try engine.ingestCustomers(actor: "hr.one", records: [rec([(.phone, "13900139000")])])
+        }
+        XCTAssertEqual(permission, "crm.ingest")
+        try denied(.unknownPrincipal) { try engine.ingestCustomers(actor: "ghost", records: []) }
+        try denied(.missingPermission) { try engine.customer(actor: "hr.one", id: id) }
+        try denied(.missingPermission) { try engine.exportCustomer(actor: "qian.yu", customerId: id) }
+        try denied(.missingPermission) {
+            try engine.eraseCustomer(actor: "zhao.min", customerId: id, reason: "请求")
+        }
+        _ = try engine.deactivatePrincipal(actor: "it.admin", handle: "qian.yu")
+        try denied(.deactivated) {
+            try engine.ingestCustomers(actor: "qian.yu", records: [rec([(.phone, "13900139000")])])
+        }
+    }
+
+    func testUnknownIdsAreNotFoundAndBadLookupsValidation() throws {
+        _ = try one("li.na", rec([(.phone, "13800138000")]))
+        for id: Int64 in [0, -1, 42, .max, .min] {
+            try refused("not_found") { try engine.customer(actor: "li.na", id: id) }
+            try refused("not_found") { try engine.consents(actor: "li.na", customerId: id) }
+            try refused("not_found") {
+                try engine.recordSend(actor: "li.na", customerId: id, channel: "sms", purpose: "marketing")
+            }
+            try refused("not_found") { try engine.exportCustomer(actor: "data.ops", customerId: id) }
+            try refused("not_found") {
+                try engine.eraseCustomer(actor: "data.ops", customerId: id, reason: "请求")
+            }
+        }
+        let error = try refused("validation") {
+            try engine.findCustomer(actor: "li.na", kind: .phone, value: "not a phone")
+        }
+        XCTAssertEqual(field(error), "value")
+        XCTAssertNil(try engine.findCustomer(actor: "li.na", kind: .email, value: "nobody@example.com"))
+    }
+
+    func testAnEngineWithoutAKeyRefusesIngestWithConfiguration() throws {
+        let keyless = try Engine.inMemory(options: Self.options(nil))
+        try Self.staff(keyless)
+        let error = assertRefused("configuration") {
+            try keyless.ingestCustomers(actor: "li.na", records: [rec([(.phone, "13800138000")])])
+        }
+        guard case let .Configuration(detail)? = error else { return XCTFail() }
+        XCTAssertTrue(detail.contains("secret key"))
+        XCTAssertEqual(try keyless.customerCount(), 0)
+    }
+
+    // MARK: enums
+
+    func testIdentityKindsKeepTheCoresNames() throws {
+        let names = ["phone", "email", "wechat_openid", "wechat_unionid", "member_id", "pos_card"]
+        XCTAssertEqual(IdentityKind.allCases.map { $0.asStr() }, names)
+        for name in names {
+            XCTAssertEqual(try parseIdentityKind(name: name).asStr(), name)
+        }
+        assertRefused("validation") { try parseIdentityKind(name: "national_id") }
+    }
+}

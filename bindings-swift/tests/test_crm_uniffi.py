@@ -1,0 +1,758 @@
+"""CRM-1, CRM-2 and CRM-5..CRM-8 through the uniffi FFI, following
+core/tests/crm.rs: batches from every department cleaned and deduplicated on
+exact identities and merged; bad rows reported in the `IngestReport` (never
+thrown) while the good rows land; refused profile fields; masked reads without
+`crm.read_sensitive`, unmasked reads audited; no plaintext personal data in
+the database file; consent per channel and purpose gating sends; the export
+document (a JSON `String`) and erasure with the audit chain still valid.
+
+Bad calls — missing permission, unknown ids, an engine without its key, bad
+consents, sends and reasons — throw their typed error case and change nothing
+(customers, consents, principals, policy); the audit log grows by the refusal
+record for `permission_denied` only. A value of the wrong host type (a dict for
+a `CustomerRecord`, a string for an `IdentityKind`, an int for a name) cannot
+be written in Swift or Kotlin; here uniffi refuses the whole call before it
+reaches the engine, and nothing changes.
+
+Runs on a manual clock, so every time the engine stamps is known.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import json
+import struct
+
+import pytest
+
+from uniffi_support import HOSTILE_NAMES, SECRET_KEY, at, br, person, refused, state
+
+START = at("2026-11-02T02:00:00Z")
+D = br.Department
+K = br.IdentityKind
+PHONE, EMAIL, MEMBER, OPENID, UNIONID, CARD = (
+    K.PHONE,
+    K.EMAIL,
+    K.MEMBER_ID,
+    K.WECHAT_OPENID,
+    K.WECHAT_UNIONID,
+    K.POS_CARD,
+)
+
+# What uniffi's Python raises for a value of the wrong type or out of range,
+# before anything reaches Rust (Swift and Kotlin refuse them at compile time).
+WRONG_TYPE = (TypeError, ValueError, AttributeError, struct.error)
+
+
+def staff(e) -> None:
+    """it.admin (IT), li.na (marketing), qian.yu (sales), hr.one (HR),
+    zhao.min (executive + supervisor), data.ops (IT, data_steward only)."""
+    e.bootstrap(person("it.admin", D.IT, "IT"))
+    e.create_principals(
+        "it.admin",
+        [
+            person("li.na", D.MARKETING, "李娜"),
+            person("qian.yu", D.SALES),
+            person("hr.one", D.HR),
+            person("zhao.min", D.EXECUTIVE, "赵敏", ["executive", "supervisor"]),
+            person("data.ops", D.IT, "Data", ["data_steward"]),
+        ],
+    )
+
+
+def options(key=SECRET_KEY) -> br.EngineOptions:
+    return br.EngineOptions(secret_key=key, clock_start=START)
+
+
+@pytest.fixture
+def e():
+    engine = br.Engine.in_memory(options())
+    staff(engine)
+    return engine
+
+
+# ------------------------------------------------------------------ helpers
+
+
+def ident(kind, value: str) -> br.Identity:
+    return br.Identity(kind=kind, value=value)
+
+
+def rec(*ids, name=None, **profile) -> br.CustomerRecord:
+    """A record of `(kind, value)` identities, a name and profile fields."""
+    return br.CustomerRecord(
+        identities=[ident(k, v) for k, v in ids], name=name, profile=dict(profile)
+    )
+
+
+def one(e, actor: str, record: br.CustomerRecord) -> int:
+    """Ingest one good record; its customer id."""
+    r = e.ingest_customers(actor, [record])
+    assert r.errors == [], r.errors
+    return r.customer_ids[0]
+
+
+def consent(channel="sms", purpose="marketing", granted=True, evidence="会员注册页勾选 v3"):
+    return br.ConsentChange(channel=channel, purpose=purpose, granted=granted, evidence=evidence)
+
+
+def crm(e, ids=range(1, 8)):
+    """The customers `ids` as li.na reads them (masked reads are not audited)
+    with their consents, or the error code for each, and the count."""
+
+    def read(call, *args):
+        try:
+            return call(*args)
+        except br.BrandrailError as err:
+            return err.code()
+
+    return (
+        e.customer_count(),
+        [(read(e.customer, "li.na", i), read(e.consents, "li.na", i)) for i in ids],
+    )
+
+
+def world(e):
+    """Everything a refused call must leave as it was (the audit log aside)."""
+    return (state(e), crm(e))
+
+
+def refused_unchanged(e, code: str, call, *args):
+    """`call` raises the error for `code` and changes nothing; the audit log
+    grows by the refusal record for `permission_denied` only."""
+    before, log = world(e), e.audit_len()
+    err = refused(code, call, *args)
+    assert world(e) == before
+    assert e.audit_len() - log == (1 if code == "permission_denied" else 0), code
+    return err
+
+
+def denied(e, reason, call, *args):
+    err = refused_unchanged(e, "permission_denied", call, *args)
+    assert isinstance(err, br.BrandrailError.PermissionDenied)
+    assert err.reason == reason, err
+    return err
+
+
+def wrong_type(e, call, *args):
+    """uniffi refuses the argument before the call: nothing changes, nothing
+    is audited."""
+    before, log = world(e), e.audit_len()
+    with pytest.raises(WRONG_TYPE):
+        call(*args)
+    assert world(e) == before and e.audit_len() == log
+
+
+def audit_details(e) -> str:
+    return "\n".join(
+        f"{r.action} {r.entity_id} {r.detail}" for r in e.audit_query("zhao.min", br.AuditQuery())
+    )
+
+
+def file_bytes(directory) -> bytes:
+    return b"".join(p.read_bytes() for p in directory.iterdir() if p.is_file())
+
+
+# ------------------------------------------------------------- CRM-1, CRM-2
+
+
+def test_crm1_crm2_formats_are_cleaned_and_exact_identities_dedupe(e):
+    report = e.ingest_customers(
+        "li.na",
+        [
+            rec((PHONE, "138 0013 8000"), name="李娜", region="上海"),
+            rec((PHONE, "+86 138-0013-8000"), (EMAIL, " Li.Na@Example.com ")),
+            rec((EMAIL, "li.na@example.com")),
+            rec((PHONE, "１３９００１３９０００")),
+        ],
+    )
+    assert isinstance(report, br.IngestReport)
+    assert (report.rows, report.created, report.updated, report.merged) == (4, 2, 2, 0)
+    assert report.errors == []
+    first, other = report.customer_ids[0], report.customer_ids[3]
+    assert report.customer_ids == [first, first, first, other] and first != other
+    assert e.customer_count() == 2
+
+    # Sales brings a record joining a member card to the second customer's
+    # phone and to the first customer's e-mail: the two are merged.
+    r = e.ingest_customers(
+        "qian.yu",
+        [rec((MEMBER, "vip-001"), (PHONE, "13900139000"), (EMAIL, "LI.NA@example.com"))],
+    )
+    assert (r.rows, r.created, r.updated, r.merged) == (1, 0, 1, 1)
+    assert r.customer_ids == [first]
+    assert e.customer_count() == 1
+
+    c = e.customer("data.ops", other)
+    assert c.id == first, "a merged id reads as its survivor"
+    assert c.merged_ids == [other]
+    assert not c.masked
+    # Ordered by kind; two of a kind added at one instant in either order.
+    assert [i.kind for i in c.identities] == [EMAIL, MEMBER, PHONE, PHONE]
+    assert sorted((i.kind.as_str(), i.value) for i in c.identities) == [
+        ("email", "li.na@example.com"),
+        ("member_id", "VIP001"),
+        ("phone", "13800138000"),
+        ("phone", "13900139000"),
+    ]
+    assert c.name == "李娜"
+    assert c.profile == {"region": "上海"}
+    assert c.created_at == START and c.updated_at == START
+
+    for kind, value in [
+        (PHONE, "+8613900139000"),
+        (PHONE, "0086 139 0013 9000"),
+        (EMAIL, "li.na@EXAMPLE.com"),
+        (MEMBER, "VIP 001"),
+        (MEMBER, "ｖｉｐ-００１"),
+    ]:
+        assert e.find_customer("li.na", kind, value) == first, value
+    assert e.find_customer("li.na", PHONE, "13700137000") is None
+    assert e.find_customer("li.na", EMAIL, "li.na@example.com") == first
+
+    # The merge is in the audit log, without personal values.
+    merges = e.audit_query("zhao.min", br.AuditQuery(action="crm.merge"))
+    assert len(merges) == 1
+    assert merges[0].entity_id == str(other)
+    assert "139" not in merges[0].detail and "into=" in merges[0].detail
+    ingests = e.audit_query("zhao.min", br.AuditQuery(action="crm.ingest"))
+    assert [i.detail for i in ingests] == [
+        "rows=4 created=2 updated=2 merged=0 refused=0",
+        "rows=1 created=0 updated=1 merged=1 refused=0",
+    ]
+    assert e.verify_audit().ok
+
+
+def test_a_record_defaults_to_no_name_and_no_profile_and_repeats_collapse(e):
+    r = br.CustomerRecord(identities=[ident(PHONE, "13800138000")])
+    assert (r.name, r.profile) == (None, {})
+    id = one(
+        e,
+        "li.na",
+        rec((PHONE, "13800138000"), (PHONE, "+86 138 0013 8000"), (OPENID, "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o")),
+    )
+    c = e.customer("data.ops", id)
+    assert [(i.kind, i.value) for i in c.identities] == [
+        (PHONE, "13800138000"),
+        (OPENID, "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"),
+    ], "one phone, whatever its format; ordered by kind"
+    assert c.name is None and c.profile == {} and c.merged_ids == []
+    # A later record fills in the name and profile of the same customer.
+    e.advance_clock(60)
+    again = e.ingest_customers("qian.yu", [rec((PHONE, "13800138000"), name="李娜", age_band="25-34")])
+    assert (again.created, again.updated, again.customer_ids) == (0, 1, [id])
+    c = e.customer("data.ops", id)
+    assert (c.name, c.profile) == ("李娜", {"age_band": "25-34"})
+    assert c.created_at == START and c.updated_at > START
+
+
+def test_an_empty_batch_is_a_report_of_nothing(e):
+    r = e.ingest_customers("li.na", [])
+    assert (r.rows, r.created, r.updated, r.merged, r.customer_ids, r.errors) == (0, 0, 0, 0, [], [])
+
+
+def test_async_ingest_reports_as_the_sync_call_does():
+    rows = [rec((PHONE, f"1380013{n:04d}"), region="杭州") for n in range(300)]
+    rows += [rec((PHONE, "12345")), rec((PHONE, "13800130000"), (EMAIL, "x@y.cn"))]
+    sync, background = (br.Engine.in_memory(options()) for _ in range(2))
+    for engine in (sync, background):
+        staff(engine)
+    want = sync.ingest_customers("li.na", rows)
+    got = asyncio.run(background.ingest_customers_async("li.na", rows))
+    assert got == want
+    assert (got.rows, got.created, got.updated) == (302, 300, 1)
+    assert [(x.row, x.field) for x in got.errors] == [(300, "identities[0].phone")]
+    assert background.customer_count() == sync.customer_count() == 300
+
+    # Refusals of the whole call come through the awaited call too.
+    with pytest.raises(br.BrandrailError.PermissionDenied):
+        asyncio.run(background.ingest_customers_async("hr.one", rows))
+    keyless = br.Engine.in_memory(br.EngineOptions(clock_start=START))
+    staff(keyless)
+    with pytest.raises(br.BrandrailError.Configuration):
+        asyncio.run(keyless.ingest_customers_async("li.na", rows))
+
+
+def test_concurrent_async_ingests_all_land(e):
+    async def both():
+        return await asyncio.gather(
+            e.ingest_customers_async("li.na", [rec((PHONE, f"1370013{n:04d}")) for n in range(200)]),
+            e.ingest_customers_async("qian.yu", [rec((EMAIL, f"c{n}@example.com")) for n in range(200)]),
+        )
+
+    a, b = asyncio.run(both())
+    assert a.created == b.created == 200
+    assert e.customer_count() == 400
+    assert set(a.customer_ids).isdisjoint(b.customer_ids)
+    assert e.verify_audit().ok
+
+
+# ------------------------------------------------------------- CRM-1, CRM-5
+
+
+def test_crm1_crm5_bad_rows_are_reported_and_change_nothing_good_rows_land(e):
+    rows = [
+        rec((PHONE, "13800138000")),
+        rec((PHONE, "12345")),
+        rec((EMAIL, "a@b.cn"), national_id="11010519491231002X"),
+        rec((EMAIL, "c@d.cn"), favourite_colour="red"),
+        rec(),
+        rec((EMAIL, "e@f.cn"), name="x\u202ey"),
+        rec((MEMBER, "1'; DROP TABLE customer;--")),
+        rec((EMAIL, "g@h.cn"), region="长" * 501),
+        rec((OPENID, "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o")),
+    ]
+    log = e.audit_len()
+    r = e.ingest_customers("li.na", rows)
+    assert e.audit_len() == log + 1, "one ingest record, whatever the rows"
+    assert (r.rows, r.created, r.updated, r.merged) == (9, 2, 0, 0)
+    assert [(x.row, x.field, x.code) for x in r.errors] == [
+        (1, "identities[0].phone", "validation"),
+        (2, "profile.national_id", "policy_violation"),
+        (3, "profile.favourite_colour", "validation"),
+        (4, "identities", "validation"),
+        (5, "name", "validation"),
+        (6, "identities[0].member_id", "validation"),
+        (7, "profile.region", "validation"),
+    ]
+    for x in r.errors:
+        assert "1101051949" not in x.message and "DROP" not in x.message, x
+        assert "长长" not in x.message and "12345" not in x.message, x
+    assert "CRM-5" in r.errors[1].message
+    assert [c is not None for c in r.customer_ids] == [True] + [False] * 7 + [True]
+    assert e.customer_count() == 2
+    for kind, value in [(EMAIL, "a@b.cn"), (EMAIL, "c@d.cn"), (EMAIL, "e@f.cn"), (EMAIL, "g@h.cn")]:
+        assert e.find_customer("li.na", kind, value) is None, "a refused row left nothing"
+    assert "refused=7" in e.audit_query("zhao.min", br.AuditQuery(action="crm.ingest"))[0].detail
+    assert "1101051949" not in audit_details(e)
+
+
+HOSTILE_IDENTITIES = [
+    (PHONE, ""),
+    (PHONE, "   "),
+    (PHONE, "13800138000'; DROP TABLE customer;--"),
+    (PHONE, "1380013800\x00"),
+    (PHONE, "138\u200b0013\u200b8000"),
+    (PHONE, "\u202e13800138000"),
+    (PHONE, "1" * 400),
+    (PHONE, "23800138000"),
+    (EMAIL, "not an email"),
+    (EMAIL, "a@b.cn\x00"),
+    (EMAIL, "li.na@example.com\u202e"),
+    (EMAIL, "x" * 321 + "@example.com"),
+    (OPENID, "short"),
+    (OPENID, "oUpF8uMuAJO_M2pxb1Q9z\u200bNjWeS6o"),
+    (UNIONID, "o6_bmasdasdsad6_2sgVt7hMZOPfL'--"),
+    (MEMBER, "vip 001 \x1b[31m"),
+    (MEMBER, "会员001"),
+    (CARD, "6222\t0202"),
+    (CARD, "%s%n%x"),
+]
+
+
+def test_hostile_identities_names_and_profiles_are_row_errors_not_echoed(e):
+    rows = [rec((PHONE, "13800138000"))]
+    expected = []
+    for kind, value in HOSTILE_IDENTITIES:
+        expected.append((len(rows), f"identities[0].{kind.as_str()}", "validation"))
+        rows.append(rec((kind, value)))
+    # A good identity does not save a row with a bad one.
+    expected.append((len(rows), "identities[1].email", "validation"))
+    rows.append(rec((PHONE, "13900139000"), (EMAIL, "bad@@example.com")))
+    for name in HOSTILE_NAMES:
+        expected.append((len(rows), "name", "validation"))
+        rows.append(rec((EMAIL, "named@example.com"), name=name))
+    for key, value in [
+        ("region", "上海\n"),
+        ("region", "上海\x00"),
+        ("habits", "x" * 501),
+        ("REGION", "上海"),
+        ("region\x00", "上海"),
+        ("", "上海"),
+        ("national_id", ""),
+    ]:
+        code = "policy_violation" if key == "national_id" else "validation"
+        expected.append((len(rows), None, code))
+        rows.append(rec((EMAIL, "profiled@example.com"), **{key: value}))
+    expected.append((len(rows), "identities", "validation"))
+    rows.append(rec(*[(MEMBER, f"m{n}") for n in range(33)]))
+    rows.append(rec((EMAIL, "ok@example.com"), name="长" * 200, habits="x" * 500))
+
+    r = e.ingest_customers("li.na", rows)
+    assert r.rows == len(rows)
+    assert r.created == 2
+    assert len(r.errors) == len(expected)
+    got = [
+        (x.row, x.field if want_field else None, x.code)
+        for x, (_, want_field, _) in zip(r.errors, expected)
+    ]
+    assert got == expected
+    for x in r.errors:
+        assert x.field.isprintable(), x.field
+        assert "DROP" not in x.message and "\x00" not in x.message and "\u202e" not in x.message
+        assert "13800138000" not in x.message and "named@" not in x.message, x
+    # The escaped key names the field without the raw control character.
+    assert any(x.field.startswith("profile.region\\u{0}") for x in r.errors)
+    assert e.customer_count() == 2
+    for kind, value in [(PHONE, "13900139000"), (EMAIL, "named@example.com"), (EMAIL, "profiled@example.com")]:
+        assert e.find_customer("li.na", kind, value) is None
+    c = e.customer("data.ops", r.customer_ids[-1])
+    assert (c.name, c.profile) == ("长" * 200, {"habits": "x" * 500})
+
+
+# ------------------------------------------------------------------ CRM-6
+
+
+def test_crm6_reads_are_masked_without_clearance_and_unmasked_reads_audited(e):
+    id = one(
+        e,
+        "li.na",
+        rec((PHONE, "13800138000"), (EMAIL, "li.na@example.com"), name="李娜", region="上海", age_band="25-34"),
+    )
+    log = e.audit_len()
+    masked = e.customer("li.na", id)
+    assert masked.masked
+    assert [i.value for i in masked.identities] == ["l***@example.com", "138****8000"]
+    assert masked.name == "李**"
+    assert masked.profile == {"region": "***", "age_band": "***"}
+    assert e.audit_len() == log, "a masked read is not audited"
+
+    clear = e.customer("data.ops", id)
+    assert not clear.masked
+    assert [i.value for i in clear.identities] == ["li.na@example.com", "13800138000"]
+    assert clear.profile == {"region": "上海", "age_band": "25-34"}
+    assert e.audit_len() == log + 1, "an unmasked read is audited"
+    reads = e.audit_query("zhao.min", br.AuditQuery(action="crm.read"))
+    assert [(r.principal, r.entity_id, r.detail) for r in reads] == [("data.ops", str(id), "unmasked")]
+    # A supervisor holds crm.read_sensitive too; sales reads masked.
+    assert not e.customer("zhao.min", id).masked
+    assert e.customer("qian.yu", id) == masked
+    assert "13800138000" not in audit_details(e) and "李娜" not in audit_details(e)
+
+
+def test_crm6_no_plaintext_personal_data_in_the_database_file(tmp_path):
+    path = str(tmp_path / "crm.sqlite")
+    e = br.Engine.open(path, options())
+    staff(e)
+    id = one(
+        e,
+        "li.na",
+        rec(
+            (PHONE, "13812345678"),
+            (EMAIL, "ouyang.nana@example.com"),
+            (UNIONID, "o6_bmasdasdsad6_2sgVt7hMZOPfL"),
+            (CARD, "6222020200112233"),
+            name="欧阳娜娜",
+        ),
+    )
+    del e
+    gc.collect()
+    data = file_bytes(tmp_path)
+    assert len(data) > 4096
+    for needle in [
+        "13812345678",
+        "ouyang.nana@example.com",
+        "ouyang.nana",
+        "o6_bmasdasdsad6_2sgVt7hMZOPfL",
+        "6222020200112233",
+        "欧阳娜娜",
+    ]:
+        assert needle.encode() not in data, needle
+
+    # Reopened with the key, the values come back.
+    e = br.Engine.open(path, options())
+    assert e.find_customer("data.ops", PHONE, "13812345678") == id
+    assert e.customer("data.ops", id).name == "欧阳娜娜"
+    del e
+    gc.collect()
+    # With another key nothing matches and nothing opens.
+    wrong = br.Engine.open(path, options(bytes([9] * 32)))
+    assert wrong.find_customer("data.ops", PHONE, "13812345678") is None
+    refused("configuration", wrong.customer, "data.ops", id)
+    assert wrong.customer_count() == 1
+    del wrong
+    gc.collect()
+    # Without a key: every call that seals or opens a value is refused.
+    keyless = br.Engine.open(path, br.EngineOptions(clock_start=START))
+    for call, args in [
+        (keyless.ingest_customers, ("li.na", [rec((PHONE, "13800138000"))])),
+        (keyless.customer, ("data.ops", id)),
+        (keyless.find_customer, ("data.ops", PHONE, "13812345678")),
+        (keyless.export_customer, ("data.ops", id)),
+    ]:
+        err = refused_unchanged(keyless, "configuration", call, *args)
+        assert isinstance(err, br.BrandrailError.Configuration)
+        assert "secret key" in err.detail
+    assert keyless.customer_count() == 1
+
+
+# ------------------------------------------------------------------ CRM-8
+
+
+def test_crm8_no_send_without_consent_in_force(e):
+    id = one(e, "li.na", rec((PHONE, "13800138000")))
+    err = refused_unchanged(e, "policy_violation", e.record_send, "li.na", id, "sms", "marketing")
+    assert isinstance(err, br.BrandrailError.PolicyViolation)
+    assert err.rule == "CRM-8" and "CRM-8" in err.detail
+
+    in_force = e.record_consent("data.ops", id, consent())
+    assert in_force == [
+        br.Consent(
+            channel="sms",
+            purpose="marketing",
+            granted=True,
+            evidence="会员注册页勾选 v3",
+            recorded_at=START,
+            recorded_by="data.ops",
+        )
+    ]
+    assert e.consents("li.na", id) == in_force
+    first = e.record_send("li.na", id, "sms", "marketing")
+    assert e.record_send("li.na", id, "sms", "marketing") == first + 1
+    # Consent is per channel and per purpose.
+    refused_unchanged(e, "policy_violation", e.record_send, "li.na", id, "email", "marketing")
+    refused_unchanged(e, "policy_violation", e.record_send, "li.na", id, "sms", "survey")
+
+    # Withdrawn: no more sends; the history is kept, the latest decision rules.
+    e.advance_clock(3600)
+    now = e.record_consent("data.ops", id, consent(granted=False, evidence="短信回复 TD"))
+    assert [(c.granted, c.evidence) for c in now] == [(False, "短信回复 TD")]
+    refused_unchanged(e, "policy_violation", e.record_send, "li.na", id, "sms", "marketing")
+    e.record_consent("data.ops", id, consent("email", "service"))
+    assert [(c.channel, c.purpose, c.granted) for c in e.consents("qian.yu", id)] == [
+        ("sms", "marketing", False),
+        ("email", "service", True),
+    ]
+    details = audit_details(e)
+    assert "channel=sms purpose=marketing granted=false" in details
+
+
+@pytest.mark.parametrize(
+    "change, field",
+    [
+        (consent(channel=""), "channel"),
+        (consent(channel="SMS!"), "channel"),
+        (consent(channel="短信"), "channel"),
+        (consent(purpose="x'; DROP TABLE customer;--"), "purpose"),
+        (consent(purpose="a\u202eb"), "purpose"),
+        (consent(evidence=""), "evidence"),
+        (consent(evidence="   "), "evidence"),
+        (consent(evidence="a\x00b"), "evidence"),
+        (consent(evidence="line\nbreak"), "evidence"),
+        (consent(evidence="长" * 501), "evidence"),
+    ],
+)
+def test_crm8_bad_consents_are_validation_errors_naming_the_field(e, change, field):
+    id = one(e, "li.na", rec((PHONE, "13800138000")))
+    err = refused_unchanged(e, "validation", e.record_consent, "data.ops", id, change)
+    assert err.field == field
+    # Channels and purposes are identifiers, quoted escaped; evidence never.
+    assert "\x00" not in err.detail and "\u202e" not in err.detail
+    if field == "evidence" and change.evidence.strip():
+        assert change.evidence not in err.detail
+
+
+def test_crm8_bad_sends_and_refusals(e):
+    id = one(e, "li.na", rec((PHONE, "13800138000")))
+    e.record_consent("data.ops", id, consent())
+    for channel, purpose, field in [
+        ("", "marketing", "channel"),
+        ("sms\x00", "marketing", "channel"),
+        ("sms", "Marketing", "purpose"),
+        ("sms", "x'; DROP TABLE customer;--", "purpose"),
+    ]:
+        err = refused_unchanged(e, "validation", e.record_send, "li.na", id, channel, purpose)
+        assert err.field == field
+    denied(e, br.DenialReason.MISSING_PERMISSION, e.record_consent, "li.na", id, consent())
+    denied(e, br.DenialReason.MISSING_PERMISSION, e.record_send, "qian.yu", id, "sms", "marketing")
+    denied(e, br.DenialReason.UNKNOWN_PRINCIPAL, e.consents, "ghost", id)
+    denied(e, br.DenialReason.MISSING_PERMISSION, e.consents, "hr.one", id)
+
+
+# ------------------------------------------------------------------ CRM-7
+
+
+def test_crm7_export_holds_everything_and_erasure_removes_it_with_the_chain_valid(tmp_path):
+    e = br.Engine.open(str(tmp_path / "crm.sqlite"), options())
+    staff(e)
+    a = one(e, "li.na", rec((PHONE, "13812345678"), name="欧阳娜娜", region="杭州"))
+    b = one(e, "qian.yu", rec((EMAIL, "ouyang.nana@example.com")))
+    # A third record joins the two: b is merged into a.
+    joined = e.ingest_customers(
+        "qian.yu",
+        [rec((PHONE, "13812345678"), (EMAIL, "ouyang.nana@example.com"), (CARD, "6222 0202 0011 2233"))],
+    )
+    assert (joined.merged, joined.customer_ids) == (1, [a])
+    e.record_consent("data.ops", a, consent())
+    e.record_send("li.na", a, "sms", "marketing")
+
+    log = e.audit_len()
+    text = e.export_customer("data.ops", b)
+    assert isinstance(text, str)
+    assert e.audit_len() == log + 1, "an export is audited"
+    doc = json.loads(text)
+    assert doc["format"] == "brandrail customer export v1"
+    assert doc["customer_id"] == a, "an export of a merged id is the survivor's"
+    assert doc["merged_ids"] == [b]
+    assert doc["name"] == "欧阳娜娜"
+    assert doc["profile"] == {"region": "杭州"}
+    assert sorted((i["kind"], i["value"]) for i in doc["identities"]) == [
+        ("email", "ouyang.nana@example.com"),
+        ("phone", "13812345678"),
+        ("pos_card", "6222020200112233"),
+    ]
+    sources = doc["sources"]
+    assert len(sources) == 3, "the survivor's two source records and the merged one's"
+    assert [(s["customer_id"], s["department"]) for s in sources] == [
+        (a, "marketing"),
+        (a, "sales"),
+        (b, "sales"),
+    ]
+    assert sources[2]["record"]["identities"] == [["email", "ouyang.nana@example.com"]]
+    assert doc["consents_in_force"][0]["granted"] is True
+    assert len(doc["consent_history"]) == 1
+    assert [(s["channel"], s["purpose"], s["sent_by"]) for s in doc["sends"]] == [
+        ("sms", "marketing", "li.na")
+    ]
+    assert doc["exported_at"].startswith("2026-11-02T02:00:00")
+    denied(e, br.DenialReason.MISSING_PERMISSION, e.export_customer, "li.na", a)
+
+    er = e.erase_customer("data.ops", a, "用户申请注销 #2026-118")
+    assert isinstance(er, br.Erasure)
+    assert er.customer_ids == [a, b]
+    assert er.rows_removed >= 7, er
+    for id in (a, b):
+        err = refused("not_found", e.customer, "data.ops", id)
+        assert isinstance(err, br.BrandrailError.NotFound) and err.entity == "customer"
+        refused("not_found", e.consents, "data.ops", id)
+        refused("not_found", e.export_customer, "data.ops", id)
+        refused("not_found", e.record_consent, "data.ops", id, consent())
+        refused("not_found", e.record_send, "li.na", id, "sms", "marketing")
+    assert e.find_customer("data.ops", PHONE, "13812345678") is None
+    refused_unchanged(e, "not_found", e.erase_customer, "data.ops", a, "again")
+    assert e.customer_count() == 0
+    assert e.verify_audit().ok, "the chain still verifies"
+    erasures = e.audit_query("zhao.min", br.AuditQuery(action="crm.erase"))
+    assert [(r.entity_id, r.detail) for r in erasures] == [(str(a), "customers=2 rows=" + str(er.rows_removed))]
+
+    # The same person may come back as a new customer.
+    again = e.ingest_customers("li.na", [rec((PHONE, "13812345678"))])
+    assert again.created == 1 and again.customer_ids[0] not in (a, b)
+    denied(e, br.DenialReason.MISSING_PERMISSION, e.erase_customer, "li.na", again.customer_ids[0], "x")
+    for reason in ["", "   ", "a\x00b", "\u202ereason", "长" * 201]:
+        err = refused_unchanged(e, "validation", e.erase_customer, "data.ops", again.customer_ids[0], reason)
+        assert err.field == "reason"
+    # Nothing of the erased values is left in the files while the engine is
+    # open (the write-ahead log was emptied after the erasure) …
+    data = file_bytes(tmp_path)
+    for needle in ["欧阳娜娜", "ouyang.nana", "杭州", "6222020200112233"]:
+        assert needle.encode() not in data, needle
+    # … nor once it is closed.
+    del e, err
+    gc.collect()
+    data = file_bytes(tmp_path)
+    for needle in ["欧阳娜娜", "ouyang.nana", "杭州", "6222020200112233"]:
+        assert needle.encode() not in data, needle
+
+
+# ------------------------------------------------ permissions and unknown ids
+
+
+def test_crm_permissions_are_checked_and_refusals_audited(e):
+    id = one(e, "li.na", rec((PHONE, "13800138000")))
+    err = denied(e, br.DenialReason.MISSING_PERMISSION, e.ingest_customers, "hr.one", [rec((PHONE, "13900139000"))])
+    assert (err.principal, err.permission) == ("hr.one", "crm.ingest")
+    denied(e, br.DenialReason.UNKNOWN_PRINCIPAL, e.ingest_customers, "ghost", [])
+    denied(e, br.DenialReason.MISSING_PERMISSION, e.customer, "hr.one", id)
+    denied(e, br.DenialReason.MISSING_PERMISSION, e.find_customer, "hr.one", PHONE, "13800138000")
+    err = denied(e, br.DenialReason.MISSING_PERMISSION, e.export_customer, "qian.yu", id)
+    assert err.permission == "crm.export"
+    denied(e, br.DenialReason.MISSING_PERMISSION, e.erase_customer, "zhao.min", id, "请求")
+    e.deactivate_principal("it.admin", "qian.yu")
+    denied(e, br.DenialReason.DEACTIVATED, e.ingest_customers, "qian.yu", [rec((PHONE, "13900139000"))])
+    assert e.customer_count() == 1
+
+
+def test_unknown_ids_are_not_found_and_bad_lookups_validation(e):
+    one(e, "li.na", rec((PHONE, "13800138000")))
+    for id in [0, -1, 42, 2**63 - 1, -(2**63)]:
+        err = refused_unchanged(e, "not_found", e.customer, "li.na", id)
+        assert err.entity == "customer"
+        refused_unchanged(e, "not_found", e.consents, "li.na", id)
+        refused_unchanged(e, "not_found", e.record_consent, "data.ops", id, consent())
+        refused_unchanged(e, "not_found", e.record_send, "li.na", id, "sms", "marketing")
+        refused_unchanged(e, "not_found", e.export_customer, "data.ops", id)
+        refused_unchanged(e, "not_found", e.erase_customer, "data.ops", id, "请求")
+    for kind, value in [(PHONE, "not a phone"), (EMAIL, ""), (MEMBER, "x'; DROP TABLE customer;--")]:
+        err = refused_unchanged(e, "validation", e.find_customer, "li.na", kind, value)
+        assert err.field == "value" and "DROP" not in err.detail
+    assert e.find_customer("li.na", EMAIL, "nobody@example.com") is None
+
+
+def test_an_engine_without_a_key_refuses_ingest_with_configuration():
+    keyless = br.Engine.in_memory(br.EngineOptions(clock_start=START))
+    staff(keyless)
+    log = keyless.audit_len()
+    for call, args in [
+        (keyless.ingest_customers, ("li.na", [rec((PHONE, "13800138000"))])),
+        (keyless.ingest_customers, ("li.na", [])),
+        (keyless.customer, ("li.na", 1)),
+        (keyless.find_customer, ("li.na", PHONE, "13800138000")),
+        (keyless.export_customer, ("data.ops", 1)),
+    ]:
+        err = refused("configuration", call, *args)
+        assert "secret key" in err.detail
+    assert keyless.audit_len() == log
+    assert keyless.customer_count() == 0
+    # Consents and erasure seal nothing: they reach the customer lookup.
+    refused("not_found", keyless.consents, "li.na", 1)
+    refused("not_found", keyless.erase_customer, "data.ops", 1, "请求")
+
+
+# ------------------------------------------------------------- wrong types
+
+
+def test_wrong_host_types_refuse_the_whole_call_before_the_engine(e):
+    id = one(e, "li.na", rec((PHONE, "13800138000")))
+    good = rec((PHONE, "13900139000"))
+    for records in [
+        [{"identities": [{"kind": "phone", "value": "13900139000"}]}],
+        [good, {"identities": []}],
+        [good, None],
+        [br.CustomerRecord(identities=[("phone", "13900139000")])],
+        [br.CustomerRecord(identities=[ident("phone", "13900139000")])],
+        [br.CustomerRecord(identities=[ident(PHONE, 13900139000)])],
+        [br.CustomerRecord(identities=ident(PHONE, "13900139000"))],
+        [br.CustomerRecord(identities=[ident(PHONE, "13900139000")], name=42)],
+        [br.CustomerRecord(identities=[ident(PHONE, "13900139000")], profile={"region": 1})],
+        [br.CustomerRecord(identities=[ident(PHONE, "13900139000")], profile=[("region", "上海")])],
+        good,
+        None,
+    ]:
+        wrong_type(e, e.ingest_customers, "li.na", records)
+    assert e.find_customer("li.na", PHONE, "13900139000") is None, "not even the good row"
+    with pytest.raises(WRONG_TYPE):
+        asyncio.run(e.ingest_customers_async("li.na", [good, {"identities": []}]))
+    wrong_type(e, e.ingest_customers, None, [good])
+    wrong_type(e, e.customer, "li.na", str(id))
+    wrong_type(e, e.customer, "li.na", 2**63)
+    wrong_type(e, e.find_customer, "li.na", "phone", "13800138000")
+    wrong_type(e, e.record_consent, "data.ops", id, {"channel": "sms"})
+    wrong_type(e, e.record_consent, "data.ops", id, consent(evidence=None))
+    wrong_type(e, e.record_send, "li.na", id, "sms", None)
+    wrong_type(e, e.erase_customer, "data.ops", id, 7)
+    assert e.customer_count() == 1
+
+
+# ------------------------------------------------------------------- enums
+
+
+def test_identity_kinds_keep_the_cores_names():
+    names = ["phone", "email", "wechat_openid", "wechat_unionid", "member_id", "pos_card"]
+    assert [k.as_str() for k in br.IdentityKind] == names
+    for name in names:
+        assert br.parse_identity_kind(name).as_str() == name
+    for bad in ["national_id", "Phone", "", "phone\x00", "phone'; DROP TABLE customer;--"]:
+        err = refused("validation", br.parse_identity_kind, bad)
+        assert "phone, email, wechat_openid" in err.detail
