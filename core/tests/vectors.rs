@@ -7,6 +7,7 @@ use brandrail::content::{
     Asset, AssetFilter, ContentDraft, ContentItem, ContentVariant, NewAsset, NewContent, NewTheme,
     NewVariant, PlanIssueKind, PublishingPlan, UgcAuthorization, VersionDetails,
 };
+use brandrail::crm::{ConsentChange, CustomerRecord, Identity, IdentityKind};
 use brandrail::{
     Attachment, AuditQuery, Department, Engine, NewMediaAccount, NewPrincipal, Outcome, Permission,
     Platform, Principal, Subject, SubjectKind,
@@ -398,7 +399,92 @@ fn run(engine: &Engine, op: &str, actor: &str, a: &Value) -> brandrail::Result<V
             a["impressions"].as_u64().unwrap(),
             a["clicks"].as_u64().unwrap(),
         )?),
+        "ingest_customers" => {
+            let records: Vec<CustomerRecord> = a["records"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(customer_record)
+                .collect::<brandrail::Result<_>>()?;
+            let r = engine.ingest_customers(actor, &records)?;
+            json!({
+                "rows": r.rows, "created": r.created, "updated": r.updated, "merged": r.merged,
+                "customer_ids": r.customer_ids,
+                "error_rows": r.errors.iter().map(|e| e.row).collect::<Vec<_>>(),
+                "error_fields": r.errors.iter().map(|e| e.field.clone()).collect::<Vec<_>>(),
+                "error_codes": r.errors.iter().map(|e| e.code.clone()).collect::<Vec<_>>(),
+            })
+        }
+        "customer" => {
+            let c = engine.customer(actor, a["id"].as_i64().unwrap())?;
+            json!({
+                "id": c.id,
+                "identities": c.identities.iter().map(|i| json!([i.kind.as_str(), i.value])).collect::<Vec<_>>(),
+                "name": c.name, "profile": c.profile, "merged_ids": c.merged_ids, "masked": c.masked,
+            })
+        }
+        "find_customer" => {
+            json!({"id": engine.find_customer(actor, s(a, "kind").parse()?, s(a, "value"))?})
+        }
+        "customer_count" => json!({"value": engine.customer_count()?}),
+        "record_consent" => {
+            let in_force = engine.record_consent(
+                actor,
+                a["id"].as_i64().unwrap(),
+                &ConsentChange {
+                    channel: s(a, "channel").into(),
+                    purpose: s(a, "purpose").into(),
+                    granted: a["granted"].as_bool().unwrap(),
+                    evidence: s(a, "evidence").into(),
+                },
+            )?;
+            json!({"in_force": in_force.iter().map(|c| json!([c.channel, c.purpose, c.granted])).collect::<Vec<_>>()})
+        }
+        "record_send" => {
+            engine.record_send(
+                actor,
+                a["id"].as_i64().unwrap(),
+                s(a, "channel"),
+                s(a, "purpose"),
+            )?;
+            json!({"ok": true})
+        }
+        "export_customer" => {
+            let doc: Value =
+                serde_json::from_str(&engine.export_customer(actor, a["id"].as_i64().unwrap())?)
+                    .unwrap();
+            json!({
+                "customer_id": doc["customer_id"], "merged_ids": doc["merged_ids"], "name": doc["name"],
+                "identity_count": doc["identities"].as_array().map_or(0, Vec::len),
+                "source_count": doc["sources"].as_array().map_or(0, Vec::len),
+                "send_count": doc["sends"].as_array().map_or(0, Vec::len),
+            })
+        }
+        "erase_customer" => {
+            let e = engine.erase_customer(actor, a["id"].as_i64().unwrap(), s(a, "reason"))?;
+            json!({"customer_ids": e.customer_ids})
+        }
         other => panic!("unknown op {other}"),
+    })
+}
+
+fn customer_record(v: &Value) -> brandrail::Result<CustomerRecord> {
+    let mut identities = Vec::new();
+    for pair in v["identities"].as_array().into_iter().flatten() {
+        identities.push(Identity::new(
+            pair[0].as_str().unwrap().parse::<IdentityKind>()?,
+            pair[1].as_str().unwrap(),
+        ));
+    }
+    Ok(CustomerRecord {
+        identities,
+        name: v["name"].as_str().map(Into::into),
+        profile: v["profile"]
+            .as_object()
+            .into_iter()
+            .flatten()
+            .map(|(k, x)| (k.clone(), x.as_str().unwrap().to_owned()))
+            .collect(),
     })
 }
 
@@ -499,12 +585,19 @@ fn shared_vectors() {
     assert!(!files.is_empty(), "no vectors found");
     for file in files {
         let doc: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
-        let options = match doc["clock"].as_str() {
+        let mut options = match doc["clock"].as_str() {
             Some(start) => {
                 brandrail::EngineOptions::new().manual_clock(start.parse().expect("RFC 3339 clock"))
             }
             None => brandrail::EngineOptions::new(),
         };
+        if let Some(key) = doc["secret_key"].as_str() {
+            let bytes: [u8; 32] = hex::decode(key)
+                .expect("hex key")
+                .try_into()
+                .expect("32 bytes");
+            options = options.secret_key(bytes);
+        }
         let engine = Engine::in_memory_with(options).unwrap();
         for (i, step) in doc["steps"].as_array().unwrap().iter().enumerate() {
             let op = step["op"].as_str().unwrap();
