@@ -60,6 +60,11 @@ function plan(p) {
   }
 }
 
+/** A vector's `ingest_customers` row (`identities` as `[kind, value]` pairs) as a `CustomerRecord`. */
+const customerRecord = (r) => ({
+  identities: r.identities.map(([kind, value]) => ({ kind, value })), name: r.name, profile: r.profile,
+})
+
 const OPS = {
   bootstrap: (e, _actor, a) => principal(e.bootstrap(input(a))),
   create_principal: (e, actor, a) => principal(e.createPrincipal(actor, input(a))),
@@ -162,6 +167,40 @@ const OPS = {
   quarter_plan: (e, _actor, a) => plan(e.quarterPlan(a.year, a.quarter)),
   add_variant: (e, actor, a) => variant(e.addVariant(actor, a.id, { kind: a.kind, text: a.text, style: a.style })),
   record_variant_results: (e, actor, a) => variant(e.recordVariantResults(actor, a.variant_id, a.impressions, a.clicks)),
+  // Customers (CRM-1, CRM-2, CRM-5..CRM-8), as core's runner reports them.
+  ingest_customers: (e, actor, a) => {
+    const r = e.ingestCustomers(actor, a.records.map(customerRecord))
+    return {
+      rows: r.rows, created: r.created, updated: r.updated, merged: r.merged, customerIds: r.customerIds,
+      errorRows: r.errors.map((x) => x.row), errorFields: r.errors.map((x) => x.field), errorCodes: r.errors.map((x) => x.code),
+    }
+  },
+  customer: (e, actor, a) => {
+    const c = e.customer(actor, a.id)
+    return {
+      id: c.id, identities: c.identities.map((i) => [i.kind, i.value]), name: c.name, profile: c.profile,
+      mergedIds: c.mergedIds, masked: c.masked,
+    }
+  },
+  find_customer: (e, actor, a) => ({ id: e.findCustomer(actor, a.kind, a.value) }),
+  customer_count: (e) => ({ value: e.customerCount() }),
+  record_consent: (e, actor, a) => {
+    const inForce = e.recordConsent(actor, a.id, { channel: a.channel, purpose: a.purpose, granted: a.granted, evidence: a.evidence })
+    return { inForce: inForce.map((c) => [c.channel, c.purpose, c.granted]) }
+  },
+  record_send: (e, actor, a) => {
+    e.recordSend(actor, a.id, a.channel, a.purpose)
+    return { ok: true }
+  },
+  export_customer: (e, actor, a) => {
+    // The document is core's, snake_case as written.
+    const doc = JSON.parse(e.exportCustomer(actor, a.id))
+    return {
+      customerId: doc.customer_id, mergedIds: doc.merged_ids, name: doc.name,
+      identityCount: doc.identities?.length ?? 0, sourceCount: doc.sources?.length ?? 0, sendCount: doc.sends?.length ?? 0,
+    }
+  },
+  erase_customer: (e, actor, a) => ({ customerIds: e.eraseCustomer(actor, a.id, a.reason).customerIds }),
 }
 
 /**
@@ -179,12 +218,21 @@ function matches(want, got) {
   return Object.is(want, got)
 }
 
-/** The engine a vector file runs on: on a manual clock from its `clock` when it has one. */
+/**
+ * The engine a vector file runs on: on a manual clock from its `clock` when it
+ * has one, with its `secret_key` (64 hex digits, 32 bytes) when it has one.
+ */
 function engineFor(doc) {
-  if (doc.clock === undefined) return Engine.inMemory()
+  const options = {}
+  if (doc.secret_key !== undefined) {
+    assert.match(doc.secret_key, /^[0-9a-fA-F]{64}$/, 'secret_key is 64 hex digits')
+    options.secretKey = Buffer.from(doc.secret_key, 'hex')
+    assert.equal(options.secretKey.length, 32, 'secret_key is 32 bytes')
+  }
+  if (doc.clock === undefined) return Engine.inMemory(options)
   const clockStart = new Date(doc.clock)
   assert.ok(!Number.isNaN(clockStart.getTime()), `RFC 3339 clock ${doc.clock}`)
-  const engine = Engine.inMemory({ clockStart })
+  const engine = Engine.inMemory({ ...options, clockStart })
   assert.equal(engine.now().getTime(), clockStart.getTime(), 'the manual clock starts at the file\'s clock')
   return engine
 }

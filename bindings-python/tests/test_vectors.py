@@ -265,6 +265,59 @@ def run(engine: brandrail.Engine, op: str, actor: str, a: dict[str, Any]) -> dic
                 actor, a["variant_id"], impressions=a["impressions"], clicks=a["clicks"]
             )
         )
+    if op == "ingest_customers":
+        # The vector's records (identities as [kind, value] pairs, name?,
+        # profile?) are exactly what the Python API accepts.
+        r = engine.ingest_customers(actor, a["records"])
+        return {
+            "rows": r.rows,
+            "created": r.created,
+            "updated": r.updated,
+            "merged": r.merged,
+            "customer_ids": r.customer_ids,
+            "error_rows": [e.row for e in r.errors],
+            "error_fields": [e.field for e in r.errors],
+            "error_codes": [e.code for e in r.errors],
+        }
+    if op == "customer":
+        c = engine.customer(actor, a["id"])
+        return {
+            "id": c.id,
+            "identities": [[i.kind, i.value] for i in c.identities],
+            "name": c.name,
+            "profile": c.profile,
+            "merged_ids": c.merged_ids,
+            "masked": c.masked,
+        }
+    if op == "find_customer":
+        return {"id": engine.find_customer(actor, a["kind"], a["value"])}
+    if op == "customer_count":
+        return {"value": engine.customer_count()}
+    if op == "record_consent":
+        in_force = engine.record_consent(
+            actor,
+            a["id"],
+            channel=a["channel"],
+            purpose=a["purpose"],
+            granted=a["granted"],
+            evidence=a["evidence"],
+        )
+        return {"in_force": [[c.channel, c.purpose, c.granted] for c in in_force]}
+    if op == "record_send":
+        engine.record_send(actor, a["id"], a["channel"], a["purpose"])
+        return {"ok": True}
+    if op == "export_customer":
+        doc = json.loads(engine.export_customer(actor, a["id"]))
+        return {
+            "customer_id": doc.get("customer_id"),
+            "merged_ids": doc.get("merged_ids"),
+            "name": doc.get("name"),
+            "identity_count": len(doc.get("identities") or []),
+            "source_count": len(doc.get("sources") or []),
+            "send_count": len(doc.get("sends") or []),
+        }
+    if op == "erase_customer":
+        return {"customer_ids": engine.erase_customer(actor, a["id"], a["reason"]).customer_ids}
     raise AssertionError(f"unknown op {op!r}")
 
 
@@ -286,7 +339,11 @@ def test_vectors_exist():
 def test_vector(file: Path):
     doc = json.loads(file.read_text(encoding="utf-8"))
     clock = doc.get("clock")
-    engine = brandrail.Engine.in_memory(clock_start=rfc3339(clock) if clock else None)
+    key = doc.get("secret_key")
+    engine = brandrail.Engine.in_memory(
+        clock_start=rfc3339(clock) if clock else None,
+        secret_key=bytes.fromhex(key) if key else None,
+    )
     for i, step in enumerate(doc["steps"]):
         op = step["op"]
         here = f"{file.name} step {i} ({op})"

@@ -1,7 +1,9 @@
 """Runs the shared acceptance vectors (`tests/vectors/*.json`, format in their
 README) through the uniffi API, exactly as `core/tests/vectors.rs` runs them
-through Rust, the content ops of `publishing.json` included. A file with a
-top-level `clock` runs on a manual clock starting there. Results are compared
+through Rust, the content ops of `publishing.json` and the customer ops of
+`crm.json` included. A file with a top-level `clock` runs on a manual clock
+starting there; one with a top-level `secret_key` (64 hex digits) opens the
+engine with that 32-byte key. Results are compared
 as the Rust runner does: every key given must be equal, and objects inside
 lists (compliance findings) on the keys they give. A disagreement is a bug in
 this binding.
@@ -399,6 +401,83 @@ def run_publishing(engine, op: str, actor: str, a: dict) -> dict:
         return variant(
             engine.record_variant_results(actor, a["variant_id"], a["impressions"], a["clicks"])
         )
+    return run_crm(engine, op, actor, a)
+
+
+# ------------------------------------------------------------ CRM-1..CRM-8
+
+
+def customer_record(v: dict):
+    """A record of `[kind, value]` identities, a name and profile fields; an
+    unknown kind is the core's validation error, as in the Rust runner."""
+    return br.CustomerRecord(
+        identities=[
+            br.Identity(kind=br.parse_identity_kind(kind), value=value)
+            for kind, value in v.get("identities", [])
+        ],
+        name=v.get("name"),
+        profile=dict(v.get("profile", {})),
+    )
+
+
+def run_crm(engine, op: str, actor: str, a: dict) -> dict:
+    """The customer ops (README, end of the table), as core/tests/vectors.rs
+    maps them."""
+    if op == "ingest_customers":
+        r = engine.ingest_customers(actor, [customer_record(v) for v in a["records"]])
+        return {
+            "rows": r.rows,
+            "created": r.created,
+            "updated": r.updated,
+            "merged": r.merged,
+            "customer_ids": r.customer_ids,
+            "error_rows": [e.row for e in r.errors],
+            "error_fields": [e.field for e in r.errors],
+            "error_codes": [e.code for e in r.errors],
+        }
+    if op == "customer":
+        c = engine.customer(actor, a["id"])
+        return {
+            "id": c.id,
+            "identities": [[i.kind.as_str(), i.value] for i in c.identities],
+            "name": c.name,
+            "profile": c.profile,
+            "merged_ids": c.merged_ids,
+            "masked": c.masked,
+        }
+    if op == "find_customer":
+        return {"id": engine.find_customer(actor, br.parse_identity_kind(a["kind"]), a["value"])}
+    if op == "customer_count":
+        return {"value": engine.customer_count()}
+    if op == "record_consent":
+        in_force = engine.record_consent(
+            actor,
+            a["id"],
+            br.ConsentChange(
+                channel=a["channel"],
+                purpose=a["purpose"],
+                granted=a["granted"],
+                evidence=a["evidence"],
+            ),
+        )
+        return {"in_force": [[c.channel, c.purpose, c.granted] for c in in_force]}
+    if op == "record_send":
+        engine.record_send(actor, a["id"], a["channel"], a["purpose"])
+        return {"ok": True}
+    if op == "export_customer":
+        text = engine.export_customer(actor, a["id"])
+        assert isinstance(text, str), text
+        doc = json.loads(text)
+        return {
+            "customer_id": doc.get("customer_id"),
+            "merged_ids": doc.get("merged_ids"),
+            "name": doc.get("name"),
+            "identity_count": len(doc.get("identities") or []),
+            "source_count": len(doc.get("sources") or []),
+            "send_count": len(doc.get("sends") or []),
+        }
+    if op == "erase_customer":
+        return {"customer_ids": engine.erase_customer(actor, a["id"], a["reason"]).customer_ids}
     raise AssertionError(f"unknown op {op}")
 
 
@@ -422,10 +501,15 @@ def subset(want, got) -> bool:
 
 
 def open_engine(doc: dict):
-    """An in-memory engine; on a manual clock from `clock` when the file has one."""
-    if "clock" in doc:
-        return br.Engine.in_memory(br.EngineOptions(clock_start=at(doc["clock"])))
-    return br.Engine.in_memory()
+    """An in-memory engine; on a manual clock from `clock` when the file has
+    one, and with the 32-byte key `secret_key` (64 hex digits) when it has
+    that."""
+    key = None
+    if "secret_key" in doc:
+        key = bytes.fromhex(doc["secret_key"])
+        assert len(key) == 32, f"secret_key is {len(key)} bytes, not 32"
+    clock = at(doc["clock"]) if "clock" in doc else None
+    return br.Engine.in_memory(br.EngineOptions(secret_key=key, clock_start=clock))
 
 
 def test_vectors_exist():

@@ -1,8 +1,10 @@
 // Runs the shared acceptance vectors (tests/vectors/*.json at the repository
 // root, format in their README) through the Swift API, exactly as
 // core/tests/vectors.rs and bindings-swift/tests/test_vectors_uniffi.py do;
-// a file with a top-level "clock" runs on a manual clock starting there, and
-// the content ops of publishing.json run as core/tests/vectors.rs maps them.
+// a file with a top-level "clock" runs on a manual clock starting there, one
+// with a top-level "secret_key" (64 hex digits) opens the engine with that
+// 32-byte key, and the content ops of publishing.json and the customer ops of
+// crm.json run as core/tests/vectors.rs maps them.
 // Results are compared as the Rust runner does: every key given must match,
 // objects inside arrays (compliance findings) on the keys they give.
 
@@ -35,9 +37,15 @@ final class VectorsTests: XCTestCase {
     func runFile(_ file: URL) throws {
         let doc = try JSONSerialization.jsonObject(with: Data(contentsOf: file)) as? [String: Any]
         let steps = doc?["steps"] as? [[String: Any]] ?? []
-        // A file with a top-level "clock" runs on a manual clock starting there.
+        // A file with a top-level "clock" runs on a manual clock starting there;
+        // one with a top-level "secret_key" opens the engine with that key.
+        var key: Data?
+        if let hex = doc?["secret_key"] as? String {
+            key = try XCTUnwrap(hexBytes(hex), "\(file.lastPathComponent): secret_key is not hex")
+            XCTAssertEqual(key?.count, 32, "\(file.lastPathComponent): secret_key is not 32 bytes")
+        }
         let engine = try Engine.inMemory(
-            options: EngineOptions(clockStart: (doc?["clock"] as? String).map(at)))
+            options: EngineOptions(secretKey: key, clockStart: (doc?["clock"] as? String).map(at)))
         for (i, step) in steps.enumerated() {
             let op = step["op"] as? String ?? ""
             let here = "\(file.lastPathComponent) step \(i) (\(op))"
@@ -56,6 +64,19 @@ final class VectorsTests: XCTestCase {
                               "\(here): field \(key): want \(want) in \(got)")
             }
         }
+    }
+
+    /// The bytes of an even number of hex digits; nil for anything else.
+    func hexBytes(_ text: String) -> Data? {
+        let digits = Array(text.utf8)
+        guard digits.count % 2 == 0 else { return nil }
+        var bytes = Data()
+        for i in stride(from: 0, to: digits.count, by: 2) {
+            guard let byte = UInt8(String(decoding: digits[i ..< i + 2], as: UTF8.self), radix: 16)
+            else { return nil }
+            bytes.append(byte)
+        }
+        return bytes
     }
 
     /// `want` matches `got` when equal, or, for objects, when every key `want`
@@ -406,6 +427,72 @@ final class VectorsTests: XCTestCase {
                 actor: actor, variantId: int("variant_id"),
                 impressions: (a["impressions"] as? NSNumber)?.uint64Value ?? 0,
                 clicks: (a["clicks"] as? NSNumber)?.uint64Value ?? 0))
+        default:
+            return try runCRM(engine, op, actor, a)
+        }
+    }
+
+    // MARK: customers (CRM-1..CRM-8), as core/tests/vectors.rs maps the ops
+
+    /// A record of `[kind, value]` identities, a name and profile fields; an
+    /// unknown kind is the core's validation error, as in the Rust runner.
+    func customerRecord(_ v: [String: Any]) throws -> CustomerRecord {
+        CustomerRecord(
+            identities: try (v["identities"] as? [[String]] ?? []).map {
+                Identity(kind: try parseIdentityKind(name: $0.first ?? ""), value: $0.last ?? "")
+            },
+            name: v["name"] as? String,
+            profile: v["profile"] as? [String: String] ?? [:]
+        )
+    }
+
+    func runCRM(
+        _ engine: Engine, _ op: String, _ actor: String, _ a: [String: Any]
+    ) throws -> [String: Any] {
+        let s = { (key: String) in a[key] as? String ?? "" }
+        let id = (a["id"] as? NSNumber)?.int64Value ?? 0
+        switch op {
+        case "ingest_customers":
+            let records = try (a["records"] as? [[String: Any]] ?? []).map(customerRecord)
+            let r = try engine.ingestCustomers(actor: actor, records: records)
+            return ["rows": r.rows, "created": r.created, "updated": r.updated, "merged": r.merged,
+                    "customer_ids": r.customerIds.map { id -> Any in id ?? NSNull() },
+                    "error_rows": r.errors.map(\.row),
+                    "error_fields": r.errors.map(\.field),
+                    "error_codes": r.errors.map(\.code)]
+        case "customer":
+            let c = try engine.customer(actor: actor, id: id)
+            return ["id": c.id,
+                    "identities": c.identities.map { [$0.kind.asStr(), $0.value] },
+                    "name": c.name ?? NSNull(), "profile": c.profile, "merged_ids": c.mergedIds,
+                    "masked": c.masked]
+        case "find_customer":
+            let found = try engine.findCustomer(actor: actor, kind: parseIdentityKind(name: s("kind")),
+                                                value: s("value"))
+            return ["id": found ?? NSNull()]
+        case "customer_count":
+            return ["value": try engine.customerCount()]
+        case "record_consent":
+            let inForce = try engine.recordConsent(actor: actor, customerId: id, change: ConsentChange(
+                channel: s("channel"), purpose: s("purpose"),
+                granted: a["granted"] as? Bool ?? false, evidence: s("evidence")))
+            return ["in_force": inForce.map { [$0.channel, $0.purpose, $0.granted] as [Any] }]
+        case "record_send":
+            _ = try engine.recordSend(actor: actor, customerId: id, channel: s("channel"),
+                                      purpose: s("purpose"))
+            return ["ok": true]
+        case "export_customer":
+            let text = try engine.exportCustomer(actor: actor, customerId: id)
+            let doc = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] ?? [:]
+            return ["customer_id": doc["customer_id"] ?? NSNull(),
+                    "merged_ids": doc["merged_ids"] ?? NSNull(),
+                    "name": doc["name"] ?? NSNull(),
+                    "identity_count": (doc["identities"] as? [Any])?.count ?? 0,
+                    "source_count": (doc["sources"] as? [Any])?.count ?? 0,
+                    "send_count": (doc["sends"] as? [Any])?.count ?? 0]
+        case "erase_customer":
+            return ["customer_ids": try engine.eraseCustomer(actor: actor, customerId: id,
+                                                             reason: s("reason")).customerIds]
         default:
             throw StepError(description: "unknown op \(op)")
         }
