@@ -14,6 +14,7 @@ use brandrail::content::{
     AssetKind, AssetSource, Confidentiality, ContentDraft, ContentKind, NewAsset, NewContent,
     NewTheme, NewVariant, UgcAuthorization, VariantKind, VersionDetails,
 };
+use brandrail::crm::{ConsentChange, CustomerRecord, Identity, IdentityKind};
 use brandrail::{
     Attachment, AuditQuery, Department, Engine, EngineOptions, Error, NewMediaAccount,
     NewPrincipal, Outcome, Permission, Platform, Subject, SubjectKind,
@@ -512,7 +513,94 @@ fn run() -> brandrail::Result<()> {
         note.state
     );
 
-    step("13. The supervisor reviews the denials in the audit log");
+    step(
+        "13. Customers: two departments, one person merged, masked and clear reads, consent, erasure",
+    );
+    engine.grant_role("wang.qiang", "wu.hao", "data_steward")?;
+    let rec = |ids: &[(IdentityKind, &str)]| CustomerRecord {
+        identities: ids.iter().map(|(k, v)| Identity::new(*k, *v)).collect(),
+        ..CustomerRecord::default()
+    };
+    let mut first = rec(&[(IdentityKind::Phone, "138 0013 8000")]);
+    first.name = Some("王芳".into());
+    first.profile.insert("region".into(), "上海".into());
+    let mut refused_id = rec(&[(IdentityKind::Email, "zhang.wei@example.com")]);
+    refused_id
+        .profile
+        .insert("national_id".into(), "11010519491231002X".into());
+    let r = engine.ingest_customers(
+        "xu.ke",
+        &[
+            first,
+            rec(&[(IdentityKind::Email, "Wang.Fang@Example.com")]),
+            rec(&[(IdentityKind::Phone, "12345")]),
+            refused_id,
+        ],
+    )?;
+    println!(
+        "   marketing: {} rows, {} new customers, {} refused:",
+        r.rows,
+        r.created,
+        r.errors.len()
+    );
+    for e in &r.errors {
+        println!("     row {} {} ({}): {}", e.row, e.field, e.code, e.message);
+    }
+    let r = engine.ingest_customers(
+        "ma.lin",
+        &[rec(&[
+            (IdentityKind::Phone, "+86 138-0013-8000"),
+            (IdentityKind::Email, "wang.fang@example.com"),
+            (IdentityKind::MemberId, "vip-2026-001"),
+        ])],
+    )?;
+    let id = r.customer_ids[0].unwrap_or_default();
+    println!(
+        "   sales: one record holding both identities merged {} customer into #{id}; customers now: {}",
+        r.merged,
+        engine.customer_count()?
+    );
+    let show = |c: &brandrail::crm::Customer| {
+        c.identities
+            .iter()
+            .map(|i| format!("{}={}", i.kind, i.value))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let masked = engine.customer("xu.ke", id)?;
+    println!("   marketing reads: {} (masked)", show(&masked));
+    let clear = engine.customer("wu.hao", id)?;
+    println!(
+        "   the data steward reads: {}, {} (audited)",
+        clear.name.as_deref().unwrap_or("-"),
+        show(&clear)
+    );
+    if let Err(e) = engine.record_send("xu.ke", id, "sms", "marketing") {
+        refused("an SMS without consent", &e);
+    }
+    engine.record_consent(
+        "wu.hao",
+        id,
+        &ConsentChange {
+            channel: "sms".into(),
+            purpose: "marketing".into(),
+            granted: true,
+            evidence: "会员注册页勾选 v3".into(),
+        },
+    )?;
+    engine.record_send("xu.ke", id, "sms", "marketing")?;
+    println!("   with consent recorded, the SMS is sent and logged");
+    let export = engine.export_customer("wu.hao", id)?;
+    let erased = engine.erase_customer("wu.hao", id, "用户申请注销")?;
+    println!(
+        "   export: {} bytes of JSON; erasure removed customers {:?} ({} rows); phone now finds {:?}",
+        export.len(),
+        erased.customer_ids,
+        erased.rows_removed,
+        engine.find_customer("wu.hao", IdentityKind::Phone, "13800138000")?
+    );
+
+    step("14. The supervisor reviews the denials in the audit log");
     let denials = engine.audit_query(
         "zhao.min",
         &AuditQuery {
@@ -527,7 +615,7 @@ fn run() -> brandrail::Result<()> {
         );
     }
 
-    step("14. Backup, verified");
+    step("15. Backup, verified");
     let mut backup = path.clone().into_os_string();
     backup.push(".backup");
     let _ = std::fs::remove_file(&backup);
@@ -542,7 +630,7 @@ fn run() -> brandrail::Result<()> {
         status.next_due_at.format("%Y-%m-%d %H:%M UTC")
     );
 
-    step("15. The audit chain verifies end to end");
+    step("16. The audit chain verifies end to end");
     let v = engine.verify_audit()?;
     println!(
         "   ok = {}, {} records, head #{} {}…",
