@@ -559,3 +559,79 @@ fn crm7_export_holds_everything_and_erasure_removes_it_with_the_chain_valid() {
         assert!(!bytes.windows(n.len()).any(|w| w == n), "{needle} found");
     }
 }
+
+#[test]
+fn crm2_a_merge_can_be_undone() {
+    let e = company();
+    let r = e
+        .ingest_customers(
+            "li.na",
+            &[
+                rec(&[(Phone, "13800138000")]),
+                rec(&[(Email, "li.na@example.com")]),
+            ],
+        )
+        .unwrap();
+    let (a, b) = (r.customer_ids[0].unwrap(), r.customer_ids[1].unwrap());
+    // A record joining both merges b into a, and brings a card.
+    e.ingest_customers(
+        "qian.yu",
+        &[rec(&[
+            (Phone, "13800138000"),
+            (Email, "li.na@example.com"),
+            (PosCard, "6222 0202"),
+        ])],
+    )
+    .unwrap();
+    assert_eq!(e.customer_count().unwrap(), 1);
+    assert_eq!(
+        e.undo_merge("li.na", b).unwrap_err().code(),
+        "permission_denied"
+    );
+    let u = e.undo_merge("data.ops", b).unwrap();
+    assert_eq!(
+        (u.customer_id, u.survivor_id, u.identities_restored),
+        (b, a, 1)
+    );
+    assert_eq!(e.customer_count().unwrap(), 2);
+    assert_eq!(
+        e.find_customer("li.na", Email, "li.na@example.com")
+            .unwrap(),
+        Some(b)
+    );
+    assert_eq!(
+        e.find_customer("li.na", Phone, "13800138000").unwrap(),
+        Some(a)
+    );
+    assert_eq!(
+        e.find_customer("li.na", PosCard, "62220202").unwrap(),
+        Some(a),
+        "what the survivor gained stays with it"
+    );
+    assert!(e.customer("data.ops", a).unwrap().merged_ids.is_empty());
+    // Not merged (any more), unknown, erased.
+    assert_eq!(e.undo_merge("data.ops", b).unwrap_err().code(), "conflict");
+    assert_eq!(e.undo_merge("data.ops", a).unwrap_err().code(), "conflict");
+    assert_eq!(
+        e.undo_merge("data.ops", 404).unwrap_err().code(),
+        "not_found"
+    );
+    e.erase_customer("data.ops", b, "申请注销").unwrap();
+    assert_eq!(e.undo_merge("data.ops", b).unwrap_err().code(), "not_found");
+    let undo = e
+        .audit_query(
+            "zhao.min",
+            &AuditQuery {
+                action: Some("crm.unmerge".into()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    assert_eq!(
+        undo.iter()
+            .filter(|r| r.outcome == brandrail::Outcome::Applied)
+            .count(),
+        1
+    );
+    assert!(e.verify_audit().unwrap().ok);
+}

@@ -114,6 +114,17 @@ pub struct IngestReport {
     pub errors: Vec<RowError>,
 }
 
+/// What undoing a merge did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MergeUndone {
+    /// The customer restored.
+    pub customer_id: i64,
+    /// The customer it had been merged into.
+    pub survivor_id: i64,
+    /// Identities moved back to it.
+    pub identities_restored: usize,
+}
+
 /// A customer as read back.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Customer {
@@ -424,6 +435,51 @@ impl Engine {
                     Some(id) => Ok(Some(st.live(id)?)),
                     None => Ok(None),
                 }
+            },
+        )
+    }
+
+    /// Undo the merge that folded customer `merged_id` into another (CRM-2;
+    /// needs `crm.merge`): the identities the merge moved go back to it and it
+    /// is a customer of its own again. Identities the survivor gained later
+    /// stay with the survivor. `conflict` when `merged_id` is not merged;
+    /// `not_found` for an unknown or erased customer.
+    pub fn undo_merge(&self, actor: &str, merged_id: i64) -> Result<MergeUndone> {
+        let target = merged_id.to_string();
+        self.mutate(
+            actor,
+            Permission::CrmMerge,
+            Attempt::new("crm.unmerge", "customer", &target),
+            |ctx| {
+                let mut st = store::crm::Statements::new(ctx.tx)?;
+                if st.customer(merged_id)?.is_none() || st.erased(merged_id)? {
+                    return Err(Error::not_found("customer", target.clone()));
+                }
+                let Some(into) = st.merged_into_of(merged_id)? else {
+                    return Err(Error::conflict(
+                        "customer",
+                        target.clone(),
+                        "is not merged into another",
+                    ));
+                };
+                let m = st
+                    .merge_of(merged_id)?
+                    .filter(|m| m.survivor == into)
+                    .ok_or_else(|| Error::Corrupt {
+                        message: format!(
+                            "customer {merged_id} is merged but its merge is not recorded"
+                        ),
+                    })?;
+                let restored = st.undo_merge(&m, merged_id, ctx.now)?;
+                ctx.record(
+                    &Entry::applied(&ctx.actor.handle, "crm.unmerge", "customer", &target)
+                        .with_detail(format!("from={into} identities_restored={restored}")),
+                )?;
+                Ok(MergeUndone {
+                    customer_id: merged_id,
+                    survivor_id: into,
+                    identities_restored: restored,
+                })
             },
         )
     }

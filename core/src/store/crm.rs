@@ -389,3 +389,89 @@ pub(crate) fn live_count(conn: &rusqlite::Connection) -> Result<u64> {
     )?;
     Ok(u64::try_from(n).unwrap_or(0))
 }
+
+/// A merge as recorded.
+pub(crate) struct MergeRow {
+    pub id: i64,
+    pub survivor: i64,
+    pub moved: Vec<(String, Vec<u8>)>,
+}
+
+impl Statements<'_> {
+    /// The merge that folded `merged` into another customer, if it is still
+    /// in force.
+    pub(crate) fn merge_of(&mut self, merged: i64) -> Result<Option<MergeRow>> {
+        let mut st = self.tx.prepare_cached(
+            "SELECT id, survivor, moved FROM customer_merge \
+             WHERE merged = ?1 AND undone_at IS NULL ORDER BY id DESC LIMIT 1",
+        )?;
+        let row = st
+            .query_row([merged], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, i64>(1)?,
+                    r.get::<_, String>(2)?,
+                ))
+            })
+            .optional()?;
+        row.map(|(id, survivor, moved)| {
+            let keys: Vec<[String; 2]> =
+                serde_json::from_str(&moved).map_err(|_| Error::Corrupt {
+                    message: "a recorded merge is not valid".into(),
+                })?;
+            let moved = keys
+                .into_iter()
+                .map(|[k, b]| {
+                    hex::decode(&b).map(|b| (k, b)).map_err(|_| Error::Corrupt {
+                        message: "a recorded merge is not valid".into(),
+                    })
+                })
+                .collect::<Result<_>>()?;
+            Ok(MergeRow {
+                id,
+                survivor,
+                moved,
+            })
+        })
+        .transpose()
+    }
+
+    /// Undo merge `m` of `merged`: the identities it moved that still sit
+    /// with the survivor go back, the customer is live again. Returns how
+    /// many identities moved back.
+    pub(crate) fn undo_merge(
+        &mut self,
+        m: &MergeRow,
+        merged: i64,
+        now: DateTime<Utc>,
+    ) -> Result<usize> {
+        let mut back = 0;
+        for (kind, blind) in &m.moved {
+            back += self.tx.execute(
+                "UPDATE customer_identity SET customer_id = ?3 \
+                 WHERE kind = ?1 AND blind = ?2 AND customer_id = ?4",
+                params![kind, blind, merged, m.survivor],
+            )?;
+        }
+        self.tx.execute(
+            "UPDATE customer SET merged_into = NULL, updated_at = ?2 WHERE id = ?1",
+            params![merged, to_ms(now)],
+        )?;
+        self.tx.execute(
+            "UPDATE customer_merge SET undone_at = ?2 WHERE id = ?1",
+            params![m.id, to_ms(now)],
+        )?;
+        Ok(back)
+    }
+
+    /// The customer `id` points at directly, if merged.
+    pub(crate) fn merged_into_of(&mut self, id: i64) -> Result<Option<i64>> {
+        let mut st = self
+            .tx
+            .prepare_cached("SELECT merged_into FROM customer WHERE id = ?1")?;
+        Ok(st
+            .query_row([id], |r| r.get::<_, Option<i64>>(0))
+            .optional()?
+            .flatten())
+    }
+}
