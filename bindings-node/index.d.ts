@@ -512,6 +512,17 @@ export declare class Engine {
    */
   findCustomer(actor: string, kind: Identity['kind'], value: string): number | null
   /**
+   * Undo the merge that folded customer `mergedId` into another (CRM-2;
+   * needs `crm.merge`; audited as `'crm.unmerge'`): the identities the
+   * merge moved go back to it and it is a customer of its own again, so
+   * `customer(…, mergedId)` reads it and no longer its survivor.
+   * Identities the survivor gained later stay with the survivor. Throws
+   * `'conflict'` when `mergedId` is not merged (a survivor, a customer
+   * never merged, a merge already undone) and `'not_found'` (entity
+   * `'customer'`) for an unknown or erased id.
+   */
+  undoMerge(actor: string, mergedId: number): MergeUndone
+  /**
    * How many live customers there are (merged and erased ones not
    * counted). Reads only; needs no principal and no key.
    */
@@ -1519,6 +1530,22 @@ export interface MediaInteraction {
   id: string
   /** When it was used; at most a few minutes ahead of the engine clock. */
   at: Date
+}
+
+/** What `undoMerge` did. */
+export interface MergeUndone {
+  /**
+   * The customer restored: the merged id given, a customer of its own
+   * again.
+   */
+  customerId: number
+  /**
+   * The customer it had been merged into, which keeps its other
+   * identities (those it gained after the merge included).
+   */
+  survivorId: number
+  /** Identities the merge had moved, moved back to the restored customer. */
+  identitiesRestored: number
 }
 
 /** An asset to add to the library, for `addAsset`. */

@@ -1,9 +1,9 @@
 // Customers (CRM-1, CRM-2, CRM-5..CRM-8) through the public JS API, following
 // core's tests/crm.rs: batches from every department cleaned and deduplicated
-// on exact identities, merges; bad rows reported in the result while the good
-// rows land; no personal value in plain text in the database file; masked
-// reads without clearance; consent and sends; export and erasure with the
-// audit chain still valid. Bad calls (wrong JS types, unknown kinds and ids,
+// on exact identities, merges and their undoing; bad rows reported in the
+// result while the good rows land; no personal value in plain text in the
+// database file; masked reads without clearance; consent and sends; export
+// and erasure with the audit chain still valid. Bad calls (wrong JS types, unknown kinds and ids,
 // missing permissions, an engine without a key) throw a typed error and
 // change nothing.
 import assert from 'node:assert/strict'
@@ -135,6 +135,69 @@ describe('CRM-1, CRM-2: ingest cleans identities and deduplicates on exact ident
     assert.deepEqual([r.created, r.updated, r.errors.length], [1, formats.length - 1, 0])
     assert.equal(new Set(r.customerIds).size, 1)
     assert.deepEqual(engine.customer('data.ops', r.customerIds[0]).identities, [phone('13800138000')])
+  })
+})
+
+describe('CRM-2: a merge can be undone', () => {
+  it('moves the merged identities back, keeps what the survivor gained, refuses what is not merged, audits', async () => {
+    const engine = company()
+    const [a, b] = engine.ingestCustomers('li.na', [rec(phone('13800138000')), rec(email('li.na@example.com'))]).customerIds
+    // A record joining both merges b into a, and brings a card.
+    engine.ingestCustomers('qian.yu', [rec(phone('13800138000'), email('li.na@example.com'), { kind: 'pos_card', value: '6222 0202' })])
+    assert.equal(engine.customerCount(), 1)
+    assert.deepEqual(engine.customer('data.ops', b).mergedIds, [b])
+    await refusedCrm(engine, 'permission_denied', () => engine.undoMerge('li.na', b),
+      { principal: 'li.na', permission: 'crm.merge', reason: 'missing_permission' })
+
+    const u = engine.undoMerge('data.ops', b)
+    assert.deepEqual(u, { customerId: b, survivorId: a, identitiesRestored: 1 })
+    assert.equal(engine.customerCount(), 2)
+    assert.equal(engine.findCustomer('li.na', 'email', 'li.na@example.com'), b)
+    assert.equal(engine.findCustomer('li.na', 'phone', '13800138000'), a)
+    assert.equal(engine.findCustomer('li.na', 'pos_card', '62220202'), a, 'what the survivor gained stays with it')
+    const survivor = engine.customer('data.ops', a)
+    assert.deepEqual(survivor.mergedIds, [])
+    assert.deepEqual(survivor.identities, [phone('13800138000'), { kind: 'pos_card', value: '62220202' }])
+    const restored = engine.customer('data.ops', b)
+    assert.equal(restored.id, b, 'the merged id reads as itself again')
+    assert.deepEqual(restored.identities, [email('li.na@example.com')])
+
+    // Not merged (any more), unknown, erased.
+    for (const id of [b, a]) {
+      const err = await refusedCrm(engine, 'conflict', () => engine.undoMerge('data.ops', id), { entity: 'customer', id: String(id) })
+      assert.match(err.message, /not merged/)
+    }
+    await refusedCrm(engine, 'not_found', () => engine.undoMerge('data.ops', 404), { entity: 'customer', id: '404' })
+    engine.eraseCustomer('data.ops', b, '申请注销')
+    await refusedCrm(engine, 'not_found', () => engine.undoMerge('data.ops', b), { entity: 'customer', id: String(b) })
+    assert.equal(engine.customerCount(), 1)
+
+    // Audited: the refusal and the one undo, without personal values.
+    const undo = engine.auditQuery('zhao.min', { action: 'crm.unmerge' })
+    assert.deepEqual(undo.map((r) => [r.principal, r.outcome, r.entityType, r.entityId]), [
+      ['li.na', 'denied', 'customer', String(b)],
+      ['data.ops', 'applied', 'customer', String(b)],
+    ])
+    assert.equal(undo[1].detail, `from=${a} identities_restored=1`)
+    assert.ok((await engine.verifyAudit()).ok)
+  })
+
+  it('refuses ids that are not safe integers with validation, and wrong JS types', async () => {
+    const engine = company()
+    for (const n of [0, -1, 1, Number.MAX_SAFE_INTEGER]) {
+      await refusedCrm(engine, 'not_found', () => engine.undoMerge('data.ops', n), { entity: 'customer', id: String(n) })
+    }
+    for (const n of [1.5, NaN, Infinity, -Infinity, 2 ** 53, 1e300]) {
+      await refusedCrm(engine, 'validation', () => engine.undoMerge('data.ops', n), { field: 'mergedId' })
+    }
+    for (const call of [
+      () => engine.undoMerge('data.ops', '1'),
+      () => engine.undoMerge('data.ops', 1n),
+      () => engine.undoMerge('data.ops'),
+      () => engine.undoMerge(null, 1),
+    ]) {
+      wrongTypeCrm(engine, call)
+    }
   })
 })
 

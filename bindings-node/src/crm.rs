@@ -1,9 +1,9 @@
 //! Customers (core's `crm` module): batches of customer records ingested with
 //! a per-row report (CRM-1), deduplicated on exact identities and merged
-//! (CRM-2), minimized (CRM-5) and sealed at rest (CRM-6); masked and clear
-//! reads; consent and sends (CRM-8); export and erasure (CRM-7). The `Engine`
-//! methods, the objects they take and return, and the module-level
-//! `identityKinds`.
+//! (CRM-2; a merge can be undone), minimized (CRM-5) and sealed at rest
+//! (CRM-6); masked and clear reads; consent and sends (CRM-8); export and
+//! erasure (CRM-7). The `Engine` methods, the objects they take and return,
+//! and the module-level `identityKinds`.
 //!
 //! Bad rows do not throw. `ingestCustomers` (and `ingestCustomersAsync`)
 //! judge every row in core: a refused row is reported in the result's
@@ -420,6 +420,29 @@ impl From<crm::Erasure> for Erasure {
     }
 }
 
+/// What `undoMerge` did.
+#[napi(object, object_from_js = false)]
+pub struct MergeUndone {
+    /// The customer restored: the merged id given, a customer of its own
+    /// again.
+    pub customer_id: i64,
+    /// The customer it had been merged into, which keeps its other
+    /// identities (those it gained after the merge included).
+    pub survivor_id: i64,
+    /// Identities the merge had moved, moved back to the restored customer.
+    pub identities_restored: f64,
+}
+
+impl From<crm::MergeUndone> for MergeUndone {
+    fn from(u: crm::MergeUndone) -> Self {
+        MergeUndone {
+            customer_id: u.customer_id,
+            survivor_id: u.survivor_id,
+            identities_restored: number(u.identities_restored as u64),
+        }
+    }
+}
+
 /// The names of every kind of customer identity, in the order core declares
 /// them: `'phone'`, `'email'`, `'wechat_openid'`, `'wechat_unionid'`,
 /// `'member_id'`, `'pos_card'`.
@@ -513,6 +536,27 @@ impl Engine {
     ) -> napi::Result<Option<i64>> {
         parse("kind", &kind)
             .and_then(|kind| self.inner.find_customer(&actor, kind, &value))
+            .or_throw(env)
+    }
+
+    /// Undo the merge that folded customer `mergedId` into another (CRM-2;
+    /// needs `crm.merge`; audited as `'crm.unmerge'`): the identities the
+    /// merge moved go back to it and it is a customer of its own again, so
+    /// `customer(…, mergedId)` reads it and no longer its survivor.
+    /// Identities the survivor gained later stay with the survivor. Throws
+    /// `'conflict'` when `mergedId` is not merged (a survivor, a customer
+    /// never merged, a merge already undone) and `'not_found'` (entity
+    /// `'customer'`) for an unknown or erased id.
+    #[napi(strict, catch_unwind)]
+    pub fn undo_merge(
+        &self,
+        env: &Env,
+        actor: String,
+        merged_id: f64,
+    ) -> napi::Result<MergeUndone> {
+        whole("mergedId", merged_id)
+            .and_then(|id| self.inner.undo_merge(&actor, id))
+            .map(MergeUndone::from)
             .or_throw(env)
     }
 

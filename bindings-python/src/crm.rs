@@ -1,8 +1,8 @@
 //! Customers (core `crm`, CRM-1, CRM-2, CRM-5, CRM-6): the `Identity` and
 //! `CustomerRecord` inputs (plain dicts and `(kind, value)` pairs work too),
-//! the `IngestReport`, `RowError` and `Customer` results, the
+//! the `IngestReport`, `RowError`, `Customer` and `MergeUndone` results, the
 //! `IDENTITY_KINDS` value set and the Engine methods that ingest, read and
-//! find customers. Consent, sends, export and erasure (CRM-7, CRM-8) are in
+//! find customers and undo a merge. Consent, sends, export and erasure (CRM-7, CRM-8) are in
 //! `crm/privacy.rs`, as in core.
 //!
 //! A batch crosses once and is ingested with the GIL released. Host types are
@@ -16,7 +16,9 @@ mod privacy;
 
 use std::collections::{BTreeMap, HashMap};
 
-use brandrail::crm::{Customer, CustomerRecord, Identity, IdentityKind, IngestReport, RowError};
+use brandrail::crm::{
+    Customer, CustomerRecord, Identity, IdentityKind, IngestReport, MergeUndone, RowError,
+};
 use chrono::{DateTime, Utc};
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
@@ -553,6 +555,47 @@ impl PyCustomer {
     }
 }
 
+/// What `Engine.undo_merge` did (CRM-2): the customer restored, the one it
+/// had been merged into, and how many identities went back to it.
+#[pyclass(frozen, eq, module = "brandrail", name = "MergeUndone")]
+#[derive(Clone, PartialEq)]
+pub(crate) struct PyMergeUndone(MergeUndone);
+
+#[pymethods]
+impl PyMergeUndone {
+    /// The customer restored: a customer of its own again.
+    #[getter]
+    fn customer_id(&self) -> i64 {
+        self.0.customer_id
+    }
+
+    /// The customer it had been merged into.
+    #[getter]
+    fn survivor_id(&self) -> i64 {
+        self.0.survivor_id
+    }
+
+    /// Identities the merge had moved, now back with the restored customer.
+    #[getter]
+    fn identities_restored(&self) -> usize {
+        self.0.identities_restored
+    }
+
+    /// The fields as a plain dict.
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let d = PyDict::new(py);
+        d.set_item("customer_id", self.customer_id())?;
+        d.set_item("survivor_id", self.survivor_id())?;
+        d.set_item("identities_restored", self.identities_restored())?;
+        Ok(d)
+    }
+
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        let keys = ["customer_id", "survivor_id", "identities_restored"];
+        repr("MergeUndone", &self.to_dict(py)?, &keys)
+    }
+}
+
 #[pymethods]
 impl PyEngine {
     /// Ingest a batch of customer records (CRM-1, CRM-2, CRM-5, CRM-6; needs
@@ -623,6 +666,17 @@ impl PyEngine {
     fn customer_count(&self, py: Python<'_>) -> PyResult<u64> {
         self.call(py, |e| e.customer_count())
     }
+
+    /// Undo the merge that folded customer `merged_id` into another (CRM-2;
+    /// needs 'crm.merge'; audited as 'crm.unmerge'): the identities the merge
+    /// moved go back to it and it is a customer of its own again, while
+    /// identities the survivor gained later stay with the survivor. Returns a
+    /// `MergeUndone`. ConflictError when `merged_id` is not merged into
+    /// another; NotFoundError for an unknown or erased customer.
+    fn undo_merge(&self, py: Python<'_>, actor: String, merged_id: i64) -> PyResult<PyMergeUndone> {
+        self.call(py, |e| e.undo_merge(&actor, merged_id))
+            .map(PyMergeUndone)
+    }
 }
 
 /// Add the classes and the value sets of this module.
@@ -633,6 +687,7 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyRowError>()?;
     m.add_class::<PyIngestReport>()?;
     m.add_class::<PyCustomer>()?;
+    m.add_class::<PyMergeUndone>()?;
     m.add_class::<PyConsent>()?;
     m.add_class::<PyErasure>()?;
     m.add(

@@ -134,6 +134,57 @@ def test_formats_are_cleaned_and_exact_identities_dedupe_and_merge(crm):
     assert crm.verify_audit().ok
 
 
+def test_a_merge_can_be_undone(crm):
+    r = crm.ingest_customers(MARKETER, [{"identities": [("phone", "13800138000")]},
+                                        {"identities": [("email", "li.na@example.com")]}])
+    a, b = r.customer_ids
+    # A record joining both merges b into a, and brings a card.
+    ingest_one(crm, ("phone", "13800138000"), ("email", "li.na@example.com"), ("pos_card", "6222 0202"), actor=SALES)
+    assert crm.customer_count() == 1
+    with pytest.raises(brandrail.PermissionDeniedError) as info:
+        crm.undo_merge(MARKETER, b)
+    assert (info.value.principal, info.value.permission) == (MARKETER, "crm.merge")
+    assert crm.customer_count() == 1, "a refusal changes nothing"
+
+    u = crm.undo_merge(STEWARD, b)
+    assert isinstance(u, brandrail.MergeUndone)
+    assert (u.customer_id, u.survivor_id, u.identities_restored) == (b, a, 1)
+    assert u.to_dict() == {"customer_id": b, "survivor_id": a, "identities_restored": 1}
+    assert repr(u) == f"MergeUndone(customer_id={b}, survivor_id={a}, identities_restored=1)"
+    assert u == u and u != crm  # frozen and comparable
+    with pytest.raises(AttributeError):
+        u.customer_id = a
+    assert crm.customer_count() == 2
+    assert crm.find_customer(MARKETER, "email", "li.na@example.com") == b
+    assert crm.find_customer(MARKETER, "phone", "13800138000") == a
+    assert crm.find_customer(MARKETER, "pos_card", "62220202") == a, "what the survivor gained stays with it"
+    assert crm.customer(STEWARD, a).merged_ids == []
+    restored = crm.customer(STEWARD, b)
+    assert restored.id == b and [(i.kind, i.value) for i in restored.identities] == [("email", "li.na@example.com")]
+
+    # Not merged (any more), unknown, erased.
+    for cid in (b, a):
+        with pytest.raises(brandrail.ConflictError) as info:
+            crm.undo_merge(STEWARD, cid)
+        assert (info.value.code, info.value.entity, info.value.id) == ("conflict", "customer", str(cid))
+    with pytest.raises(brandrail.NotFoundError) as info:
+        crm.undo_merge(STEWARD, 404)
+    assert (info.value.entity, info.value.id) == ("customer", "404")
+    crm.erase_customer(STEWARD, b, "申请注销")
+    with pytest.raises(brandrail.NotFoundError):
+        crm.undo_merge(STEWARD, b)
+    with pytest.raises(OverflowError):
+        crm.undo_merge(STEWARD, 2**63)
+
+    # Audited as 'crm.unmerge': one applied, without personal values.
+    undo = crm.audit_query(EXEC, action="crm.unmerge")
+    applied = [rec for rec in undo if rec.outcome == "applied"]
+    assert len(applied) == 1
+    assert applied[0].detail == f"from={a} identities_restored=1"
+    assert any(rec.outcome == "denied" and rec.principal == MARKETER for rec in undo)
+    assert crm.verify_audit().ok
+
+
 def test_bad_rows_are_reported_and_change_nothing_while_good_rows_land(crm):
     rows = [
         {"identities": [("phone", "13800138000")]},

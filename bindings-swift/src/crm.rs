@@ -3,11 +3,12 @@
 //! identities and merged (CRM-2), profile fields minimized (CRM-5), personal
 //! values sealed with the host's key and masked on read without clearance
 //! (CRM-6); export and erasure on request (CRM-7); consent per channel and
-//! purpose, and sends only with consent in force (CRM-8).
+//! purpose, and sends only with consent in force (CRM-8). A merge can be
+//! undone (`undoMerge`, CRM-2).
 //!
 //! Ingesting, reading, finding and exporting customers need an engine opened
 //! with `EngineOptions.secretKey`; without one they throw `Configuration`.
-//! Consents, sends, erasure and `customerCount` do not.
+//! Consents, sends, erasure, `undoMerge` and `customerCount` do not.
 //!
 //! An ingest never throws for a bad row: each refused row is reported in
 //! `IngestReport.errors` (its index, the field at fault, `validation` or
@@ -284,6 +285,27 @@ impl From<core::Erasure> for Erasure {
     }
 }
 
+/// What `undoMerge` did (CRM-2).
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct MergeUndone {
+    /// The customer restored: the id asked for, a customer of its own again.
+    pub customer_id: i64,
+    /// The customer it had been merged into, which keeps what it gained since.
+    pub survivor_id: i64,
+    /// Identities moved back to the restored customer.
+    pub identities_restored: u64,
+}
+
+impl From<core::MergeUndone> for MergeUndone {
+    fn from(u: core::MergeUndone) -> Self {
+        Self {
+            customer_id: u.customer_id,
+            survivor_id: u.survivor_id,
+            identities_restored: count(u.identities_restored),
+        }
+    }
+}
+
 /// Ingest `records` on `engine` and convert the report.
 fn ingest(
     engine: &brandrail::Engine,
@@ -348,6 +370,17 @@ impl Engine {
         value: &str,
     ) -> Result<Option<i64>, BrandrailError> {
         Ok(self.core().find_customer(actor, kind.into(), value)?)
+    }
+
+    /// Undo the merge that folded customer `mergedId` into another (CRM-2;
+    /// needs `crm.merge`): the identities the merge moved go back to it and it
+    /// is a customer of its own again, read, found and counted as such.
+    /// Identities the survivor gained later stay with the survivor. Audited
+    /// (`crm.unmerge`, ids and counts only). `Conflict` when `mergedId` is not
+    /// merged (or no longer); `NotFound` for an unknown or erased customer.
+    /// Needs no secret key.
+    pub fn undo_merge(&self, actor: &str, merged_id: i64) -> Result<MergeUndone, BrandrailError> {
+        Ok(self.core().undo_merge(actor, merged_id)?.into())
     }
 
     /// How many live customers there are (merged and erased ones not

@@ -1,6 +1,6 @@
 """CRM-1, CRM-2 and CRM-5..CRM-8 through the uniffi FFI, following
 core/tests/crm.rs: batches from every department cleaned and deduplicated on
-exact identities and merged; bad rows reported in the `IngestReport` (never
+exact identities and merged, and a merge undone; bad rows reported in the `IngestReport` (never
 thrown) while the good rows land; refused profile fields; masked reads without
 `crm.read_sensitive`, unmasked reads audited; no plaintext personal data in
 the database file; consent per channel and purpose gating sends; the export
@@ -222,6 +222,72 @@ def test_crm1_crm2_formats_are_cleaned_and_exact_identities_dedupe(e):
         "rows=1 created=0 updated=1 merged=1 refused=0",
     ]
     assert e.verify_audit().ok
+
+
+
+def test_crm2_a_merge_can_be_undone(e):
+    r = e.ingest_customers("li.na", [rec((PHONE, "13800138000")), rec((EMAIL, "li.na@example.com"))])
+    a, b = r.customer_ids
+    # A record joining both merges b into a, and brings a card.
+    joined = e.ingest_customers(
+        "qian.yu", [rec((PHONE, "13800138000"), (EMAIL, "li.na@example.com"), (CARD, "6222 0202"))]
+    )
+    assert (joined.merged, joined.customer_ids) == (1, [a])
+    assert e.customer_count() == 1
+    assert e.customer("data.ops", a).merged_ids == [b]
+
+    err = denied(e, br.DenialReason.MISSING_PERMISSION, e.undo_merge, "li.na", b)
+    assert (err.principal, err.permission) == ("li.na", "crm.merge")
+    denied(e, br.DenialReason.UNKNOWN_PRINCIPAL, e.undo_merge, "ghost", b)
+    assert e.customer_count() == 1, "a refused undo left the merge in place"
+
+    e.advance_clock(60)
+    log = e.audit_len()
+    u = e.undo_merge("data.ops", b)
+    assert isinstance(u, br.MergeUndone)
+    assert u == br.MergeUndone(customer_id=b, survivor_id=a, identities_restored=1)
+    assert e.audit_len() == log + 1, "one unmerge record"
+    assert e.customer_count() == 2
+    assert e.find_customer("li.na", EMAIL, "li.na@example.com") == b
+    assert e.find_customer("li.na", PHONE, "13800138000") == a
+    assert e.find_customer("li.na", CARD, "62220202") == a, "what the survivor gained stays with it"
+    survivor, restored = e.customer("data.ops", a), e.customer("data.ops", b)
+    assert survivor.merged_ids == []
+    assert sorted((i.kind.as_str(), i.value) for i in survivor.identities) == [
+        ("phone", "13800138000"),
+        ("pos_card", "62220202"),
+    ]
+    assert restored.id == b, "the restored id reads as itself again"
+    assert [(i.kind, i.value) for i in restored.identities] == [(EMAIL, "li.na@example.com")]
+    assert restored.merged_ids == [] and restored.updated_at > START
+
+    # Not merged (any more), unknown, erased: typed, changing nothing.
+    for id in (b, a):
+        err = refused_unchanged(e, "conflict", e.undo_merge, "data.ops", id)
+        assert isinstance(err, br.BrandrailError.Conflict) and err.entity == "customer"
+    for id in [404, 0, -1, 2**63 - 1, -(2**63)]:
+        err = refused_unchanged(e, "not_found", e.undo_merge, "data.ops", id)
+        assert isinstance(err, br.BrandrailError.NotFound) and err.entity == "customer"
+    assert e.erase_customer("data.ops", b, "申请注销").customer_ids == [b]
+    refused_unchanged(e, "not_found", e.undo_merge, "data.ops", b)
+    wrong_type(e, e.undo_merge, "data.ops", str(a))
+    wrong_type(e, e.undo_merge, "data.ops", 2**63)
+    wrong_type(e, e.undo_merge, None, a)
+
+    # Audited once applied (ids and counts only), once per refusal.
+    undo = e.audit_query("zhao.min", br.AuditQuery(action="crm.unmerge"))
+    applied = [x for x in undo if x.outcome == br.Outcome.APPLIED]
+    assert [(x.principal, x.entity_id, x.detail) for x in applied] == [
+        ("data.ops", str(b), f"from={a} identities_restored=1")
+    ]
+    assert [x.principal for x in undo if x.outcome == br.Outcome.DENIED] == ["li.na", "ghost"]
+    assert "li.na@example.com" not in audit_details(e) and "13800138000" not in audit_details(e)
+    assert e.verify_audit().ok
+
+    # Works without the secret key (it seals and opens nothing).
+    keyless = br.Engine.in_memory(br.EngineOptions(clock_start=START))
+    staff(keyless)
+    refused("not_found", keyless.undo_merge, "data.ops", 1)
 
 
 def test_a_record_defaults_to_no_name_and_no_profile_and_repeats_collapse(e):

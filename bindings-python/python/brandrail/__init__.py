@@ -96,6 +96,7 @@ from ._brandrail import (
     IngestReport,
     IntegrityError,
     MediaAccount,
+    MergeUndone,
     NewPrincipal,
     NotFoundError,
     PermissionDeniedError,
@@ -189,6 +190,7 @@ __all__ = [
     "Erasure",
     "Identity",
     "IngestReport",
+    "MergeUndone",
     "RowError",
     # value sets
     "APPROVAL_EVENT_KINDS",

@@ -94,6 +94,7 @@ __all__ = [
     "RowError",
     "IngestReport",
     "Customer",
+    "MergeUndone",
     "Consent",
     "Erasure",
     "IDENTITY_KINDS",
@@ -1713,6 +1714,25 @@ class Customer:
     def __eq__(self, other: object, /) -> bool: ...
 
 @final
+class MergeUndone:
+    """What ``Engine.undo_merge`` did (CRM-2): the customer restored, the one
+    it had been merged into, and how many identities went back to it."""
+
+    @property
+    def customer_id(self) -> int:
+        """The customer restored: a customer of its own again."""
+    @property
+    def survivor_id(self) -> int:
+        """The customer it had been merged into."""
+    @property
+    def identities_restored(self) -> int:
+        """Identities the merge had moved, now back with the restored
+        customer."""
+    def to_dict(self) -> dict[str, Any]:
+        """The fields as a plain dict."""
+    def __eq__(self, other: object, /) -> bool: ...
+
+@final
 class Consent:
     """The consent in force for one channel and purpose of a customer
     (CRM-8): the latest decision recorded for them, with its evidence."""
@@ -2411,6 +2431,14 @@ class Engine:
     def customer_count(self) -> int:
         """How many live customers there are (merged and erased ones not
         counted). Reads only and needs no principal."""
+    def undo_merge(self, actor: str, merged_id: int) -> MergeUndone:
+        """Undo the merge that folded customer ``merged_id`` into another
+        (CRM-2; needs 'crm.merge'; audited as 'crm.unmerge'): the identities
+        the merge moved go back to it and it is a customer of its own again,
+        while identities the survivor gained later stay with the survivor.
+        Returns a ``MergeUndone``. ConflictError when ``merged_id`` is not
+        merged into another; NotFoundError for an unknown or erased
+        customer."""
     def record_consent(
         self,
         actor: str,

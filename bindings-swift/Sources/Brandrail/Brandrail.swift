@@ -1376,6 +1376,17 @@ public protocol EngineProtocol: AnyObject, Sendable {
     func recordSend(actor: String, customerId: Int64, channel: String, purpose: String) throws  -> Int64
     
     /**
+     * Undo the merge that folded customer `mergedId` into another (CRM-2;
+     * needs `crm.merge`): the identities the merge moved go back to it and it
+     * is a customer of its own again, read, found and counted as such.
+     * Identities the survivor gained later stay with the survivor. Audited
+     * (`crm.unmerge`, ids and counts only). `Conflict` when `mergedId` is not
+     * merged (or no longer); `NotFound` for an unknown or erased customer.
+     * Needs no secret key.
+     */
+    func undoMerge(actor: String, mergedId: Int64) throws  -> MergeUndone
+    
+    /**
      * Move the manual clock (`EngineOptions.clockStart`) by `seconds`
      * (negative moves it back) and return the new time. `Configuration` on
      * an engine running on the system clock; `Validation` (field `by`) when
@@ -3026,6 +3037,26 @@ open func recordSend(actor: String, customerId: Int64, channel: String, purpose:
         FfiConverterInt64.lower(customerId),
         FfiConverterString.lower(channel),
         FfiConverterString.lower(purpose),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Undo the merge that folded customer `mergedId` into another (CRM-2;
+     * needs `crm.merge`): the identities the merge moved go back to it and it
+     * is a customer of its own again, read, found and counted as such.
+     * Identities the survivor gained later stay with the survivor. Audited
+     * (`crm.unmerge`, ids and counts only). `Conflict` when `mergedId` is not
+     * merged (or no longer); `NotFound` for an unknown or erased customer.
+     * Needs no secret key.
+     */
+open func undoMerge(actor: String, mergedId: Int64)throws  -> MergeUndone  {
+    return try  FfiConverterTypeMergeUndone_lift(try rustCallWithError(FfiConverterTypeBrandrailError_lift) {
+        uniffiCallStatus in
+    uniffi_brandrail_mobile_fn_method_engine_undo_merge(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(actor),
+        FfiConverterInt64.lower(mergedId),uniffiCallStatus
     )
 })
 }
@@ -7510,6 +7541,85 @@ public func FfiConverterTypeMediaInteraction_lift(_ buf: RustBuffer) throws -> M
 #endif
 public func FfiConverterTypeMediaInteraction_lower(_ value: MediaInteraction) -> RustBuffer {
     return FfiConverterTypeMediaInteraction.lower(value)
+}
+
+
+/**
+ * What `undoMerge` did (CRM-2).
+ */
+public struct MergeUndone: Equatable, Hashable {
+    /**
+     * The customer restored: the id asked for, a customer of its own again.
+     */
+    public var customerId: Int64
+    /**
+     * The customer it had been merged into, which keeps what it gained since.
+     */
+    public var survivorId: Int64
+    /**
+     * Identities moved back to the restored customer.
+     */
+    public var identitiesRestored: UInt64
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The customer restored: the id asked for, a customer of its own again.
+         */customerId: Int64, 
+        /**
+         * The customer it had been merged into, which keeps what it gained since.
+         */survivorId: Int64, 
+        /**
+         * Identities moved back to the restored customer.
+         */identitiesRestored: UInt64) {
+        self.customerId = customerId
+        self.survivorId = survivorId
+        self.identitiesRestored = identitiesRestored
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension MergeUndone: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeMergeUndone: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> MergeUndone {
+        return
+            try MergeUndone(
+                customerId: FfiConverterInt64.read(from: &buf), 
+                survivorId: FfiConverterInt64.read(from: &buf), 
+                identitiesRestored: FfiConverterUInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: MergeUndone, into buf: inout [UInt8]) {
+        FfiConverterInt64.write(value.customerId, into: &buf)
+        FfiConverterInt64.write(value.survivorId, into: &buf)
+        FfiConverterUInt64.write(value.identitiesRestored, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMergeUndone_lift(_ buf: RustBuffer) throws -> MergeUndone {
+    return try FfiConverterTypeMergeUndone.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMergeUndone_lower(_ value: MergeUndone) -> RustBuffer {
+    return FfiConverterTypeMergeUndone.lower(value)
 }
 
 
@@ -15477,6 +15587,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_brandrail_mobile_checksum_method_engine_record_send() != 16900) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_brandrail_mobile_checksum_method_engine_undo_merge() != 14336) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_brandrail_mobile_checksum_method_engine_advance_clock() != 30736) {

@@ -1,9 +1,9 @@
 // Customers (CRM-1, CRM-2, CRM-5..CRM-8) from Swift: batches cleaned and
-// deduplicated on exact identities and merged; bad rows reported in the
-// `IngestReport` (never thrown) while the good rows land; masked reads without
-// `crm.read_sensitive`; no plaintext personal data in the database file;
-// consent gating sends; the export document and erasure with the audit chain
-// still valid. Bad calls throw their typed error case and change nothing.
+// deduplicated on exact identities and merged, and a merge undone; bad rows
+// reported in the `IngestReport` (never thrown) while the good rows land;
+// masked reads without `crm.read_sensitive`; no plaintext personal data in the
+// database file; consent gating sends; the export document and erasure with
+// the audit chain still valid. Bad calls throw their typed error case and change nothing.
 // Mirrors bindings-swift/tests/test_crm_uniffi.py (and core/tests/crm.rs).
 //
 // A row of the wrong type (a dictionary for a `CustomerRecord`, a string for
@@ -184,6 +184,46 @@ final class CRMTests: XCTestCase {
         let merges = try engine.auditQuery(actor: "zhao.min", query: AuditQuery(action: "crm.merge"))
         XCTAssertEqual(merges.map(\.entityId), [String(other)])
         XCTAssertFalse(merges[0].detail.contains("139"))
+        XCTAssertTrue(try engine.verifyAudit().ok)
+    }
+
+    func testCRM2AMergeCanBeUndone() throws {
+        let r = try engine.ingestCustomers(actor: "li.na", records: [
+            rec([(.phone, "13800138000")]), rec([(.email, "li.na@example.com")]),
+        ])
+        let a = try XCTUnwrap(r.customerIds[0])
+        let b = try XCTUnwrap(r.customerIds[1])
+        // A record joining both merges b into a, and brings a card.
+        _ = try engine.ingestCustomers(actor: "qian.yu", records: [
+            rec([(.phone, "13800138000"), (.email, "li.na@example.com"), (.posCard, "6222 0202")]),
+        ])
+        XCTAssertEqual(try engine.customerCount(), 1)
+        let permission = try denied(.missingPermission) { try engine.undoMerge(actor: "li.na", mergedId: b) }
+        XCTAssertEqual(permission, "crm.merge")
+
+        let u = try engine.undoMerge(actor: "data.ops", mergedId: b)
+        XCTAssertEqual(u, MergeUndone(customerId: b, survivorId: a, identitiesRestored: 1))
+        XCTAssertEqual(try engine.customerCount(), 2)
+        XCTAssertEqual(try engine.findCustomer(actor: "li.na", kind: .email, value: "li.na@example.com"), b)
+        XCTAssertEqual(try engine.findCustomer(actor: "li.na", kind: .phone, value: "13800138000"), a)
+        XCTAssertEqual(try engine.findCustomer(actor: "li.na", kind: .posCard, value: "62220202"), a,
+                       "what the survivor gained stays with it")
+        XCTAssertEqual(try engine.customer(actor: "data.ops", id: a).mergedIds, [])
+        XCTAssertEqual(try engine.customer(actor: "data.ops", id: b).id, b)
+
+        // Not merged (any more), unknown, erased.
+        for id in [b, a] {
+            let error = try refused("conflict") { try engine.undoMerge(actor: "data.ops", mergedId: id) }
+            guard case let .Conflict(entity, _)? = error else { return XCTFail() }
+            XCTAssertEqual(entity, "customer")
+        }
+        try refused("not_found") { try engine.undoMerge(actor: "data.ops", mergedId: 404) }
+        _ = try engine.eraseCustomer(actor: "data.ops", customerId: b, reason: "申请注销")
+        try refused("not_found") { try engine.undoMerge(actor: "data.ops", mergedId: b) }
+
+        let undo = try engine.auditQuery(actor: "zhao.min", query: AuditQuery(action: "crm.unmerge"))
+        XCTAssertEqual(undo.filter { $0.outcome == .applied }.map(\.detail),
+                       ["from=\(a) identities_restored=1"])
         XCTAssertTrue(try engine.verifyAudit().ok)
     }
 

@@ -713,6 +713,11 @@ RustBuffer uniffi_brandrail_mobile_fn_method_engine_record_consent(uint64_t ptr,
 int64_t uniffi_brandrail_mobile_fn_method_engine_record_send(uint64_t ptr, RustBuffer actor, int64_t customer_id, RustBuffer channel, RustBuffer purpose, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_BRANDRAIL_MOBILE_FN_METHOD_ENGINE_UNDO_MERGE
+#define UNIFFI_FFIDEF_UNIFFI_BRANDRAIL_MOBILE_FN_METHOD_ENGINE_UNDO_MERGE
+RustBuffer uniffi_brandrail_mobile_fn_method_engine_undo_merge(uint64_t ptr, RustBuffer actor, int64_t merged_id, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_BRANDRAIL_MOBILE_FN_METHOD_ENGINE_ADVANCE_CLOCK
 #define UNIFFI_FFIDEF_UNIFFI_BRANDRAIL_MOBILE_FN_METHOD_ENGINE_ADVANCE_CLOCK
 RustBuffer uniffi_brandrail_mobile_fn_method_engine_advance_clock(uint64_t ptr, int64_t seconds, RustCallStatus *_Nonnull out_status
@@ -2054,6 +2059,12 @@ uint16_t uniffi_brandrail_mobile_checksum_method_engine_record_consent(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_BRANDRAIL_MOBILE_CHECKSUM_METHOD_ENGINE_RECORD_SEND
 #define UNIFFI_FFIDEF_UNIFFI_BRANDRAIL_MOBILE_CHECKSUM_METHOD_ENGINE_RECORD_SEND
 uint16_t uniffi_brandrail_mobile_checksum_method_engine_record_send(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_BRANDRAIL_MOBILE_CHECKSUM_METHOD_ENGINE_UNDO_MERGE
+#define UNIFFI_FFIDEF_UNIFFI_BRANDRAIL_MOBILE_CHECKSUM_METHOD_ENGINE_UNDO_MERGE
+uint16_t uniffi_brandrail_mobile_checksum_method_engine_undo_merge(void
     
 );
 #endif

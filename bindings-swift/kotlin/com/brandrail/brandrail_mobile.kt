@@ -920,6 +920,8 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_brandrail_mobile_checksum_method_engine_record_send(
     ): Int
+    external fun uniffi_brandrail_mobile_checksum_method_engine_undo_merge(
+    ): Int
     external fun uniffi_brandrail_mobile_checksum_method_engine_advance_clock(
     ): Int
     external fun uniffi_brandrail_mobile_checksum_method_engine_now(
@@ -1168,6 +1170,8 @@ internal object UniffiLib {
     ): RustBuffer.ByValue
     external fun uniffi_brandrail_mobile_fn_method_engine_record_send(`ptr`: Long,`actor`: RustBuffer.ByValue,`customerId`: Long,`channel`: RustBuffer.ByValue,`purpose`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
+    external fun uniffi_brandrail_mobile_fn_method_engine_undo_merge(`ptr`: Long,`actor`: RustBuffer.ByValue,`mergedId`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
     external fun uniffi_brandrail_mobile_fn_method_engine_advance_clock(`ptr`: Long,`seconds`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_brandrail_mobile_fn_method_engine_now(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
@@ -1788,6 +1792,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_brandrail_mobile_checksum_method_engine_record_send() and 0xFFFF) != 16900) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_brandrail_mobile_checksum_method_engine_undo_merge() and 0xFFFF) != 14336) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_brandrail_mobile_checksum_method_engine_advance_clock() and 0xFFFF) != 30736) {
@@ -3111,6 +3118,17 @@ public interface EngineInterface {
      * unknown or erased customer.
      */
     fun `recordSend`(`actor`: kotlin.String, `customerId`: kotlin.Long, `channel`: kotlin.String, `purpose`: kotlin.String): kotlin.Long
+    
+    /**
+     * Undo the merge that folded customer `mergedId` into another (CRM-2;
+     * needs `crm.merge`): the identities the merge moved go back to it and it
+     * is a customer of its own again, read, found and counted as such.
+     * Identities the survivor gained later stay with the survivor. Audited
+     * (`crm.unmerge`, ids and counts only). `Conflict` when `mergedId` is not
+     * merged (or no longer); `NotFound` for an unknown or erased customer.
+     * Needs no secret key.
+     */
+    fun `undoMerge`(`actor`: kotlin.String, `mergedId`: kotlin.Long): MergeUndone
     
     /**
      * Move the manual clock (`EngineOptions.clockStart`) by `seconds`
@@ -5246,6 +5264,31 @@ open class Engine: Disposable, AutoCloseable, EngineInterface
         FfiConverterLong.lower(`customerId`),
         FfiConverterString.lower(`channel`),
         FfiConverterString.lower(`purpose`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Undo the merge that folded customer `mergedId` into another (CRM-2;
+     * needs `crm.merge`): the identities the merge moved go back to it and it
+     * is a customer of its own again, read, found and counted as such.
+     * Identities the survivor gained later stay with the survivor. Audited
+     * (`crm.unmerge`, ids and counts only). `Conflict` when `mergedId` is not
+     * merged (or no longer); `NotFound` for an unknown or erased customer.
+     * Needs no secret key.
+     */
+    @Throws(BrandrailException::class)override fun `undoMerge`(`actor`: kotlin.String, `mergedId`: kotlin.Long): MergeUndone {
+            return FfiConverterTypeMergeUndone.lift(
+    callWithHandle {
+    uniffiRustCallWithError(BrandrailException) { _status ->
+    UniffiLib.uniffi_brandrail_mobile_fn_method_engine_undo_merge(
+        it,
+        
+        FfiConverterString.lower(`actor`),
+        FfiConverterLong.lower(`mergedId`),_status)
 }
     }
     )
@@ -8866,6 +8909,61 @@ public object FfiConverterTypeMediaInteraction: FfiConverterRustBuffer<MediaInte
     override fun write(value: MediaInteraction, buf: ByteBuffer) {
             FfiConverterString.write(value.`id`, buf)
             FfiConverterTimestamp.write(value.`at`, buf)
+    }
+}
+
+
+
+/**
+ * What `undoMerge` did (CRM-2).
+ */
+data class MergeUndone (
+    /**
+     * The customer restored: the id asked for, a customer of its own again.
+     */
+    var `customerId`: kotlin.Long
+    , 
+    /**
+     * The customer it had been merged into, which keeps what it gained since.
+     */
+    var `survivorId`: kotlin.Long
+    , 
+    /**
+     * Identities moved back to the restored customer.
+     */
+    var `identitiesRestored`: kotlin.ULong
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeMergeUndone: FfiConverterRustBuffer<MergeUndone> {
+    override fun read(buf: ByteBuffer): MergeUndone {
+        return MergeUndone(
+            FfiConverterLong.read(buf),
+            FfiConverterLong.read(buf),
+            FfiConverterULong.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: MergeUndone) = (
+            FfiConverterLong.allocationSize(value.`customerId`) +
+            FfiConverterLong.allocationSize(value.`survivorId`) +
+            FfiConverterULong.allocationSize(value.`identitiesRestored`)
+    )
+
+    override fun write(value: MergeUndone, buf: ByteBuffer) {
+            FfiConverterLong.write(value.`customerId`, buf)
+            FfiConverterLong.write(value.`survivorId`, buf)
+            FfiConverterULong.write(value.`identitiesRestored`, buf)
     }
 }
 
