@@ -635,3 +635,176 @@ fn crm2_a_merge_can_be_undone() {
     );
     assert!(e.verify_audit().unwrap().ok);
 }
+
+use brandrail::crm::{InteractionKind, NewInteraction};
+use chrono::{Duration, Utc};
+
+fn event(
+    customer_id: i64,
+    kind: InteractionKind,
+    page: Option<&str>,
+    amount: Option<&str>,
+    minutes: i64,
+) -> NewInteraction {
+    NewInteraction {
+        customer_id,
+        kind,
+        at: Utc::now() - Duration::days(1) + Duration::minutes(minutes),
+        page: page.map(Into::into),
+        amount: amount.map(Into::into),
+        channel: Some("wechat_mini_program".into()),
+    }
+}
+
+#[test]
+fn crm3_interactions_purchases_and_funnels() {
+    use InteractionKind::*;
+    let e = company();
+    let ids: Vec<i64> = e
+        .ingest_customers(
+            "li.na",
+            &[
+                rec(&[(Phone, "13800138001")]),
+                rec(&[(Phone, "13800138002")]),
+                rec(&[(Phone, "13800138003")]),
+            ],
+        )
+        .unwrap()
+        .customer_ids
+        .into_iter()
+        .map(Option::unwrap)
+        .collect();
+    let (a, b, c) = (ids[0], ids[1], ids[2]);
+    let rows = vec![
+        // a: the whole path, then two purchases.
+        event(a, PathStep, Some("home"), None, 0),
+        event(a, PathStep, Some("product"), None, 1),
+        event(a, PathStep, Some("reviews"), None, 2),
+        event(a, Purchase, None, Some("299.00"), 3),
+        event(a, Purchase, None, Some("101"), 60),
+        // b: home and reviews, never the product page in between.
+        event(b, PathStep, Some("home"), None, 0),
+        event(b, PathStep, Some("reviews"), None, 1),
+        // c: product before home: only home counts.
+        event(c, PathStep, Some("product"), None, 0),
+        event(c, PathStep, Some("home"), None, 1),
+        event(c, View, Some("article/秋冬"), None, 2),
+        // bad rows
+        event(404, View, Some("home"), None, 0),
+        event(a, Purchase, None, None, 0),
+        event(a, Purchase, None, Some("-5"), 0),
+        event(a, Purchase, None, Some("1e3"), 0),
+        event(a, View, None, None, 0),
+        event(a, Click, Some("home"), Some("3"), 0),
+        NewInteraction {
+            channel: Some("We Chat!".into()),
+            ..event(a, View, Some("home"), None, 0)
+        },
+        NewInteraction {
+            at: Utc::now() + Duration::days(3),
+            ..event(a, View, Some("home"), None, 0)
+        },
+        event(a, View, Some("x\u{202E}y"), None, 0),
+    ];
+    let r = e.record_interactions("li.na", &rows).unwrap();
+    assert_eq!((r.rows, r.recorded), (19, 10));
+    let got: Vec<(usize, &str)> = r.errors.iter().map(|x| (x.row, x.field.as_str())).collect();
+    assert_eq!(
+        got,
+        vec![
+            (10, "customer_id"),
+            (11, "amount"),
+            (12, "amount"),
+            (13, "amount"),
+            (14, "page"),
+            (15, "amount"),
+            (16, "channel"),
+            (17, "at"),
+            (18, "page")
+        ]
+    );
+    let steps: Vec<String> = ["home", "product", "reviews"]
+        .iter()
+        .map(|s| (*s).to_owned())
+        .collect();
+    let f = e
+        .funnel("li.na", &steps, Utc::now() - Duration::days(2), Utc::now())
+        .unwrap();
+    let counts: Vec<(&str, u64)> = f
+        .steps
+        .iter()
+        .map(|s| (s.page.as_str(), s.customers))
+        .collect();
+    assert_eq!(counts, vec![("home", 3), ("product", 1), ("reviews", 1)]);
+    assert_eq!(e.customer_funnel("li.na", a, &steps).unwrap(), 3);
+    assert_eq!(e.customer_funnel("li.na", b, &steps).unwrap(), 1);
+    assert_eq!(e.customer_funnel("li.na", c, &steps).unwrap(), 1);
+
+    // Purchases: frequency and average order value, for clearance only.
+    let p = e.purchase_summary("data.ops", a).unwrap();
+    assert_eq!(p.count, 2);
+    assert_eq!(p.total.to_string(), "400.00");
+    assert_eq!(p.average_order_value.to_string(), "200.00");
+    assert_eq!(
+        e.purchase_summary("li.na", a).unwrap_err().code(),
+        "permission_denied"
+    );
+    // History: masked pages and no amounts without clearance.
+    let masked = e.customer_interactions("li.na", a).unwrap();
+    assert_eq!(masked.len(), 5);
+    assert!(masked.iter().all(|i| i.amount.is_none()));
+    assert!(
+        masked
+            .iter()
+            .filter_map(|i| i.page.as_deref())
+            .all(|p| p == "***")
+    );
+    let clear = e.customer_interactions("data.ops", a).unwrap();
+    assert_eq!(clear[0].page.as_deref(), Some("home"));
+    assert_eq!(clear[3].amount.unwrap().to_string(), "299.00");
+
+    // A merge carries the merged customer's history; erasure removes it.
+    e.ingest_customers(
+        "qian.yu",
+        &[rec(&[(Phone, "13800138001"), (Phone, "13800138003")])],
+    )
+    .unwrap();
+    assert_eq!(e.customer_interactions("data.ops", a).unwrap().len(), 8);
+    let doc: serde_json::Value =
+        serde_json::from_str(&e.export_customer("data.ops", a).unwrap()).unwrap();
+    assert_eq!(doc["interactions"].as_array().unwrap().len(), 8);
+    e.erase_customer("data.ops", a, "申请注销").unwrap();
+    assert_eq!(
+        e.customer_interactions("data.ops", a).unwrap_err().code(),
+        "not_found"
+    );
+    let f = e
+        .funnel("li.na", &steps, Utc::now() - Duration::days(2), Utc::now())
+        .unwrap();
+    assert_eq!(f.steps[0].customers, 1, "only b is left");
+
+    // Bad funnels and permissions.
+    assert_eq!(
+        e.funnel("li.na", &[], Utc::now() - Duration::days(1), Utc::now())
+            .unwrap_err()
+            .code(),
+        "validation"
+    );
+    assert_eq!(
+        e.funnel("li.na", &steps, Utc::now(), Utc::now() - Duration::days(1))
+            .unwrap_err()
+            .code(),
+        "validation"
+    );
+    assert_eq!(
+        e.funnel("hr.one", &steps, Utc::now() - Duration::days(1), Utc::now())
+            .unwrap_err()
+            .code(),
+        "permission_denied"
+    );
+    assert_eq!(
+        e.record_interactions("hr.one", &[]).unwrap_err().code(),
+        "permission_denied"
+    );
+    assert!(e.verify_audit().unwrap().ok);
+}

@@ -11,10 +11,17 @@
 //!   sealed with the host's key, looked up through a keyed blind index; reads
 //!   mask identities and general fields for principals without
 //!   `crm.read_sensitive`;
+//! - CRM-3 interactions, purchases and click-path funnels (`interactions.rs`);
 //! - CRM-7 export and erasure, CRM-8 consent (`privacy.rs`).
 
+mod interactions;
 mod normalize;
 mod privacy;
+
+pub use interactions::{
+    Funnel, FunnelStep, Interaction, InteractionKind, InteractionReport, NewInteraction,
+    PurchaseSummary,
+};
 
 pub use privacy::{Consent, ConsentChange, Erasure};
 

@@ -220,7 +220,7 @@ impl Engine {
 
     /// Everything brandrail holds about one customer, as one JSON document
     /// (CRM-7; needs `crm.export`; audited): identities, name, profile, every
-    /// source record, consents with their history, sends, merges.
+    /// source record, consents with their history, sends, interactions, merges.
     pub fn export_customer(&self, actor: &str, customer_id: i64) -> Result<String> {
         let key = self.secret_key()?.clone();
         let target = customer_id.to_string();
@@ -242,8 +242,16 @@ impl Engine {
             // Source records of the customer and of every customer merged into
             // it: all of what brandrail holds about the person.
             let mut sources = Vec::new();
+            let members = group(&mut st, id)?;
+            let interactions: Vec<serde_json::Value> = st
+                .interactions(&members)?
+                .into_iter()
+                .map(|(kind, at, page, amount, channel)| {
+                    serde_json::json!({ "kind": kind, "at": at, "page": page, "amount": amount, "channel": channel })
+                })
+                .collect();
             let mut held = Vec::new();
-            for g in group(&mut st, id)? {
+            for g in members {
                 held.extend(st.sources(g)?.into_iter().map(|s| (g, s)));
             }
             for (from, (department, received_at, sealed)) in held {
@@ -278,6 +286,7 @@ impl Engine {
                 "consent_history": consents,
                 "consents_in_force": in_force(st.consents(id)?),
                 "sends": sends,
+                "interactions": interactions,
             });
             ctx.record(&Entry::applied(&ctx.actor.handle, "crm.export", "customer", &id.to_string()))?;
             serde_json::to_string_pretty(&doc).map_err(|e| Error::Corrupt {

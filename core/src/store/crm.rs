@@ -358,6 +358,7 @@ impl Statements<'_> {
         let mut removed = 0;
         for id in ids {
             for sql in [
+                "DELETE FROM customer_interaction WHERE customer_id = ?1",
                 "DELETE FROM customer_identity WHERE customer_id = ?1",
                 "DELETE FROM customer_source WHERE customer_id = ?1",
                 "DELETE FROM customer_consent WHERE customer_id = ?1",
@@ -474,4 +475,75 @@ impl Statements<'_> {
             .optional()?
             .flatten())
     }
+}
+
+/// An interaction as stored: kind, when, page, amount, channel.
+pub(crate) type InteractionRow = (
+    String,
+    DateTime<Utc>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
+
+impl Statements<'_> {
+    pub(crate) fn add_interaction(
+        &mut self,
+        customer: i64,
+        kind: &str,
+        at: DateTime<Utc>,
+        page: Option<&str>,
+        amount: Option<&str>,
+        channel: Option<&str>,
+    ) -> Result<()> {
+        let mut st = self.tx.prepare_cached(
+            "INSERT INTO customer_interaction (customer_id, kind, at, page, amount, channel) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        )?;
+        st.execute(params![customer, kind, to_ms(at), page, amount, channel])?;
+        Ok(())
+    }
+
+    /// Interactions of the customers `ids`, by time.
+    pub(crate) fn interactions(&mut self, ids: &[i64]) -> Result<Vec<InteractionRow>> {
+        let mut out = Vec::new();
+        let mut st = self.tx.prepare_cached(
+            "SELECT kind, at, page, amount, channel FROM customer_interaction \
+             WHERE customer_id = ?1 ORDER BY at, id",
+        )?;
+        for id in ids {
+            let rows = st.query_map([id], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, i64>(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                ))
+            })?;
+            for row in rows {
+                let (k, at, p, a, c) = row?;
+                out.push((k, from_ms(at)?, p, a, c));
+            }
+        }
+        out.sort_by_key(|r| r.1);
+        Ok(out)
+    }
+}
+
+/// Path steps of customers not erased in `[from, to)`: the customer as
+/// stored (maybe merged since), the page, by customer then time.
+pub(crate) fn path_steps(
+    conn: &rusqlite::Connection,
+    from: i64,
+    to: i64,
+) -> Result<Vec<(i64, String)>> {
+    let mut st = conn.prepare_cached(
+        "SELECT i.customer_id, coalesce(i.page, '') FROM customer_interaction i \
+         JOIN customer c ON c.id = i.customer_id \
+         WHERE i.kind = 'path_step' AND i.at >= ?1 AND i.at < ?2 AND c.erased_at IS NULL \
+         ORDER BY i.customer_id, i.at, i.id",
+    )?;
+    let rows = st.query_map([from, to], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }

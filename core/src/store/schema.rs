@@ -313,6 +313,19 @@ const MIGRATIONS: &[&str] = &[
         sent_by     TEXT NOT NULL
     ) STRICT;
     CREATE INDEX contact_by_customer ON customer_contact(customer_id);
+
+    -- CRM-3: interactions (views, clicks, path steps, purchases, tickets,
+    -- community joins). Amounts are exact decimals as text.
+    CREATE TABLE customer_interaction (
+        id          INTEGER PRIMARY KEY,
+        customer_id INTEGER NOT NULL REFERENCES customer(id),
+        kind        TEXT NOT NULL,
+        at          INTEGER NOT NULL,
+        page        TEXT,
+        amount      TEXT,
+        channel     TEXT
+    ) STRICT;
+    CREATE INDEX interaction_by_customer ON customer_interaction(customer_id, at);
     "#,
 ];
 
