@@ -220,10 +220,18 @@ const MAX_FIXED_POINT_EXPONENT: u64 = 4300;
 /// `bool`; text core refuses raises `ValidationError` naming `field`, without
 /// echoing the value.
 pub(crate) fn decimal(value: &Bound<'_, PyAny>, field: &str) -> PyResult<Decimal> {
+    let text = money_text(value, field)?;
+    money::parse_amount(field, &text).into_pyresult()
+}
+
+/// The text of money given as [`decimal`] takes it, not yet parsed: for a
+/// batch, where core reports text it refuses as a row error. A `float` or a
+/// `bool` raises `TypeError` naming `field`.
+pub(crate) fn money_text(value: &Bound<'_, PyAny>, field: &str) -> PyResult<String> {
     let py = value.py();
     let decimal_type = DECIMAL.import(py, "decimal", "Decimal")?;
     let text: String = if value.is_instance_of::<PyString>() {
-        value.extract()?
+        extract_at(value, field)?
     } else if value.is_instance_of::<PyInt>() && !value.is_instance_of::<PyBool>() {
         // Through `Decimal`: `str()` of an int over 4300 digits raises.
         decimal_text(&decimal_type.call1((value,))?)?
@@ -235,7 +243,7 @@ pub(crate) fn decimal(value: &Bound<'_, PyAny>, field: &str) -> PyResult<Decimal
             value.get_type().name()?
         )));
     };
-    money::parse_amount(field, &text).into_pyresult()
+    Ok(text)
 }
 
 /// A `decimal.Decimal` as text: fixed-point when finite and of a sane

@@ -3,7 +3,8 @@
 //! the `IngestReport`, `RowError`, `Customer` and `MergeUndone` results, the
 //! `IDENTITY_KINDS` value set and the Engine methods that ingest, read and
 //! find customers and undo a merge. Consent, sends, export and erasure (CRM-7, CRM-8) are in
-//! `crm/privacy.rs`, as in core.
+//! `crm/privacy.rs`, interactions, purchases and funnels (CRM-3) in
+//! `crm/interactions.rs`, as in core.
 //!
 //! A batch crosses once and is ingested with the GIL released. Host types are
 //! checked for the whole batch before anything is written: a row of the wrong
@@ -12,6 +13,7 @@
 //! given, an identity kind outside `IDENTITY_KINDS`, is reported by the
 //! binding as the same kind of row error (field `identities[j].kind`).
 
+mod interactions;
 mod privacy;
 
 use std::collections::{BTreeMap, HashMap};
@@ -341,7 +343,8 @@ fn records_arg(
     Ok((out, refused))
 }
 
-/// Why one row of an ingest was refused; the row changed nothing.
+/// Why one row of a batch (`Engine.ingest_customers`,
+/// `Engine.record_interactions`) was refused; the row changed nothing.
 #[pyclass(frozen, eq, module = "brandrail", name = "RowError")]
 #[derive(Clone, PartialEq)]
 pub(crate) struct PyRowError(RowError);
@@ -356,15 +359,17 @@ impl PyRowError {
 
     /// The field at fault, relative to the row: 'identities',
     /// 'identities[0].phone', 'identities[1].kind', 'name',
-    /// 'profile.national_id', ...
+    /// 'profile.national_id', ...; for an interaction 'customer_id', 'kind',
+    /// 'at', 'page', 'amount' or 'channel'.
     #[getter]
     fn field(&self) -> &str {
         &self.0.field
     }
 
-    /// 'validation' (a bad value) or 'policy_violation' (a field the policy
-    /// refuses, rule CRM-5): the codes of `ValidationError` and
-    /// `PolicyViolationError`.
+    /// 'validation' (a bad value), 'policy_violation' (a field the policy
+    /// refuses, rule CRM-5) or 'not_found' (an interaction of an unknown or
+    /// erased customer): the codes of `ValidationError`,
+    /// `PolicyViolationError` and `NotFoundError`.
     #[getter]
     fn code(&self) -> &str {
         &self.0.code
@@ -690,6 +695,7 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyMergeUndone>()?;
     m.add_class::<PyConsent>()?;
     m.add_class::<PyErasure>()?;
+    interactions::register(m)?;
     m.add(
         "IDENTITY_KINDS",
         PyTuple::new(py, IdentityKind::ALL.iter().map(|k| k.as_str()))?,

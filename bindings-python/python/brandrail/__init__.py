@@ -10,9 +10,10 @@ content items from plan through review to publication: a pre-publish
 checklist, an asset library with confidentiality labels, a publishing plan
 with cadence caps, hot dates and themes, and A/B variants. Customer records
 from every department are cleaned, deduplicated, sealed at rest and read
-masked without clearance, with consent, export and erasure. The same Rust
-engine runs behind the Python, Node and Swift/Kotlin bindings, so behaviour is
-identical everywhere.
+masked without clearance, with consent, export and erasure; their
+interactions (views, click paths, purchases) give purchase summaries and
+click-path funnels. The same Rust engine runs behind the Python, Node and
+Swift/Kotlin bindings, so behaviour is identical everywhere.
 
 >>> import brandrail
 >>> engine = brandrail.Engine.in_memory()
@@ -55,6 +56,7 @@ from ._brandrail import (
     DEPARTMENTS,
     ERROR_CODES,
     IDENTITY_KINDS,
+    INTERACTION_KINDS,
     PERMISSIONS,
     PLAN_ISSUE_KINDS,
     PLATFORMS,
@@ -121,6 +123,12 @@ from ._brandrail import (
     VersionDetails,
     ZombieAccount,
     Finding,
+    Funnel,
+    FunnelStep,
+    Interaction,
+    InteractionReport,
+    NewInteraction,
+    PurchaseSummary,
     __version__,
     check_text,
     check_texts,
@@ -192,6 +200,13 @@ __all__ = [
     "IngestReport",
     "MergeUndone",
     "RowError",
+    # interactions, purchases and funnels (CRM-3)
+    "Funnel",
+    "FunnelStep",
+    "Interaction",
+    "InteractionReport",
+    "NewInteraction",
+    "PurchaseSummary",
     # value sets
     "APPROVAL_EVENT_KINDS",
     "APPROVAL_STATES",
@@ -205,6 +220,7 @@ __all__ = [
     "DEPARTMENTS",
     "ERROR_CODES",
     "IDENTITY_KINDS",
+    "INTERACTION_KINDS",
     "PERMISSIONS",
     "PLAN_ISSUE_KINDS",
     "PLATFORMS",

@@ -98,6 +98,13 @@ __all__ = [
     "Consent",
     "Erasure",
     "IDENTITY_KINDS",
+    "NewInteraction",
+    "InteractionReport",
+    "Interaction",
+    "PurchaseSummary",
+    "Funnel",
+    "FunnelStep",
+    "INTERACTION_KINDS",
 ]
 
 DEPARTMENTS: tuple[str, ...]
@@ -179,6 +186,10 @@ IDENTITY_KINDS: tuple[str, ...]
 """Every kind of customer identity: 'phone', 'email', 'wechat_openid',
 'wechat_unionid', 'member_id', 'pos_card'."""
 
+INTERACTION_KINDS: tuple[str, ...]
+"""Every kind of customer interaction (CRM-3): 'view', 'click', 'path_step',
+'purchase', 'service_ticket', 'community_join'."""
+
 _Date = date  # `HotDateOn.date` shadows the class in its body
 _StrPath = Union[str, "os.PathLike[str]"]
 _ProgressCallback = Callable[[int, int], object]
@@ -188,6 +199,7 @@ _AttachmentLike = Union["Attachment", Mapping[str, Any]]
 _SubjectLike = Union["Subject", Mapping[str, Any]]
 _IdentityLike = Union["Identity", Mapping[str, str], tuple[str, str], list[str]]
 _CustomerRecordLike = Union["CustomerRecord", Mapping[str, Any]]
+_NewInteractionLike = Union["NewInteraction", Mapping[str, Any]]
 
 # ---------------------------------------------------------------- errors
 
@@ -1623,7 +1635,8 @@ class CustomerRecord:
 
 @final
 class RowError:
-    """Why one row of an ingest was refused; the row changed nothing."""
+    """Why one row of a batch (``Engine.ingest_customers``,
+    ``Engine.record_interactions``) was refused; the row changed nothing."""
 
     @property
     def row(self) -> int:
@@ -1632,12 +1645,14 @@ class RowError:
     def field(self) -> str:
         """The field at fault, relative to the row: 'identities',
         'identities[0].phone', 'identities[1].kind', 'name',
-        'profile.national_id', ..."""
+        'profile.national_id', ...; for an interaction 'customer_id', 'kind',
+        'at', 'page', 'amount' or 'channel'."""
     @property
     def code(self) -> str:
-        """'validation' (a bad value) or 'policy_violation' (a field the policy
-        refuses, rule CRM-5): the codes of ValidationError and
-        PolicyViolationError."""
+        """'validation' (a bad value), 'policy_violation' (a field the policy
+        refuses, rule CRM-5) or 'not_found' (an interaction of an unknown or
+        erased customer): the codes of ValidationError, PolicyViolationError
+        and NotFoundError."""
     @property
     def message(self) -> str:
         """What is wrong; never the refused value itself."""
@@ -1770,9 +1785,160 @@ class Erasure:
     @property
     def rows_removed(self) -> int:
         """Rows of personal data removed (identities, source records,
-        consents, sends)."""
+        consents, sends, interactions)."""
     def to_dict(self) -> dict[str, Any]:
         """The fields as a plain dict."""
+    def __eq__(self, other: object, /) -> bool: ...
+
+@final
+class NewInteraction:
+    """One interaction to record with ``Engine.record_interactions``
+    (CRM-3). A plain dict with the same keys works too.
+
+    ``customer_id`` is the customer (a merged id records on its survivor);
+    ``kind`` one of ``INTERACTION_KINDS`` (another raises ValidationError
+    here; in a dict row it is a row error instead); ``at`` a timezone-aware
+    datetime. ``page`` (the page or click-path step: 'home', 'product', a URL
+    path) is required for views, clicks and path steps; ``amount``, exact
+    money (a ``decimal.Decimal``, an int or a decimal string such as
+    '299.00'; a float raises TypeError, text that is not an amount
+    ValidationError), is required for a purchase and refused for anything
+    else; ``channel`` is where it happened ('wechat_mini_program', 'pos',
+    ...; an identifier). The values are checked when recorded: a bad one is
+    a ``RowError`` of the batch.
+    """
+
+    def __init__(
+        self,
+        customer_id: int,
+        kind: str,
+        at: datetime,
+        *,
+        page: Optional[str] = None,
+        amount: Optional[_Money] = None,
+        channel: Optional[str] = None,
+    ) -> None: ...
+    @property
+    def customer_id(self) -> int:
+        """The customer."""
+    @property
+    def kind(self) -> str:
+        """What happened (one of ``INTERACTION_KINDS``), e.g. 'purchase'."""
+    @property
+    def at(self) -> datetime:
+        """When (UTC)."""
+    @property
+    def page(self) -> Optional[str]:
+        """The page or click-path step, or None."""
+    @property
+    def amount(self) -> Optional[Decimal]:
+        """The amount of a purchase as ``decimal.Decimal`` (its scale kept),
+        or None."""
+    @property
+    def channel(self) -> Optional[str]:
+        """Where it happened, or None."""
+    def to_dict(self) -> dict[str, Any]:
+        """The fields as a plain dict (accepted back wherever a
+        NewInteraction is)."""
+    def __eq__(self, other: object, /) -> bool: ...
+
+@final
+class InteractionReport:
+    """What ``Engine.record_interactions`` did: counts and the refused
+    rows."""
+
+    @property
+    def rows(self) -> int:
+        """Rows given."""
+    @property
+    def recorded(self) -> int:
+        """Rows recorded."""
+    @property
+    def errors(self) -> list[RowError]:
+        """The refused rows, in row order."""
+    def to_dict(self) -> dict[str, Any]:
+        """The fields as plain dicts and lists: ``errors`` is a list of their
+        ``to_dict()`` (``pandas.DataFrame(report.to_dict()["errors"])``)."""
+    def __eq__(self, other: object, /) -> bool: ...
+
+@final
+class Interaction:
+    """An interaction as read back (CRM-3). Without the reader's clearance
+    ('crm.read_sensitive') the page reads '***' and the amount None."""
+
+    @property
+    def kind(self) -> str:
+        """What happened (one of ``INTERACTION_KINDS``)."""
+    @property
+    def at(self) -> datetime:
+        """When (UTC)."""
+    @property
+    def page(self) -> Optional[str]:
+        """The page or click-path step, or None; '***' without clearance."""
+    @property
+    def amount(self) -> Optional[Decimal]:
+        """The amount of a purchase as ``decimal.Decimal`` (its scale kept);
+        None for other kinds and without clearance."""
+    @property
+    def channel(self) -> Optional[str]:
+        """Where it happened, or None."""
+    def to_dict(self) -> dict[str, Any]:
+        """The fields as a plain dict (pandas-ready)."""
+    def __eq__(self, other: object, /) -> bool: ...
+
+@final
+class PurchaseSummary:
+    """A customer's purchases (CRM-3): how many, their total, the average
+    order value and the first and last."""
+
+    @property
+    def count(self) -> int:
+        """Number of purchases."""
+    @property
+    def total(self) -> Decimal:
+        """Their total as ``decimal.Decimal``."""
+    @property
+    def average_order_value(self) -> Decimal:
+        """Average order value (total / count) as ``decimal.Decimal``, 2
+        decimals; 0 without purchases."""
+    @property
+    def first_at(self) -> Optional[datetime]:
+        """First purchase (UTC), or None."""
+    @property
+    def last_at(self) -> Optional[datetime]:
+        """Last purchase (UTC), or None."""
+    def to_dict(self) -> dict[str, Any]:
+        """The fields as a plain dict."""
+    def __eq__(self, other: object, /) -> bool: ...
+
+@final
+class FunnelStep:
+    """One step of a ``Funnel``: its page and how many customers reached
+    it."""
+
+    @property
+    def page(self) -> str:
+        """The page of the step."""
+    @property
+    def customers(self) -> int:
+        """Customers who reached it, having reached every step before it in
+        order."""
+    def to_dict(self) -> dict[str, Any]:
+        """``{"page": ..., "customers": ...}``."""
+    def __eq__(self, other: object, /) -> bool: ...
+
+@final
+class Funnel:
+    """How many customers reached each step of a click-path funnel, in order
+    (CRM-3). Counts only: no customer is named."""
+
+    @property
+    def steps(self) -> list[FunnelStep]:
+        """The steps in the order given, each with the customers who reached
+        it (a copy)."""
+    def to_dict(self) -> dict[str, Any]:
+        """``{"steps": [{"page", "customers"}, ...]}``
+        (``pandas.DataFrame(funnel.to_dict()["steps"])``)."""
     def __eq__(self, other: object, /) -> bool: ...
 
 # ---------------------------------------------------------------- policy
@@ -2475,16 +2641,65 @@ class Engine:
         'created_at', 'updated_at', 'identities', 'name', 'profile',
         'sources' (every source record of the customer and of those merged
         into it, with its 'customer_id' and department),
-        'consent_history', 'consents_in_force' and 'sends'. Values are in
-        clear."""
+        'consent_history', 'consents_in_force', 'sends' and 'interactions'
+        (CRM-3). Values are in clear."""
     def erase_customer(self, actor: str, customer_id: int, reason: str) -> Erasure:
         """Erase a customer on request (CRM-7; needs 'crm.erase'): identities,
-        name, profile, source records, consents and sends of the customer and
-        of every customer merged into it are removed; the ids stay as
+        name, profile, source records, consents, sends and interactions of
+        the customer and of every customer merged into it are removed; the ids stay as
         tombstones, so reading them raises NotFoundError. The audit log keeps
         only ids and digests, so its chain still verifies. ``reason`` (display
         text, not empty) is required. NotFoundError for an unknown or already
         erased customer."""
+
+    # -- interactions, purchases and funnels (CRM-3)
+    def record_interactions(
+        self,
+        actor: str,
+        interactions: Iterable[_NewInteractionLike],
+    ) -> InteractionReport:
+        """Record a batch of interactions (CRM-3; needs 'crm.ingest').
+
+        ``interactions`` is any iterable of ``NewInteraction``s or dicts with
+        the keys ``customer_id``, ``kind`` and ``at`` (required), ``page``,
+        ``amount`` and ``channel`` (optional). The shapes are checked first: a
+        row that is not a NewInteraction or a dict, an unknown or missing
+        key, or a value of the wrong type (a ``str`` id, a float amount)
+        raises TypeError naming it ('interactions[3].amount'), a naive ``at``
+        ValidationError, and nothing is written.
+
+        Then the batch is recorded in one transaction with the GIL released.
+        A bad row does not raise: it is in the report's ``errors`` (an
+        unknown or erased customer: field 'customer_id', code 'not_found'; a
+        kind outside ``INTERACTION_KINDS``, a view, click or path step without
+        a page, a purchase without an amount above 0, an amount on anything
+        else, a time more than a day ahead, a channel that is not an
+        identifier: code 'validation') and changes nothing, while the good
+        rows land.
+        """
+    def customer_interactions(self, actor: str, customer_id: int) -> list[Interaction]:
+        """A customer's interactions by time, with those of the customers
+        merged into it (CRM-3; needs 'crm.read'). Pages read '***' and
+        amounts None unless the actor holds 'crm.read_sensitive'.
+        NotFoundError for an unknown or erased customer."""
+    def purchase_summary(self, actor: str, customer_id: int) -> PurchaseSummary:
+        """A customer's purchases with those of the customers merged into it:
+        count, total, average order value, first and last (CRM-3; needs
+        'crm.read_sensitive': amounts are core data). NotFoundError for an
+        unknown or erased customer."""
+    def customer_funnel(self, actor: str, customer_id: int, steps: Iterable[str]) -> int:
+        """How many of ``steps`` (an iterable of pages, 1 to 20, e.g.
+        ['home', 'product', 'reviews']) one customer's click path reached, in
+        order (CRM-3; needs 'crm.read'). ValidationError (field 'steps') for
+        no or too many steps; NotFoundError for an unknown or erased
+        customer."""
+    def funnel(self, actor: str, steps: Iterable[str], since: datetime, until: datetime) -> Funnel:
+        """A click-path funnel over every customer with path steps from
+        ``since`` (inclusive) to ``until`` (exclusive), both timezone-aware
+        datetimes (CRM-3; needs 'crm.read'): per step, how many customers
+        reached it having reached the steps before it, in order. Counts only.
+        ValidationError for no or too many steps (field 'steps') or ``until``
+        not after ``since`` (field 'until')."""
 
     # -- audit
     def verify_audit(self) -> AuditVerification:
