@@ -23,8 +23,8 @@ export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-was
  * `code` is a stable string such as `'permission_denied'` or `'validation'`.
  *
  * Long work (`verifyAudit`, `backupTo`, `restoreFrom`,
- * `escalateOverdueApprovals`, `checkTextsAsync`, `ingestCustomersAsync` and
- * the batch calls) runs on the libuv thread pool and returns a `Promise`.
+ * `escalateOverdueApprovals`, `checkTextsAsync`, `ingestCustomersAsync`,
+ * `recordInteractionsAsync` and the batch calls) runs on the libuv thread pool and returns a `Promise`.
  */
 export declare class Engine {
   /**
@@ -468,6 +468,59 @@ export declare class Engine {
    */
   checkTextsAsync(texts: Array<string>): Promise<Array<Array<Finding>>>
   /**
+   * Record a batch of interactions in one transaction (CRM-3; needs
+   * `crm.ingest`). A bad row does not throw: it is reported in `errors`
+   * and changes nothing while the good rows land. Refused rows: an
+   * unknown or erased customer (`'customer_id'`, code `'not_found'`), a
+   * `customerId` that is not a safe integer (`'customer_id'`), a `kind`
+   * that is not one of `interactionKinds()` (`'kind'`), an `Invalid Date`
+   * or a time more than a day ahead (`'at'`), a view, click or path step
+   * without a page or a bad page (`'page'`), a purchase without an amount
+   * above 0, a malformed amount, or an amount on another kind
+   * (`'amount'`), a channel that is not an identifier (`'channel'`). At
+   * most 1,000,000 rows (`'validation'`, field `'interactions'`). A JS
+   * value of the wrong type anywhere in the batch throws for the whole
+   * call with napi-rs's code and the row in the message, nothing
+   * recorded.
+   */
+  recordInteractions(actor: string, interactions: Array<NewInteraction>): InteractionReport
+  /**
+   * `recordInteractions` off the JS thread (on the libuv thread pool),
+   * for large batches. The rows are copied when called; a wrong JS type
+   * throws synchronously, before the promise exists. Engine errors reject
+   * the promise; bad rows do not, they are in the report's `errors`.
+   */
+  recordInteractionsAsync(actor: string, interactions: Array<NewInteraction>): Promise<InteractionReport>
+  /**
+   * Customer `id`'s interactions by time, with those of the customers
+   * merged into it (CRM-3; needs `crm.read`). Without
+   * `crm.read_sensitive` pages read `'***'` and amounts `null`. Throws
+   * `'not_found'` (entity `'customer'`) for an unknown or erased id.
+   */
+  customerInteractions(actor: string, id: number): Array<Interaction>
+  /**
+   * Customer `id`'s purchases, with those of the customers merged into
+   * it: count, total, average order value, first and last (CRM-3; needs
+   * `crm.read_sensitive`: amounts are core data). Throws `'not_found'`
+   * for an unknown or erased id.
+   */
+  purchaseSummary(actor: string, id: number): PurchaseSummary
+  /**
+   * How many of `steps` (pages, in order: `['home', 'product',
+   * 'reviews']`) customer `id` reached through its path steps (CRM-3;
+   * needs `crm.read`). 1 to 20 steps of display text, else
+   * `'validation'` (field `'steps'`).
+   */
+  customerFunnel(actor: string, id: number, steps: Array<string>): number
+  /**
+   * A click-path funnel over every customer with path steps in `[from,
+   * to)` (CRM-3; needs `crm.read`): per step, how many customers reached
+   * it having reached the steps before it, in order. Counts only. Throws
+   * `'validation'` for 0 or more than 20 steps (field `'steps'`) and for
+   * `to` not after `from` (field `'to'`).
+   */
+  funnel(actor: string, steps: Array<string>, from: Date, to: Date): Funnel
+  /**
    * Ingest a batch of customer records (CRM-1, CRM-2, CRM-5, CRM-6; needs
    * `crm.ingest` and an engine opened with a `secretKey`, else
    * `'configuration'`). Each row's identities are cleaned; a bad row
@@ -562,7 +615,8 @@ export declare class Engine {
    * customer and for those merged into it: `[{ customer_id, department,
    * received_at, record }]`), `consent_history`,
    * `consents_in_force`, `sends` (`[{ channel, purpose, sent_at,
-   * sent_by }]`).
+   * sent_by }]`), `interactions` (`[{ kind, at, page, amount, channel }]`,
+   * CRM-3).
    */
   exportCustomer(actor: string, id: number): string
   /**
@@ -1438,6 +1492,23 @@ export interface Finding {
   suggestion: string
 }
 
+/** How many customers reached each step of a funnel, in order. */
+export interface Funnel {
+  /** The steps, in the order given. */
+  steps: Array<FunnelStep>
+}
+
+/** One step of a funnel. */
+export interface FunnelStep {
+  /** The page of the step. */
+  page: string
+  /**
+   * Customers who reached it, having reached every step before it, in
+   * order.
+   */
+  customers: number
+}
+
 /**
  * A hot date of the policy's calendar (`content.hot_dates`) falling on a
  * day.
@@ -1496,6 +1567,43 @@ export interface IngestReport {
    */
   customerIds: Array<number | null>
   /** The refused rows, in row order; empty when every row landed. */
+  errors: Array<RowError>
+}
+
+/** An interaction as read back. */
+export interface Interaction {
+  /** What happened. */
+  kind: NewInteraction['kind']
+  /** When. */
+  at: Date
+  /** The page or step, or `null`; `'***'` without `crm.read_sensitive`. */
+  page: string | null
+  /**
+   * The amount of a purchase as a decimal string (`'299.00'`); `null` for
+   * other kinds, and always without `crm.read_sensitive`.
+   */
+  amount: string | null
+  /** Where, or `null`. */
+  channel: string | null
+}
+
+/**
+ * The names of every kind of interaction, in the order core declares them:
+ * `'view'`, `'click'`, `'path_step'`, `'purchase'`, `'service_ticket'`,
+ * `'community_join'`.
+ */
+export declare function interactionKinds(): Array<NewInteraction['kind']>
+
+/** What `recordInteractions` did. */
+export interface InteractionReport {
+  /** Rows given. */
+  rows: number
+  /** Rows recorded. */
+  recorded: number
+  /**
+   * The refused rows, in row order; each changed nothing. Empty when
+   * every row was recorded.
+   */
   errors: Array<RowError>
 }
 
@@ -1627,6 +1735,31 @@ export interface NewContent {
    * theme throws `'not_found'`. Default none.
    */
   themeId?: number
+}
+
+/** One interaction to record, a row of `recordInteractions`. */
+export interface NewInteraction {
+  /**
+   * The customer (a safe integer); a merged id records on the customer it
+   * was merged into.
+   */
+  customerId: number
+  /** What happened (see `interactionKinds()`). */
+  kind: 'view' | 'click' | 'path_step' | 'purchase' | 'service_ticket' | 'community_join'
+  /** When; at most a day ahead of the engine's clock. */
+  at: Date
+  /**
+   * The page or step (`'home'`, `'product'`, `'reviews'`, a URL path):
+   * display text, required for `'view'`, `'click'` and `'path_step'`.
+   */
+  page?: string
+  /**
+   * The amount of a purchase, as a decimal string (`'299.00'`) above 0:
+   * required for a `'purchase'`, refused for every other kind.
+   */
+  amount?: string
+  /** Where (`'wechat_mini_program'`, `'pos'`, `'douyin'`): `a-z 0-9 . _ -`. */
+  channel?: string
 }
 
 /** Input for registering a media account. */
@@ -1896,6 +2029,23 @@ export interface PublishingPlan {
   themes: Array<Theme>
 }
 
+/** A customer's purchases (the inputs of RFM scoring). */
+export interface PurchaseSummary {
+  /** Number of purchases. */
+  count: number
+  /** Their total, a decimal string (`'400.00'`); `'0'` without purchases. */
+  total: string
+  /**
+   * Average order value (total / count) to 2 decimals, a decimal string
+   * (`'200.00'`); `'0'` without purchases.
+   */
+  averageOrderValue: string
+  /** First purchase, or `null`. */
+  firstAt: Date | null
+  /** Last purchase, or `null`. */
+  lastAt: Date | null
+}
+
 /**
  * First and last day of quarter `quarter` (1–4) of `year`, as `quarterPlan`
  * covers it.
@@ -1919,17 +2069,20 @@ export interface RowError {
   /** Index of the row in the batch. */
   row: number
   /**
-   * The part of the row at fault: `'identities'` (none, or more than 32),
-   * `'identities[0].phone'` (the first identity, a phone, cannot be
-   * cleaned), `'identities[1].kind'` (not one of `identityKinds()`),
-   * `'name'`, `'profile.national_id'` (the profile key as given).
+   * The part of the row at fault. Customer records: `'identities'`
+   * (none, or more than 32), `'identities[0].phone'` (the first identity,
+   * a phone, cannot be cleaned), `'identities[1].kind'` (not one of
+   * `identityKinds()`), `'name'`, `'profile.national_id'` (the profile key
+   * as given). Interactions: `'customer_id'`, `'kind'`, `'at'`, `'page'`,
+   * `'amount'`, `'channel'` (core's names, as in every binding).
    */
   field: string
   /**
-   * `'policy_violation'` for a field the policy refuses (CRM-5), else
-   * `'validation'`.
+   * `'policy_violation'` for a field the policy refuses (CRM-5),
+   * `'not_found'` for an interaction of an unknown or erased customer,
+   * else `'validation'`.
    */
-  code: 'validation' | 'policy_violation'
+  code: 'validation' | 'policy_violation' | 'not_found'
   /**
    * What is wrong; never the refused value itself. A refused field's
    * message starts `'CRM-5: '`.

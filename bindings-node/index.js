@@ -842,6 +842,7 @@ module.exports.checkText = nativeBinding.checkText
 module.exports.checkTexts = nativeBinding.checkTexts
 module.exports.checkTextsAsync = nativeBinding.checkTextsAsync
 module.exports.identityKinds = nativeBinding.identityKinds
+module.exports.interactionKinds = nativeBinding.interactionKinds
 module.exports.planIssueKinds = nativeBinding.planIssueKinds
 module.exports.quarterOf = nativeBinding.quarterOf
 module.exports.termPackVersion = nativeBinding.termPackVersion

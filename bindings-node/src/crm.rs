@@ -2,7 +2,8 @@
 //! a per-row report (CRM-1), deduplicated on exact identities and merged
 //! (CRM-2; a merge can be undone), minimized (CRM-5) and sealed at rest
 //! (CRM-6); masked and clear reads; consent and sends (CRM-8); export and
-//! erasure (CRM-7). The `Engine` methods, the objects they take and return,
+//! erasure (CRM-7); interactions, purchases and funnels (CRM-3, in
+//! `crm/interactions.rs`). The `Engine` methods, the objects they take and return,
 //! and the module-level `identityKinds`.
 //!
 //! Bad rows do not throw. `ingestCustomers` (and `ingestCustomersAsync`)
@@ -39,6 +40,8 @@ use napi_derive::napi;
 use crate::convert::{Date, Nested, StringMap, all, number, parse, type_name, whole};
 use crate::engine::{Background, Engine};
 use crate::error::OrThrow;
+
+mod interactions;
 
 /// One identity of a customer: what kind, and its value.
 #[napi(object)]
@@ -117,6 +120,25 @@ fn kind_error(row: usize, j: usize) -> crm::RowError {
     }
 }
 
+/// Core's row errors with the binding's own (`ours`, by row) in place of
+/// core's for the same rows: the rows the binding could not convert went to
+/// core as a placeholder it refuses without touching anything. Should core
+/// ever not report one of them, ours is added in row order.
+fn with_ours(
+    core: Vec<crm::RowError>,
+    mut ours: BTreeMap<usize, crm::RowError>,
+) -> Vec<crm::RowError> {
+    let mut errors = Vec::with_capacity(core.len());
+    for e in core {
+        while let Some(entry) = ours.first_entry().filter(|o| *o.key() < e.row) {
+            errors.push(entry.remove());
+        }
+        errors.push(ours.remove(&e.row).unwrap_or(e));
+    }
+    errors.extend(ours.into_values());
+    errors
+}
+
 /// The elements of the JS array `value`, each a plain object converted to
 /// `T`; `at` names the array in messages (`records[3]: expected an object,
 /// got string`). Nothing is reserved from the array's `length`: a sparse
@@ -187,22 +209,12 @@ impl Records {
         }
         let mut report = engine.ingest_customers(actor, &records)?;
         if !ours.is_empty() {
-            // Core refused each of those rows; its error becomes ours. Should
-            // it ever not report one, ours is added in row order.
-            let mut errors = Vec::with_capacity(report.errors.len());
-            for e in mem::take(&mut report.errors) {
-                while let Some(entry) = ours.first_entry().filter(|o| *o.key() < e.row) {
-                    errors.push(entry.remove());
-                }
-                errors.push(ours.remove(&e.row).unwrap_or(e));
-            }
-            errors.extend(ours.into_values());
-            for e in &errors {
+            report.errors = with_ours(mem::take(&mut report.errors), ours);
+            for e in &report.errors {
                 if let Some(id) = report.customer_ids.get_mut(e.row) {
                     *id = None;
                 }
             }
-            report.errors = errors;
         }
         Ok(report.into())
     }
@@ -240,14 +252,17 @@ impl FromNapiValue for Records {
 pub struct RowError {
     /// Index of the row in the batch.
     pub row: f64,
-    /// The part of the row at fault: `'identities'` (none, or more than 32),
-    /// `'identities[0].phone'` (the first identity, a phone, cannot be
-    /// cleaned), `'identities[1].kind'` (not one of `identityKinds()`),
-    /// `'name'`, `'profile.national_id'` (the profile key as given).
+    /// The part of the row at fault. Customer records: `'identities'`
+    /// (none, or more than 32), `'identities[0].phone'` (the first identity,
+    /// a phone, cannot be cleaned), `'identities[1].kind'` (not one of
+    /// `identityKinds()`), `'name'`, `'profile.national_id'` (the profile key
+    /// as given). Interactions: `'customer_id'`, `'kind'`, `'at'`, `'page'`,
+    /// `'amount'`, `'channel'` (core's names, as in every binding).
     pub field: String,
-    /// `'policy_violation'` for a field the policy refuses (CRM-5), else
-    /// `'validation'`.
-    #[napi(ts_type = "'validation' | 'policy_violation'")]
+    /// `'policy_violation'` for a field the policy refuses (CRM-5),
+    /// `'not_found'` for an interaction of an unknown or erased customer,
+    /// else `'validation'`.
+    #[napi(ts_type = "'validation' | 'policy_violation' | 'not_found'")]
     pub code: String,
     /// What is wrong; never the refused value itself. A refused field's
     /// message starts `'CRM-5: '`.
@@ -628,7 +643,8 @@ impl Engine {
     /// customer and for those merged into it: `[{ customer_id, department,
     /// received_at, record }]`), `consent_history`,
     /// `consents_in_force`, `sends` (`[{ channel, purpose, sent_at,
-    /// sent_by }]`).
+    /// sent_by }]`), `interactions` (`[{ kind, at, page, amount, channel }]`,
+    /// CRM-3).
     #[napi(strict, catch_unwind)]
     pub fn export_customer(&self, env: &Env, actor: String, id: f64) -> napi::Result<String> {
         whole("id", id)

@@ -75,8 +75,8 @@ impl EngineOptions {
 /// `code` is a stable string such as `'permission_denied'` or `'validation'`.
 ///
 /// Long work (`verifyAudit`, `backupTo`, `restoreFrom`,
-/// `escalateOverdueApprovals`, `checkTextsAsync`, `ingestCustomersAsync` and
-/// the batch calls) runs on the libuv thread pool and returns a `Promise`.
+/// `escalateOverdueApprovals`, `checkTextsAsync`, `ingestCustomersAsync`,
+/// `recordInteractionsAsync` and the batch calls) runs on the libuv thread pool and returns a `Promise`.
 #[napi]
 pub struct Engine {
     pub(crate) inner: Arc<brandrail::Engine>,
