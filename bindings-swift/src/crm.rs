@@ -4,7 +4,8 @@
 //! values sealed with the host's key and masked on read without clearance
 //! (CRM-6); export and erasure on request (CRM-7); consent per channel and
 //! purpose, and sends only with consent in force (CRM-8). A merge can be
-//! undone (`undoMerge`, CRM-2).
+//! undone (`undoMerge`, CRM-2). Interactions, purchases and click-path
+//! funnels (CRM-3) are in `crm/interactions.rs`.
 //!
 //! Ingesting, reading, finding and exporting customers need an engine opened
 //! with `EngineOptions.secretKey`; without one they throw `Configuration`.
@@ -24,6 +25,13 @@ use std::collections::HashMap;
 use std::time::SystemTime;
 
 use brandrail::crm as core;
+
+mod interactions;
+
+pub use interactions::{
+    Funnel, FunnelStep, Interaction, InteractionKind, InteractionReport, NewInteraction,
+    PurchaseSummary,
+};
 
 use crate::engine::Engine;
 use crate::error::BrandrailError;
@@ -114,16 +122,19 @@ impl From<CustomerRecord> for core::CustomerRecord {
     }
 }
 
-/// Why one row of an ingest was refused; the row changed nothing.
+/// Why one row of an ingest or of `recordInteractions` was refused; the row
+/// changed nothing.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct RowError {
     /// Index of the row in the batch (0-based).
     pub row: u64,
     /// The field at fault: `identities`, `identities[0].phone`, `name`,
-    /// `profile.national_id`, …
+    /// `profile.national_id`; `customer_id`, `amount`, `page`, `channel`, `at`
+    /// for an interaction; …
     pub field: String,
-    /// The stable error code: `validation`, or `policy_violation` for a field
-    /// the policy refuses (the message names rule CRM-5).
+    /// The stable error code: `validation`, `policy_violation` for a field
+    /// the policy refuses (the message names rule CRM-5), or `not_found` for
+    /// an interaction of an unknown or erased customer.
     pub code: String,
     /// What is wrong; never the refused value itself.
     pub message: String,
@@ -272,7 +283,7 @@ pub struct Erasure {
     /// The customer ids erased: the customer, then those merged into it.
     pub customer_ids: Vec<i64>,
     /// Rows of personal data removed (identities, source records, consents,
-    /// sends).
+    /// sends, interactions).
     pub rows_removed: u64,
 }
 
@@ -440,7 +451,8 @@ impl Engine {
     /// `name`, `profile`, `sources` (every source record of the customer and
     /// of those merged into it, with its `customer_id`, `department` and
     /// `received_at`), `consent_history`,
-    /// `consents_in_force`, `sends`. Decode it with `JSONSerialization` /
+    /// `consents_in_force`, `sends`, `interactions` (`kind`, `at`, `page`,
+    /// `amount` as a decimal string, `channel`; the merged customers' too). Decode it with `JSONSerialization` /
     /// `Codable` (Swift) or `kotlinx.serialization` / `org.json` (Kotlin).
     /// `NotFound` for an unknown or erased customer.
     pub fn export_customer(&self, actor: &str, customer_id: i64) -> Result<String, BrandrailError> {
@@ -448,8 +460,9 @@ impl Engine {
     }
 
     /// Erase customer `customerId` on request (CRM-7; needs `crm.erase`):
-    /// identities, name, profile, source records, consents and sends of the
-    /// customer and of every customer merged into it are removed; their ids
+    /// identities, name, profile, source records, consents, sends and
+    /// interactions of the customer and of every customer merged into it are
+    /// removed; their ids
     /// then read as `NotFound`, and the same person may come back as a new
     /// customer. `reason` (display text, 1–200 characters) is required. The
     /// audit log keeps only ids and counts, so its chain still verifies.

@@ -20,6 +20,8 @@ Runs on a manual clock, so every time the engine stamps is known.
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
+import decimal
 import gc
 import json
 import struct
@@ -822,3 +824,333 @@ def test_identity_kinds_keep_the_cores_names():
     for bad in ["national_id", "Phone", "", "phone\x00", "phone'; DROP TABLE customer;--"]:
         err = refused("validation", br.parse_identity_kind, bad)
         assert "phone, email, wechat_openid" in err.detail
+
+
+# ------------------------------------------------------------------ CRM-3
+#
+# After `crm3_interactions_purchases_and_funnels` in core/tests/crm.rs.
+# Amounts cross as decimal strings, as every amount in this binding does.
+
+IK = br.InteractionKind
+STEPS = ["home", "product", "reviews"]
+
+
+def event(customer_id, kind, page=None, amount=None, minutes=0, **kw) -> br.NewInteraction:
+    """An interaction a day before the engine's clock, `minutes` into it."""
+    row = dict(
+        customer_id=customer_id,
+        kind=kind,
+        at=START - dt.timedelta(days=1) + dt.timedelta(minutes=minutes),
+        page=page,
+        amount=amount,
+        channel="wechat_mini_program",
+    )
+    row.update(kw)
+    return br.NewInteraction(**row)
+
+
+def three(e):
+    r = e.ingest_customers(
+        "li.na", [rec((PHONE, "13800138001")), rec((PHONE, "13800138002")), rec((PHONE, "13800138003"))]
+    )
+    return r.customer_ids
+
+
+def journeys(a, b, c):
+    """a: the whole path, then two purchases; b: home and reviews without the
+    product page between; c: product before home (only home counts)."""
+    return [
+        event(a, IK.PATH_STEP, "home", minutes=0),
+        event(a, IK.PATH_STEP, "product", minutes=1),
+        event(a, IK.PATH_STEP, "reviews", minutes=2),
+        event(a, IK.PURCHASE, amount="299.00", minutes=3),
+        event(a, IK.PURCHASE, amount="101", minutes=60),
+        event(b, IK.PATH_STEP, "home", minutes=0),
+        event(b, IK.PATH_STEP, "reviews", minutes=1),
+        event(c, IK.PATH_STEP, "product", minutes=0),
+        event(c, IK.PATH_STEP, "home", minutes=1),
+        event(c, IK.VIEW, "article/秋冬", minutes=2),
+    ]
+
+
+def window(e, days=2):
+    return (START - dt.timedelta(days=days), START)
+
+
+def histories(e, ids):
+    """Every customer's history as data.ops reads it, or the error code."""
+    out = []
+    for i in ids:
+        try:
+            out.append(e.customer_interactions("data.ops", i))
+        except br.BrandrailError as err:
+            out.append(err.code())
+    return out
+
+
+def test_crm3_interactions_purchases_and_funnels(e):
+    a, b, c = three(e)
+    bad = [
+        event(404, IK.VIEW, "home"),
+        event(a, IK.PURCHASE),
+        event(a, IK.PURCHASE, amount="-5"),
+        event(a, IK.PURCHASE, amount="1e3"),
+        event(a, IK.VIEW),
+        event(a, IK.CLICK, "home", amount="3"),
+        event(a, IK.VIEW, "home", channel="We Chat!"),
+        event(a, IK.VIEW, "home", at=START + dt.timedelta(days=3)),
+        event(a, IK.VIEW, "x\u202ey"),
+    ]
+    log = e.audit_len()
+    r = e.record_interactions("li.na", journeys(a, b, c) + bad)
+    assert isinstance(r, br.InteractionReport)
+    assert (r.rows, r.recorded) == (19, 10)
+    assert [(x.row, x.field, x.code) for x in r.errors] == [
+        (10, "customer_id", "not_found"),
+        (11, "amount", "validation"),
+        (12, "amount", "validation"),
+        (13, "amount", "validation"),
+        (14, "page", "validation"),
+        (15, "amount", "validation"),
+        (16, "channel", "validation"),
+        (17, "at", "validation"),
+        (18, "page", "validation"),
+    ]
+    for x in r.errors:
+        assert "1e3" not in x.message and "-5" not in x.message and "\u202e" not in x.message, x
+    assert e.audit_len() == log + 1
+    entry = e.audit_query("zhao.min", br.AuditQuery(action="crm.interactions"))
+    assert [(x.principal, x.detail) for x in entry] == [("li.na", "rows=19 recorded=10 refused=9")]
+
+    # Funnels: in aggregate and per customer.
+    f = e.funnel("li.na", STEPS, *window(e))
+    assert isinstance(f, br.Funnel)
+    assert f == br.Funnel(
+        steps=[
+            br.FunnelStep(page="home", customers=3),
+            br.FunnelStep(page="product", customers=1),
+            br.FunnelStep(page="reviews", customers=1),
+        ]
+    )
+    assert [e.customer_funnel("li.na", i, STEPS) for i in (a, b, c)] == [3, 1, 1]
+    assert e.customer_funnel("li.na", a, ["home", "reviews"]) == 2
+    # The window is [from, to): before the path, nobody.
+    early = e.funnel("li.na", STEPS, START - dt.timedelta(days=5), START - dt.timedelta(days=2))
+    assert [s.customers for s in early.steps] == [0, 0, 0]
+
+    # Purchases: frequency and average order value, exact, for clearance only.
+    p = e.purchase_summary("data.ops", a)
+    assert isinstance(p, br.PurchaseSummary)
+    assert (p.count, p.total, p.average_order_value) == (2, "400.00", "200.00")
+    assert p.first_at == START - dt.timedelta(days=1, minutes=-3)
+    assert p.last_at == START - dt.timedelta(days=1, minutes=-60)
+    none = e.purchase_summary("data.ops", b)
+    assert (none.count, none.total, none.average_order_value, none.first_at, none.last_at) == (
+        0,
+        "0",
+        "0",
+        None,
+        None,
+    )
+    err = denied(e, br.DenialReason.MISSING_PERMISSION, e.purchase_summary, "li.na", a)
+    assert err.permission == "crm.read_sensitive"
+
+    # History: masked pages and no amounts without clearance.
+    masked = e.customer_interactions("li.na", a)
+    assert len(masked) == 5
+    assert all(i.amount is None for i in masked)
+    assert [i.page for i in masked] == ["***", "***", "***", None, None]
+    clear = e.customer_interactions("data.ops", a)
+    assert clear[0] == br.Interaction(
+        kind=IK.PATH_STEP,
+        at=START - dt.timedelta(days=1),
+        page="home",
+        amount=None,
+        channel="wechat_mini_program",
+    )
+    assert [(i.kind, i.page, i.amount) for i in clear[3:]] == [
+        (IK.PURCHASE, None, "299.00"),
+        (IK.PURCHASE, None, "101"),
+    ]
+    assert [i.at for i in clear] == sorted(i.at for i in clear)
+
+    # A merge carries the merged customer's history; the export holds it.
+    e.ingest_customers("qian.yu", [rec((PHONE, "13800138001"), (PHONE, "13800138003"))])
+    merged = e.customer_interactions("data.ops", a)
+    assert len(merged) == 8
+    assert e.customer_interactions("data.ops", c) == merged, "a merged id reads as its survivor"
+    assert e.customer_funnel("li.na", c, STEPS) == 3
+    doc = json.loads(e.export_customer("data.ops", a))
+    assert len(doc["interactions"]) == 8
+    assert sorted(x["amount"] for x in doc["interactions"] if x["amount"]) == ["101", "299.00"]
+    assert [s.customers for s in e.funnel("li.na", STEPS, *window(e)).steps] == [2, 1, 1]
+
+    # Erasure removes it: not found, and out of the funnels.
+    e.erase_customer("data.ops", a, "申请注销")
+    for call in (e.customer_interactions, e.purchase_summary):
+        err = refused("not_found", call, "data.ops", a)
+        assert isinstance(err, br.BrandrailError.NotFound) and err.entity == "customer"
+    refused("not_found", e.customer_funnel, "li.na", a, STEPS)
+    f = e.funnel("li.na", STEPS, *window(e))
+    assert [s.customers for s in f.steps] == [1, 0, 0], "only b is left"
+    late = e.record_interactions("li.na", [event(a, IK.VIEW, "home"), event(b, IK.CLICK, "ad/双11")])
+    assert (late.recorded, [(x.row, x.field, x.code) for x in late.errors]) == (1, [(0, "customer_id", "not_found")])
+    assert e.verify_audit().ok
+
+
+def test_crm3_every_kind_records_and_defaults(e):
+    (a, *_) = three(e)
+    row = br.NewInteraction(customer_id=a, kind=IK.SERVICE_TICKET, at=START)
+    assert (row.page, row.amount, row.channel) == (None, None, None)
+    r = e.record_interactions(
+        "qian.yu",
+        [
+            row,
+            br.NewInteraction(customer_id=a, kind=IK.COMMUNITY_JOIN, at=START, channel="wecom"),
+            event(a, IK.CLICK, "ad/双11"),
+            event(a, IK.PURCHASE, amount="0.10", channel="pos"),
+            event(a, IK.PURCHASE, amount="0.2"),
+            event(a, IK.PURCHASE, amount="0"),
+            event(a, IK.PURCHASE, amount="1,280.50"),
+            event(a, IK.PURCHASE, amount="¥12"),
+            event(a, IK.PURCHASE, amount=" 12"),
+            event(a, IK.SERVICE_TICKET, amount="12"),
+            event(a, IK.PATH_STEP, ""),
+            event(a, IK.VIEW, "home\x00"),
+            event(a, IK.VIEW, "长" * 201),
+            event(a, IK.VIEW, "home", channel=""),
+            event(a, IK.VIEW, "home", channel="x'; DROP TABLE customer;--"),
+            event(a, IK.VIEW, "home", at=START + dt.timedelta(hours=23)),
+        ],
+    )
+    assert (r.rows, r.recorded) == (16, 6)
+    assert [(x.row, x.field) for x in r.errors] == [
+        (5, "amount"),
+        (6, "amount"),
+        (7, "amount"),
+        (8, "amount"),
+        (9, "amount"),
+        (10, "page"),
+        (11, "page"),
+        (12, "page"),
+        (13, "channel"),
+        (14, "channel"),
+    ]
+    assert all(x.code == "validation" for x in r.errors)
+    got = e.customer_interactions("data.ops", a)
+    assert sorted(i.kind.as_str() for i in got) == [
+        "click",
+        "community_join",
+        "purchase",
+        "purchase",
+        "service_ticket",
+        "view",
+    ]
+    assert sorted(i.amount for i in got if i.amount) == ["0.10", "0.2"]
+    p = e.purchase_summary("zhao.min", a)
+    assert (p.count, p.total, p.average_order_value) == (2, "0.30", "0.15")
+
+    # An empty batch is a report of nothing (and still audited).
+    empty = e.record_interactions("li.na", [])
+    assert (empty.rows, empty.recorded, empty.errors) == (0, 0, [])
+
+
+def test_crm3_async_records_as_the_sync_call_does():
+    sync, background = (br.Engine.in_memory(options()) for _ in range(2))
+    for engine in (sync, background):
+        staff(engine)
+        three(engine)
+    rows = journeys(1, 2, 3) * 40 + [event(9, IK.VIEW, "home"), event(1, IK.PURCHASE, amount="1e3")]
+    want = sync.record_interactions("li.na", rows)
+    got = asyncio.run(background.record_interactions_async("li.na", rows))
+    assert got == want
+    assert (got.rows, got.recorded) == (402, 400)
+    assert [(x.row, x.field) for x in got.errors] == [(400, "customer_id"), (401, "amount")]
+    assert histories(background, (1, 2, 3)) == histories(sync, (1, 2, 3))
+    assert background.purchase_summary("data.ops", 1).total == "16000.00"
+    with pytest.raises(br.BrandrailError.PermissionDenied):
+        asyncio.run(background.record_interactions_async("hr.one", rows))
+    with pytest.raises(WRONG_TYPE):
+        asyncio.run(background.record_interactions_async("li.na", [rows[0], {"customer_id": 1}]))
+    assert histories(background, (1, 2, 3)) == histories(sync, (1, 2, 3))
+
+
+def test_crm3_bad_funnels_permissions_and_unknown_customers(e):
+    a, b, c = three(e)
+    e.record_interactions("li.na", journeys(a, b, c))
+    before = histories(e, (a, b, c))
+    for steps in [[], ["s"] * 21, ["home", ""], ["home", "pro\x00duct"], ["\u202ehome"], ["长" * 201]]:
+        err = refused_unchanged(e, "validation", e.funnel, "li.na", steps, *window(e))
+        assert err.field == "steps", steps
+        err = refused_unchanged(e, "validation", e.customer_funnel, "li.na", a, steps)
+        assert err.field == "steps"
+    assert e.funnel("li.na", ["s"] * 20, *window(e)).steps[0].customers == 0
+    for frm, to in [(START, START - dt.timedelta(days=1)), (START, START)]:
+        err = refused_unchanged(e, "validation", e.funnel, "li.na", STEPS, frm, to)
+        assert err.field == "to"
+
+    err = denied(e, br.DenialReason.MISSING_PERMISSION, e.record_interactions, "hr.one", [])
+    assert (err.principal, err.permission) == ("hr.one", "crm.ingest")
+    denied(e, br.DenialReason.MISSING_PERMISSION, e.record_interactions, "zhao.min", journeys(a, b, c))
+    denied(e, br.DenialReason.UNKNOWN_PRINCIPAL, e.record_interactions, "ghost", journeys(a, b, c))
+    denied(e, br.DenialReason.MISSING_PERMISSION, e.funnel, "hr.one", STEPS, *window(e))
+    denied(e, br.DenialReason.MISSING_PERMISSION, e.customer_funnel, "hr.one", a, STEPS)
+    denied(e, br.DenialReason.MISSING_PERMISSION, e.customer_interactions, "hr.one", a)
+    denied(e, br.DenialReason.MISSING_PERMISSION, e.purchase_summary, "qian.yu", a)
+    e.deactivate_principal("it.admin", "qian.yu")
+    denied(e, br.DenialReason.DEACTIVATED, e.record_interactions, "qian.yu", journeys(a, b, c))
+    for id in [0, -1, 404, 2**63 - 1, -(2**63)]:
+        refused_unchanged(e, "not_found", e.customer_interactions, "li.na", id)
+        refused_unchanged(e, "not_found", e.purchase_summary, "data.ops", id)
+        refused_unchanged(e, "not_found", e.customer_funnel, "li.na", id, STEPS)
+    assert histories(e, (a, b, c)) == before, "no refusal recorded anything"
+
+    # Nothing here seals a value: an engine without a key records and reads.
+    keyless = br.Engine.in_memory(br.EngineOptions(clock_start=START))
+    staff(keyless)
+    r = keyless.record_interactions("li.na", [event(1, IK.VIEW, "home")])
+    assert [(x.field, x.code) for x in r.errors] == [("customer_id", "not_found")]
+    refused("not_found", keyless.customer_interactions, "li.na", 1)
+
+
+def test_crm3_wrong_host_types_refuse_the_whole_call(e):
+    a, b, c = three(e)
+    good = event(a, IK.VIEW, "home")
+    naive = dt.datetime(2026, 11, 1, 8, 0)
+    for rows in [
+        [good, {"customer_id": a, "kind": IK.VIEW, "at": START, "page": "home"}],
+        [good, None],
+        [good, event(a, "view", "home")],
+        [good, event(str(a), IK.VIEW, "home")],
+        [good, event(2**63, IK.VIEW, "home")],
+        [good, event(a, IK.PURCHASE, amount=299.0)],
+        [good, event(a, IK.PURCHASE, amount=decimal.Decimal("299.00"))],
+        [good, event(a, IK.VIEW, 7)],
+        [good, event(a, IK.VIEW, "home", channel=b"pos")],
+        [good, event(a, IK.VIEW, "home", at="2026-11-01T08:00:00Z")],
+        [good, event(a, IK.VIEW, "home", at=naive)],
+        good,
+        None,
+    ]:
+        before, log = histories(e, (a, b, c)), e.audit_len()
+        with pytest.raises(WRONG_TYPE):
+            e.record_interactions("li.na", rows)
+        assert histories(e, (a, b, c)) == before and e.audit_len() == log, rows
+    assert e.customer_interactions("data.ops", a) == [], "not even the good row"
+    wrong_type(e, e.record_interactions, None, [good])
+    wrong_type(e, e.customer_interactions, "li.na", str(a))
+    wrong_type(e, e.purchase_summary, "data.ops", 2**63)
+    wrong_type(e, e.customer_funnel, "li.na", a, None)
+    wrong_type(e, e.customer_funnel, "li.na", a, [1, 2])
+    wrong_type(e, e.funnel, "li.na", STEPS, "2026-10-01", START)
+    wrong_type(e, e.funnel, "li.na", STEPS, START - dt.timedelta(days=1), None)
+
+
+def test_interaction_kinds_keep_the_cores_names():
+    names = ["view", "click", "path_step", "purchase", "service_ticket", "community_join"]
+    assert [k.as_str() for k in br.InteractionKind] == names
+    for name in names:
+        assert br.parse_interaction_kind(name).as_str() == name
+    for bad in ["like", "View", "", "view\x00", "purchase'; DROP TABLE customer;--"]:
+        err = refused("validation", br.parse_interaction_kind, bad)
+        assert "view, click, path_step" in err.detail

@@ -1298,8 +1298,9 @@ public protocol EngineProtocol: AnyObject, Sendable {
     
     /**
      * Erase customer `customerId` on request (CRM-7; needs `crm.erase`):
-     * identities, name, profile, source records, consents and sends of the
-     * customer and of every customer merged into it are removed; their ids
+     * identities, name, profile, source records, consents, sends and
+     * interactions of the customer and of every customer merged into it are
+     * removed; their ids
      * then read as `NotFound`, and the same person may come back as a new
      * customer. `reason` (display text, 1–200 characters) is required. The
      * audit log keeps only ids and counts, so its chain still verifies.
@@ -1319,7 +1320,8 @@ public protocol EngineProtocol: AnyObject, Sendable {
      * `name`, `profile`, `sources` (every source record of the customer and
      * of those merged into it, with its `customer_id`, `department` and
      * `received_at`), `consent_history`,
-     * `consents_in_force`, `sends`. Decode it with `JSONSerialization` /
+     * `consents_in_force`, `sends`, `interactions` (`kind`, `at`, `page`,
+     * `amount` as a decimal string, `channel`; the merged customers' too). Decode it with `JSONSerialization` /
      * `Codable` (Swift) or `kotlinx.serialization` / `org.json` (Kotlin).
      * `NotFound` for an unknown or erased customer.
      */
@@ -1385,6 +1387,65 @@ public protocol EngineProtocol: AnyObject, Sendable {
      * Needs no secret key.
      */
     func undoMerge(actor: String, mergedId: Int64) throws  -> MergeUndone
+    
+    /**
+     * How many of `steps` (pages, in order: `["home", "product", "reviews"]`)
+     * customer `customerId` reached through its path steps, in order (CRM-3;
+     * needs `crm.read`). `Validation` (field `steps`) for none, more than 20
+     * or a step that is not display text; `NotFound` for an unknown or erased
+     * customer.
+     */
+    func customerFunnel(actor: String, customerId: Int64, steps: [String]) throws  -> UInt64
+    
+    /**
+     * Customer `customerId`'s interactions by time, with those of the
+     * customers merged into it (CRM-3; needs `crm.read`). Pages read `***`
+     * and amounts `nil`/`null` unless `actor` holds `crm.read_sensitive`.
+     * `NotFound` for an unknown or erased customer.
+     */
+    func customerInteractions(actor: String, customerId: Int64) throws  -> [Interaction]
+    
+    /**
+     * A click-path funnel over every customer with path steps in
+     * `[from, to)` (CRM-3; needs `crm.read`): per step, how many customers
+     * reached it having reached the steps before it, in order; a merged
+     * customer counts as its survivor, an erased one not at all. Counts
+     * only. `Validation` naming `steps` (as for `customerFunnel`) or `to`
+     * (not after `from`).
+     */
+    func funnel(actor: String, steps: [String], from: Date, to: Date) throws  -> Funnel
+    
+    /**
+     * Customer `customerId`'s purchases, with those of the customers merged
+     * into it: count, total, average order value, first and last (CRM-3;
+     * needs `crm.read_sensitive`: amounts are core data). `NotFound` for an
+     * unknown or erased customer.
+     */
+    func purchaseSummary(actor: String, customerId: Int64) throws  -> PurchaseSummary
+    
+    /**
+     * Record a batch of interactions (CRM-3; needs `crm.ingest`), all in one
+     * transaction. A bad row — unknown or erased customer (`not_found`,
+     * field `customer_id`), a purchase without an amount above 0 or an
+     * amount on another kind, a view, click or path step without a page, a
+     * page with control or invisible characters, a channel that is not an
+     * identifier, a time more than a day ahead (`validation`, fields
+     * `amount`, `page`, `channel`, `at`) — is reported in the report's
+     * `errors` and changes nothing, while the good rows land. Audited
+     * (`crm.interactions`, counts only). Throws only for the whole call:
+     * `PermissionDenied` (audited), `Validation` (field `interactions`) over
+     * 1 000 000 rows, or naming `interactions[i].at` for a time the engine
+     * cannot represent. Rows are typed records, so a row of the wrong type
+     * cannot be passed (a dynamically typed host gets uniffi's type error
+     * for the whole call). Needs no secret key.
+     */
+    func recordInteractions(actor: String, interactions: [NewInteraction]) throws  -> InteractionReport
+    
+    /**
+     * `recordInteractions` on a worker thread: awaiting it never blocks the
+     * caller's thread, however large the batch.
+     */
+    func recordInteractionsAsync(actor: String, interactions: [NewInteraction]) async throws  -> InteractionReport
     
     /**
      * Move the manual clock (`EngineOptions.clockStart`) by `seconds`
@@ -2891,8 +2952,9 @@ open func customerCount()throws  -> UInt64  {
     
     /**
      * Erase customer `customerId` on request (CRM-7; needs `crm.erase`):
-     * identities, name, profile, source records, consents and sends of the
-     * customer and of every customer merged into it are removed; their ids
+     * identities, name, profile, source records, consents, sends and
+     * interactions of the customer and of every customer merged into it are
+     * removed; their ids
      * then read as `NotFound`, and the same person may come back as a new
      * customer. `reason` (display text, 1–200 characters) is required. The
      * audit log keeps only ids and counts, so its chain still verifies.
@@ -2922,7 +2984,8 @@ open func eraseCustomer(actor: String, customerId: Int64, reason: String)throws 
      * `name`, `profile`, `sources` (every source record of the customer and
      * of those merged into it, with its `customer_id`, `department` and
      * `received_at`), `consent_history`,
-     * `consents_in_force`, `sends`. Decode it with `JSONSerialization` /
+     * `consents_in_force`, `sends`, `interactions` (`kind`, `at`, `page`,
+     * `amount` as a decimal string, `channel`; the merged customers' too). Decode it with `JSONSerialization` /
      * `Codable` (Swift) or `kotlinx.serialization` / `org.json` (Kotlin).
      * `NotFound` for an unknown or erased customer.
      */
@@ -3059,6 +3122,127 @@ open func undoMerge(actor: String, mergedId: Int64)throws  -> MergeUndone  {
         FfiConverterInt64.lower(mergedId),uniffiCallStatus
     )
 })
+}
+    
+    /**
+     * How many of `steps` (pages, in order: `["home", "product", "reviews"]`)
+     * customer `customerId` reached through its path steps, in order (CRM-3;
+     * needs `crm.read`). `Validation` (field `steps`) for none, more than 20
+     * or a step that is not display text; `NotFound` for an unknown or erased
+     * customer.
+     */
+open func customerFunnel(actor: String, customerId: Int64, steps: [String])throws  -> UInt64  {
+    return try  FfiConverterUInt64.lift(try rustCallWithError(FfiConverterTypeBrandrailError_lift) {
+        uniffiCallStatus in
+    uniffi_brandrail_mobile_fn_method_engine_customer_funnel(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(actor),
+        FfiConverterInt64.lower(customerId),
+        FfiConverterSequenceString.lower(steps),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Customer `customerId`'s interactions by time, with those of the
+     * customers merged into it (CRM-3; needs `crm.read`). Pages read `***`
+     * and amounts `nil`/`null` unless `actor` holds `crm.read_sensitive`.
+     * `NotFound` for an unknown or erased customer.
+     */
+open func customerInteractions(actor: String, customerId: Int64)throws  -> [Interaction]  {
+    return try  FfiConverterSequenceTypeInteraction.lift(try rustCallWithError(FfiConverterTypeBrandrailError_lift) {
+        uniffiCallStatus in
+    uniffi_brandrail_mobile_fn_method_engine_customer_interactions(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(actor),
+        FfiConverterInt64.lower(customerId),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * A click-path funnel over every customer with path steps in
+     * `[from, to)` (CRM-3; needs `crm.read`): per step, how many customers
+     * reached it having reached the steps before it, in order; a merged
+     * customer counts as its survivor, an erased one not at all. Counts
+     * only. `Validation` naming `steps` (as for `customerFunnel`) or `to`
+     * (not after `from`).
+     */
+open func funnel(actor: String, steps: [String], from: Date, to: Date)throws  -> Funnel  {
+    return try  FfiConverterTypeFunnel_lift(try rustCallWithError(FfiConverterTypeBrandrailError_lift) {
+        uniffiCallStatus in
+    uniffi_brandrail_mobile_fn_method_engine_funnel(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(actor),
+        FfiConverterSequenceString.lower(steps),
+        FfiConverterTimestamp.lower(from),
+        FfiConverterTimestamp.lower(to),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Customer `customerId`'s purchases, with those of the customers merged
+     * into it: count, total, average order value, first and last (CRM-3;
+     * needs `crm.read_sensitive`: amounts are core data). `NotFound` for an
+     * unknown or erased customer.
+     */
+open func purchaseSummary(actor: String, customerId: Int64)throws  -> PurchaseSummary  {
+    return try  FfiConverterTypePurchaseSummary_lift(try rustCallWithError(FfiConverterTypeBrandrailError_lift) {
+        uniffiCallStatus in
+    uniffi_brandrail_mobile_fn_method_engine_purchase_summary(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(actor),
+        FfiConverterInt64.lower(customerId),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Record a batch of interactions (CRM-3; needs `crm.ingest`), all in one
+     * transaction. A bad row — unknown or erased customer (`not_found`,
+     * field `customer_id`), a purchase without an amount above 0 or an
+     * amount on another kind, a view, click or path step without a page, a
+     * page with control or invisible characters, a channel that is not an
+     * identifier, a time more than a day ahead (`validation`, fields
+     * `amount`, `page`, `channel`, `at`) — is reported in the report's
+     * `errors` and changes nothing, while the good rows land. Audited
+     * (`crm.interactions`, counts only). Throws only for the whole call:
+     * `PermissionDenied` (audited), `Validation` (field `interactions`) over
+     * 1 000 000 rows, or naming `interactions[i].at` for a time the engine
+     * cannot represent. Rows are typed records, so a row of the wrong type
+     * cannot be passed (a dynamically typed host gets uniffi's type error
+     * for the whole call). Needs no secret key.
+     */
+open func recordInteractions(actor: String, interactions: [NewInteraction])throws  -> InteractionReport  {
+    return try  FfiConverterTypeInteractionReport_lift(try rustCallWithError(FfiConverterTypeBrandrailError_lift) {
+        uniffiCallStatus in
+    uniffi_brandrail_mobile_fn_method_engine_record_interactions(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(actor),
+        FfiConverterSequenceTypeNewInteraction.lower(interactions),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * `recordInteractions` on a worker thread: awaiting it never blocks the
+     * caller's thread, however large the batch.
+     */
+open func recordInteractionsAsync(actor: String, interactions: [NewInteraction])async throws  -> InteractionReport  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_brandrail_mobile_fn_method_engine_record_interactions_async(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(actor),FfiConverterSequenceTypeNewInteraction.lower(interactions)
+                )
+            },
+            pollFunc: ffi_brandrail_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_brandrail_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_brandrail_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeInteractionReport_lift,
+            errorHandler: FfiConverterTypeBrandrailError_lift
+        )
 }
     
     /**
@@ -6819,7 +7003,7 @@ public struct Erasure: Equatable, Hashable {
     public var customerIds: [Int64]
     /**
      * Rows of personal data removed (identities, source records, consents,
-     * sends).
+     * sends, interactions).
      */
     public var rowsRemoved: UInt64
 
@@ -6831,7 +7015,7 @@ public struct Erasure: Equatable, Hashable {
          */customerIds: [Int64], 
         /**
          * Rows of personal data removed (identities, source records, consents,
-         * sends).
+         * sends, interactions).
          */rowsRemoved: UInt64) {
         self.customerIds = customerIds
         self.rowsRemoved = rowsRemoved
@@ -7072,6 +7256,136 @@ public func FfiConverterTypeFinding_lift(_ buf: RustBuffer) throws -> Finding {
 #endif
 public func FfiConverterTypeFinding_lower(_ value: Finding) -> RustBuffer {
     return FfiConverterTypeFinding.lower(value)
+}
+
+
+/**
+ * How many customers reached each step of a funnel, in order.
+ */
+public struct Funnel: Equatable, Hashable {
+    /**
+     * The steps and the customers who reached each (having reached every
+     * step before it, in order, within the window).
+     */
+    public var steps: [FunnelStep]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The steps and the customers who reached each (having reached every
+         * step before it, in order, within the window).
+         */steps: [FunnelStep]) {
+        self.steps = steps
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Funnel: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeFunnel: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Funnel {
+        return
+            try Funnel(
+                steps: FfiConverterSequenceTypeFunnelStep.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Funnel, into buf: inout [UInt8]) {
+        FfiConverterSequenceTypeFunnelStep.write(value.steps, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFunnel_lift(_ buf: RustBuffer) throws -> Funnel {
+    return try FfiConverterTypeFunnel.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFunnel_lower(_ value: Funnel) -> RustBuffer {
+    return FfiConverterTypeFunnel.lower(value)
+}
+
+
+/**
+ * One step of a funnel.
+ */
+public struct FunnelStep: Equatable, Hashable {
+    /**
+     * The page of the step.
+     */
+    public var page: String
+    /**
+     * Customers who reached it.
+     */
+    public var customers: UInt64
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The page of the step.
+         */page: String, 
+        /**
+         * Customers who reached it.
+         */customers: UInt64) {
+        self.page = page
+        self.customers = customers
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension FunnelStep: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeFunnelStep: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> FunnelStep {
+        return
+            try FunnelStep(
+                page: FfiConverterString.read(from: &buf), 
+                customers: FfiConverterUInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: FunnelStep, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.page, into: &buf)
+        FfiConverterUInt64.write(value.customers, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFunnelStep_lift(_ buf: RustBuffer) throws -> FunnelStep {
+    return try FfiConverterTypeFunnelStep.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFunnelStep_lower(_ value: FunnelStep) -> RustBuffer {
+    return FfiConverterTypeFunnelStep.lower(value)
 }
 
 
@@ -7333,6 +7647,188 @@ public func FfiConverterTypeIngestReport_lift(_ buf: RustBuffer) throws -> Inges
 #endif
 public func FfiConverterTypeIngestReport_lower(_ value: IngestReport) -> RustBuffer {
     return FfiConverterTypeIngestReport.lower(value)
+}
+
+
+/**
+ * An interaction as read back with `customerInteractions`.
+ */
+public struct Interaction: Equatable, Hashable {
+    /**
+     * What happened.
+     */
+    public var kind: InteractionKind
+    /**
+     * When.
+     */
+    public var at: Date
+    /**
+     * Page or step; `***` unless the reader holds `crm.read_sensitive`.
+     */
+    public var page: String?
+    /**
+     * The amount of a purchase as a decimal string with its exact digits
+     * (`"299.00"`); `nil`/`null` for other kinds, and for every kind unless
+     * the reader holds `crm.read_sensitive`.
+     */
+    public var amount: String?
+    /**
+     * Channel.
+     */
+    public var channel: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * What happened.
+         */kind: InteractionKind, 
+        /**
+         * When.
+         */at: Date, 
+        /**
+         * Page or step; `***` unless the reader holds `crm.read_sensitive`.
+         */page: String?, 
+        /**
+         * The amount of a purchase as a decimal string with its exact digits
+         * (`"299.00"`); `nil`/`null` for other kinds, and for every kind unless
+         * the reader holds `crm.read_sensitive`.
+         */amount: String?, 
+        /**
+         * Channel.
+         */channel: String?) {
+        self.kind = kind
+        self.at = at
+        self.page = page
+        self.amount = amount
+        self.channel = channel
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Interaction: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeInteraction: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Interaction {
+        return
+            try Interaction(
+                kind: FfiConverterTypeInteractionKind.read(from: &buf), 
+                at: FfiConverterTimestamp.read(from: &buf), 
+                page: FfiConverterOptionString.read(from: &buf), 
+                amount: FfiConverterOptionString.read(from: &buf), 
+                channel: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Interaction, into buf: inout [UInt8]) {
+        FfiConverterTypeInteractionKind.write(value.kind, into: &buf)
+        FfiConverterTimestamp.write(value.at, into: &buf)
+        FfiConverterOptionString.write(value.page, into: &buf)
+        FfiConverterOptionString.write(value.amount, into: &buf)
+        FfiConverterOptionString.write(value.channel, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeInteraction_lift(_ buf: RustBuffer) throws -> Interaction {
+    return try FfiConverterTypeInteraction.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeInteraction_lower(_ value: Interaction) -> RustBuffer {
+    return FfiConverterTypeInteraction.lower(value)
+}
+
+
+/**
+ * What `recordInteractions` did.
+ */
+public struct InteractionReport: Equatable, Hashable {
+    /**
+     * Rows given.
+     */
+    public var rows: UInt64
+    /**
+     * Rows recorded.
+     */
+    public var recorded: UInt64
+    /**
+     * The refused rows, in row order; each changed nothing.
+     */
+    public var errors: [RowError]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Rows given.
+         */rows: UInt64, 
+        /**
+         * Rows recorded.
+         */recorded: UInt64, 
+        /**
+         * The refused rows, in row order; each changed nothing.
+         */errors: [RowError]) {
+        self.rows = rows
+        self.recorded = recorded
+        self.errors = errors
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension InteractionReport: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeInteractionReport: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> InteractionReport {
+        return
+            try InteractionReport(
+                rows: FfiConverterUInt64.read(from: &buf), 
+                recorded: FfiConverterUInt64.read(from: &buf), 
+                errors: FfiConverterSequenceTypeRowError.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: InteractionReport, into buf: inout [UInt8]) {
+        FfiConverterUInt64.write(value.rows, into: &buf)
+        FfiConverterUInt64.write(value.recorded, into: &buf)
+        FfiConverterSequenceTypeRowError.write(value.errors, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeInteractionReport_lift(_ buf: RustBuffer) throws -> InteractionReport {
+    return try FfiConverterTypeInteractionReport.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeInteractionReport_lower(_ value: InteractionReport) -> RustBuffer {
+    return FfiConverterTypeInteractionReport.lower(value)
 }
 
 
@@ -7876,6 +8372,131 @@ public func FfiConverterTypeNewContent_lift(_ buf: RustBuffer) throws -> NewCont
 #endif
 public func FfiConverterTypeNewContent_lower(_ value: NewContent) -> RustBuffer {
     return FfiConverterTypeNewContent.lower(value)
+}
+
+
+/**
+ * One interaction to record with `recordInteractions`.
+ */
+public struct NewInteraction: Equatable, Hashable {
+    /**
+     * The customer (a merged id records on its survivor). An unknown or
+     * erased customer is a `not_found` row error (field `customer_id`).
+     */
+    public var customerId: Int64
+    /**
+     * What happened.
+     */
+    public var kind: InteractionKind
+    /**
+     * When; more than a day ahead of the engine's clock is a row error
+     * (field `at`).
+     */
+    public var at: Date
+    /**
+     * The page or step (`home`, `product`, `reviews`, a URL path): display
+     * text, required for views, clicks and path steps. Default none.
+     */
+    public var page: String?
+    /**
+     * The amount of a purchase as a decimal string (`"299.00"`): digits with
+     * an optional `.` fraction, above 0, never rounded; required for a
+     * purchase and refused on any other kind. Anything else (`1e3`, `-5`,
+     * `1,280.50`, `¥12`) is a row error (field `amount`) that never quotes
+     * the value. Default none.
+     */
+    public var amount: String?
+    /**
+     * Where (`wechat_mini_program`, `pos`, `douyin`, …; an identifier: `[a-z0-9._-]`).
+     * Default none.
+     */
+    public var channel: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The customer (a merged id records on its survivor). An unknown or
+         * erased customer is a `not_found` row error (field `customer_id`).
+         */customerId: Int64, 
+        /**
+         * What happened.
+         */kind: InteractionKind, 
+        /**
+         * When; more than a day ahead of the engine's clock is a row error
+         * (field `at`).
+         */at: Date, 
+        /**
+         * The page or step (`home`, `product`, `reviews`, a URL path): display
+         * text, required for views, clicks and path steps. Default none.
+         */page: String? = nil, 
+        /**
+         * The amount of a purchase as a decimal string (`"299.00"`): digits with
+         * an optional `.` fraction, above 0, never rounded; required for a
+         * purchase and refused on any other kind. Anything else (`1e3`, `-5`,
+         * `1,280.50`, `¥12`) is a row error (field `amount`) that never quotes
+         * the value. Default none.
+         */amount: String? = nil, 
+        /**
+         * Where (`wechat_mini_program`, `pos`, `douyin`, …; an identifier: `[a-z0-9._-]`).
+         * Default none.
+         */channel: String? = nil) {
+        self.customerId = customerId
+        self.kind = kind
+        self.at = at
+        self.page = page
+        self.amount = amount
+        self.channel = channel
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension NewInteraction: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeNewInteraction: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> NewInteraction {
+        return
+            try NewInteraction(
+                customerId: FfiConverterInt64.read(from: &buf), 
+                kind: FfiConverterTypeInteractionKind.read(from: &buf), 
+                at: FfiConverterTimestamp.read(from: &buf), 
+                page: FfiConverterOptionString.read(from: &buf), 
+                amount: FfiConverterOptionString.read(from: &buf), 
+                channel: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: NewInteraction, into buf: inout [UInt8]) {
+        FfiConverterInt64.write(value.customerId, into: &buf)
+        FfiConverterTypeInteractionKind.write(value.kind, into: &buf)
+        FfiConverterTimestamp.write(value.at, into: &buf)
+        FfiConverterOptionString.write(value.page, into: &buf)
+        FfiConverterOptionString.write(value.amount, into: &buf)
+        FfiConverterOptionString.write(value.channel, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeNewInteraction_lift(_ buf: RustBuffer) throws -> NewInteraction {
+    return try FfiConverterTypeNewInteraction.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeNewInteraction_lower(_ value: NewInteraction) -> RustBuffer {
+    return FfiConverterTypeNewInteraction.lower(value)
 }
 
 
@@ -8977,6 +9598,107 @@ public func FfiConverterTypePublishingPlan_lower(_ value: PublishingPlan) -> Rus
 
 
 /**
+ * A customer's purchases (CRM-3), from `purchaseSummary`.
+ */
+public struct PurchaseSummary: Equatable, Hashable {
+    /**
+     * Number of purchases.
+     */
+    public var count: UInt64
+    /**
+     * Their total, a decimal string (`"400.00"`).
+     */
+    public var total: String
+    /**
+     * Average order value (total / count) with 2 decimals, a decimal string
+     * (`"200.00"`); `"0"` without purchases.
+     */
+    public var averageOrderValue: String
+    /**
+     * First purchase; `nil`/`null` without purchases.
+     */
+    public var firstAt: Date?
+    /**
+     * Last purchase; `nil`/`null` without purchases.
+     */
+    public var lastAt: Date?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Number of purchases.
+         */count: UInt64, 
+        /**
+         * Their total, a decimal string (`"400.00"`).
+         */total: String, 
+        /**
+         * Average order value (total / count) with 2 decimals, a decimal string
+         * (`"200.00"`); `"0"` without purchases.
+         */averageOrderValue: String, 
+        /**
+         * First purchase; `nil`/`null` without purchases.
+         */firstAt: Date?, 
+        /**
+         * Last purchase; `nil`/`null` without purchases.
+         */lastAt: Date?) {
+        self.count = count
+        self.total = total
+        self.averageOrderValue = averageOrderValue
+        self.firstAt = firstAt
+        self.lastAt = lastAt
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension PurchaseSummary: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypePurchaseSummary: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> PurchaseSummary {
+        return
+            try PurchaseSummary(
+                count: FfiConverterUInt64.read(from: &buf), 
+                total: FfiConverterString.read(from: &buf), 
+                averageOrderValue: FfiConverterString.read(from: &buf), 
+                firstAt: FfiConverterOptionTimestamp.read(from: &buf), 
+                lastAt: FfiConverterOptionTimestamp.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: PurchaseSummary, into buf: inout [UInt8]) {
+        FfiConverterUInt64.write(value.count, into: &buf)
+        FfiConverterString.write(value.total, into: &buf)
+        FfiConverterString.write(value.averageOrderValue, into: &buf)
+        FfiConverterOptionTimestamp.write(value.firstAt, into: &buf)
+        FfiConverterOptionTimestamp.write(value.lastAt, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePurchaseSummary_lift(_ buf: RustBuffer) throws -> PurchaseSummary {
+    return try FfiConverterTypePurchaseSummary.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePurchaseSummary_lower(_ value: PurchaseSummary) -> RustBuffer {
+    return FfiConverterTypePurchaseSummary.lower(value)
+}
+
+
+/**
  * What a restore did.
  */
 public struct RestoreReport: Equatable, Hashable {
@@ -9066,7 +9788,8 @@ public func FfiConverterTypeRestoreReport_lower(_ value: RestoreReport) -> RustB
 
 
 /**
- * Why one row of an ingest was refused; the row changed nothing.
+ * Why one row of an ingest or of `recordInteractions` was refused; the row
+ * changed nothing.
  */
 public struct RowError: Equatable, Hashable {
     /**
@@ -9075,12 +9798,14 @@ public struct RowError: Equatable, Hashable {
     public var row: UInt64
     /**
      * The field at fault: `identities`, `identities[0].phone`, `name`,
-     * `profile.national_id`, …
+     * `profile.national_id`; `customer_id`, `amount`, `page`, `channel`, `at`
+     * for an interaction; …
      */
     public var field: String
     /**
-     * The stable error code: `validation`, or `policy_violation` for a field
-     * the policy refuses (the message names rule CRM-5).
+     * The stable error code: `validation`, `policy_violation` for a field
+     * the policy refuses (the message names rule CRM-5), or `not_found` for
+     * an interaction of an unknown or erased customer.
      */
     public var code: String
     /**
@@ -9096,11 +9821,13 @@ public struct RowError: Equatable, Hashable {
          */row: UInt64, 
         /**
          * The field at fault: `identities`, `identities[0].phone`, `name`,
-         * `profile.national_id`, …
+         * `profile.national_id`; `customer_id`, `amount`, `page`, `channel`, `at`
+         * for an interaction; …
          */field: String, 
         /**
-         * The stable error code: `validation`, or `policy_violation` for a field
-         * the policy refuses (the message names rule CRM-5).
+         * The stable error code: `validation`, `policy_violation` for a field
+         * the policy refuses (the message names rule CRM-5), or `not_found` for
+         * an interaction of an unknown or erased customer.
          */code: String, 
         /**
          * What is wrong; never the refused value itself.
@@ -12129,6 +12856,135 @@ public func FfiConverterTypeIdentityKind_lower(_ value: IdentityKind) -> RustBuf
 
 
 /**
+ * What a customer did (CRM-3).
+ */
+
+public enum InteractionKind: Equatable, Hashable, CaseIterable {
+    
+    /**
+     * `view`: saw a page or a piece of content (needs a page).
+     */
+    case view
+    /**
+     * `click`: clicked a link or an ad (needs a page).
+     */
+    case click
+    /**
+     * `path_step`: a step of a click path; the page is the step (needs a
+     * page). Funnels count these.
+     */
+    case pathStep
+    /**
+     * `purchase`: bought; the amount is required and above 0.
+     */
+    case purchase
+    /**
+     * `service_ticket`: opened a service ticket.
+     */
+    case serviceTicket
+    /**
+     * `community_join`: joined a private community.
+     */
+    case communityJoin
+
+
+
+    /**
+     * The stable name of this value, as used in policy documents,
+     * storage, error messages and the other bindings.
+     */
+public func asStr() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_brandrail_mobile_fn_method_interactionkind_as_str(
+            FfiConverterTypeInteractionKind_lower(self),uniffiCallStatus
+    )
+})
+}
+
+
+
+}
+
+#if compiler(>=6)
+extension InteractionKind: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeInteractionKind: FfiConverterRustBuffer {
+    typealias SwiftType = InteractionKind
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> InteractionKind {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .view
+        
+        case 2: return .click
+        
+        case 3: return .pathStep
+        
+        case 4: return .purchase
+        
+        case 5: return .serviceTicket
+        
+        case 6: return .communityJoin
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: InteractionKind, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .view:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .click:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .pathStep:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .purchase:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .serviceTicket:
+            writeInt(&buf, Int32(5))
+        
+        
+        case .communityJoin:
+            writeInt(&buf, Int32(6))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeInteractionKind_lift(_ buf: RustBuffer) throws -> InteractionKind {
+    return try FfiConverterTypeInteractionKind.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeInteractionKind_lower(_ value: InteractionKind) -> RustBuffer {
+    return FfiConverterTypeInteractionKind.lower(value)
+}
+
+
+
+/**
  * Whether a recorded attempt went through.
  */
 
@@ -14310,6 +15166,31 @@ fileprivate struct FfiConverterSequenceTypeFinding: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeFunnelStep: FfiConverterRustBuffer {
+    typealias SwiftType = [FunnelStep]
+
+    public static func write(_ value: [FunnelStep], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeFunnelStep.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [FunnelStep] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [FunnelStep]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeFunnelStep.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeHotDateOn: FfiConverterRustBuffer {
     typealias SwiftType = [HotDateOn]
 
@@ -14360,6 +15241,31 @@ fileprivate struct FfiConverterSequenceTypeIdentity: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeInteraction: FfiConverterRustBuffer {
+    typealias SwiftType = [Interaction]
+
+    public static func write(_ value: [Interaction], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeInteraction.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Interaction] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Interaction]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeInteraction.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeMediaAccount: FfiConverterRustBuffer {
     typealias SwiftType = [MediaAccount]
 
@@ -14402,6 +15308,31 @@ fileprivate struct FfiConverterSequenceTypeMediaInteraction: FfiConverterRustBuf
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeMediaInteraction.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeNewInteraction: FfiConverterRustBuffer {
+    typealias SwiftType = [NewInteraction]
+
+    public static func write(_ value: [NewInteraction], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeNewInteraction.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [NewInteraction] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [NewInteraction]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeNewInteraction.read(from: &buf))
         }
         return seq
     }
@@ -15196,6 +16127,18 @@ public func parseIdentityKind(name: String)throws  -> IdentityKind  {
 })
 }
 /**
+ * The interaction kind with this stable name (e.g. `path_step`); a
+ * `Validation` error listing the valid names otherwise.
+ */
+public func parseInteractionKind(name: String)throws  -> InteractionKind  {
+    return try  FfiConverterTypeInteractionKind_lift(try rustCallWithError(FfiConverterTypeBrandrailError_lift) {
+        uniffiCallStatus in
+    uniffi_brandrail_mobile_fn_func_parse_interaction_kind(
+        FfiConverterString.lower(name),uniffiCallStatus
+    )
+})
+}
+/**
  * Every stable error code, in the core's order (`brandrail::Error::CODES`).
  */
 public func errorCodes() -> [String]  {
@@ -15311,6 +16254,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_brandrail_mobile_checksum_func_parse_identity_kind() != 60150) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_brandrail_mobile_checksum_func_parse_interaction_kind() != 3609) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_brandrail_mobile_checksum_func_error_codes() != 27250) {
@@ -15568,10 +16514,10 @@ private let initializationResult: InitializationResult = {
     if (uniffi_brandrail_mobile_checksum_method_engine_customer_count() != 28364) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_brandrail_mobile_checksum_method_engine_erase_customer() != 43370) {
+    if (uniffi_brandrail_mobile_checksum_method_engine_erase_customer() != 19328) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_brandrail_mobile_checksum_method_engine_export_customer() != 57561) {
+    if (uniffi_brandrail_mobile_checksum_method_engine_export_customer() != 26651) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_brandrail_mobile_checksum_method_engine_find_customer() != 24815) {
@@ -15590,6 +16536,24 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_brandrail_mobile_checksum_method_engine_undo_merge() != 14336) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_brandrail_mobile_checksum_method_engine_customer_funnel() != 46021) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_brandrail_mobile_checksum_method_engine_customer_interactions() != 60959) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_brandrail_mobile_checksum_method_engine_funnel() != 50559) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_brandrail_mobile_checksum_method_engine_purchase_summary() != 64022) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_brandrail_mobile_checksum_method_engine_record_interactions() != 33183) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_brandrail_mobile_checksum_method_engine_record_interactions_async() != 56239) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_brandrail_mobile_checksum_method_engine_advance_clock() != 30736) {

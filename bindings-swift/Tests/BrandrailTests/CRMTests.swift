@@ -1,9 +1,11 @@
-// Customers (CRM-1, CRM-2, CRM-5..CRM-8) from Swift: batches cleaned and
+// Customers (CRM-1..CRM-3, CRM-5..CRM-8) from Swift: batches cleaned and
 // deduplicated on exact identities and merged, and a merge undone; bad rows
 // reported in the `IngestReport` (never thrown) while the good rows land;
 // masked reads without `crm.read_sensitive`; no plaintext personal data in the
 // database file; consent gating sends; the export document and erasure with
-// the audit chain still valid. Bad calls throw their typed error case and change nothing.
+// the audit chain still valid; interactions with per-row errors, masked
+// history, purchase summaries (decimal strings) and click-path funnels.
+// Bad calls throw their typed error case and change nothing.
 // Mirrors bindings-swift/tests/test_crm_uniffi.py (and core/tests/crm.rs).
 //
 // A row of the wrong type (a dictionary for a `CustomerRecord`, a string for
@@ -555,6 +557,101 @@ final class CRMTests: XCTestCase {
         XCTAssertEqual(try keyless.customerCount(), 0)
     }
 
+    // MARK: CRM-3
+
+    /// An interaction a day before the engine's clock, `minutes` into it.
+    func event(_ customerId: Int64, _ kind: InteractionKind, page: String? = nil,
+               amount: String? = nil, minutes: Double = 0) -> NewInteraction {
+        NewInteraction(customerId: customerId, kind: kind,
+                       at: start.addingTimeInterval(-86_400 + minutes * 60),
+                       page: page, amount: amount, channel: "wechat_mini_program")
+    }
+
+    func testCRM3InteractionsPurchasesAndFunnels() async throws {
+        let ids = try engine.ingestCustomers(actor: "li.na", records: [
+            rec([(.phone, "13800138001")]), rec([(.phone, "13800138002")]), rec([(.phone, "13800138003")]),
+        ]).customerIds.compactMap { $0 }
+        let (a, b, c) = (ids[0], ids[1], ids[2])
+        let rows = [
+            // a: the whole path, then two purchases.
+            event(a, .pathStep, page: "home"),
+            event(a, .pathStep, page: "product", minutes: 1),
+            event(a, .pathStep, page: "reviews", minutes: 2),
+            event(a, .purchase, amount: "299.00", minutes: 3),
+            event(a, .purchase, amount: "101", minutes: 60),
+            // b: home and reviews, never the product page between.
+            event(b, .pathStep, page: "home"),
+            event(b, .pathStep, page: "reviews", minutes: 1),
+            // c: product before home: only home counts.
+            event(c, .pathStep, page: "product"),
+            event(c, .pathStep, page: "home", minutes: 1),
+            event(c, .view, page: "article/秋冬", minutes: 2),
+            // bad rows
+            event(404, .view, page: "home"),
+            event(a, .purchase),
+            event(a, .purchase, amount: "-5"),
+            event(a, .purchase, amount: "1e3"),
+            event(a, .view),
+            event(a, .click, page: "home", amount: "3"),
+            NewInteraction(customerId: a, kind: .view, at: start, page: "home", channel: "We Chat!"),
+            NewInteraction(customerId: a, kind: .view, at: start.addingTimeInterval(3 * 86_400), page: "home"),
+            event(a, .view, page: "x\u{202E}y"),
+        ]
+        let r = try await engine.recordInteractionsAsync(actor: "li.na", interactions: rows)
+        XCTAssertEqual([r.rows, r.recorded], [19, 10])
+        XCTAssertEqual(r.errors.map(\.row), Array<UInt64>(10...18))
+        XCTAssertEqual(r.errors.map(\.field),
+                       ["customer_id", "amount", "amount", "amount", "page", "amount", "channel", "at", "page"])
+        XCTAssertEqual(r.errors[0].code, "not_found")
+
+        let steps = ["home", "product", "reviews"]
+        let window = (start.addingTimeInterval(-2 * 86_400), start)
+        let f = try engine.funnel(actor: "li.na", steps: steps, from: window.0, to: window.1)
+        XCTAssertEqual(f.steps, [FunnelStep(page: "home", customers: 3),
+                                 FunnelStep(page: "product", customers: 1),
+                                 FunnelStep(page: "reviews", customers: 1)])
+        XCTAssertEqual(try [a, b, c].map { try engine.customerFunnel(actor: "li.na", customerId: $0, steps: steps) },
+                       [3, 1, 1])
+
+        // Purchases: exact decimal strings, for clearance only.
+        let p = try engine.purchaseSummary(actor: "data.ops", customerId: a)
+        XCTAssertEqual(p.count, 2)
+        XCTAssertEqual(p.total, "400.00")
+        XCTAssertEqual(p.averageOrderValue, "200.00")
+        XCTAssertEqual(try denied(.missingPermission) {
+            try engine.purchaseSummary(actor: "li.na", customerId: a)
+        }, "crm.read_sensitive")
+        // History: masked pages and no amounts without clearance.
+        let masked = try engine.customerInteractions(actor: "li.na", customerId: a)
+        XCTAssertEqual(masked.count, 5)
+        XCTAssertTrue(masked.allSatisfy { $0.amount == nil && ($0.page == nil || $0.page == "***") })
+        let clear = try engine.customerInteractions(actor: "data.ops", customerId: a)
+        XCTAssertEqual(clear[0].page, "home")
+        XCTAssertEqual(clear[3].amount, "299.00")
+
+        // A merge carries the merged customer's history; erasure removes it.
+        _ = try engine.ingestCustomers(actor: "qian.yu",
+                                       records: [rec([(.phone, "13800138001"), (.phone, "13800138003")])])
+        XCTAssertEqual(try engine.customerInteractions(actor: "data.ops", customerId: a).count, 8)
+        _ = try engine.eraseCustomer(actor: "data.ops", customerId: a, reason: "申请注销")
+        try refused("not_found") { try engine.customerInteractions(actor: "data.ops", customerId: a) }
+        let after = try engine.funnel(actor: "li.na", steps: steps, from: window.0, to: window.1)
+        XCTAssertEqual(after.steps[0].customers, 1, "only b is left")
+
+        // Bad funnels and permissions.
+        XCTAssertEqual(field(try refused("validation") {
+            try engine.funnel(actor: "li.na", steps: [], from: window.0, to: window.1)
+        }), "steps")
+        XCTAssertEqual(field(try refused("validation") {
+            try engine.funnel(actor: "li.na", steps: steps, from: window.1, to: window.0)
+        }), "to")
+        try denied(.missingPermission) {
+            try engine.funnel(actor: "hr.one", steps: steps, from: window.0, to: window.1)
+        }
+        try denied(.missingPermission) { try engine.recordInteractions(actor: "hr.one", interactions: []) }
+        XCTAssertTrue(try engine.verifyAudit().ok)
+    }
+
     // MARK: enums
 
     func testIdentityKindsKeepTheCoresNames() throws {
@@ -564,5 +661,14 @@ final class CRMTests: XCTestCase {
             XCTAssertEqual(try parseIdentityKind(name: name).asStr(), name)
         }
         assertRefused("validation") { try parseIdentityKind(name: "national_id") }
+    }
+
+    func testInteractionKindsKeepTheCoresNames() throws {
+        let names = ["view", "click", "path_step", "purchase", "service_ticket", "community_join"]
+        XCTAssertEqual(InteractionKind.allCases.map { $0.asStr() }, names)
+        for name in names {
+            XCTAssertEqual(try parseInteractionKind(name: name).asStr(), name)
+        }
+        assertRefused("validation") { try parseInteractionKind(name: "like") }
     }
 }

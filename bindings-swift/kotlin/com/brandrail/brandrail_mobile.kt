@@ -736,6 +736,8 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_brandrail_mobile_checksum_func_parse_identity_kind(
     ): Int
+    external fun uniffi_brandrail_mobile_checksum_func_parse_interaction_kind(
+    ): Int
     external fun uniffi_brandrail_mobile_checksum_func_error_codes(
     ): Int
     external fun uniffi_brandrail_mobile_checksum_func_default_policy_toml(
@@ -921,6 +923,18 @@ internal object IntegrityCheckingUniffiLib {
     external fun uniffi_brandrail_mobile_checksum_method_engine_record_send(
     ): Int
     external fun uniffi_brandrail_mobile_checksum_method_engine_undo_merge(
+    ): Int
+    external fun uniffi_brandrail_mobile_checksum_method_engine_customer_funnel(
+    ): Int
+    external fun uniffi_brandrail_mobile_checksum_method_engine_customer_interactions(
+    ): Int
+    external fun uniffi_brandrail_mobile_checksum_method_engine_funnel(
+    ): Int
+    external fun uniffi_brandrail_mobile_checksum_method_engine_purchase_summary(
+    ): Int
+    external fun uniffi_brandrail_mobile_checksum_method_engine_record_interactions(
+    ): Int
+    external fun uniffi_brandrail_mobile_checksum_method_engine_record_interactions_async(
     ): Int
     external fun uniffi_brandrail_mobile_checksum_method_engine_advance_clock(
     ): Int
@@ -1172,6 +1186,18 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_brandrail_mobile_fn_method_engine_undo_merge(`ptr`: Long,`actor`: RustBuffer.ByValue,`mergedId`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
+    external fun uniffi_brandrail_mobile_fn_method_engine_customer_funnel(`ptr`: Long,`actor`: RustBuffer.ByValue,`customerId`: Long,`steps`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_brandrail_mobile_fn_method_engine_customer_interactions(`ptr`: Long,`actor`: RustBuffer.ByValue,`customerId`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_brandrail_mobile_fn_method_engine_funnel(`ptr`: Long,`actor`: RustBuffer.ByValue,`steps`: RustBuffer.ByValue,`from`: RustBuffer.ByValue,`to`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_brandrail_mobile_fn_method_engine_purchase_summary(`ptr`: Long,`actor`: RustBuffer.ByValue,`customerId`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_brandrail_mobile_fn_method_engine_record_interactions(`ptr`: Long,`actor`: RustBuffer.ByValue,`interactions`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_brandrail_mobile_fn_method_engine_record_interactions_async(`ptr`: Long,`actor`: RustBuffer.ByValue,`interactions`: RustBuffer.ByValue,
+    ): Long
     external fun uniffi_brandrail_mobile_fn_method_engine_advance_clock(`ptr`: Long,`seconds`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_brandrail_mobile_fn_method_engine_now(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
@@ -1252,6 +1278,8 @@ internal object UniffiLib {
     ): RustBuffer.ByValue
     external fun uniffi_brandrail_mobile_fn_method_identitykind_as_str(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
+    external fun uniffi_brandrail_mobile_fn_method_interactionkind_as_str(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
     external fun uniffi_brandrail_mobile_fn_method_brandrailerror_code(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_brandrail_mobile_fn_method_brandrailerror_uniffi_trait_display(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
@@ -1313,6 +1341,8 @@ internal object UniffiLib {
     external fun uniffi_brandrail_mobile_fn_func_variant_style_of(`text`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_brandrail_mobile_fn_func_parse_identity_kind(`name`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_brandrail_mobile_fn_func_parse_interaction_kind(`name`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_brandrail_mobile_fn_func_error_codes(uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
@@ -1516,6 +1546,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_brandrail_mobile_checksum_func_parse_identity_kind() and 0xFFFF) != 60150) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_brandrail_mobile_checksum_func_parse_interaction_kind() and 0xFFFF) != 3609) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_brandrail_mobile_checksum_func_error_codes() and 0xFFFF) != 27250) {
@@ -1773,10 +1806,10 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_brandrail_mobile_checksum_method_engine_customer_count() and 0xFFFF) != 28364) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_brandrail_mobile_checksum_method_engine_erase_customer() and 0xFFFF) != 43370) {
+    if ((lib.uniffi_brandrail_mobile_checksum_method_engine_erase_customer() and 0xFFFF) != 19328) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_brandrail_mobile_checksum_method_engine_export_customer() and 0xFFFF) != 57561) {
+    if ((lib.uniffi_brandrail_mobile_checksum_method_engine_export_customer() and 0xFFFF) != 26651) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_brandrail_mobile_checksum_method_engine_find_customer() and 0xFFFF) != 24815) {
@@ -1795,6 +1828,24 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_brandrail_mobile_checksum_method_engine_undo_merge() and 0xFFFF) != 14336) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_brandrail_mobile_checksum_method_engine_customer_funnel() and 0xFFFF) != 46021) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_brandrail_mobile_checksum_method_engine_customer_interactions() and 0xFFFF) != 60959) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_brandrail_mobile_checksum_method_engine_funnel() and 0xFFFF) != 50559) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_brandrail_mobile_checksum_method_engine_purchase_summary() and 0xFFFF) != 64022) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_brandrail_mobile_checksum_method_engine_record_interactions() and 0xFFFF) != 33183) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_brandrail_mobile_checksum_method_engine_record_interactions_async() and 0xFFFF) != 56239) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_brandrail_mobile_checksum_method_engine_advance_clock() and 0xFFFF) != 30736) {
@@ -3042,8 +3093,9 @@ public interface EngineInterface {
     
     /**
      * Erase customer `customerId` on request (CRM-7; needs `crm.erase`):
-     * identities, name, profile, source records, consents and sends of the
-     * customer and of every customer merged into it are removed; their ids
+     * identities, name, profile, source records, consents, sends and
+     * interactions of the customer and of every customer merged into it are
+     * removed; their ids
      * then read as `NotFound`, and the same person may come back as a new
      * customer. `reason` (display text, 1–200 characters) is required. The
      * audit log keeps only ids and counts, so its chain still verifies.
@@ -3063,7 +3115,8 @@ public interface EngineInterface {
      * `name`, `profile`, `sources` (every source record of the customer and
      * of those merged into it, with its `customer_id`, `department` and
      * `received_at`), `consent_history`,
-     * `consents_in_force`, `sends`. Decode it with `JSONSerialization` /
+     * `consents_in_force`, `sends`, `interactions` (`kind`, `at`, `page`,
+     * `amount` as a decimal string, `channel`; the merged customers' too). Decode it with `JSONSerialization` /
      * `Codable` (Swift) or `kotlinx.serialization` / `org.json` (Kotlin).
      * `NotFound` for an unknown or erased customer.
      */
@@ -3129,6 +3182,65 @@ public interface EngineInterface {
      * Needs no secret key.
      */
     fun `undoMerge`(`actor`: kotlin.String, `mergedId`: kotlin.Long): MergeUndone
+    
+    /**
+     * How many of `steps` (pages, in order: `["home", "product", "reviews"]`)
+     * customer `customerId` reached through its path steps, in order (CRM-3;
+     * needs `crm.read`). `Validation` (field `steps`) for none, more than 20
+     * or a step that is not display text; `NotFound` for an unknown or erased
+     * customer.
+     */
+    fun `customerFunnel`(`actor`: kotlin.String, `customerId`: kotlin.Long, `steps`: List<kotlin.String>): kotlin.ULong
+    
+    /**
+     * Customer `customerId`'s interactions by time, with those of the
+     * customers merged into it (CRM-3; needs `crm.read`). Pages read `***`
+     * and amounts `nil`/`null` unless `actor` holds `crm.read_sensitive`.
+     * `NotFound` for an unknown or erased customer.
+     */
+    fun `customerInteractions`(`actor`: kotlin.String, `customerId`: kotlin.Long): List<Interaction>
+    
+    /**
+     * A click-path funnel over every customer with path steps in
+     * `[from, to)` (CRM-3; needs `crm.read`): per step, how many customers
+     * reached it having reached the steps before it, in order; a merged
+     * customer counts as its survivor, an erased one not at all. Counts
+     * only. `Validation` naming `steps` (as for `customerFunnel`) or `to`
+     * (not after `from`).
+     */
+    fun `funnel`(`actor`: kotlin.String, `steps`: List<kotlin.String>, `from`: java.time.Instant, `to`: java.time.Instant): Funnel
+    
+    /**
+     * Customer `customerId`'s purchases, with those of the customers merged
+     * into it: count, total, average order value, first and last (CRM-3;
+     * needs `crm.read_sensitive`: amounts are core data). `NotFound` for an
+     * unknown or erased customer.
+     */
+    fun `purchaseSummary`(`actor`: kotlin.String, `customerId`: kotlin.Long): PurchaseSummary
+    
+    /**
+     * Record a batch of interactions (CRM-3; needs `crm.ingest`), all in one
+     * transaction. A bad row — unknown or erased customer (`not_found`,
+     * field `customer_id`), a purchase without an amount above 0 or an
+     * amount on another kind, a view, click or path step without a page, a
+     * page with control or invisible characters, a channel that is not an
+     * identifier, a time more than a day ahead (`validation`, fields
+     * `amount`, `page`, `channel`, `at`) — is reported in the report's
+     * `errors` and changes nothing, while the good rows land. Audited
+     * (`crm.interactions`, counts only). Throws only for the whole call:
+     * `PermissionDenied` (audited), `Validation` (field `interactions`) over
+     * 1 000 000 rows, or naming `interactions[i].at` for a time the engine
+     * cannot represent. Rows are typed records, so a row of the wrong type
+     * cannot be passed (a dynamically typed host gets uniffi's type error
+     * for the whole call). Needs no secret key.
+     */
+    fun `recordInteractions`(`actor`: kotlin.String, `interactions`: List<NewInteraction>): InteractionReport
+    
+    /**
+     * `recordInteractions` on a worker thread: awaiting it never blocks the
+     * caller's thread, however large the batch.
+     */
+    suspend fun `recordInteractionsAsync`(`actor`: kotlin.String, `interactions`: List<NewInteraction>): InteractionReport
     
     /**
      * Move the manual clock (`EngineOptions.clockStart`) by `seconds`
@@ -5084,8 +5196,9 @@ open class Engine: Disposable, AutoCloseable, EngineInterface
     
     /**
      * Erase customer `customerId` on request (CRM-7; needs `crm.erase`):
-     * identities, name, profile, source records, consents and sends of the
-     * customer and of every customer merged into it are removed; their ids
+     * identities, name, profile, source records, consents, sends and
+     * interactions of the customer and of every customer merged into it are
+     * removed; their ids
      * then read as `NotFound`, and the same person may come back as a new
      * customer. `reason` (display text, 1–200 characters) is required. The
      * audit log keeps only ids and counts, so its chain still verifies.
@@ -5120,7 +5233,8 @@ open class Engine: Disposable, AutoCloseable, EngineInterface
      * `name`, `profile`, `sources` (every source record of the customer and
      * of those merged into it, with its `customer_id`, `department` and
      * `received_at`), `consent_history`,
-     * `consents_in_force`, `sends`. Decode it with `JSONSerialization` /
+     * `consents_in_force`, `sends`, `interactions` (`kind`, `at`, `page`,
+     * `amount` as a decimal string, `channel`; the merged customers' too). Decode it with `JSONSerialization` /
      * `Codable` (Swift) or `kotlinx.serialization` / `org.json` (Kotlin).
      * `NotFound` for an unknown or erased customer.
      */
@@ -5294,6 +5408,159 @@ open class Engine: Disposable, AutoCloseable, EngineInterface
     )
     }
     
+
+    
+    /**
+     * How many of `steps` (pages, in order: `["home", "product", "reviews"]`)
+     * customer `customerId` reached through its path steps, in order (CRM-3;
+     * needs `crm.read`). `Validation` (field `steps`) for none, more than 20
+     * or a step that is not display text; `NotFound` for an unknown or erased
+     * customer.
+     */
+    @Throws(BrandrailException::class)override fun `customerFunnel`(`actor`: kotlin.String, `customerId`: kotlin.Long, `steps`: List<kotlin.String>): kotlin.ULong {
+            return FfiConverterULong.lift(
+    callWithHandle {
+    uniffiRustCallWithError(BrandrailException) { _status ->
+    UniffiLib.uniffi_brandrail_mobile_fn_method_engine_customer_funnel(
+        it,
+        
+        FfiConverterString.lower(`actor`),
+        FfiConverterLong.lower(`customerId`),
+        FfiConverterSequenceString.lower(`steps`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Customer `customerId`'s interactions by time, with those of the
+     * customers merged into it (CRM-3; needs `crm.read`). Pages read `***`
+     * and amounts `nil`/`null` unless `actor` holds `crm.read_sensitive`.
+     * `NotFound` for an unknown or erased customer.
+     */
+    @Throws(BrandrailException::class)override fun `customerInteractions`(`actor`: kotlin.String, `customerId`: kotlin.Long): List<Interaction> {
+            return FfiConverterSequenceTypeInteraction.lift(
+    callWithHandle {
+    uniffiRustCallWithError(BrandrailException) { _status ->
+    UniffiLib.uniffi_brandrail_mobile_fn_method_engine_customer_interactions(
+        it,
+        
+        FfiConverterString.lower(`actor`),
+        FfiConverterLong.lower(`customerId`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * A click-path funnel over every customer with path steps in
+     * `[from, to)` (CRM-3; needs `crm.read`): per step, how many customers
+     * reached it having reached the steps before it, in order; a merged
+     * customer counts as its survivor, an erased one not at all. Counts
+     * only. `Validation` naming `steps` (as for `customerFunnel`) or `to`
+     * (not after `from`).
+     */
+    @Throws(BrandrailException::class)override fun `funnel`(`actor`: kotlin.String, `steps`: List<kotlin.String>, `from`: java.time.Instant, `to`: java.time.Instant): Funnel {
+            return FfiConverterTypeFunnel.lift(
+    callWithHandle {
+    uniffiRustCallWithError(BrandrailException) { _status ->
+    UniffiLib.uniffi_brandrail_mobile_fn_method_engine_funnel(
+        it,
+        
+        FfiConverterString.lower(`actor`),
+        FfiConverterSequenceString.lower(`steps`),
+        FfiConverterTimestamp.lower(`from`),
+        FfiConverterTimestamp.lower(`to`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Customer `customerId`'s purchases, with those of the customers merged
+     * into it: count, total, average order value, first and last (CRM-3;
+     * needs `crm.read_sensitive`: amounts are core data). `NotFound` for an
+     * unknown or erased customer.
+     */
+    @Throws(BrandrailException::class)override fun `purchaseSummary`(`actor`: kotlin.String, `customerId`: kotlin.Long): PurchaseSummary {
+            return FfiConverterTypePurchaseSummary.lift(
+    callWithHandle {
+    uniffiRustCallWithError(BrandrailException) { _status ->
+    UniffiLib.uniffi_brandrail_mobile_fn_method_engine_purchase_summary(
+        it,
+        
+        FfiConverterString.lower(`actor`),
+        FfiConverterLong.lower(`customerId`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Record a batch of interactions (CRM-3; needs `crm.ingest`), all in one
+     * transaction. A bad row — unknown or erased customer (`not_found`,
+     * field `customer_id`), a purchase without an amount above 0 or an
+     * amount on another kind, a view, click or path step without a page, a
+     * page with control or invisible characters, a channel that is not an
+     * identifier, a time more than a day ahead (`validation`, fields
+     * `amount`, `page`, `channel`, `at`) — is reported in the report's
+     * `errors` and changes nothing, while the good rows land. Audited
+     * (`crm.interactions`, counts only). Throws only for the whole call:
+     * `PermissionDenied` (audited), `Validation` (field `interactions`) over
+     * 1 000 000 rows, or naming `interactions[i].at` for a time the engine
+     * cannot represent. Rows are typed records, so a row of the wrong type
+     * cannot be passed (a dynamically typed host gets uniffi's type error
+     * for the whole call). Needs no secret key.
+     */
+    @Throws(BrandrailException::class)override fun `recordInteractions`(`actor`: kotlin.String, `interactions`: List<NewInteraction>): InteractionReport {
+            return FfiConverterTypeInteractionReport.lift(
+    callWithHandle {
+    uniffiRustCallWithError(BrandrailException) { _status ->
+    UniffiLib.uniffi_brandrail_mobile_fn_method_engine_record_interactions(
+        it,
+        
+        FfiConverterString.lower(`actor`),
+        FfiConverterSequenceTypeNewInteraction.lower(`interactions`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * `recordInteractions` on a worker thread: awaiting it never blocks the
+     * caller's thread, however large the batch.
+     */
+    @Throws(BrandrailException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `recordInteractionsAsync`(`actor`: kotlin.String, `interactions`: List<NewInteraction>) : InteractionReport {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_brandrail_mobile_fn_method_engine_record_interactions_async(
+                uniffiHandle,
+                
+        FfiConverterString.lower(`actor`),
+        FfiConverterSequenceTypeNewInteraction.lower(`interactions`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_brandrail_mobile_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_brandrail_mobile_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_brandrail_mobile_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeInteractionReport.lift(it) },
+        // Error FFI converter
+        BrandrailException.ErrorHandler,
+    )
+    }
 
     
     /**
@@ -8395,7 +8662,7 @@ data class Erasure (
     , 
     /**
      * Rows of personal data removed (identities, source records, consents,
-     * sends).
+     * sends, interactions).
      */
     var `rowsRemoved`: kotlin.ULong
     
@@ -8582,6 +8849,93 @@ public object FfiConverterTypeFinding: FfiConverterRustBuffer<Finding> {
 
 
 /**
+ * How many customers reached each step of a funnel, in order.
+ */
+data class Funnel (
+    /**
+     * The steps and the customers who reached each (having reached every
+     * step before it, in order, within the window).
+     */
+    var `steps`: List<FunnelStep>
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeFunnel: FfiConverterRustBuffer<Funnel> {
+    override fun read(buf: ByteBuffer): Funnel {
+        return Funnel(
+            FfiConverterSequenceTypeFunnelStep.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: Funnel) = (
+            FfiConverterSequenceTypeFunnelStep.allocationSize(value.`steps`)
+    )
+
+    override fun write(value: Funnel, buf: ByteBuffer) {
+            FfiConverterSequenceTypeFunnelStep.write(value.`steps`, buf)
+    }
+}
+
+
+
+/**
+ * One step of a funnel.
+ */
+data class FunnelStep (
+    /**
+     * The page of the step.
+     */
+    var `page`: kotlin.String
+    , 
+    /**
+     * Customers who reached it.
+     */
+    var `customers`: kotlin.ULong
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeFunnelStep: FfiConverterRustBuffer<FunnelStep> {
+    override fun read(buf: ByteBuffer): FunnelStep {
+        return FunnelStep(
+            FfiConverterString.read(buf),
+            FfiConverterULong.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: FunnelStep) = (
+            FfiConverterString.allocationSize(value.`page`) +
+            FfiConverterULong.allocationSize(value.`customers`)
+    )
+
+    override fun write(value: FunnelStep, buf: ByteBuffer) {
+            FfiConverterString.write(value.`page`, buf)
+            FfiConverterULong.write(value.`customers`, buf)
+    }
+}
+
+
+
+/**
  * A hot date of the policy's calendar (`content.hot_dates`) falling on a day.
  */
 data class HotDateOn (
@@ -8758,6 +9112,134 @@ public object FfiConverterTypeIngestReport: FfiConverterRustBuffer<IngestReport>
             FfiConverterULong.write(value.`updated`, buf)
             FfiConverterULong.write(value.`merged`, buf)
             FfiConverterSequenceOptionalLong.write(value.`customerIds`, buf)
+            FfiConverterSequenceTypeRowError.write(value.`errors`, buf)
+    }
+}
+
+
+
+/**
+ * An interaction as read back with `customerInteractions`.
+ */
+data class Interaction (
+    /**
+     * What happened.
+     */
+    var `kind`: InteractionKind
+    , 
+    /**
+     * When.
+     */
+    var `at`: java.time.Instant
+    , 
+    /**
+     * Page or step; `***` unless the reader holds `crm.read_sensitive`.
+     */
+    var `page`: kotlin.String?
+    , 
+    /**
+     * The amount of a purchase as a decimal string with its exact digits
+     * (`"299.00"`); `nil`/`null` for other kinds, and for every kind unless
+     * the reader holds `crm.read_sensitive`.
+     */
+    var `amount`: kotlin.String?
+    , 
+    /**
+     * Channel.
+     */
+    var `channel`: kotlin.String?
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeInteraction: FfiConverterRustBuffer<Interaction> {
+    override fun read(buf: ByteBuffer): Interaction {
+        return Interaction(
+            FfiConverterTypeInteractionKind.read(buf),
+            FfiConverterTimestamp.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: Interaction) = (
+            FfiConverterTypeInteractionKind.allocationSize(value.`kind`) +
+            FfiConverterTimestamp.allocationSize(value.`at`) +
+            FfiConverterOptionalString.allocationSize(value.`page`) +
+            FfiConverterOptionalString.allocationSize(value.`amount`) +
+            FfiConverterOptionalString.allocationSize(value.`channel`)
+    )
+
+    override fun write(value: Interaction, buf: ByteBuffer) {
+            FfiConverterTypeInteractionKind.write(value.`kind`, buf)
+            FfiConverterTimestamp.write(value.`at`, buf)
+            FfiConverterOptionalString.write(value.`page`, buf)
+            FfiConverterOptionalString.write(value.`amount`, buf)
+            FfiConverterOptionalString.write(value.`channel`, buf)
+    }
+}
+
+
+
+/**
+ * What `recordInteractions` did.
+ */
+data class InteractionReport (
+    /**
+     * Rows given.
+     */
+    var `rows`: kotlin.ULong
+    , 
+    /**
+     * Rows recorded.
+     */
+    var `recorded`: kotlin.ULong
+    , 
+    /**
+     * The refused rows, in row order; each changed nothing.
+     */
+    var `errors`: List<RowError>
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeInteractionReport: FfiConverterRustBuffer<InteractionReport> {
+    override fun read(buf: ByteBuffer): InteractionReport {
+        return InteractionReport(
+            FfiConverterULong.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterSequenceTypeRowError.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: InteractionReport) = (
+            FfiConverterULong.allocationSize(value.`rows`) +
+            FfiConverterULong.allocationSize(value.`recorded`) +
+            FfiConverterSequenceTypeRowError.allocationSize(value.`errors`)
+    )
+
+    override fun write(value: InteractionReport, buf: ByteBuffer) {
+            FfiConverterULong.write(value.`rows`, buf)
+            FfiConverterULong.write(value.`recorded`, buf)
             FfiConverterSequenceTypeRowError.write(value.`errors`, buf)
     }
 }
@@ -9150,6 +9632,93 @@ public object FfiConverterTypeNewContent: FfiConverterRustBuffer<NewContent> {
             FfiConverterBoolean.write(value.`ugc`, buf)
             FfiConverterOptionalString.write(value.`format`, buf)
             FfiConverterOptionalLong.write(value.`themeId`, buf)
+    }
+}
+
+
+
+/**
+ * One interaction to record with `recordInteractions`.
+ */
+data class NewInteraction (
+    /**
+     * The customer (a merged id records on its survivor). An unknown or
+     * erased customer is a `not_found` row error (field `customer_id`).
+     */
+    var `customerId`: kotlin.Long
+    , 
+    /**
+     * What happened.
+     */
+    var `kind`: InteractionKind
+    , 
+    /**
+     * When; more than a day ahead of the engine's clock is a row error
+     * (field `at`).
+     */
+    var `at`: java.time.Instant
+    , 
+    /**
+     * The page or step (`home`, `product`, `reviews`, a URL path): display
+     * text, required for views, clicks and path steps. Default none.
+     */
+    var `page`: kotlin.String? = null 
+    , 
+    /**
+     * The amount of a purchase as a decimal string (`"299.00"`): digits with
+     * an optional `.` fraction, above 0, never rounded; required for a
+     * purchase and refused on any other kind. Anything else (`1e3`, `-5`,
+     * `1,280.50`, `¥12`) is a row error (field `amount`) that never quotes
+     * the value. Default none.
+     */
+    var `amount`: kotlin.String? = null 
+    , 
+    /**
+     * Where (`wechat_mini_program`, `pos`, `douyin`, …; an identifier: `[a-z0-9._-]`).
+     * Default none.
+     */
+    var `channel`: kotlin.String? = null 
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeNewInteraction: FfiConverterRustBuffer<NewInteraction> {
+    override fun read(buf: ByteBuffer): NewInteraction {
+        return NewInteraction(
+            FfiConverterLong.read(buf),
+            FfiConverterTypeInteractionKind.read(buf),
+            FfiConverterTimestamp.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: NewInteraction) = (
+            FfiConverterLong.allocationSize(value.`customerId`) +
+            FfiConverterTypeInteractionKind.allocationSize(value.`kind`) +
+            FfiConverterTimestamp.allocationSize(value.`at`) +
+            FfiConverterOptionalString.allocationSize(value.`page`) +
+            FfiConverterOptionalString.allocationSize(value.`amount`) +
+            FfiConverterOptionalString.allocationSize(value.`channel`)
+    )
+
+    override fun write(value: NewInteraction, buf: ByteBuffer) {
+            FfiConverterLong.write(value.`customerId`, buf)
+            FfiConverterTypeInteractionKind.write(value.`kind`, buf)
+            FfiConverterTimestamp.write(value.`at`, buf)
+            FfiConverterOptionalString.write(value.`page`, buf)
+            FfiConverterOptionalString.write(value.`amount`, buf)
+            FfiConverterOptionalString.write(value.`channel`, buf)
     }
 }
 
@@ -9944,6 +10513,78 @@ public object FfiConverterTypePublishingPlan: FfiConverterRustBuffer<PublishingP
 
 
 /**
+ * A customer's purchases (CRM-3), from `purchaseSummary`.
+ */
+data class PurchaseSummary (
+    /**
+     * Number of purchases.
+     */
+    var `count`: kotlin.ULong
+    , 
+    /**
+     * Their total, a decimal string (`"400.00"`).
+     */
+    var `total`: kotlin.String
+    , 
+    /**
+     * Average order value (total / count) with 2 decimals, a decimal string
+     * (`"200.00"`); `"0"` without purchases.
+     */
+    var `averageOrderValue`: kotlin.String
+    , 
+    /**
+     * First purchase; `nil`/`null` without purchases.
+     */
+    var `firstAt`: java.time.Instant?
+    , 
+    /**
+     * Last purchase; `nil`/`null` without purchases.
+     */
+    var `lastAt`: java.time.Instant?
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypePurchaseSummary: FfiConverterRustBuffer<PurchaseSummary> {
+    override fun read(buf: ByteBuffer): PurchaseSummary {
+        return PurchaseSummary(
+            FfiConverterULong.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterOptionalTimestamp.read(buf),
+            FfiConverterOptionalTimestamp.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: PurchaseSummary) = (
+            FfiConverterULong.allocationSize(value.`count`) +
+            FfiConverterString.allocationSize(value.`total`) +
+            FfiConverterString.allocationSize(value.`averageOrderValue`) +
+            FfiConverterOptionalTimestamp.allocationSize(value.`firstAt`) +
+            FfiConverterOptionalTimestamp.allocationSize(value.`lastAt`)
+    )
+
+    override fun write(value: PurchaseSummary, buf: ByteBuffer) {
+            FfiConverterULong.write(value.`count`, buf)
+            FfiConverterString.write(value.`total`, buf)
+            FfiConverterString.write(value.`averageOrderValue`, buf)
+            FfiConverterOptionalTimestamp.write(value.`firstAt`, buf)
+            FfiConverterOptionalTimestamp.write(value.`lastAt`, buf)
+    }
+}
+
+
+
+/**
  * What a restore did.
  */
 data class RestoreReport (
@@ -10007,7 +10648,8 @@ public object FfiConverterTypeRestoreReport: FfiConverterRustBuffer<RestoreRepor
 
 
 /**
- * Why one row of an ingest was refused; the row changed nothing.
+ * Why one row of an ingest or of `recordInteractions` was refused; the row
+ * changed nothing.
  */
 data class RowError (
     /**
@@ -10017,13 +10659,15 @@ data class RowError (
     , 
     /**
      * The field at fault: `identities`, `identities[0].phone`, `name`,
-     * `profile.national_id`, …
+     * `profile.national_id`; `customer_id`, `amount`, `page`, `channel`, `at`
+     * for an interaction; …
      */
     var `field`: kotlin.String
     , 
     /**
-     * The stable error code: `validation`, or `policy_violation` for a field
-     * the policy refuses (the message names rule CRM-5).
+     * The stable error code: `validation`, `policy_violation` for a field
+     * the policy refuses (the message names rule CRM-5), or `not_found` for
+     * an interaction of an unknown or erased customer.
      */
     var `code`: kotlin.String
     , 
@@ -12249,6 +12893,80 @@ public object FfiConverterTypeIdentityKind: FfiConverterRustBuffer<IdentityKind>
 
 
 /**
+ * What a customer did (CRM-3).
+ */
+
+enum class InteractionKind {
+    
+    /**
+     * `view`: saw a page or a piece of content (needs a page).
+     */
+    VIEW,
+    /**
+     * `click`: clicked a link or an ad (needs a page).
+     */
+    CLICK,
+    /**
+     * `path_step`: a step of a click path; the page is the step (needs a
+     * page). Funnels count these.
+     */
+    PATH_STEP,
+    /**
+     * `purchase`: bought; the amount is required and above 0.
+     */
+    PURCHASE,
+    /**
+     * `service_ticket`: opened a service ticket.
+     */
+    SERVICE_TICKET,
+    /**
+     * `community_join`: joined a private community.
+     */
+    COMMUNITY_JOIN;
+
+    
+    /**
+     * The stable name of this value, as used in policy documents,
+     * storage, error messages and the other bindings.
+     */ fun `asStr`(): kotlin.String {
+            return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_brandrail_mobile_fn_method_interactionkind_as_str(FfiConverterTypeInteractionKind.lower(this),
+        _status)
+}
+    )
+    }
+    
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeInteractionKind: FfiConverterRustBuffer<InteractionKind> {
+    override fun read(buf: ByteBuffer) = try {
+        InteractionKind.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: InteractionKind) = 4UL
+
+    override fun write(value: InteractionKind, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
+
+
+
+/**
  * Whether a recorded attempt went through.
  */
 
@@ -13969,6 +14687,34 @@ public object FfiConverterSequenceTypeFinding: FfiConverterRustBuffer<List<Findi
 /**
  * @suppress
  */
+public object FfiConverterSequenceTypeFunnelStep: FfiConverterRustBuffer<List<FunnelStep>> {
+    override fun read(buf: ByteBuffer): List<FunnelStep> {
+        val len = buf.getInt()
+        return List<FunnelStep>(len) {
+            FfiConverterTypeFunnelStep.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<FunnelStep>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeFunnelStep.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<FunnelStep>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeFunnelStep.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterSequenceTypeHotDateOn: FfiConverterRustBuffer<List<HotDateOn>> {
     override fun read(buf: ByteBuffer): List<HotDateOn> {
         val len = buf.getInt()
@@ -14025,6 +14771,34 @@ public object FfiConverterSequenceTypeIdentity: FfiConverterRustBuffer<List<Iden
 /**
  * @suppress
  */
+public object FfiConverterSequenceTypeInteraction: FfiConverterRustBuffer<List<Interaction>> {
+    override fun read(buf: ByteBuffer): List<Interaction> {
+        val len = buf.getInt()
+        return List<Interaction>(len) {
+            FfiConverterTypeInteraction.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<Interaction>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeInteraction.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<Interaction>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeInteraction.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterSequenceTypeMediaAccount: FfiConverterRustBuffer<List<MediaAccount>> {
     override fun read(buf: ByteBuffer): List<MediaAccount> {
         val len = buf.getInt()
@@ -14071,6 +14845,34 @@ public object FfiConverterSequenceTypeMediaInteraction: FfiConverterRustBuffer<L
         buf.putInt(value.size)
         value.iterator().forEach {
             FfiConverterTypeMediaInteraction.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeNewInteraction: FfiConverterRustBuffer<List<NewInteraction>> {
+    override fun read(buf: ByteBuffer): List<NewInteraction> {
+        val len = buf.getInt()
+        return List<NewInteraction>(len) {
+            FfiConverterTypeNewInteraction.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<NewInteraction>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeNewInteraction.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<NewInteraction>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeNewInteraction.write(it, buf)
         }
     }
 }
@@ -14976,6 +15778,22 @@ public object FfiConverterMapStringString: FfiConverterRustBuffer<Map<kotlin.Str
             return FfiConverterTypeIdentityKind.lift(
     uniffiRustCallWithError(BrandrailException) { _status ->
     UniffiLib.uniffi_brandrail_mobile_fn_func_parse_identity_kind(
+    
+        
+        FfiConverterString.lower(`name`),_status)
+}
+    )
+    }
+    
+
+        /**
+         * The interaction kind with this stable name (e.g. `path_step`); a
+         * `Validation` error listing the valid names otherwise.
+         */
+    @Throws(BrandrailException::class) fun `parseInteractionKind`(`name`: kotlin.String): InteractionKind {
+            return FfiConverterTypeInteractionKind.lift(
+    uniffiRustCallWithError(BrandrailException) { _status ->
+    UniffiLib.uniffi_brandrail_mobile_fn_func_parse_interaction_kind(
     
         
         FfiConverterString.lower(`name`),_status)
