@@ -456,18 +456,8 @@ impl Engine {
 /// The customer `id` stands for and every customer merged into it; not
 /// found when unknown or erased.
 fn held(st: &mut Statements<'_>, id: i64) -> Result<Vec<i64>> {
-    let live = st.live(id)?;
-    if st.customer(live)?.is_none() || st.erased(live)? {
-        return Err(Error::not_found("customer", id.to_string()));
-    }
-    let mut out = vec![live];
-    let mut i = 0;
-    while i < out.len() {
-        let more = st.merged_into(out[i])?;
-        out.extend(more);
-        i += 1;
-    }
-    Ok(out)
+    let live = super::privacy::live(st, id)?;
+    super::privacy::group(st, live)
 }
 
 fn parse_stored(a: &str) -> Result<Decimal> {

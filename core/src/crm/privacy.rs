@@ -11,7 +11,7 @@ use crate::access::Permission;
 use crate::audit::Entry;
 use crate::error::{Error, Result};
 use crate::store::crm::{ConsentRow, Statements};
-use crate::{Attempt, Ctx, Engine, validate};
+use crate::{Attempt, Engine, validate};
 
 /// Longest consent evidence, in characters.
 const MAX_EVIDENCE_CHARS: usize = 500;
@@ -85,17 +85,16 @@ fn in_force(rows: Vec<ConsentRow>) -> Vec<Consent> {
 }
 
 /// The live, not erased customer `id` stands for.
-fn live(ctx: &Ctx<'_>, st: &mut Statements<'_>, id: i64) -> Result<i64> {
+pub(super) fn live(st: &mut Statements<'_>, id: i64) -> Result<i64> {
     let live = st.live(id)?;
     if st.customer(live)?.is_none() || st.erased(live)? {
         return Err(Error::not_found("customer", id.to_string()));
     }
-    let _ = ctx;
     Ok(live)
 }
 
 /// `id` and every customer merged into it, transitively.
-fn group(st: &mut Statements<'_>, id: i64) -> Result<Vec<i64>> {
+pub(super) fn group(st: &mut Statements<'_>, id: i64) -> Result<Vec<i64>> {
     let mut out = vec![id];
     let mut i = 0;
     while i < out.len() {
@@ -133,7 +132,7 @@ impl Engine {
                     ));
                 }
                 let mut st = Statements::new(ctx.tx)?;
-                let id = live(ctx, &mut st, customer_id)?;
+                let id = live(&mut st, customer_id)?;
                 st.add_consent(
                     id,
                     &ConsentRow {
@@ -171,7 +170,7 @@ impl Engine {
             Attempt::new("crm.read_consent", "customer", &target),
             |ctx| {
                 let mut st = Statements::new(ctx.tx)?;
-                let id = live(ctx, &mut st, customer_id)?;
+                let id = live(&mut st, customer_id)?;
                 Ok(in_force(st.consents(id)?))
             },
         )
@@ -196,7 +195,7 @@ impl Engine {
                 validate::identifier("channel", channel)?;
                 validate::identifier("purpose", purpose)?;
                 let mut st = Statements::new(ctx.tx)?;
-                let id = live(ctx, &mut st, customer_id)?;
+                let id = live(&mut st, customer_id)?;
                 let allowed = in_force(st.consents(id)?)
                     .iter()
                     .any(|c| c.channel == channel && c.purpose == purpose && c.granted);
@@ -226,7 +225,7 @@ impl Engine {
         let target = customer_id.to_string();
         self.mutate(actor, Permission::CrmExport, Attempt::new("crm.export", "customer", &target), |ctx| {
             let mut st = Statements::new(ctx.tx)?;
-            let id = live(ctx, &mut st, customer_id)?;
+            let id = live(&mut st, customer_id)?;
             let text = |b: Vec<u8>| {
                 String::from_utf8(b).map_err(|_| Error::Corrupt {
                     message: "a sealed customer value is not text".into(),
@@ -310,7 +309,7 @@ impl Engine {
             |ctx| {
                 validate::display_text("reason", reason)?;
                 let mut st = Statements::new(ctx.tx)?;
-                let id = live(ctx, &mut st, customer_id)?;
+                let id = live(&mut st, customer_id)?;
                 let ids = group(&mut st, id)?;
                 let rows_removed = st.erase(&ids, ctx.now)?;
                 ctx.record(
