@@ -320,6 +320,16 @@ fn record_arg(item: &Bound<'_, PyAny>, row: usize) -> PyResult<(CustomerRecord, 
 }
 
 /// The records of a batch and the row errors the binding found itself.
+/// Put the binding's own row errors (rows it could not hand to the core as
+/// they were) in place of the core's errors for those rows.
+fn with_ours(errors: &mut [RowError], mut ours: HashMap<usize, RowError>) {
+    for error in errors {
+        if let Some(o) = ours.remove(&error.row) {
+            *error = o;
+        }
+    }
+}
+
 fn records_arg(
     records: &Bound<'_, PyAny>,
 ) -> PyResult<(Vec<CustomerRecord>, HashMap<usize, RowError>)> {
@@ -630,15 +640,9 @@ impl PyEngine {
         actor: String,
         records: &Bound<'_, PyAny>,
     ) -> PyResult<PyIngestReport> {
-        let (records, mut refused) = records_arg(records)?;
+        let (records, refused) = records_arg(records)?;
         let mut report = self.call(py, move |e| e.ingest_customers(&actor, &records))?;
-        if !refused.is_empty() {
-            for error in &mut report.errors {
-                if let Some(ours) = refused.remove(&error.row) {
-                    *error = ours;
-                }
-            }
-        }
+        with_ours(&mut report.errors, refused);
         Ok(PyIngestReport(report))
     }
 

@@ -500,15 +500,9 @@ impl PyEngine {
         actor: String,
         interactions: &Bound<'_, PyAny>,
     ) -> PyResult<PyInteractionReport> {
-        let (rows, mut refused) = interactions_arg(interactions)?;
+        let (rows, refused) = interactions_arg(interactions)?;
         let mut report = self.call(py, move |e| e.record_interactions(&actor, &rows))?;
-        if !refused.is_empty() {
-            for error in &mut report.errors {
-                if let Some(ours) = refused.remove(&error.row) {
-                    *error = ours;
-                }
-            }
-        }
+        super::with_ours(&mut report.errors, refused);
         Ok(PyInteractionReport(report))
     }
 
