@@ -7,7 +7,10 @@ use brandrail::content::{
     Asset, AssetFilter, ContentDraft, ContentItem, ContentVariant, NewAsset, NewContent, NewTheme,
     NewVariant, PlanIssueKind, PublishingPlan, UgcAuthorization, VersionDetails,
 };
-use brandrail::crm::{ConsentChange, CustomerRecord, Identity, IdentityKind};
+use brandrail::crm::{
+    ConsentChange, CustomerRecord, Identity, IdentityKind, NewInteraction, Rule, Segment,
+    SegmentDef,
+};
 use brandrail::{
     Attachment, AuditQuery, Department, Engine, NewMediaAccount, NewPrincipal, Outcome, Permission,
     Platform, Principal, Subject, SubjectKind,
@@ -464,7 +467,122 @@ fn run(engine: &Engine, op: &str, actor: &str, a: &Value) -> brandrail::Result<V
             let e = engine.erase_customer(actor, a["id"].as_i64().unwrap(), s(a, "reason"))?;
             json!({"customer_ids": e.customer_ids})
         }
+        "record_interactions" => {
+            let rows: Vec<NewInteraction> = a["rows"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| {
+                    Ok(NewInteraction {
+                        customer_id: r["customer_id"].as_i64().unwrap(),
+                        kind: s(r, "kind").parse()?,
+                        at: time(engine, r, "at"),
+                        page: r["page"].as_str().map(Into::into),
+                        amount: r["amount"].as_str().map(Into::into),
+                        channel: r["channel"].as_str().map(Into::into),
+                    })
+                })
+                .collect::<brandrail::Result<_>>()?;
+            let r = engine.record_interactions(actor, &rows)?;
+            json!({
+                "rows": r.rows, "recorded": r.recorded,
+                "error_rows": r.errors.iter().map(|e| e.row).collect::<Vec<_>>(),
+                "error_fields": r.errors.iter().map(|e| e.field.clone()).collect::<Vec<_>>(),
+            })
+        }
+        "define_segment" => segment(engine.define_segment(
+            actor,
+            &SegmentDef {
+                name: s(a, "name").into(),
+                label: s(a, "label").into(),
+                description: s(a, "description").into(),
+                rule: Rule::from_json(&a["rule"].to_string())?,
+            },
+        )?),
+        "segment" => segment(engine.segment(actor, s(a, "name"))?),
+        "segments" => {
+            let all = engine.segments(actor)?;
+            json!({
+                "names": all.iter().map(|x| x.name.clone()).collect::<Vec<_>>(),
+                "origins": all.iter().map(|x| x.origin.as_str()).collect::<Vec<_>>(),
+                "members": all.iter().map(|x| x.members).collect::<Vec<_>>(),
+            })
+        }
+        "delete_segment" => {
+            engine.delete_segment(actor, s(a, "name"))?;
+            json!({"ok": true})
+        }
+        "refresh_segments" => {
+            let mut out = serde_json::Map::new();
+            for r in engine.refresh_segments(actor)? {
+                out.insert(
+                    r.name.clone(),
+                    json!({"full": r.full, "evaluated": r.evaluated, "added": r.added, "removed": r.removed, "members": r.members}),
+                );
+            }
+            Value::Object(out)
+        }
+        "segment_members" => {
+            let m = engine.segment_members(
+                actor,
+                s(a, "name"),
+                a["offset"].as_u64().unwrap(),
+                a["limit"].as_u64().unwrap(),
+            )?;
+            json!({
+                "customer_ids": m.iter().map(|x| x.customer_id).collect::<Vec<_>>(),
+                "stages": m.iter().map(|x| x.stage.as_str()).collect::<Vec<_>>(),
+                "tiers": m.iter().map(|x| x.tier.map(|t| t.as_str())).collect::<Vec<_>>(),
+            })
+        }
+        "count_customers" => {
+            json!({"value": engine.count_customers(actor, &Rule::from_json(&a["rule"].to_string())?)?})
+        }
+        "customer_standing" => {
+            let x = engine.customer_standing(actor, a["id"].as_i64().unwrap())?;
+            json!({
+                "customer_id": x.customer_id, "stage": x.stage.as_str(), "tier": x.tier.map(|t| t.as_str()),
+                "engagements": x.engagements, "product_views": x.product_views,
+                "purchases_in_window": x.purchases_in_window, "window_days": x.window_days,
+            })
+        }
+        "lifecycle_distribution" => {
+            serde_json::to_value(engine.lifecycle_distribution(actor)?).unwrap()
+        }
+        "rfm" => {
+            let r = engine.rfm(actor)?;
+            json!({
+                "customer_ids": r.iter().map(|x| x.customer_id).collect::<Vec<_>>(),
+                "recency_days": r.iter().map(|x| x.recency_days).collect::<Vec<_>>(),
+                "frequency": r.iter().map(|x| x.frequency).collect::<Vec<_>>(),
+                "monetary": r.iter().map(|x| x.monetary.to_string()).collect::<Vec<_>>(),
+                "recency_scores": r.iter().map(|x| x.recency_score).collect::<Vec<_>>(),
+                "frequency_scores": r.iter().map(|x| x.frequency_score).collect::<Vec<_>>(),
+                "monetary_scores": r.iter().map(|x| x.monetary_score).collect::<Vec<_>>(),
+            })
+        }
+        "customer_value" => {
+            let v = engine.customer_value(
+                actor,
+                time(engine, a, "from"),
+                time(engine, a, "to"),
+                a["acquisition_spend"].as_str(),
+            )?;
+            json!({
+                "buyers": v.buyers, "purchases": v.purchases, "revenue": v.revenue.to_string(),
+                "average_order_value": v.average_order_value.to_string(),
+                "repeat_buyers": v.repeat_buyers, "new_customers": v.new_customers,
+                "cac": v.cac.map(|c| c.to_string()),
+            })
+        }
         other => panic!("unknown op {other}"),
+    })
+}
+
+fn segment(x: Segment) -> Value {
+    json!({
+        "name": x.name, "origin": x.origin.as_str(), "label": x.label, "members": x.members,
+        "rule": serde_json::from_str::<Value>(&x.rule.to_json()).unwrap(),
     })
 }
 
@@ -610,6 +728,16 @@ fn shared_vectors() {
                     .err()
                     .unwrap_or_else(|| panic!("{here}: expected error {code}"));
                 assert_eq!(err.code(), code, "{here}: {err}");
+                if let Some(field) = expect["field"].as_str() {
+                    match &err {
+                        brandrail::Error::Validation { field: got, .. } => {
+                            assert_eq!(got, field, "{here}: {err}")
+                        }
+                        other => {
+                            panic!("{here}: expected a validation error on {field}, got {other}")
+                        }
+                    }
+                }
                 continue;
             }
             let got = got.unwrap_or_else(|e| panic!("{here}: unexpected error {e}"));

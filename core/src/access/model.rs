@@ -109,6 +109,8 @@ named_enum! {
         /// Clearance to read general-class customer fields unmasked (CRM-6).
         CrmReadSensitive => "crm.read_sensitive",
         CrmMerge => "crm.merge",
+        /// Define and delete customer segments (CRM-4).
+        SegmentManage => "segment.manage",
         CrmExport => "crm.export",
         CrmErase => "crm.erase",
         ConsentManage => "consent.manage",

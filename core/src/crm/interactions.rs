@@ -12,6 +12,7 @@ use serde::Serialize;
 use super::RowError;
 use crate::access::{Permission, named_enum};
 use crate::audit::Entry;
+use crate::crypto::SecretKey;
 use crate::error::{Error, Result};
 use crate::money::Decimal;
 use crate::store::crm::Statements;
@@ -150,6 +151,7 @@ impl Engine {
         actor: &str,
         rows: &[NewInteraction],
     ) -> Result<InteractionReport> {
+        let key = self.secret_key()?.clone();
         if rows.len() > MAX_INTERACTIONS {
             return Err(Error::validation(
                 "interactions",
@@ -233,7 +235,7 @@ impl Engine {
                     let amount = match (&r.amount, r.kind) {
                         (Some(a), InteractionKind::Purchase) => {
                             match crate::money::parse_amount("amount", a) {
-                                Ok(d) if d > Decimal::ZERO => Some(d.to_string()),
+                                Ok(d) if d > Decimal::ZERO => Some(seal_amount(&key, d)?),
                                 Ok(_) => {
                                     report.errors.push(err(
                                         "amount",
@@ -296,6 +298,7 @@ impl Engine {
     /// into it (CRM-3; needs `crm.read`). Pages are masked and amounts left
     /// out without `crm.read_sensitive`.
     pub fn customer_interactions(&self, actor: &str, customer_id: i64) -> Result<Vec<Interaction>> {
+        let key = self.secret_key()?.clone();
         let target = customer_id.to_string();
         self.mutate(
             actor,
@@ -315,7 +318,7 @@ impl Engine {
                             at,
                             page: page.map(|p| if clear { p } else { "***".into() }),
                             amount: if clear {
-                                amount.map(|a| parse_stored(&a)).transpose()?
+                                amount.map(|a| open_amount(&key, &a)).transpose()?
                             } else {
                                 None
                             },
@@ -330,6 +333,7 @@ impl Engine {
     /// A customer's purchases: count, total, average order value, first and
     /// last (CRM-3; needs `crm.read_sensitive`: amounts are core data).
     pub fn purchase_summary(&self, actor: &str, customer_id: i64) -> Result<PurchaseSummary> {
+        let key = self.secret_key()?.clone();
         let target = customer_id.to_string();
         self.mutate(
             actor,
@@ -350,7 +354,7 @@ impl Engine {
                         continue;
                     }
                     let a = amount
-                        .map(|a| parse_stored(&a))
+                        .map(|a| open_amount(&key, &a))
                         .transpose()?
                         .unwrap_or_default();
                     s.count += 1;
@@ -460,11 +464,23 @@ fn held(st: &mut Statements<'_>, id: i64) -> Result<Vec<i64>> {
     super::privacy::group(st, live)
 }
 
-fn parse_stored(a: &str) -> Result<Decimal> {
-    a.parse().map_err(|_| Error::Corrupt {
-        message: "a stored amount is not a decimal".into(),
-    })
+/// Seal a purchase amount (transaction data, core class: CRM-6).
+pub(super) fn seal_amount(key: &SecretKey, amount: Decimal) -> Result<Vec<u8>> {
+    key.seal(AMOUNT_CONTEXT, amount.to_string().as_bytes())
 }
+
+/// Open a sealed purchase amount.
+pub(crate) fn open_amount(key: &SecretKey, sealed: &[u8]) -> Result<Decimal> {
+    let plain = key.open(AMOUNT_CONTEXT, sealed)?;
+    std::str::from_utf8(&plain)
+        .ok()
+        .and_then(|a| a.parse().ok())
+        .ok_or_else(|| Error::Corrupt {
+            message: "a stored amount is not a decimal".into(),
+        })
+}
+
+const AMOUNT_CONTEXT: &str = "customer.purchase.amount";
 
 #[cfg(test)]
 mod tests {

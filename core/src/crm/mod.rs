@@ -12,11 +12,18 @@
 //!   mask identities and general fields for principals without
 //!   `crm.read_sensitive`;
 //! - CRM-3 interactions, purchases and click-path funnels (`interactions.rs`);
-//! - CRM-7 export and erasure, CRM-8 consent (`privacy.rs`).
+//! - CRM-7 export and erasure, CRM-8 consent (`privacy.rs`);
+//! - CRM-4 segments as data (`rule.rs`), materialized and refreshed
+//!   incrementally, personas, lifecycle stages and community tiers
+//!   (`segments.rs`; the evaluation's SQL is `store/segments.rs`);
+//! - CRM-11 RFM, repurchase rate, LTV and CAC (`value.rs`).
 
 mod interactions;
 mod normalize;
 mod privacy;
+pub mod rule;
+pub(crate) mod segments;
+mod value;
 
 pub use interactions::{
     Funnel, FunnelStep, Interaction, InteractionKind, InteractionReport, NewInteraction,
@@ -24,6 +31,17 @@ pub use interactions::{
 };
 
 pub use privacy::{Consent, ConsentChange, Erasure};
+pub use rule::{
+    ConsentCondition, EventCondition, FieldCondition, FieldOp, FieldValue, Rule, SpendCondition,
+    Stage, Tier, Window,
+};
+pub use segments::{
+    LifecycleDistribution, MAX_PAGE, Segment, SegmentDef, SegmentMember, SegmentOrigin,
+    SegmentRefresh, Standing,
+};
+pub use value::{Rfm, ValueReport};
+
+pub(crate) use interactions::open_amount;
 
 use std::collections::{BTreeMap, BTreeSet};
 

@@ -242,13 +242,14 @@ impl Engine {
             // it: all of what brandrail holds about the person.
             let mut sources = Vec::new();
             let members = group(&mut st, id)?;
-            let interactions: Vec<serde_json::Value> = st
+            let interactions = st
                 .interactions(&members)?
                 .into_iter()
                 .map(|(kind, at, page, amount, channel)| {
-                    serde_json::json!({ "kind": kind, "at": at, "page": page, "amount": amount, "channel": channel })
+                    let amount = amount.map(|a| super::interactions::open_amount(&key, &a).map(|d| d.to_string())).transpose()?;
+                    Ok(serde_json::json!({ "kind": kind, "at": at, "page": page, "amount": amount, "channel": channel }))
                 })
-                .collect();
+                .collect::<Result<Vec<serde_json::Value>>>()?;
             let mut held = Vec::new();
             for g in members {
                 held.extend(st.sources(g)?.into_iter().map(|s| (g, s)));

@@ -232,6 +232,34 @@ pub struct CrmPolicy {
     pub lifecycle: LifecycleThresholds,
     /// CRM-4: community tier thresholds.
     pub community: CommunityTiers,
+    /// CRM-4: the core personas, by key (segments the policy defines).
+    pub personas: BTreeMap<String, Persona>,
+    /// CRM-11: how customer value is computed.
+    pub value: ValueSettings,
+}
+
+/// CRM-4: a core persona: a named segment rule.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Persona {
+    /// Display name.
+    pub label: String,
+    /// Who they are and how to reach them.
+    pub description: String,
+    /// Who belongs (see `crm::Rule`).
+    pub rule: crate::crm::Rule,
+}
+
+/// CRM-11 settings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ValueSettings {
+    /// RFM looks at purchases of the last this many days.
+    pub rfm_window_days: u32,
+    /// LTV: expected customer lifespan, years.
+    pub lifespan_years: f64,
+    /// LTV: gross margin applied to revenue, 0–1 (1 gives revenue LTV).
+    pub gross_margin: f64,
 }
 
 /// CRM-6: which fields are core (encrypted) and general (masked).

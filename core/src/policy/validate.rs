@@ -391,6 +391,36 @@ pub(super) fn problems(p: &Policy) -> Vec<PolicyProblem> {
         );
     }
     c.money("crm.community.vip_min_spend", crm.community.vip_min_spend);
+    if (crm.personas.len() as u64) < u64::from(crm.min_personas) {
+        c.push(
+            "crm.personas",
+            format!(
+                "{} personas defined, crm.min_personas asks for {}",
+                crm.personas.len(),
+                crm.min_personas
+            ),
+        );
+    }
+    for (key, persona) in &crm.personas {
+        let path = format!("crm.personas.{}", printable(key));
+        if crate::validate::identifier("persona", key).is_err() {
+            c.push(
+                &path,
+                "a persona key is an identifier (a-z, 0-9, '.', '_', '-')",
+            );
+        }
+        c.text(&format!("{path}.label"), &persona.label);
+        c.text(&format!("{path}.description"), &persona.description);
+        if let Err((at, message)) = persona.rule.check(crm) {
+            c.push(format!("{path}.{at}"), message);
+        }
+    }
+    c.at_least_one(
+        "crm.value.rfm_window_days",
+        crm.value.rfm_window_days.into(),
+    );
+    c.positive("crm.value.lifespan_years", crm.value.lifespan_years);
+    c.share("crm.value.gross_margin", crm.value.gross_margin);
 
     // campaigns
     let cm = &p.campaigns;

@@ -1,7 +1,7 @@
 //! SQL of customers: records, identities under their blind index, source
 //! records and merges. Values that identify a person are stored sealed only.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, Transaction, params};
@@ -20,6 +20,10 @@ pub(crate) struct CustomerRow {
 /// The statements one ingest or read uses, on one transaction.
 pub(crate) struct Statements<'a> {
     tx: &'a Transaction<'a>,
+    /// Customers whose `rev` this transaction already raised.
+    touched: HashSet<i64>,
+    /// The `rev` this transaction writes, once known.
+    rev: Option<i64>,
 }
 
 fn profile_json(p: &BTreeMap<String, String>) -> Result<String> {
@@ -30,7 +34,40 @@ fn profile_json(p: &BTreeMap<String, String>) -> Result<String> {
 
 impl<'a> Statements<'a> {
     pub(crate) fn new(tx: &'a Transaction<'a>) -> Result<Self> {
-        Ok(Statements { tx })
+        Ok(Statements {
+            tx,
+            touched: HashSet::new(),
+            rev: None,
+        })
+    }
+
+    /// The change number this transaction stamps on customers it changes
+    /// (one above every stamp so far).
+    fn next_rev(&mut self) -> Result<i64> {
+        if let Some(r) = self.rev {
+            return Ok(r);
+        }
+        let r: i64 =
+            self.tx
+                .query_row("SELECT coalesce(max(rev), 0) + 1 FROM customer", [], |r| {
+                    r.get(0)
+                })?;
+        self.rev = Some(r);
+        Ok(r)
+    }
+
+    /// Mark customer `id` changed, for the incremental refresh of segments
+    /// (CRM-4): its history, identities, consent or standing moved.
+    pub(crate) fn touch(&mut self, id: i64) -> Result<()> {
+        if self.touched.contains(&id) {
+            return Ok(());
+        }
+        let rev = self.next_rev()?;
+        self.tx
+            .prepare_cached("UPDATE customer SET rev = ?2 WHERE id = ?1")?
+            .execute(params![id, rev])?;
+        self.touched.insert(id);
+        Ok(())
     }
 
     /// The customer an identity belongs to.
@@ -70,17 +107,21 @@ impl<'a> Statements<'a> {
         department: &str,
         now: DateTime<Utc>,
     ) -> Result<i64> {
+        let rev = self.next_rev()?;
         let mut st = self.tx.prepare_cached(
-            "INSERT INTO customer (name_sealed, profile, department, created_at, updated_at) \
-             VALUES (?1, ?2, ?3, ?4, ?4)",
+            "INSERT INTO customer (name_sealed, profile, department, created_at, updated_at, rev) \
+             VALUES (?1, ?2, ?3, ?4, ?4, ?5)",
         )?;
         st.execute(params![
             name_sealed,
             profile_json(profile)?,
             department,
-            to_ms(now)
+            to_ms(now),
+            rev
         ])?;
-        Ok(self.tx.last_insert_rowid())
+        let id = self.tx.last_insert_rowid();
+        self.touched.insert(id);
+        Ok(id)
     }
 
     /// New values over old: a name given replaces the old one; profile
@@ -99,7 +140,7 @@ impl<'a> Statements<'a> {
              updated_at = ?4 WHERE id = ?1",
         )?;
         st.execute(params![id, name_sealed, profile_json(&merged)?, to_ms(now)])?;
-        Ok(())
+        self.touch(id)
     }
 
     /// Merge `other` into `survivor`: its identities move, it points at the
@@ -139,6 +180,8 @@ impl<'a> Statements<'a> {
              VALUES (?1, ?2, ?3, ?4, ?5)",
             params![survivor, other, keys, to_ms(now), by],
         )?;
+        self.touch(other)?;
+        self.touch(survivor)?;
         Ok(moved.len())
     }
 
@@ -269,7 +312,7 @@ impl Statements<'_> {
             to_ms(c.recorded_at),
             c.recorded_by
         ])?;
-        Ok(())
+        self.touch(id)
     }
 
     /// Every consent record of `id`, oldest first.
@@ -377,6 +420,7 @@ impl Statements<'_> {
                     "UPDATE customer_merge SET moved = '[]' WHERE survivor = ?1 OR merged = ?1",
                 )?
                 .execute([id])?;
+            self.touch(*id)?;
         }
         Ok(removed)
     }
@@ -462,6 +506,8 @@ impl Statements<'_> {
             "UPDATE customer_merge SET undone_at = ?2 WHERE id = ?1",
             params![m.id, to_ms(now)],
         )?;
+        self.touch(merged)?;
+        self.touch(m.survivor)?;
         Ok(back)
     }
 
@@ -477,12 +523,12 @@ impl Statements<'_> {
     }
 }
 
-/// An interaction as stored: kind, when, page, amount, channel.
+/// An interaction as stored: kind, when, page, sealed amount, channel.
 pub(crate) type InteractionRow = (
     String,
     DateTime<Utc>,
     Option<String>,
-    Option<String>,
+    Option<Vec<u8>>,
     Option<String>,
 );
 
@@ -493,22 +539,29 @@ impl Statements<'_> {
         kind: &str,
         at: DateTime<Utc>,
         page: Option<&str>,
-        amount: Option<&str>,
+        amount_sealed: Option<&[u8]>,
         channel: Option<&str>,
     ) -> Result<()> {
         let mut st = self.tx.prepare_cached(
-            "INSERT INTO customer_interaction (customer_id, kind, at, page, amount, channel) \
+            "INSERT INTO customer_interaction (customer_id, kind, at, page, amount_sealed, channel) \
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         )?;
-        st.execute(params![customer, kind, to_ms(at), page, amount, channel])?;
-        Ok(())
+        st.execute(params![
+            customer,
+            kind,
+            to_ms(at),
+            page,
+            amount_sealed,
+            channel
+        ])?;
+        self.touch(customer)
     }
 
     /// Interactions of the customers `ids`, by time.
     pub(crate) fn interactions(&mut self, ids: &[i64]) -> Result<Vec<InteractionRow>> {
         let mut out = Vec::new();
         let mut st = self.tx.prepare_cached(
-            "SELECT kind, at, page, amount, channel FROM customer_interaction \
+            "SELECT kind, at, page, amount_sealed, channel FROM customer_interaction \
              WHERE customer_id = ?1 ORDER BY at, id",
         )?;
         for id in ids {

@@ -9,6 +9,7 @@ pub(crate) mod content;
 pub(crate) mod crm;
 pub(crate) mod policy;
 mod schema;
+pub(crate) mod segments;
 
 use std::path::Path;
 use std::time::Duration;

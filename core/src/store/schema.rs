@@ -257,9 +257,13 @@ const MIGRATIONS: &[&str] = &[
         department  TEXT NOT NULL,
         created_at  INTEGER NOT NULL,
         updated_at  INTEGER NOT NULL,
-        erased_at   INTEGER
+        erased_at   INTEGER,
+        -- CRM-4: raised on every change of the customer or its history, so
+        -- segments re-evaluate only what changed since their last refresh.
+        rev         INTEGER NOT NULL DEFAULT 0
     ) STRICT;
     CREATE INDEX customer_merged ON customer(merged_into) WHERE merged_into IS NOT NULL;
+    CREATE INDEX customer_rev ON customer(rev);
 
     CREATE TABLE customer_identity (
         kind        TEXT NOT NULL,
@@ -315,17 +319,43 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX contact_by_customer ON customer_contact(customer_id);
 
     -- CRM-3: interactions (views, clicks, path steps, purchases, tickets,
-    -- community joins). Amounts are exact decimals as text.
+    -- community joins). Purchase amounts are transaction data, core class
+    -- (CRM-6): sealed with the host's key, exact decimal text inside.
     CREATE TABLE customer_interaction (
-        id          INTEGER PRIMARY KEY,
-        customer_id INTEGER NOT NULL REFERENCES customer(id),
-        kind        TEXT NOT NULL,
-        at          INTEGER NOT NULL,
-        page        TEXT,
-        amount      TEXT,
-        channel     TEXT
+        id            INTEGER PRIMARY KEY,
+        customer_id   INTEGER NOT NULL REFERENCES customer(id),
+        kind          TEXT NOT NULL,
+        at            INTEGER NOT NULL,
+        page          TEXT,
+        amount_sealed BLOB,
+        channel       TEXT
     ) STRICT;
     CREATE INDEX interaction_by_customer ON customer_interaction(customer_id, at);
+    -- CRM-4: event-count conditions and lifecycle windows scan by kind and time.
+    CREATE INDEX interaction_by_kind ON customer_interaction(kind, at, customer_id);
+
+    -- CRM-4: segments are rules stored as data (JSON), materialized: the
+    -- members as of the last refresh, which re-evaluates only customers
+    -- changed since (rev) or whose events left a relative window. The
+    -- policy's personas are kept here too (origin 'policy').
+    CREATE TABLE segment (
+        name          TEXT PRIMARY KEY,
+        origin        TEXT NOT NULL CHECK (origin IN ('policy', 'custom')),
+        label         TEXT NOT NULL,
+        description   TEXT NOT NULL,
+        rule          TEXT NOT NULL,
+        digest        BLOB NOT NULL,
+        refreshed_rev INTEGER NOT NULL,
+        refreshed_at  INTEGER NOT NULL,
+        members       INTEGER NOT NULL,
+        defined_by    TEXT NOT NULL,
+        defined_at    INTEGER NOT NULL
+    ) STRICT, WITHOUT ROWID;
+    CREATE TABLE segment_member (
+        segment     TEXT NOT NULL REFERENCES segment(name),
+        customer_id INTEGER NOT NULL REFERENCES customer(id),
+        PRIMARY KEY (segment, customer_id)
+    ) STRICT, WITHOUT ROWID;
     "#,
 ];
 
