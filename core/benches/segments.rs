@@ -1,0 +1,227 @@
+//! Segments over a large customer base (CRM issue, item 9): a three-condition
+//! segment (a profile field, "≥ 2 purchases in 90 days", "a view in the last
+//! 30 days") counted over N synthetic customers (default 1 000 000; set
+//! `BRANDRAIL_BENCH_CUSTOMERS`), against the same count as one hand-written
+//! SQL query over the same file; a stage condition (lifecycle derived from
+//! behaviour); and the incremental refresh of a stored segment after 100 new
+//! interactions.
+//!
+//! The database is built once through the public API (ingest + interactions)
+//! and kept under `target/bench-data/` for later runs. With
+//! `BRANDRAIL_BENCH_SETUP_ONLY=1` the binary only builds it and exits, so the
+//! ingest's peak memory can be read with `/usr/bin/time -v`.
+//!
+//! Run: `cargo bench -p brandrail --bench segments`.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use brandrail::crm::{
+    CustomerRecord, Identity, IdentityKind, InteractionKind, NewInteraction, Rule, SegmentDef,
+};
+use brandrail::{Department, Engine, EngineOptions, NewPrincipal};
+use chrono::{Duration, TimeZone, Utc};
+use criterion::{Criterion, criterion_group};
+
+const KEY: [u8; 32] = [7u8; 32];
+const REGIONS: [&str; 10] = [
+    "上海", "北京", "广州", "深圳", "杭州", "成都", "南京", "武汉", "西安", "重庆",
+];
+const AGES: [&str; 5] = ["18-24", "25-34", "35-44", "45-54", "55+"];
+
+const THREE: &str = r#"{"all": [
+    {"field": {"name": "region", "op": "eq", "value": "上海"}},
+    {"events": {"kind": "purchase", "at_least": 2, "within_days": 90}},
+    {"events": {"kind": "view", "within_days": 30}}
+]}"#;
+
+fn customers() -> usize {
+    std::env::var("BRANDRAIL_BENCH_CUSTOMERS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1_000_000)
+}
+
+/// A small deterministic generator (the data must be the same every run).
+struct Lcg(u64);
+
+impl Lcg {
+    fn next(&mut self, n: u64) -> u64 {
+        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        (self.0 >> 33) % n
+    }
+}
+
+fn path(n: usize) -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/bench-data");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir.join(format!("segments-{n}.sqlite"))
+}
+
+fn clock() -> chrono::DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 6, 1, 8, 0, 0).unwrap()
+}
+
+fn open(n: usize) -> Engine {
+    let p = path(n);
+    let fresh = !p.exists();
+    let e = Engine::open(&p, EngineOptions::new().secret_key(KEY).manual_clock(clock())).unwrap();
+    if fresh {
+        build(&e, n);
+    }
+    e
+}
+
+fn build(e: &Engine, n: usize) {
+    let t = Instant::now();
+    e.bootstrap(NewPrincipal::new("it.admin", "IT", Department::It))
+        .unwrap();
+    e.create_principal("it.admin", NewPrincipal::new("li.na", "李娜", Department::Marketing))
+        .unwrap();
+    let mut rng = Lcg(42);
+    const BATCH: usize = 100_000;
+    let mut ids = Vec::with_capacity(n);
+    for start in (0..n).step_by(BATCH) {
+        let rows: Vec<CustomerRecord> = (start..(start + BATCH).min(n))
+            .map(|i| CustomerRecord {
+                identities: vec![
+                    Identity::new(IdentityKind::Phone, format!("139{i:08}")),
+                    Identity::new(IdentityKind::Email, format!("c{i}@example.com")),
+                    Identity::new(IdentityKind::MemberId, format!("M{i:09}")),
+                ],
+                name: None,
+                profile: [
+                    ("region".to_owned(), REGIONS[rng.next(10) as usize].to_owned()),
+                    ("age_band".to_owned(), AGES[rng.next(5) as usize].to_owned()),
+                ]
+                .into_iter()
+                .collect(),
+            })
+            .collect();
+        let r = e.ingest_customers("li.na", &rows).unwrap();
+        ids.extend(r.customer_ids.into_iter().flatten());
+    }
+    eprintln!("ingested {n} customers in {:.1?}", t.elapsed());
+    let t = Instant::now();
+    let now = e.now();
+    let mut events = Vec::new();
+    let mut total = 0;
+    for id in ids {
+        for _ in 0..rng.next(4) {
+            events.push(NewInteraction {
+                customer_id: id,
+                kind: InteractionKind::View,
+                at: now - Duration::hours(rng.next(24 * 120) as i64),
+                page: Some(if rng.next(3) == 0 { "product" } else { "home" }.into()),
+                amount: None,
+                channel: None,
+            });
+        }
+        for _ in 0..rng.next(4) {
+            events.push(NewInteraction {
+                customer_id: id,
+                kind: InteractionKind::Purchase,
+                at: now - Duration::hours(rng.next(24 * 200) as i64),
+                page: None,
+                amount: Some(format!("{}.{:02}", 10 + rng.next(990), rng.next(100))),
+                channel: Some("pos".into()),
+            });
+        }
+        if events.len() >= 500_000 {
+            total += events.len();
+            e.record_interactions("li.na", &events).unwrap();
+            events.clear();
+        }
+    }
+    total += events.len();
+    e.record_interactions("li.na", &events).unwrap();
+    eprintln!("recorded {total} interactions in {:.1?}", t.elapsed());
+}
+
+/// The same three conditions as one SQL query over the same file: the
+/// baseline a team would write by hand against the tables.
+fn bare_sql(p: &std::path::Path, now_ms: i64) -> i64 {
+    let conn = rusqlite::Connection::open_with_flags(p, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .unwrap();
+    let day = 86_400_000i64;
+    conn.query_row(
+        "SELECT count(*) FROM customer c \
+         WHERE c.merged_into IS NULL AND c.erased_at IS NULL \
+         AND json_extract(c.profile, '$.region') = '上海' \
+         AND (SELECT count(*) FROM customer_interaction i \
+              WHERE i.customer_id = c.id AND i.kind = 'purchase' AND i.at >= ?1) >= 2 \
+         AND EXISTS (SELECT 1 FROM customer_interaction i \
+              WHERE i.customer_id = c.id AND i.kind = 'view' AND i.at >= ?2)",
+        [now_ms - 90 * day, now_ms - 30 * day],
+        |r| r.get(0),
+    )
+    .unwrap()
+}
+
+fn bench(c: &mut Criterion) {
+    let n = customers();
+    let e = open(n);
+    let rule = Rule::from_json(THREE).unwrap();
+    let now_ms = e.now().timestamp_millis();
+    let ours = e.count_customers("li.na", &rule).unwrap();
+    let theirs = bare_sql(&path(n), now_ms);
+    assert_eq!(ours as i64, theirs, "the engine and the hand-written query disagree");
+    eprintln!("three-condition segment: {ours} of {n} customers");
+
+    let mut g = c.benchmark_group(format!("segments_{n}"));
+    g.sample_size(10);
+    g.bench_function("brandrail_count_three_conditions", |b| {
+        b.iter(|| e.count_customers("li.na", &rule).unwrap())
+    });
+    g.bench_function("bare_sql_count_three_conditions", |b| {
+        b.iter(|| bare_sql(&path(n), now_ms))
+    });
+    let stage = Rule::from_json(r#"{"stage": ["loyalty"]}"#).unwrap();
+    g.bench_function("brandrail_count_stage_loyalty", |b| {
+        b.iter(|| e.count_customers("li.na", &stage).unwrap())
+    });
+    let spend = Rule::from_json(r#"{"spend": {"at_least": "1500", "within_days": 365}}"#).unwrap();
+    g.bench_function("brandrail_count_spend_365d", |b| {
+        b.iter(|| e.count_customers("li.na", &spend).unwrap())
+    });
+    // A stored segment: after 100 new interactions a read re-evaluates only
+    // the customers they touched.
+    let def = SegmentDef {
+        name: "bench-three".into(),
+        label: "bench".into(),
+        description: "bench".into(),
+        rule: rule.clone(),
+    };
+    e.define_segment("li.na", &def).unwrap();
+    let mut rng = Lcg(7);
+    g.bench_function("brandrail_incremental_refresh_after_100_events", |b| {
+        b.iter(|| {
+            let rows: Vec<NewInteraction> = (0..100)
+                .map(|_| NewInteraction {
+                    customer_id: 1 + rng.next(n as u64) as i64,
+                    kind: InteractionKind::View,
+                    at: e.now(),
+                    page: Some("home".into()),
+                    amount: None,
+                    channel: None,
+                })
+                .collect();
+            e.record_interactions("li.na", &rows).unwrap();
+            e.segment_count("li.na", "bench-three").unwrap()
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench);
+
+fn main() {
+    if std::env::var_os("BRANDRAIL_BENCH_SETUP_ONLY").is_some() {
+        let n = customers();
+        let _ = std::fs::remove_file(path(n));
+        drop(open(n));
+        return;
+    }
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+}
