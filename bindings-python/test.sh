@@ -11,8 +11,10 @@ if [ ! -x "$venv/bin/python" ]; then
     echo "creating $venv"
     "$python" -m venv "$venv"
 fi
-if ! "$venv/bin/python" -c "import pytest" 2>/dev/null || [ ! -x "$venv/bin/maturin" ]; then
-    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check "maturin==1.16.*" pytest
+# pandas is optional for users; the tests cover the DataFrame methods with it
+# (and their ImportError without it).
+if ! "$venv/bin/python" -c "import pytest, pandas" 2>/dev/null || [ ! -x "$venv/bin/maturin" ]; then
+    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check "maturin==1.16.*" pytest pandas
 fi
 
 # `maturin develop` installs into the environment named by VIRTUAL_ENV.

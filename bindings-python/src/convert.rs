@@ -2,14 +2,15 @@
 //! the argument, dict arguments, timezone-aware datetimes, calendar dates,
 //! whole and real numbers, exact decimals, string and id lists, the closed
 //! string sets of core (departments, platforms, permissions, subject kinds),
-//! readable `__repr__`s and pandas-ready columns.
+//! readable `__repr__`s, pandas-ready columns and (pandas being optional)
+//! DataFrames.
 
 use std::str::FromStr;
 
 use brandrail::Error;
 use brandrail::money::{self, Decimal};
 use chrono::{DateTime, NaiveDate, Utc};
-use pyo3::exceptions::{PyTypeError, PyUnicodeEncodeError};
+use pyo3::exceptions::{PyImportError, PyTypeError, PyUnicodeEncodeError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{
@@ -224,6 +225,11 @@ pub(crate) fn decimal(value: &Bound<'_, PyAny>, field: &str) -> PyResult<Decimal
     money::parse_amount(field, &text).into_pyresult()
 }
 
+/// Whether `value` is a `decimal.Decimal`.
+pub(crate) fn is_decimal(value: &Bound<'_, PyAny>) -> PyResult<bool> {
+    value.is_instance(DECIMAL.import(value.py(), "decimal", "Decimal")?)
+}
+
 /// The text of money given as [`decimal`] takes it, not yet parsed: for a
 /// batch, where core reports text it refuses as a row error. A `float` or a
 /// `bool` raises `TypeError` naming `field`.
@@ -321,6 +327,38 @@ pub(crate) fn columns<'py, const N: usize>(
         d.set_item(key, list)?;
     }
     Ok(d)
+}
+
+/// pandas, imported for `method` (a `*_frame` method): pandas is optional,
+/// so its absence raises `ImportError` naming it and the method, before the
+/// engine is called.
+pub(crate) fn pandas<'py>(py: Python<'py>, method: &str) -> PyResult<Bound<'py, PyModule>> {
+    py.import("pandas").map_err(|err| {
+        if !err.is_instance_of::<PyImportError>(py) {
+            return err;
+        }
+        let missing = PyImportError::new_err(format!(
+            "{method} needs pandas, which is not installed (pip install pandas)"
+        ));
+        missing.set_cause(py, Some(err));
+        missing
+    })
+}
+
+/// `pandas.DataFrame(columns)` with the given column types (`"int64"`, ...),
+/// so an empty frame has the same types as a full one.
+pub(crate) fn frame<'py>(
+    pandas: &Bound<'py, PyModule>,
+    columns: &Bound<'py, PyDict>,
+    types: &[(&str, &str)],
+) -> PyResult<Bound<'py, PyAny>> {
+    let py = pandas.py();
+    let frame = pandas.getattr("DataFrame")?.call1((columns,))?;
+    let types_dict = PyDict::new(py);
+    for (column, ty) in types {
+        types_dict.set_item(column, ty)?;
+    }
+    frame.call_method1("astype", (types_dict,))
 }
 
 /// `Name(key=repr(value), ...)` for the given keys of a record's `to_dict()`.

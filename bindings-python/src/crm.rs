@@ -4,7 +4,9 @@
 //! `IDENTITY_KINDS` value set and the Engine methods that ingest, read and
 //! find customers and undo a merge. Consent, sends, export and erasure (CRM-7, CRM-8) are in
 //! `crm/privacy.rs`, interactions, purchases and funnels (CRM-3) in
-//! `crm/interactions.rs`, as in core.
+//! `crm/interactions.rs`, segment rules, segments, personas, lifecycle stages
+//! and community tiers (CRM-4) in `crm/rule.rs` and `crm/segments.rs`, RFM
+//! and customer value (CRM-11) in `crm/value.rs`, as in core.
 //!
 //! A batch crosses once and is ingested with the GIL released. Host types are
 //! checked for the whole batch before anything is written: a row of the wrong
@@ -15,6 +17,9 @@
 
 mod interactions;
 mod privacy;
+mod rule;
+mod segments;
+mod value;
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -700,6 +705,9 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyConsent>()?;
     m.add_class::<PyErasure>()?;
     interactions::register(m)?;
+    rule::register(m)?;
+    segments::register(m)?;
+    value::register(m)?;
     m.add(
         "IDENTITY_KINDS",
         PyTuple::new(py, IdentityKind::ALL.iter().map(|k| k.as_str()))?,

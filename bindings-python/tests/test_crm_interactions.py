@@ -380,12 +380,16 @@ def test_funnel_arguments(crm):
         crm.funnel(HR, STEPS, until, since)
 
 
-def test_interactions_need_no_key_but_customers_do():
+def test_interactions_need_a_key_as_purchase_amounts_are_sealed():
     engine = staff(brandrail.Engine.in_memory())
-    r = engine.record_interactions(MARKETER, [event(1, "view", "home")])
-    assert (r.recorded, r.errors[0].field) == (0, "customer_id")
-    with pytest.raises(brandrail.NotFoundError):
-        engine.customer_interactions(MARKETER, 1)
+    n = engine.audit_len()
+    for rows in ([event(1, "view", "home")], [event(1, "purchase", amount="9.90")]):
+        with pytest.raises(brandrail.ConfigurationError):
+            engine.record_interactions(MARKETER, rows)
+    for read in (engine.customer_interactions, engine.purchase_summary):
+        with pytest.raises(brandrail.ConfigurationError):
+            read(STEWARD, 1)
+    assert engine.audit_len() == n, "nothing was recorded"
 
 
 def test_interactions_come_from_any_iterable(crm):

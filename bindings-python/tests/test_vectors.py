@@ -318,7 +318,83 @@ def run(engine: brandrail.Engine, op: str, actor: str, a: dict[str, Any]) -> dic
         }
     if op == "erase_customer":
         return {"customer_ids": engine.erase_customer(actor, a["id"], a["reason"]).customer_ids}
+    if op == "record_interactions":
+        # Rows are the dicts the Python API accepts, their times resolved.
+        rows = [{**r, "at": time(engine, r["at"])} for r in a["rows"]]
+        r = engine.record_interactions(actor, rows)
+        return {
+            "rows": r.rows,
+            "recorded": r.recorded,
+            "error_rows": [e.row for e in r.errors],
+            "error_fields": [e.field for e in r.errors],
+        }
+    if op == "define_segment":
+        # The vector's rule is JSON data: exactly the dict the Python API accepts.
+        return segment(
+            engine.define_segment(
+                actor, name=a["name"], label=a["label"], description=a["description"], rule=a["rule"]
+            )
+        )
+    if op == "segment":
+        return segment(engine.segment(actor, a["name"]))
+    if op == "segments":
+        all_ = engine.segments(actor)
+        return {
+            "names": [x.name for x in all_],
+            "origins": [x.origin for x in all_],
+            "members": [x.members for x in all_],
+        }
+    if op == "delete_segment":
+        assert engine.delete_segment(actor, a["name"]) is None
+        return {"ok": True}
+    if op == "refresh_segments":
+        return {
+            r.name: {k: v for k, v in r.to_dict().items() if k != "name"}
+            for r in engine.refresh_segments(actor)
+        }
+    if op == "segment_members":
+        m = engine.segment_members(actor, a["name"], a["offset"], a["limit"])
+        return {
+            "customer_ids": [x.customer_id for x in m],
+            "stages": [x.stage for x in m],
+            "tiers": [x.tier for x in m],
+        }
+    if op == "count_customers":
+        return {"value": engine.count_customers(actor, a["rule"])}
+    if op == "customer_standing":
+        return engine.customer_standing(actor, a["id"]).to_dict()
+    if op == "lifecycle_distribution":
+        return engine.lifecycle_distribution(actor).to_dict()
+    if op == "rfm":
+        r = engine.rfm(actor)
+        # Money is decimal.Decimal; the vectors write its exact text.
+        return {
+            "customer_ids": [x.customer_id for x in r],
+            "recency_days": [x.recency_days for x in r],
+            "frequency": [x.frequency for x in r],
+            "monetary": [str(x.monetary) for x in r],
+            "recency_scores": [x.recency_score for x in r],
+            "frequency_scores": [x.frequency_score for x in r],
+            "monetary_scores": [x.monetary_score for x in r],
+        }
+    if op == "customer_value":
+        v = engine.customer_value(
+            actor, time(engine, a["from"]), time(engine, a["to"]), a.get("acquisition_spend")
+        )
+        return {
+            "buyers": v.buyers,
+            "purchases": v.purchases,
+            "revenue": str(v.revenue),
+            "average_order_value": str(v.average_order_value),
+            "repeat_buyers": v.repeat_buyers,
+            "new_customers": v.new_customers,
+            "cac": None if v.cac is None else str(v.cac),
+        }
     raise AssertionError(f"unknown op {op!r}")
+
+
+def segment(x: brandrail.Segment) -> dict[str, Any]:
+    return {"name": x.name, "origin": x.origin, "label": x.label, "members": x.members, "rule": x.rule}
 
 
 def matches(want: Any, got: Any) -> bool:
@@ -352,6 +428,9 @@ def test_vector(file: Path):
             got = run(engine, op, step.get("actor", ""), step.get("args", {}))
         except brandrail.BrandrailError as e:
             assert expect.get("error") == e.code, f"{here}: unexpected {type(e).__name__}: {e}"
+            if "field" in expect:
+                assert isinstance(e, brandrail.ValidationError), f"{here}: {e}"
+                assert e.field == expect["field"], f"{here}: {e}"
             continue
         assert "error" not in expect, f"{here}: expected error {expect['error']}, got {got}"
         for key, want in expect.get("result", {}).items():

@@ -12,7 +12,10 @@ with cadence caps, hot dates and themes, and A/B variants. Customer records
 from every department are cleaned, deduplicated, sealed at rest and read
 masked without clearance, with consent, export and erasure; their
 interactions (views, click paths, purchases) give purchase summaries and
-click-path funnels. The same Rust engine runs behind the Python, Node and
+click-path funnels; segments stored as rules (Python dicts), personas,
+lifecycle stages and community tiers derived from behaviour, RFM and customer
+value (``rfm_frame`` and ``segment_members_frame`` give pandas DataFrames when
+pandas is installed). The same Rust engine runs behind the Python, Node and
 Swift/Kotlin bindings, so behaviour is identical everywhere.
 
 >>> import brandrail
@@ -129,6 +132,17 @@ from ._brandrail import (
     InteractionReport,
     NewInteraction,
     PurchaseSummary,
+    COMMUNITY_TIERS,
+    LIFECYCLE_STAGES,
+    MAX_SEGMENT_PAGE,
+    SEGMENT_ORIGINS,
+    LifecycleDistribution,
+    Rfm,
+    Segment,
+    SegmentMember,
+    SegmentRefresh,
+    Standing,
+    ValueReport,
     __version__,
     check_text,
     check_texts,
@@ -207,6 +221,16 @@ __all__ = [
     "InteractionReport",
     "NewInteraction",
     "PurchaseSummary",
+    # segments, personas, lifecycle stages and community tiers (CRM-4)
+    "LifecycleDistribution",
+    "Segment",
+    "SegmentMember",
+    "SegmentRefresh",
+    "Standing",
+    "MAX_SEGMENT_PAGE",
+    # customer value (CRM-11)
+    "Rfm",
+    "ValueReport",
     # value sets
     "APPROVAL_EVENT_KINDS",
     "APPROVAL_STATES",
@@ -214,6 +238,7 @@ __all__ = [
     "ASSET_SOURCES",
     "ASSET_STATES",
     "CHECK_KINDS",
+    "COMMUNITY_TIERS",
     "CONFIDENTIALITY_LABELS",
     "CONTENT_KINDS",
     "CONTENT_STATES",
@@ -221,10 +246,12 @@ __all__ = [
     "ERROR_CODES",
     "IDENTITY_KINDS",
     "INTERACTION_KINDS",
+    "LIFECYCLE_STAGES",
     "PERMISSIONS",
     "PLAN_ISSUE_KINDS",
     "PLATFORMS",
     "REQUIRED_FIELD_NAMES",
+    "SEGMENT_ORIGINS",
     "STAGE_STATES",
     "SUBJECT_KINDS",
     "VARIANT_KINDS",

@@ -105,6 +105,17 @@ __all__ = [
     "Funnel",
     "FunnelStep",
     "INTERACTION_KINDS",
+    "Segment",
+    "SegmentRefresh",
+    "SegmentMember",
+    "Standing",
+    "LifecycleDistribution",
+    "LIFECYCLE_STAGES",
+    "COMMUNITY_TIERS",
+    "SEGMENT_ORIGINS",
+    "MAX_SEGMENT_PAGE",
+    "Rfm",
+    "ValueReport",
 ]
 
 DEPARTMENTS: tuple[str, ...]
@@ -190,6 +201,20 @@ INTERACTION_KINDS: tuple[str, ...]
 """Every kind of customer interaction (CRM-3): 'view', 'click', 'path_step',
 'purchase', 'service_ticket', 'community_join'."""
 
+LIFECYCLE_STAGES: tuple[str, ...]
+"""Every lifecycle stage (CRM-4), derived from behaviour in the policy's
+window: 'awareness', 'interest', 'decision', 'loyalty'."""
+
+COMMUNITY_TIERS: tuple[str, ...]
+"""Every private-community tier (CRM-4), derived from purchases and spend:
+'new', 'repeat', 'vip'."""
+
+SEGMENT_ORIGINS: tuple[str, ...]
+"""Where a segment comes from: 'policy' (a persona) or 'custom'."""
+
+MAX_SEGMENT_PAGE: int
+"""Most members in one page of ``Engine.segment_members`` (100000)."""
+
 _Date = date  # `HotDateOn.date` shadows the class in its body
 _StrPath = Union[str, "os.PathLike[str]"]
 _ProgressCallback = Callable[[int, int], object]
@@ -200,6 +225,8 @@ _SubjectLike = Union["Subject", Mapping[str, Any]]
 _IdentityLike = Union["Identity", Mapping[str, str], tuple[str, str], list[str]]
 _CustomerRecordLike = Union["CustomerRecord", Mapping[str, Any]]
 _NewInteractionLike = Union["NewInteraction", Mapping[str, Any]]
+_Rule = Union[Mapping[str, Any], str]
+_DataFrame = Any  # a pandas.DataFrame (pandas is optional)
 
 # ---------------------------------------------------------------- errors
 
@@ -1941,6 +1968,254 @@ class Funnel:
         (``pandas.DataFrame(funnel.to_dict()["steps"])``)."""
     def __eq__(self, other: object, /) -> bool: ...
 
+@final
+class Segment:
+    """A segment (CRM-4): a named rule and its members as of its last
+    refresh, which the read itself did. Personas of the policy have origin
+    'policy'; segments defined with ``Engine.define_segment`` have origin
+    'custom'."""
+
+    @property
+    def name(self) -> str:
+        """Name (a persona's key for policy segments), e.g.
+        'loyal_members'."""
+    @property
+    def origin(self) -> str:
+        """'policy' (a persona, changed only with the policy) or 'custom' (one
+        of ``SEGMENT_ORIGINS``)."""
+    @property
+    def label(self) -> str:
+        """Display name."""
+    @property
+    def description(self) -> str:
+        """What it is for."""
+    @property
+    def rule(self) -> dict[str, Any]:
+        """Who belongs: the rule as a plain dict in core's JSON form (defaults
+        filled in, e.g. an events condition's ``at_least``), accepted back by
+        ``define_segment`` and ``count_customers`` (a copy)."""
+    @property
+    def members(self) -> int:
+        """Members now."""
+    @property
+    def refreshed_at(self) -> datetime:
+        """When the members were last brought up to date (UTC)."""
+    @property
+    def defined_by(self) -> str:
+        """Who defined it ('policy' for personas)."""
+    @property
+    def defined_at(self) -> datetime:
+        """When it was defined (UTC)."""
+    def to_dict(self) -> dict[str, Any]:
+        """The fields as plain dicts and values (``rule`` as a dict)."""
+    def __eq__(self, other: object, /) -> bool: ...
+
+@final
+class SegmentRefresh:
+    """What refreshing one segment did (``Engine.refresh_segments``)."""
+
+    @property
+    def name(self) -> str:
+        """The segment."""
+    @property
+    def full(self) -> bool:
+        """Whether every customer was evaluated; otherwise only those changed
+        since the last refresh and those whose events left one of the rule's
+        windows."""
+    @property
+    def evaluated(self) -> int:
+        """Customers evaluated."""
+    @property
+    def added(self) -> int:
+        """Customers who joined."""
+    @property
+    def removed(self) -> int:
+        """Customers who left."""
+    @property
+    def members(self) -> int:
+        """Members now."""
+    def to_dict(self) -> dict[str, Any]:
+        """The fields as a plain dict (pandas-ready)."""
+    def __eq__(self, other: object, /) -> bool: ...
+
+@final
+class SegmentMember:
+    """One member of a segment with its derived standing."""
+
+    @property
+    def customer_id(self) -> int:
+        """The customer."""
+    @property
+    def stage(self) -> str:
+        """Lifecycle stage now (one of ``LIFECYCLE_STAGES``)."""
+    @property
+    def tier(self) -> Optional[str]:
+        """Community tier (one of ``COMMUNITY_TIERS``), or None when the
+        customer has not joined a community."""
+    def to_dict(self) -> dict[str, Any]:
+        """``{"customer_id", "stage", "tier"}`` (pandas-ready)."""
+    def __eq__(self, other: object, /) -> bool: ...
+
+@final
+class Standing:
+    """A customer's derived standing (CRM-4) and the behaviour behind it,
+    over the policy's lifecycle window (``crm.lifecycle.window_days``)."""
+
+    @property
+    def customer_id(self) -> int:
+        """The customer (a merged id reads as its survivor)."""
+    @property
+    def stage(self) -> str:
+        """Lifecycle stage (one of ``LIFECYCLE_STAGES``)."""
+    @property
+    def tier(self) -> Optional[str]:
+        """Community tier (one of ``COMMUNITY_TIERS``), or None when the
+        customer has not joined a community."""
+    @property
+    def engagements(self) -> int:
+        """Views, clicks and path steps in the window."""
+    @property
+    def product_views(self) -> int:
+        """Views and path steps of product pages in the window."""
+    @property
+    def purchases_in_window(self) -> int:
+        """Purchases in the window."""
+    @property
+    def window_days(self) -> int:
+        """The window, in days."""
+    def to_dict(self) -> dict[str, Any]:
+        """The fields as a plain dict."""
+    def __eq__(self, other: object, /) -> bool: ...
+
+@final
+class LifecycleDistribution:
+    """How the live customers spread over lifecycle stages and community
+    tiers."""
+
+    @property
+    def customers(self) -> int:
+        """Live customers."""
+    @property
+    def awareness(self) -> int:
+        """Customers in stage 'awareness'."""
+    @property
+    def interest(self) -> int:
+        """Customers in stage 'interest'."""
+    @property
+    def decision(self) -> int:
+        """Customers in stage 'decision'."""
+    @property
+    def loyalty(self) -> int:
+        """Customers in stage 'loyalty'."""
+    @property
+    def tier_new(self) -> int:
+        """Community members of tier 'new'."""
+    @property
+    def tier_repeat(self) -> int:
+        """Community members of tier 'repeat'."""
+    @property
+    def tier_vip(self) -> int:
+        """Community members of tier 'vip'."""
+    def to_dict(self) -> dict[str, Any]:
+        """The fields as a plain dict."""
+    def __eq__(self, other: object, /) -> bool: ...
+
+@final
+class Rfm:
+    """One customer's RFM over the policy's window
+    (``crm.value.rfm_window_days``): recency, frequency and monetary value,
+    each scored 1-5 by quintile among the customers who bought in the window
+    (5 = most recent, most frequent, highest spend; tied values share the
+    lower score)."""
+
+    @property
+    def customer_id(self) -> int:
+        """The customer (purchases of customers merged into it count for
+        it)."""
+    @property
+    def last_purchase_at(self) -> datetime:
+        """Last purchase (UTC)."""
+    @property
+    def recency_days(self) -> int:
+        """Whole days since the last purchase."""
+    @property
+    def frequency(self) -> int:
+        """Purchases in the window."""
+    @property
+    def monetary(self) -> Decimal:
+        """Their total as ``decimal.Decimal``."""
+    @property
+    def recency_score(self) -> int:
+        """1-5, 5 = most recent."""
+    @property
+    def frequency_score(self) -> int:
+        """1-5, 5 = most frequent."""
+    @property
+    def monetary_score(self) -> int:
+        """1-5, 5 = highest spend."""
+    def to_dict(self) -> dict[str, Any]:
+        """The fields as a plain dict (pandas-ready)."""
+    def __eq__(self, other: object, /) -> bool: ...
+
+@final
+class ValueReport:
+    """Value figures of a period (CRM-11): buyers, purchases, revenue,
+    average order value, purchase frequency, repurchase rate, customers first
+    seen, CAC, LTV and LTV / CAC. Aggregates only: no customer is named."""
+
+    @property
+    def from_(self) -> datetime:
+        """Start of the period, inclusive (UTC). (``from`` is a Python
+        keyword; ``to_dict()`` uses 'from'.)"""
+    @property
+    def to(self) -> datetime:
+        """End of the period, exclusive (UTC)."""
+    @property
+    def buyers(self) -> int:
+        """Customers who bought in the period."""
+    @property
+    def purchases(self) -> int:
+        """Purchases in the period."""
+    @property
+    def revenue(self) -> Decimal:
+        """Their total as ``decimal.Decimal``."""
+    @property
+    def average_order_value(self) -> Decimal:
+        """Revenue / purchases as ``decimal.Decimal``, 2 decimals (0.00
+        without purchases)."""
+    @property
+    def purchase_frequency(self) -> float:
+        """Purchases per buyer (0.0 without buyers)."""
+    @property
+    def repeat_buyers(self) -> int:
+        """Buyers with two or more purchases in the period."""
+    @property
+    def repurchase_rate(self) -> float:
+        """Repeat buyers / buyers (0.0 without buyers)."""
+    @property
+    def new_customers(self) -> int:
+        """Customers first seen in the period (merged duplicates not
+        counted)."""
+    @property
+    def acquisition_spend(self) -> Optional[Decimal]:
+        """The acquisition spend given, as ``decimal.Decimal``, or None."""
+    @property
+    def cac(self) -> Optional[Decimal]:
+        """Customer acquisition cost: spend / new customers as
+        ``decimal.Decimal``, 2 decimals; None without a spend or without new
+        customers."""
+    @property
+    def ltv(self) -> Decimal:
+        """Lifetime value per customer as ``decimal.Decimal``, 2 decimals:
+        average order value x purchases per buyer per year x the policy's
+        ``crm.value.lifespan_years`` x ``crm.value.gross_margin``."""
+    @property
+    def ltv_to_cac(self) -> Optional[float]:
+        """LTV / CAC, or None when CAC is unknown or zero."""
+    def to_dict(self) -> dict[str, Any]:
+        """The fields as a plain dict (the period's start under 'from')."""
+    def __eq__(self, other: object, /) -> bool: ...
+
 # ---------------------------------------------------------------- policy
 
 @final
@@ -2658,7 +2933,9 @@ class Engine:
         actor: str,
         interactions: Iterable[_NewInteractionLike],
     ) -> InteractionReport:
-        """Record a batch of interactions (CRM-3; needs 'crm.ingest').
+        """Record a batch of interactions (CRM-3; needs 'crm.ingest' and an
+        engine opened with a ``secret_key``, else ConfigurationError: purchase
+        amounts are sealed at rest, CRM-6).
 
         ``interactions`` is any iterable of ``NewInteraction``s or dicts with
         the keys ``customer_id``, ``kind`` and ``at`` (required), ``page``,
@@ -2679,13 +2956,15 @@ class Engine:
         """
     def customer_interactions(self, actor: str, customer_id: int) -> list[Interaction]:
         """A customer's interactions by time, with those of the customers
-        merged into it (CRM-3; needs 'crm.read'). Pages read '***' and
-        amounts None unless the actor holds 'crm.read_sensitive'.
+        merged into it (CRM-3; needs 'crm.read' and a ``secret_key``). Pages
+        read '***' and amounts None unless the actor holds
+        'crm.read_sensitive'.
         NotFoundError for an unknown or erased customer."""
     def purchase_summary(self, actor: str, customer_id: int) -> PurchaseSummary:
         """A customer's purchases with those of the customers merged into it:
         count, total, average order value, first and last (CRM-3; needs
-        'crm.read_sensitive': amounts are core data). NotFoundError for an
+        'crm.read_sensitive': amounts are core data, and a ``secret_key``).
+        NotFoundError for an
         unknown or erased customer."""
     def customer_funnel(self, actor: str, customer_id: int, steps: Iterable[str]) -> int:
         """How many of ``steps`` (an iterable of pages, 1 to 20, e.g.
@@ -2700,6 +2979,104 @@ class Engine:
         reached it having reached the steps before it, in order. Counts only.
         ValidationError for no or too many steps (field 'steps') or ``until``
         not after ``since`` (field 'until')."""
+
+    # -- segments, personas, lifecycle and tiers (CRM-4)
+    def define_segment(
+        self,
+        actor: str,
+        *,
+        name: str,
+        label: str,
+        description: str,
+        rule: _Rule,
+    ) -> Segment:
+        """Define (or redefine) a custom segment (CRM-4; needs
+        'segment.manage'; audited) and compute its members at once.
+
+        ``name`` is an identifier (a-z, 0-9, '.', '_', '-'); ``label`` and
+        ``description`` display text; ``rule`` a dict (or its JSON text) such
+        as ``{"all": [{"field": {"name": "region", "op": "eq", "value":
+        "上海"}}, {"events": {"kind": "purchase", "at_least": 2,
+        "within_days": 90}}]}``. ValidationError whose ``field`` is the path
+        at fault ('name', 'rule.field.name', 'rule.all[1].events',
+        'rule.events.kind'): unknown fields, keys or kinds, a window of 0,
+        data that is not JSON (a set, bytes, NaN); TypeError for a rule that
+        is neither a dict nor a ``str``; ConflictError for a persona's name
+        (personas change with the policy).
+        """
+    def delete_segment(self, actor: str, name: str) -> None:
+        """Delete a custom segment (needs 'segment.manage'; audited).
+        ConflictError for a persona; NotFoundError for an unknown name."""
+    def segments(self, actor: str) -> list[Segment]:
+        """Every segment, personas first, each brought up to date (CRM-4;
+        needs 'crm.read')."""
+    def segment(self, actor: str, name: str) -> Segment:
+        """One segment, brought up to date (needs 'crm.read'). NotFoundError
+        for an unknown name."""
+    def segment_count(self, actor: str, name: str) -> int:
+        """How many members a segment has now, refreshing it (needs
+        'crm.read'). NotFoundError for an unknown name."""
+    def refresh_segments(self, actor: str) -> list[SegmentRefresh]:
+        """Bring every segment up to date and say what changed, one
+        ``SegmentRefresh`` per segment, personas first (needs 'crm.read').
+        Reads refresh on their own; this is for warming up after large
+        loads."""
+    def segment_members(
+        self,
+        actor: str,
+        name: str,
+        offset: Optional[int] = None,
+        limit: Optional[int] = None,
+    ) -> list[SegmentMember]:
+        """A page of a segment's members by customer id (needs 'crm.read'):
+        from ``offset`` (default 0), at most ``limit`` (default 1000; 1 to
+        ``MAX_SEGMENT_PAGE``, else ValidationError, field 'limit').
+        NotFoundError for an unknown name."""
+    def segment_members_frame(self, actor: str, name: str) -> _DataFrame:
+        """Every member of a segment as a pandas DataFrame with the columns
+        ``customer_id`` (int64), ``stage`` and ``tier`` (missing outside
+        communities), by customer id (needs 'crm.read'). Pages through the
+        segment ``MAX_SEGMENT_PAGE`` members at a time. ImportError naming
+        pandas when it is not installed (nothing is read)."""
+    def count_customers(self, actor: str, rule: _Rule) -> int:
+        """How many live customers a rule holds for now, without storing
+        anything (a preview; needs 'crm.read'). ``rule`` as for
+        ``define_segment``, with the same errors."""
+    def customer_standing(self, actor: str, customer_id: int) -> Standing:
+        """A customer's lifecycle stage and community tier with the behaviour
+        behind them (CRM-4; needs 'crm.read'). A merged id reads as its
+        survivor; NotFoundError for an unknown or erased customer."""
+    def lifecycle_distribution(self, actor: str) -> LifecycleDistribution:
+        """How the live customers spread over lifecycle stages and community
+        tiers (needs 'crm.read')."""
+
+    # -- customer value (CRM-11)
+    def rfm(self, actor: str) -> list[Rfm]:
+        """RFM of every customer who bought in the last
+        ``crm.value.rfm_window_days`` days, by customer id (CRM-11; needs
+        'crm.read_sensitive': amounts are core data, and a ``secret_key`` to
+        open them)."""
+    def rfm_frame(self, actor: str) -> _DataFrame:
+        """``rfm(actor)`` as a pandas DataFrame with the columns of
+        ``Rfm.to_dict()``: ``customer_id``, ``recency_days``, ``frequency``
+        and the three scores as int64, ``last_purchase_at`` as UTC datetimes,
+        ``monetary`` as exact ``decimal.Decimal``s. ImportError naming pandas
+        when it is not installed (nothing is read)."""
+    def customer_value(
+        self,
+        actor: str,
+        since: datetime,
+        until: datetime,
+        acquisition_spend: Optional[_Money] = None,
+    ) -> ValueReport:
+        """Value figures of the period ``[since, until)``, both
+        timezone-aware datetimes (CRM-11; needs 'crm.read' and a
+        ``secret_key``: aggregates only). ``acquisition_spend``, the period's
+        acquisition spend for CAC, is money (a ``decimal.Decimal``, an int or
+        a decimal string; a float raises TypeError) or None. ValidationError
+        for ``until`` not after ``since`` (field 'until'), a period too short
+        to scale to a year (field 'since'), or a spend that is not an amount
+        or is negative (field 'acquisition_spend')."""
 
     # -- audit
     def verify_audit(self) -> AuditVerification:

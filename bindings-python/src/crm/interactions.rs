@@ -476,7 +476,9 @@ impl PyFunnel {
 
 #[pymethods]
 impl PyEngine {
-    /// Record a batch of interactions (CRM-3; needs 'crm.ingest').
+    /// Record a batch of interactions (CRM-3; needs 'crm.ingest' and an
+    /// engine opened with a `secret_key`, else ConfigurationError: purchase
+    /// amounts are sealed at rest, CRM-6).
     ///
     /// `interactions` is any iterable of `NewInteraction`s or dicts with the
     /// keys `customer_id`, `kind` and `at` (required), `page`, `amount` and
@@ -507,9 +509,9 @@ impl PyEngine {
     }
 
     /// A customer's interactions by time, with those of the customers merged
-    /// into it (CRM-3; needs 'crm.read'). Pages read '***' and amounts None
-    /// unless the actor holds 'crm.read_sensitive'. NotFoundError for an
-    /// unknown or erased customer.
+    /// into it (CRM-3; needs 'crm.read' and a `secret_key`). Pages read '***'
+    /// and amounts None unless the actor holds 'crm.read_sensitive'.
+    /// NotFoundError for an unknown or erased customer.
     fn customer_interactions(
         &self,
         py: Python<'_>,
@@ -522,7 +524,7 @@ impl PyEngine {
 
     /// A customer's purchases with those of the customers merged into it:
     /// count, total, average order value, first and last (CRM-3; needs
-    /// 'crm.read_sensitive': amounts are core data). Returns a
+    /// 'crm.read_sensitive': amounts are core data, and a `secret_key`). Returns a
     /// `PurchaseSummary`; NotFoundError for an unknown or erased customer.
     fn purchase_summary(
         &self,
