@@ -65,6 +65,18 @@ const customerRecord = (r) => ({
   identities: r.identities.map(([kind, value]) => ({ kind, value })), name: r.name, profile: r.profile,
 })
 
+/** A vector's `record_interactions` row (snake_case, times like `now-10d`) as a `NewInteraction`. */
+const interaction = (e) => (r) => {
+  const row = { customerId: r.customer_id, kind: r.kind, at: time(e, r.at) }
+  for (const key of ['page', 'amount', 'channel']) {
+    if (r[key] !== undefined) row[key] = r[key]
+  }
+  return row
+}
+
+/** A segment as core's runner reports it; its rule is plain data with the vector's keys. */
+const segment = (x) => ({ name: x.name, origin: x.origin, label: x.label, members: x.members, rule: x.rule })
+
 const OPS = {
   bootstrap: (e, _actor, a) => principal(e.bootstrap(input(a))),
   create_principal: (e, actor, a) => principal(e.createPrincipal(actor, input(a))),
@@ -201,6 +213,47 @@ const OPS = {
     }
   },
   erase_customer: (e, actor, a) => ({ customerIds: e.eraseCustomer(actor, a.id, a.reason).customerIds }),
+  // Interactions (CRM-3), segments (CRM-4) and value (CRM-11), as core's runner reports them.
+  record_interactions: (e, actor, a) => {
+    const r = e.recordInteractions(actor, a.rows.map(interaction(e)))
+    return { rows: r.rows, recorded: r.recorded, errorRows: r.errors.map((x) => x.row), errorFields: r.errors.map((x) => x.field) }
+  },
+  // A rule is data: it goes as the vector writes it, snake_case keys and all.
+  define_segment: (e, actor, a) => segment(e.defineSegment(actor, { name: a.name, label: a.label, description: a.description, rule: a.rule })),
+  segment: (e, actor, a) => segment(e.segment(actor, a.name)),
+  segments: (e, actor) => {
+    const all = e.segments(actor)
+    return { names: all.map((x) => x.name), origins: all.map((x) => x.origin), members: all.map((x) => x.members) }
+  },
+  delete_segment: (e, actor, a) => {
+    assert.equal(e.deleteSegment(actor, a.name), undefined)
+    return { ok: true }
+  },
+  refresh_segments: (e, actor) => Object.fromEntries(e.refreshSegments(actor).map((r) => [
+    r.name, { full: r.full, evaluated: r.evaluated, added: r.added, removed: r.removed, members: r.members },
+  ])),
+  segment_members: (e, actor, a) => {
+    const m = e.segmentMembers(actor, a.name, a.offset, a.limit)
+    return { customerIds: m.map((x) => x.customerId), stages: m.map((x) => x.stage), tiers: m.map((x) => x.tier) }
+  },
+  count_customers: (e, actor, a) => ({ value: e.countCustomers(actor, a.rule) }),
+  customer_standing: (e, actor, a) => e.customerStanding(actor, a.id),
+  lifecycle_distribution: (e, actor) => e.lifecycleDistribution(actor),
+  rfm: (e, actor) => {
+    const r = e.rfm(actor)
+    return {
+      customerIds: r.map((x) => x.customerId), recencyDays: r.map((x) => x.recencyDays), frequency: r.map((x) => x.frequency),
+      monetary: r.map((x) => x.monetary), recencyScores: r.map((x) => x.recencyScore),
+      frequencyScores: r.map((x) => x.frequencyScore), monetaryScores: r.map((x) => x.monetaryScore),
+    }
+  },
+  customer_value: (e, actor, a) => {
+    const v = e.customerValue(actor, time(e, a.from), time(e, a.to), a.acquisition_spend)
+    return {
+      buyers: v.buyers, purchases: v.purchases, revenue: v.revenue, averageOrderValue: v.averageOrderValue,
+      repeatBuyers: v.repeatBuyers, newCustomers: v.newCustomers, cac: v.cac,
+    }
+  },
 }
 
 /**
@@ -265,6 +318,8 @@ describe('shared vectors', () => {
           assert.ok(error, `${here}: expected error ${expect.error}, got ${JSON.stringify(got)}`)
           assert.ok(error instanceof Error, `${here}: not an Error`)
           assert.equal(error.code, expect.error, `${here}: ${error.message}`)
+          // The path at fault, as core names it: a rule's paths keep its snake_case keys.
+          if (expect.field !== undefined) assert.equal(error.field, expect.field, `${here}: ${error.message}`)
           continue
         }
         assert.equal(error, undefined, `${here}: unexpected error ${error?.code} ${error?.message}`)

@@ -3,8 +3,11 @@
 //! (CRM-2; a merge can be undone), minimized (CRM-5) and sealed at rest
 //! (CRM-6); masked and clear reads; consent and sends (CRM-8); export and
 //! erasure (CRM-7); interactions, purchases and funnels (CRM-3, in
-//! `crm/interactions.rs`). The `Engine` methods, the objects they take and return,
-//! and the module-level `identityKinds`.
+//! `crm/interactions.rs`); segments, personas, lifecycle stages and community
+//! tiers (CRM-4, in `crm/segments.rs`, their rules as JS data in
+//! `crm/rule.rs`); RFM and customer value (CRM-11, in `crm/value.rs`). The
+//! `Engine` methods, the objects they take and return, and the module-level
+//! `identityKinds`.
 //!
 //! Bad rows do not throw. `ingestCustomers` (and `ingestCustomersAsync`)
 //! judge every row in core: a refused row is reported in the result's
@@ -42,6 +45,9 @@ use crate::engine::{Background, Engine};
 use crate::error::OrThrow;
 
 mod interactions;
+mod rule;
+mod segments;
+mod value;
 
 /// One identity of a customer: what kind, and its value.
 #[napi(object)]

@@ -76,7 +76,9 @@ impl EngineOptions {
 ///
 /// Long work (`verifyAudit`, `backupTo`, `restoreFrom`,
 /// `escalateOverdueApprovals`, `checkTextsAsync`, `ingestCustomersAsync`,
-/// `recordInteractionsAsync` and the batch calls) runs on the libuv thread pool and returns a `Promise`.
+/// `recordInteractionsAsync`, `segmentsAsync`, `refreshSegmentsAsync`,
+/// `countCustomersAsync`, `rfmAsync` and the batch calls) runs on the libuv
+/// thread pool and returns a `Promise`.
 #[napi]
 pub struct Engine {
     pub(crate) inner: Arc<brandrail::Engine>,
