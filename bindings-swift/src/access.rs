@@ -122,6 +122,8 @@ mirror_enum! {
         CrmReadSensitive,
         /// `crm.merge`
         CrmMerge,
+        /// `segment.manage`: define and delete customer segments (CRM-4).
+        SegmentManage,
         /// `crm.export`
         CrmExport,
         /// `crm.erase`

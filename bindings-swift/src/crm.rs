@@ -5,11 +5,14 @@
 //! (CRM-6); export and erasure on request (CRM-7); consent per channel and
 //! purpose, and sends only with consent in force (CRM-8). A merge can be
 //! undone (`undoMerge`, CRM-2). Interactions, purchases and click-path
-//! funnels (CRM-3) are in `crm/interactions.rs`.
+//! funnels (CRM-3) are in `crm/interactions.rs`; segments, personas,
+//! lifecycle stages and community tiers (CRM-4) in `crm/segments.rs`; RFM,
+//! repurchase rate, LTV and CAC (CRM-11) in `crm/value.rs`.
 //!
-//! Ingesting, reading, finding and exporting customers need an engine opened
+//! Ingesting, reading, finding and exporting customers, recording and reading
+//! interactions and purchases, RFM and value figures need an engine opened
 //! with `EngineOptions.secretKey`; without one they throw `Configuration`.
-//! Consents, sends, erasure, `undoMerge` and `customerCount` do not.
+//! Consents, sends, erasure, `undoMerge`, `customerCount` and funnels do not.
 //!
 //! An ingest never throws for a bad row: each refused row is reported in
 //! `IngestReport.errors` (its index, the field at fault, `validation` or
@@ -27,11 +30,18 @@ use std::time::SystemTime;
 use brandrail::crm as core;
 
 mod interactions;
+mod segments;
+mod value;
 
 pub use interactions::{
     Funnel, FunnelStep, Interaction, InteractionKind, InteractionReport, NewInteraction,
     PurchaseSummary,
 };
+pub use segments::{
+    LifecycleDistribution, Segment, SegmentDef, SegmentMember, SegmentOrigin, SegmentRefresh,
+    Stage, Standing, Tier, max_segment_page, parse_segment_origin, parse_stage, parse_tier,
+};
+pub use value::{Rfm, ValueReport};
 
 use crate::engine::Engine;
 use crate::error::BrandrailError;

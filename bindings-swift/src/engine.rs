@@ -76,8 +76,10 @@ impl EngineOptions {
 /// `Dispatchers.IO` (Kotlin), not the main thread; the long operations
 /// (`verifyAuditAsync`, `backupToAsync`, `restoreFromAsync`,
 /// `checkTextsAsync`, `prepublishCheckAsync`, `publishingPlanAsync`,
-/// `weekPlanAsync`, `quarterPlanAsync`, `ingestCustomersAsync`) also come as
-/// async functions that run on a worker thread of their own.
+/// `weekPlanAsync`, `quarterPlanAsync`, `ingestCustomersAsync`,
+/// `recordInteractionsAsync`, `segmentsAsync`, `refreshSegmentsAsync`,
+/// `countCustomersAsync`, `rfmAsync`) also come as async functions that run
+/// on a worker thread of their own.
 #[derive(uniffi::Object)]
 pub struct Engine {
     inner: Arc<brandrail::Engine>,

@@ -11,8 +11,10 @@
 //! and lifecycle, derivatives; the compliance checker; the pre-publish
 //! checklist, the asset library, the publishing plan with hot dates and
 //! themes, A/B variants), [`crm`] (customers: ingest, masked reads, consent,
-//! export and erasure) and [`policy`] (the policy document); [`error`] holds
-//! the one error mapping.
+//! export and erasure; interactions, purchases and funnels; segments,
+//! personas, lifecycle stages and community tiers; RFM and customer value)
+//! and [`policy`] (the policy document); [`error`] holds the one error
+//! mapping.
 //!
 //! Times cross the boundary as `SystemTime` (Swift `Date`, Kotlin
 //! `java.time.Instant`), durations as `Duration` (Swift `TimeInterval`, Kotlin

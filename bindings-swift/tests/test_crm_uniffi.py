@@ -1105,12 +1105,24 @@ def test_crm3_bad_funnels_permissions_and_unknown_customers(e):
         refused_unchanged(e, "not_found", e.customer_funnel, "li.na", id, STEPS)
     assert histories(e, (a, b, c)) == before, "no refusal recorded anything"
 
-    # Nothing here seals a value: an engine without a key records and reads.
+    # Purchase amounts are sealed at rest (CRM-6): an engine without a key
+    # records and reads no interaction, and audits nothing for the refusal;
+    # funnels read no amount and still answer.
     keyless = br.Engine.in_memory(br.EngineOptions(clock_start=START))
     staff(keyless)
-    r = keyless.record_interactions("li.na", [event(1, IK.VIEW, "home")])
-    assert [(x.field, x.code) for x in r.errors] == [("customer_id", "not_found")]
-    refused("not_found", keyless.customer_interactions, "li.na", 1)
+    for call, args in [
+        (keyless.record_interactions, ("li.na", [event(1, IK.VIEW, "home")])),
+        (keyless.customer_interactions, ("li.na", 1)),
+        (keyless.purchase_summary, ("data.ops", 1)),
+    ]:
+        log = keyless.audit_len()
+        err = refused("configuration", call, *args)
+        assert isinstance(err, br.BrandrailError.Configuration) and "secret key" in err.detail
+        assert keyless.audit_len() == log
+    with pytest.raises(br.BrandrailError.Configuration):
+        asyncio.run(keyless.record_interactions_async("li.na", [event(1, IK.VIEW, "home")]))
+    assert [s.customers for s in keyless.funnel("li.na", STEPS, *window(keyless)).steps] == [0, 0, 0]
+    refused("not_found", keyless.customer_funnel, "li.na", 1, STEPS)
 
 
 def test_crm3_wrong_host_types_refuse_the_whole_call(e):

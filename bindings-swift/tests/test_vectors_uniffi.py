@@ -1,12 +1,14 @@
 """Runs the shared acceptance vectors (`tests/vectors/*.json`, format in their
 README) through the uniffi API, exactly as `core/tests/vectors.rs` runs them
-through Rust, the content ops of `publishing.json` and the customer ops of
-`crm.json` included. A file with a top-level `clock` runs on a manual clock
+through Rust, the content ops of `publishing.json`, the customer ops of
+`crm.json` and the segment and value ops of `segments.json` included (rules
+cross as JSON text). A file with a top-level `clock` runs on a manual clock
 starting there; one with a top-level `secret_key` (64 hex digits) opens the
 engine with that 32-byte key. Results are compared
 as the Rust runner does: every key given must be equal, and objects inside
-lists (compliance findings) on the keys they give. A disagreement is a bug in
-this binding.
+lists (compliance findings) on the keys they give; an expected error with a
+`field` must be a validation error naming that field. A disagreement is a bug
+in this binding.
 """
 
 from __future__ import annotations
@@ -478,6 +480,141 @@ def run_crm(engine, op: str, actor: str, a: dict) -> dict:
         }
     if op == "erase_customer":
         return {"customer_ids": engine.erase_customer(actor, a["id"], a["reason"]).customer_ids}
+    if op == "record_interactions":
+        rows = [
+            br.NewInteraction(
+                customer_id=r["customer_id"],
+                kind=br.parse_interaction_kind(r["kind"]),
+                at=time_at(engine, r["at"]),
+                page=r.get("page"),
+                amount=r.get("amount"),
+                channel=r.get("channel"),
+            )
+            for r in a["rows"]
+        ]
+        r = engine.record_interactions(actor, rows)
+        return {
+            "rows": r.rows,
+            "recorded": r.recorded,
+            "error_rows": [e.row for e in r.errors],
+            "error_fields": [e.field for e in r.errors],
+        }
+    return run_segments(engine, op, actor, a)
+
+
+# ------------------------------------------------------------ CRM-4, CRM-11
+
+
+def segment(s) -> dict:
+    return {
+        "name": s.name,
+        "origin": s.origin.as_str(),
+        "label": s.label,
+        "members": s.members,
+        "rule": json.loads(s.rule_json),
+    }
+
+
+def run_segments(engine, op: str, actor: str, a: dict) -> dict:
+    """The segment and value ops (README, end of the table), as
+    core/tests/vectors.rs maps them; rules cross as JSON text."""
+    if op == "define_segment":
+        return segment(
+            engine.define_segment(
+                actor,
+                br.SegmentDef(
+                    name=a["name"],
+                    label=a["label"],
+                    description=a["description"],
+                    rule_json=json.dumps(a["rule"], ensure_ascii=False),
+                ),
+            )
+        )
+    if op == "segment":
+        return segment(engine.segment(actor, a["name"]))
+    if op == "segments":
+        listed = engine.segments(actor)
+        return {
+            "names": [s.name for s in listed],
+            "origins": [s.origin.as_str() for s in listed],
+            "members": [s.members for s in listed],
+        }
+    if op == "delete_segment":
+        engine.delete_segment(actor, a["name"])
+        return {"ok": True}
+    if op == "refresh_segments":
+        return {
+            r.name: {
+                "full": r.full,
+                "evaluated": r.evaluated,
+                "added": r.added,
+                "removed": r.removed,
+                "members": r.members,
+            }
+            for r in engine.refresh_segments(actor)
+        }
+    if op == "segment_members":
+        m = engine.segment_members(actor, a["name"], a["offset"], a["limit"])
+        return {
+            "customer_ids": [x.customer_id for x in m],
+            "stages": [x.stage.as_str() for x in m],
+            "tiers": [x.tier.as_str() if x.tier is not None else None for x in m],
+        }
+    if op == "count_customers":
+        return {"value": engine.count_customers(actor, json.dumps(a["rule"], ensure_ascii=False))}
+    if op == "customer_standing":
+        x = engine.customer_standing(actor, a["id"])
+        return {
+            "customer_id": x.customer_id,
+            "stage": x.stage.as_str(),
+            "tier": x.tier.as_str() if x.tier is not None else None,
+            "engagements": x.engagements,
+            "product_views": x.product_views,
+            "purchases_in_window": x.purchases_in_window,
+            "window_days": x.window_days,
+        }
+    if op == "lifecycle_distribution":
+        d = engine.lifecycle_distribution(actor)
+        return {
+            k: getattr(d, k)
+            for k in (
+                "customers",
+                "awareness",
+                "interest",
+                "decision",
+                "loyalty",
+                "tier_new",
+                "tier_repeat",
+                "tier_vip",
+            )
+        }
+    if op == "rfm":
+        r = engine.rfm(actor)
+        return {
+            "customer_ids": [x.customer_id for x in r],
+            "recency_days": [x.recency_days for x in r],
+            "frequency": [x.frequency for x in r],
+            "monetary": [x.monetary for x in r],
+            "recency_scores": [x.recency_score for x in r],
+            "frequency_scores": [x.frequency_score for x in r],
+            "monetary_scores": [x.monetary_score for x in r],
+        }
+    if op == "customer_value":
+        v = engine.customer_value(
+            actor,
+            time_at(engine, a["from"]),
+            time_at(engine, a["to"]),
+            a.get("acquisition_spend"),
+        )
+        return {
+            "buyers": v.buyers,
+            "purchases": v.purchases,
+            "revenue": v.revenue,
+            "average_order_value": v.average_order_value,
+            "repeat_buyers": v.repeat_buyers,
+            "new_customers": v.new_customers,
+            "cac": v.cac,
+        }
     raise AssertionError(f"unknown op {op}")
 
 
@@ -529,6 +666,9 @@ def test_vector_file(path):
         except br.BrandrailError as err:
             assert "error" in expect, f"{here}: unexpected error {err!r}"
             assert err.code() == expect["error"], f"{here}: {err!r}"
+            if "field" in expect:
+                assert isinstance(err, br.BrandrailError.Validation), f"{here}: {err!r}"
+                assert err.field == expect["field"], f"{here}: {err!r}"
             continue
         assert "error" not in expect, f"{here}: expected error {expect['error']}, got {got}"
         for key, want in expect.get("result", {}).items():

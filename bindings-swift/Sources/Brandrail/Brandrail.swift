@@ -465,6 +465,22 @@ fileprivate final class UniffiHandleMap<T>: @unchecked Sendable {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterUInt8: FfiConverterPrimitive {
+    typealias FfiType = UInt8
+    typealias SwiftType = UInt8
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> UInt8 {
+        return try lift(readInt(&buf))
+    }
+
+    public static func write(_ value: UInt8, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterUInt32: FfiConverterPrimitive {
     typealias FfiType = UInt32
     typealias SwiftType = UInt32
@@ -718,8 +734,10 @@ fileprivate struct FfiConverterDuration: FfiConverterRustBuffer {
  * `Dispatchers.IO` (Kotlin), not the main thread; the long operations
  * (`verifyAuditAsync`, `backupToAsync`, `restoreFromAsync`,
  * `checkTextsAsync`, `prepublishCheckAsync`, `publishingPlanAsync`,
- * `weekPlanAsync`, `quarterPlanAsync`, `ingestCustomersAsync`) also come as
- * async functions that run on a worker thread of their own.
+ * `weekPlanAsync`, `quarterPlanAsync`, `ingestCustomersAsync`,
+ * `recordInteractionsAsync`, `segmentsAsync`, `refreshSegmentsAsync`,
+ * `countCustomersAsync`, `rfmAsync`) also come as async functions that run
+ * on a worker thread of their own.
  */
 public protocol EngineProtocol: AnyObject, Sendable {
     
@@ -1401,7 +1419,7 @@ public protocol EngineProtocol: AnyObject, Sendable {
      * Customer `customerId`'s interactions by time, with those of the
      * customers merged into it (CRM-3; needs `crm.read`). Pages read `***`
      * and amounts `nil`/`null` unless `actor` holds `crm.read_sensitive`.
-     * `NotFound` for an unknown or erased customer.
+     * Needs the secret key. `NotFound` for an unknown or erased customer.
      */
     func customerInteractions(actor: String, customerId: Int64) throws  -> [Interaction]
     
@@ -1418,8 +1436,8 @@ public protocol EngineProtocol: AnyObject, Sendable {
     /**
      * Customer `customerId`'s purchases, with those of the customers merged
      * into it: count, total, average order value, first and last (CRM-3;
-     * needs `crm.read_sensitive`: amounts are core data). `NotFound` for an
-     * unknown or erased customer.
+     * needs `crm.read_sensitive`: amounts are core data, and the secret
+     * key). `NotFound` for an unknown or erased customer.
      */
     func purchaseSummary(actor: String, customerId: Int64) throws  -> PurchaseSummary
     
@@ -1437,7 +1455,7 @@ public protocol EngineProtocol: AnyObject, Sendable {
      * 1 000 000 rows, or naming `interactions[i].at` for a time the engine
      * cannot represent. Rows are typed records, so a row of the wrong type
      * cannot be passed (a dynamically typed host gets uniffi's type error
-     * for the whole call). Needs no secret key.
+     * for the whole call). Needs the secret key (`Configuration` without).
      */
     func recordInteractions(actor: String, interactions: [NewInteraction]) throws  -> InteractionReport
     
@@ -1446,6 +1464,123 @@ public protocol EngineProtocol: AnyObject, Sendable {
      * caller's thread, however large the batch.
      */
     func recordInteractionsAsync(actor: String, interactions: [NewInteraction]) async throws  -> InteractionReport
+    
+    /**
+     * How many live customers rule `ruleJson` holds for now, without storing
+     * anything (a preview; needs `crm.read`). The rule is parsed and checked
+     * as for `defineSegment` (`Validation` naming the path at fault).
+     */
+    func countCustomers(actor: String, ruleJson: String) throws  -> UInt64
+    
+    /**
+     * `countCustomers` on a worker thread: awaiting it never blocks the
+     * caller's thread. A rule that does not parse throws before the work
+     * starts.
+     */
+    func countCustomersAsync(actor: String, ruleJson: String) async throws  -> UInt64
+    
+    /**
+     * Customer `customerId`'s lifecycle stage and community tier with the
+     * behaviour they come from (CRM-4; needs `crm.read`). A merged id reads
+     * as its survivor; `NotFound` for an unknown or erased customer.
+     */
+    func customerStanding(actor: String, customerId: Int64) throws  -> Standing
+    
+    /**
+     * Define (or redefine) the custom segment `def` and return it with its
+     * members computed (CRM-4; needs `segment.manage`; audited as
+     * `segment.define`). The rule (`def.ruleJson`) is parsed and checked
+     * against the policy: profile fields of `crm.data_classes.general`,
+     * windows of 1 to 11 000 days, amounts not negative, at most 64
+     * conditions nested at most 8 groups deep. `Validation` naming the path
+     * at fault (`rule.field.name`, `rule.events`, `rule.events.kind`) or
+     * `name`, `label`, `description`; `Conflict` for a persona's key
+     * (personas change with the policy).
+     */
+    func defineSegment(actor: String, def: SegmentDef) throws  -> Segment
+    
+    /**
+     * Delete custom segment `name` (needs `segment.manage`; audited).
+     * `Conflict` for a persona, `NotFound` for an unknown name.
+     */
+    func deleteSegment(actor: String, name: String) throws 
+    
+    /**
+     * How the live customers spread over lifecycle stages and community
+     * tiers (needs `crm.read`).
+     */
+    func lifecycleDistribution(actor: String) throws  -> LifecycleDistribution
+    
+    /**
+     * Bring every segment up to date and say what each refresh did (needs
+     * `crm.read`). Reads refresh on their own; this is for warming up after
+     * a large load.
+     */
+    func refreshSegments(actor: String) throws  -> [SegmentRefresh]
+    
+    /**
+     * `refreshSegments` on a worker thread: awaiting it never blocks the
+     * caller's thread.
+     */
+    func refreshSegmentsAsync(actor: String) async throws  -> [SegmentRefresh]
+    
+    /**
+     * Segment `name`, brought up to date (needs `crm.read`). `NotFound` for
+     * an unknown name.
+     */
+    func segment(actor: String, name: String) throws  -> Segment
+    
+    /**
+     * How many members segment `name` has now, refreshing it (needs
+     * `crm.read`). `NotFound` for an unknown name.
+     */
+    func segmentCount(actor: String, name: String) throws  -> UInt64
+    
+    /**
+     * A page of segment `name`'s members by customer id, from `offset`, at
+     * most `limit` (1 to `maxSegmentPage()`), with their stage and tier
+     * (needs `crm.read`). `Validation` (field `limit`) for a limit out of
+     * range; `NotFound` for an unknown name. An offset past the end gives an
+     * empty page.
+     */
+    func segmentMembers(actor: String, name: String, offset: UInt64, limit: UInt64) throws  -> [SegmentMember]
+    
+    /**
+     * Every segment, the policy's personas first (by name), then the custom
+     * ones (by name), each brought up to date (CRM-4; needs `crm.read`).
+     */
+    func segments(actor: String) throws  -> [Segment]
+    
+    /**
+     * `segments` on a worker thread: awaiting it never blocks the caller's
+     * thread, however many customers the refresh evaluates.
+     */
+    func segmentsAsync(actor: String) async throws  -> [Segment]
+    
+    /**
+     * Value figures of `[from, to)` (CRM-11; needs `crm.read`: figures are
+     * aggregates, and the secret key): buyers, purchases, revenue, average
+     * order value, purchase frequency, repeat buyers and repurchase rate,
+     * new customers, LTV, and CAC from `acquisitionSpend` (a decimal string,
+     * the acquisition budget actually spent in the period; `nil`/`null` for
+     * no CAC). `Validation` naming `to` (not after `from`),
+     * `acquisition_spend` (not a decimal string, or negative) or `from` (a
+     * period too short to scale to a year).
+     */
+    func customerValue(actor: String, from: Date, to: Date, acquisitionSpend: String?) throws  -> ValueReport
+    
+    /**
+     * The RFM of every customer who bought in the last
+     * `crm.value.rfm_window_days` days, by customer id (CRM-11; needs
+     * `crm.read_sensitive`: amounts are core data, and the secret key).
+     */
+    func rfm(actor: String) throws  -> [Rfm]
+    
+    /**
+     * `rfm` on a worker thread: awaiting it never blocks the caller's
+     * thread, however many purchases it opens.
+     */
+    func rfmAsync(actor: String) async throws  -> [Rfm]
     
     /**
      * Move the manual clock (`EngineOptions.clockStart`) by `seconds`
@@ -1512,8 +1647,10 @@ public protocol EngineProtocol: AnyObject, Sendable {
  * `Dispatchers.IO` (Kotlin), not the main thread; the long operations
  * (`verifyAuditAsync`, `backupToAsync`, `restoreFromAsync`,
  * `checkTextsAsync`, `prepublishCheckAsync`, `publishingPlanAsync`,
- * `weekPlanAsync`, `quarterPlanAsync`, `ingestCustomersAsync`) also come as
- * async functions that run on a worker thread of their own.
+ * `weekPlanAsync`, `quarterPlanAsync`, `ingestCustomersAsync`,
+ * `recordInteractionsAsync`, `segmentsAsync`, `refreshSegmentsAsync`,
+ * `countCustomersAsync`, `rfmAsync`) also come as async functions that run
+ * on a worker thread of their own.
  */
 open class Engine: EngineProtocol, @unchecked Sendable {
     fileprivate let handle: UInt64
@@ -3147,7 +3284,7 @@ open func customerFunnel(actor: String, customerId: Int64, steps: [String])throw
      * Customer `customerId`'s interactions by time, with those of the
      * customers merged into it (CRM-3; needs `crm.read`). Pages read `***`
      * and amounts `nil`/`null` unless `actor` holds `crm.read_sensitive`.
-     * `NotFound` for an unknown or erased customer.
+     * Needs the secret key. `NotFound` for an unknown or erased customer.
      */
 open func customerInteractions(actor: String, customerId: Int64)throws  -> [Interaction]  {
     return try  FfiConverterSequenceTypeInteraction.lift(try rustCallWithError(FfiConverterTypeBrandrailError_lift) {
@@ -3184,8 +3321,8 @@ open func funnel(actor: String, steps: [String], from: Date, to: Date)throws  ->
     /**
      * Customer `customerId`'s purchases, with those of the customers merged
      * into it: count, total, average order value, first and last (CRM-3;
-     * needs `crm.read_sensitive`: amounts are core data). `NotFound` for an
-     * unknown or erased customer.
+     * needs `crm.read_sensitive`: amounts are core data, and the secret
+     * key). `NotFound` for an unknown or erased customer.
      */
 open func purchaseSummary(actor: String, customerId: Int64)throws  -> PurchaseSummary  {
     return try  FfiConverterTypePurchaseSummary_lift(try rustCallWithError(FfiConverterTypeBrandrailError_lift) {
@@ -3212,7 +3349,7 @@ open func purchaseSummary(actor: String, customerId: Int64)throws  -> PurchaseSu
      * 1 000 000 rows, or naming `interactions[i].at` for a time the engine
      * cannot represent. Rows are typed records, so a row of the wrong type
      * cannot be passed (a dynamically typed host gets uniffi's type error
-     * for the whole call). Needs no secret key.
+     * for the whole call). Needs the secret key (`Configuration` without).
      */
 open func recordInteractions(actor: String, interactions: [NewInteraction])throws  -> InteractionReport  {
     return try  FfiConverterTypeInteractionReport_lift(try rustCallWithError(FfiConverterTypeBrandrailError_lift) {
@@ -3241,6 +3378,286 @@ open func recordInteractionsAsync(actor: String, interactions: [NewInteraction])
             completeFunc: ffi_brandrail_mobile_rust_future_complete_rust_buffer,
             freeFunc: ffi_brandrail_mobile_rust_future_free_rust_buffer,
             liftFunc: FfiConverterTypeInteractionReport_lift,
+            errorHandler: FfiConverterTypeBrandrailError_lift
+        )
+}
+    
+    /**
+     * How many live customers rule `ruleJson` holds for now, without storing
+     * anything (a preview; needs `crm.read`). The rule is parsed and checked
+     * as for `defineSegment` (`Validation` naming the path at fault).
+     */
+open func countCustomers(actor: String, ruleJson: String)throws  -> UInt64  {
+    return try  FfiConverterUInt64.lift(try rustCallWithError(FfiConverterTypeBrandrailError_lift) {
+        uniffiCallStatus in
+    uniffi_brandrail_mobile_fn_method_engine_count_customers(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(actor),
+        FfiConverterString.lower(ruleJson),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * `countCustomers` on a worker thread: awaiting it never blocks the
+     * caller's thread. A rule that does not parse throws before the work
+     * starts.
+     */
+open func countCustomersAsync(actor: String, ruleJson: String)async throws  -> UInt64  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_brandrail_mobile_fn_method_engine_count_customers_async(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(actor),FfiConverterString.lower(ruleJson)
+                )
+            },
+            pollFunc: ffi_brandrail_mobile_rust_future_poll_u64,
+            completeFunc: ffi_brandrail_mobile_rust_future_complete_u64,
+            freeFunc: ffi_brandrail_mobile_rust_future_free_u64,
+            liftFunc: FfiConverterUInt64.lift,
+            errorHandler: FfiConverterTypeBrandrailError_lift
+        )
+}
+    
+    /**
+     * Customer `customerId`'s lifecycle stage and community tier with the
+     * behaviour they come from (CRM-4; needs `crm.read`). A merged id reads
+     * as its survivor; `NotFound` for an unknown or erased customer.
+     */
+open func customerStanding(actor: String, customerId: Int64)throws  -> Standing  {
+    return try  FfiConverterTypeStanding_lift(try rustCallWithError(FfiConverterTypeBrandrailError_lift) {
+        uniffiCallStatus in
+    uniffi_brandrail_mobile_fn_method_engine_customer_standing(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(actor),
+        FfiConverterInt64.lower(customerId),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Define (or redefine) the custom segment `def` and return it with its
+     * members computed (CRM-4; needs `segment.manage`; audited as
+     * `segment.define`). The rule (`def.ruleJson`) is parsed and checked
+     * against the policy: profile fields of `crm.data_classes.general`,
+     * windows of 1 to 11 000 days, amounts not negative, at most 64
+     * conditions nested at most 8 groups deep. `Validation` naming the path
+     * at fault (`rule.field.name`, `rule.events`, `rule.events.kind`) or
+     * `name`, `label`, `description`; `Conflict` for a persona's key
+     * (personas change with the policy).
+     */
+open func defineSegment(actor: String, def: SegmentDef)throws  -> Segment  {
+    return try  FfiConverterTypeSegment_lift(try rustCallWithError(FfiConverterTypeBrandrailError_lift) {
+        uniffiCallStatus in
+    uniffi_brandrail_mobile_fn_method_engine_define_segment(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(actor),
+        FfiConverterTypeSegmentDef_lower(def),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Delete custom segment `name` (needs `segment.manage`; audited).
+     * `Conflict` for a persona, `NotFound` for an unknown name.
+     */
+open func deleteSegment(actor: String, name: String)throws   {try rustCallWithError(FfiConverterTypeBrandrailError_lift) {
+        uniffiCallStatus in
+    uniffi_brandrail_mobile_fn_method_engine_delete_segment(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(actor),
+        FfiConverterString.lower(name),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * How the live customers spread over lifecycle stages and community
+     * tiers (needs `crm.read`).
+     */
+open func lifecycleDistribution(actor: String)throws  -> LifecycleDistribution  {
+    return try  FfiConverterTypeLifecycleDistribution_lift(try rustCallWithError(FfiConverterTypeBrandrailError_lift) {
+        uniffiCallStatus in
+    uniffi_brandrail_mobile_fn_method_engine_lifecycle_distribution(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(actor),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Bring every segment up to date and say what each refresh did (needs
+     * `crm.read`). Reads refresh on their own; this is for warming up after
+     * a large load.
+     */
+open func refreshSegments(actor: String)throws  -> [SegmentRefresh]  {
+    return try  FfiConverterSequenceTypeSegmentRefresh.lift(try rustCallWithError(FfiConverterTypeBrandrailError_lift) {
+        uniffiCallStatus in
+    uniffi_brandrail_mobile_fn_method_engine_refresh_segments(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(actor),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * `refreshSegments` on a worker thread: awaiting it never blocks the
+     * caller's thread.
+     */
+open func refreshSegmentsAsync(actor: String)async throws  -> [SegmentRefresh]  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_brandrail_mobile_fn_method_engine_refresh_segments_async(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(actor)
+                )
+            },
+            pollFunc: ffi_brandrail_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_brandrail_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_brandrail_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterSequenceTypeSegmentRefresh.lift,
+            errorHandler: FfiConverterTypeBrandrailError_lift
+        )
+}
+    
+    /**
+     * Segment `name`, brought up to date (needs `crm.read`). `NotFound` for
+     * an unknown name.
+     */
+open func segment(actor: String, name: String)throws  -> Segment  {
+    return try  FfiConverterTypeSegment_lift(try rustCallWithError(FfiConverterTypeBrandrailError_lift) {
+        uniffiCallStatus in
+    uniffi_brandrail_mobile_fn_method_engine_segment(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(actor),
+        FfiConverterString.lower(name),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * How many members segment `name` has now, refreshing it (needs
+     * `crm.read`). `NotFound` for an unknown name.
+     */
+open func segmentCount(actor: String, name: String)throws  -> UInt64  {
+    return try  FfiConverterUInt64.lift(try rustCallWithError(FfiConverterTypeBrandrailError_lift) {
+        uniffiCallStatus in
+    uniffi_brandrail_mobile_fn_method_engine_segment_count(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(actor),
+        FfiConverterString.lower(name),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * A page of segment `name`'s members by customer id, from `offset`, at
+     * most `limit` (1 to `maxSegmentPage()`), with their stage and tier
+     * (needs `crm.read`). `Validation` (field `limit`) for a limit out of
+     * range; `NotFound` for an unknown name. An offset past the end gives an
+     * empty page.
+     */
+open func segmentMembers(actor: String, name: String, offset: UInt64, limit: UInt64)throws  -> [SegmentMember]  {
+    return try  FfiConverterSequenceTypeSegmentMember.lift(try rustCallWithError(FfiConverterTypeBrandrailError_lift) {
+        uniffiCallStatus in
+    uniffi_brandrail_mobile_fn_method_engine_segment_members(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(actor),
+        FfiConverterString.lower(name),
+        FfiConverterUInt64.lower(offset),
+        FfiConverterUInt64.lower(limit),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Every segment, the policy's personas first (by name), then the custom
+     * ones (by name), each brought up to date (CRM-4; needs `crm.read`).
+     */
+open func segments(actor: String)throws  -> [Segment]  {
+    return try  FfiConverterSequenceTypeSegment.lift(try rustCallWithError(FfiConverterTypeBrandrailError_lift) {
+        uniffiCallStatus in
+    uniffi_brandrail_mobile_fn_method_engine_segments(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(actor),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * `segments` on a worker thread: awaiting it never blocks the caller's
+     * thread, however many customers the refresh evaluates.
+     */
+open func segmentsAsync(actor: String)async throws  -> [Segment]  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_brandrail_mobile_fn_method_engine_segments_async(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(actor)
+                )
+            },
+            pollFunc: ffi_brandrail_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_brandrail_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_brandrail_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterSequenceTypeSegment.lift,
+            errorHandler: FfiConverterTypeBrandrailError_lift
+        )
+}
+    
+    /**
+     * Value figures of `[from, to)` (CRM-11; needs `crm.read`: figures are
+     * aggregates, and the secret key): buyers, purchases, revenue, average
+     * order value, purchase frequency, repeat buyers and repurchase rate,
+     * new customers, LTV, and CAC from `acquisitionSpend` (a decimal string,
+     * the acquisition budget actually spent in the period; `nil`/`null` for
+     * no CAC). `Validation` naming `to` (not after `from`),
+     * `acquisition_spend` (not a decimal string, or negative) or `from` (a
+     * period too short to scale to a year).
+     */
+open func customerValue(actor: String, from: Date, to: Date, acquisitionSpend: String?)throws  -> ValueReport  {
+    return try  FfiConverterTypeValueReport_lift(try rustCallWithError(FfiConverterTypeBrandrailError_lift) {
+        uniffiCallStatus in
+    uniffi_brandrail_mobile_fn_method_engine_customer_value(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(actor),
+        FfiConverterTimestamp.lower(from),
+        FfiConverterTimestamp.lower(to),
+        FfiConverterOptionString.lower(acquisitionSpend),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The RFM of every customer who bought in the last
+     * `crm.value.rfm_window_days` days, by customer id (CRM-11; needs
+     * `crm.read_sensitive`: amounts are core data, and the secret key).
+     */
+open func rfm(actor: String)throws  -> [Rfm]  {
+    return try  FfiConverterSequenceTypeRfm.lift(try rustCallWithError(FfiConverterTypeBrandrailError_lift) {
+        uniffiCallStatus in
+    uniffi_brandrail_mobile_fn_method_engine_rfm(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(actor),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * `rfm` on a worker thread: awaiting it never blocks the caller's
+     * thread, however many purchases it opens.
+     */
+open func rfmAsync(actor: String)async throws  -> [Rfm]  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_brandrail_mobile_fn_method_engine_rfm_async(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(actor)
+                )
+            },
+            pollFunc: ffi_brandrail_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_brandrail_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_brandrail_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterSequenceTypeRfm.lift,
             errorHandler: FfiConverterTypeBrandrailError_lift
         )
 }
@@ -7833,6 +8250,135 @@ public func FfiConverterTypeInteractionReport_lower(_ value: InteractionReport) 
 
 
 /**
+ * How the live customers spread over lifecycle stages and community tiers.
+ */
+public struct LifecycleDistribution: Equatable, Hashable {
+    /**
+     * Live customers (the four stages add up to this).
+     */
+    public var customers: UInt64
+    /**
+     * In stage awareness.
+     */
+    public var awareness: UInt64
+    /**
+     * In stage interest.
+     */
+    public var interest: UInt64
+    /**
+     * In stage decision.
+     */
+    public var decision: UInt64
+    /**
+     * In stage loyalty.
+     */
+    public var loyalty: UInt64
+    /**
+     * Community members of tier new.
+     */
+    public var tierNew: UInt64
+    /**
+     * Of tier repeat.
+     */
+    public var tierRepeat: UInt64
+    /**
+     * Of tier VIP.
+     */
+    public var tierVip: UInt64
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Live customers (the four stages add up to this).
+         */customers: UInt64, 
+        /**
+         * In stage awareness.
+         */awareness: UInt64, 
+        /**
+         * In stage interest.
+         */interest: UInt64, 
+        /**
+         * In stage decision.
+         */decision: UInt64, 
+        /**
+         * In stage loyalty.
+         */loyalty: UInt64, 
+        /**
+         * Community members of tier new.
+         */tierNew: UInt64, 
+        /**
+         * Of tier repeat.
+         */tierRepeat: UInt64, 
+        /**
+         * Of tier VIP.
+         */tierVip: UInt64) {
+        self.customers = customers
+        self.awareness = awareness
+        self.interest = interest
+        self.decision = decision
+        self.loyalty = loyalty
+        self.tierNew = tierNew
+        self.tierRepeat = tierRepeat
+        self.tierVip = tierVip
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension LifecycleDistribution: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeLifecycleDistribution: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> LifecycleDistribution {
+        return
+            try LifecycleDistribution(
+                customers: FfiConverterUInt64.read(from: &buf), 
+                awareness: FfiConverterUInt64.read(from: &buf), 
+                interest: FfiConverterUInt64.read(from: &buf), 
+                decision: FfiConverterUInt64.read(from: &buf), 
+                loyalty: FfiConverterUInt64.read(from: &buf), 
+                tierNew: FfiConverterUInt64.read(from: &buf), 
+                tierRepeat: FfiConverterUInt64.read(from: &buf), 
+                tierVip: FfiConverterUInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: LifecycleDistribution, into buf: inout [UInt8]) {
+        FfiConverterUInt64.write(value.customers, into: &buf)
+        FfiConverterUInt64.write(value.awareness, into: &buf)
+        FfiConverterUInt64.write(value.interest, into: &buf)
+        FfiConverterUInt64.write(value.decision, into: &buf)
+        FfiConverterUInt64.write(value.loyalty, into: &buf)
+        FfiConverterUInt64.write(value.tierNew, into: &buf)
+        FfiConverterUInt64.write(value.tierRepeat, into: &buf)
+        FfiConverterUInt64.write(value.tierVip, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLifecycleDistribution_lift(_ buf: RustBuffer) throws -> LifecycleDistribution {
+    return try FfiConverterTypeLifecycleDistribution.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLifecycleDistribution_lower(_ value: LifecycleDistribution) -> RustBuffer {
+    return FfiConverterTypeLifecycleDistribution.lower(value)
+}
+
+
+/**
  * A managed media or messaging account (ACC-5).
  */
 public struct MediaAccount: Equatable, Hashable {
@@ -9788,6 +10334,135 @@ public func FfiConverterTypeRestoreReport_lower(_ value: RestoreReport) -> RustB
 
 
 /**
+ * One customer's RFM, from `rfm`.
+ */
+public struct Rfm: Equatable, Hashable {
+    /**
+     * The customer (merged customers' purchases count for the survivor).
+     */
+    public var customerId: Int64
+    /**
+     * Last purchase.
+     */
+    public var lastPurchaseAt: Date
+    /**
+     * Whole days since the last purchase.
+     */
+    public var recencyDays: UInt32
+    /**
+     * Purchases in the window.
+     */
+    public var frequency: UInt32
+    /**
+     * Their total, a decimal string (`"180"`, `"5000.00"`).
+     */
+    public var monetary: String
+    /**
+     * 1–5, 5 = most recent.
+     */
+    public var recencyScore: UInt8
+    /**
+     * 1–5, 5 = most frequent.
+     */
+    public var frequencyScore: UInt8
+    /**
+     * 1–5, 5 = highest spend.
+     */
+    public var monetaryScore: UInt8
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The customer (merged customers' purchases count for the survivor).
+         */customerId: Int64, 
+        /**
+         * Last purchase.
+         */lastPurchaseAt: Date, 
+        /**
+         * Whole days since the last purchase.
+         */recencyDays: UInt32, 
+        /**
+         * Purchases in the window.
+         */frequency: UInt32, 
+        /**
+         * Their total, a decimal string (`"180"`, `"5000.00"`).
+         */monetary: String, 
+        /**
+         * 1–5, 5 = most recent.
+         */recencyScore: UInt8, 
+        /**
+         * 1–5, 5 = most frequent.
+         */frequencyScore: UInt8, 
+        /**
+         * 1–5, 5 = highest spend.
+         */monetaryScore: UInt8) {
+        self.customerId = customerId
+        self.lastPurchaseAt = lastPurchaseAt
+        self.recencyDays = recencyDays
+        self.frequency = frequency
+        self.monetary = monetary
+        self.recencyScore = recencyScore
+        self.frequencyScore = frequencyScore
+        self.monetaryScore = monetaryScore
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Rfm: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeRfm: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Rfm {
+        return
+            try Rfm(
+                customerId: FfiConverterInt64.read(from: &buf), 
+                lastPurchaseAt: FfiConverterTimestamp.read(from: &buf), 
+                recencyDays: FfiConverterUInt32.read(from: &buf), 
+                frequency: FfiConverterUInt32.read(from: &buf), 
+                monetary: FfiConverterString.read(from: &buf), 
+                recencyScore: FfiConverterUInt8.read(from: &buf), 
+                frequencyScore: FfiConverterUInt8.read(from: &buf), 
+                monetaryScore: FfiConverterUInt8.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Rfm, into buf: inout [UInt8]) {
+        FfiConverterInt64.write(value.customerId, into: &buf)
+        FfiConverterTimestamp.write(value.lastPurchaseAt, into: &buf)
+        FfiConverterUInt32.write(value.recencyDays, into: &buf)
+        FfiConverterUInt32.write(value.frequency, into: &buf)
+        FfiConverterString.write(value.monetary, into: &buf)
+        FfiConverterUInt8.write(value.recencyScore, into: &buf)
+        FfiConverterUInt8.write(value.frequencyScore, into: &buf)
+        FfiConverterUInt8.write(value.monetaryScore, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRfm_lift(_ buf: RustBuffer) throws -> Rfm {
+    return try FfiConverterTypeRfm.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRfm_lower(_ value: Rfm) -> RustBuffer {
+    return FfiConverterTypeRfm.lower(value)
+}
+
+
+/**
  * Why one row of an ingest or of `recordInteractions` was refused; the row
  * changed nothing.
  */
@@ -9882,6 +10557,430 @@ public func FfiConverterTypeRowError_lift(_ buf: RustBuffer) throws -> RowError 
 #endif
 public func FfiConverterTypeRowError_lower(_ value: RowError) -> RustBuffer {
     return FfiConverterTypeRowError.lower(value)
+}
+
+
+/**
+ * A segment and its size as of its last refresh, which reading it did.
+ */
+public struct Segment: Equatable, Hashable {
+    /**
+     * Name (a persona's key for a policy segment).
+     */
+    public var name: String
+    /**
+     * Policy persona or custom.
+     */
+    public var origin: SegmentOrigin
+    /**
+     * Display name.
+     */
+    public var label: String
+    /**
+     * What it is for.
+     */
+    public var description: String
+    /**
+     * Who belongs: the rule as compact JSON text.
+     */
+    public var ruleJson: String
+    /**
+     * Members now.
+     */
+    public var members: UInt64
+    /**
+     * When the members were last brought up to date.
+     */
+    public var refreshedAt: Date
+    /**
+     * Who defined it (`policy` for personas).
+     */
+    public var definedBy: String
+    /**
+     * When.
+     */
+    public var definedAt: Date
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Name (a persona's key for a policy segment).
+         */name: String, 
+        /**
+         * Policy persona or custom.
+         */origin: SegmentOrigin, 
+        /**
+         * Display name.
+         */label: String, 
+        /**
+         * What it is for.
+         */description: String, 
+        /**
+         * Who belongs: the rule as compact JSON text.
+         */ruleJson: String, 
+        /**
+         * Members now.
+         */members: UInt64, 
+        /**
+         * When the members were last brought up to date.
+         */refreshedAt: Date, 
+        /**
+         * Who defined it (`policy` for personas).
+         */definedBy: String, 
+        /**
+         * When.
+         */definedAt: Date) {
+        self.name = name
+        self.origin = origin
+        self.label = label
+        self.description = description
+        self.ruleJson = ruleJson
+        self.members = members
+        self.refreshedAt = refreshedAt
+        self.definedBy = definedBy
+        self.definedAt = definedAt
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Segment: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSegment: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Segment {
+        return
+            try Segment(
+                name: FfiConverterString.read(from: &buf), 
+                origin: FfiConverterTypeSegmentOrigin.read(from: &buf), 
+                label: FfiConverterString.read(from: &buf), 
+                description: FfiConverterString.read(from: &buf), 
+                ruleJson: FfiConverterString.read(from: &buf), 
+                members: FfiConverterUInt64.read(from: &buf), 
+                refreshedAt: FfiConverterTimestamp.read(from: &buf), 
+                definedBy: FfiConverterString.read(from: &buf), 
+                definedAt: FfiConverterTimestamp.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Segment, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.name, into: &buf)
+        FfiConverterTypeSegmentOrigin.write(value.origin, into: &buf)
+        FfiConverterString.write(value.label, into: &buf)
+        FfiConverterString.write(value.description, into: &buf)
+        FfiConverterString.write(value.ruleJson, into: &buf)
+        FfiConverterUInt64.write(value.members, into: &buf)
+        FfiConverterTimestamp.write(value.refreshedAt, into: &buf)
+        FfiConverterString.write(value.definedBy, into: &buf)
+        FfiConverterTimestamp.write(value.definedAt, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSegment_lift(_ buf: RustBuffer) throws -> Segment {
+    return try FfiConverterTypeSegment.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSegment_lower(_ value: Segment) -> RustBuffer {
+    return FfiConverterTypeSegment.lower(value)
+}
+
+
+/**
+ * A custom segment to define with `defineSegment`.
+ */
+public struct SegmentDef: Equatable, Hashable {
+    /**
+     * Identifier (2–64 of `[a-z0-9._-]`, starting with a letter or digit);
+     * not a persona's key. Defining an existing custom segment redefines it.
+     */
+    public var name: String
+    /**
+     * Display name (display text, 1–200 characters).
+     */
+    public var label: String
+    /**
+     * What it is for (display text, 1–200 characters).
+     */
+    public var description: String
+    /**
+     * Who belongs: the rule as JSON text, e.g.
+     * `{"all": [{"field": {"name": "region", "op": "eq", "value": "上海"}},
+     * {"events": {"kind": "purchase", "at_least": 2, "within_days": 90}}]}`.
+     */
+    public var ruleJson: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Identifier (2–64 of `[a-z0-9._-]`, starting with a letter or digit);
+         * not a persona's key. Defining an existing custom segment redefines it.
+         */name: String, 
+        /**
+         * Display name (display text, 1–200 characters).
+         */label: String, 
+        /**
+         * What it is for (display text, 1–200 characters).
+         */description: String, 
+        /**
+         * Who belongs: the rule as JSON text, e.g.
+         * `{"all": [{"field": {"name": "region", "op": "eq", "value": "上海"}},
+         * {"events": {"kind": "purchase", "at_least": 2, "within_days": 90}}]}`.
+         */ruleJson: String) {
+        self.name = name
+        self.label = label
+        self.description = description
+        self.ruleJson = ruleJson
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension SegmentDef: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSegmentDef: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SegmentDef {
+        return
+            try SegmentDef(
+                name: FfiConverterString.read(from: &buf), 
+                label: FfiConverterString.read(from: &buf), 
+                description: FfiConverterString.read(from: &buf), 
+                ruleJson: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: SegmentDef, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.name, into: &buf)
+        FfiConverterString.write(value.label, into: &buf)
+        FfiConverterString.write(value.description, into: &buf)
+        FfiConverterString.write(value.ruleJson, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSegmentDef_lift(_ buf: RustBuffer) throws -> SegmentDef {
+    return try FfiConverterTypeSegmentDef.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSegmentDef_lower(_ value: SegmentDef) -> RustBuffer {
+    return FfiConverterTypeSegmentDef.lower(value)
+}
+
+
+/**
+ * One member of a segment with its derived standing.
+ */
+public struct SegmentMember: Equatable, Hashable {
+    /**
+     * The customer.
+     */
+    public var customerId: Int64
+    /**
+     * Lifecycle stage now.
+     */
+    public var stage: Stage
+    /**
+     * Community tier; `nil`/`null` when not a community member.
+     */
+    public var tier: Tier?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The customer.
+         */customerId: Int64, 
+        /**
+         * Lifecycle stage now.
+         */stage: Stage, 
+        /**
+         * Community tier; `nil`/`null` when not a community member.
+         */tier: Tier?) {
+        self.customerId = customerId
+        self.stage = stage
+        self.tier = tier
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension SegmentMember: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSegmentMember: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SegmentMember {
+        return
+            try SegmentMember(
+                customerId: FfiConverterInt64.read(from: &buf), 
+                stage: FfiConverterTypeStage.read(from: &buf), 
+                tier: FfiConverterOptionTypeTier.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: SegmentMember, into buf: inout [UInt8]) {
+        FfiConverterInt64.write(value.customerId, into: &buf)
+        FfiConverterTypeStage.write(value.stage, into: &buf)
+        FfiConverterOptionTypeTier.write(value.tier, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSegmentMember_lift(_ buf: RustBuffer) throws -> SegmentMember {
+    return try FfiConverterTypeSegmentMember.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSegmentMember_lower(_ value: SegmentMember) -> RustBuffer {
+    return FfiConverterTypeSegmentMember.lower(value)
+}
+
+
+/**
+ * What one refresh of one segment did.
+ */
+public struct SegmentRefresh: Equatable, Hashable {
+    /**
+     * The segment.
+     */
+    public var name: String
+    /**
+     * Whether every customer was evaluated (otherwise only those changed
+     * since the last refresh, or whose events left one of the rule's windows).
+     */
+    public var full: Bool
+    /**
+     * Customers evaluated.
+     */
+    public var evaluated: UInt64
+    /**
+     * Customers who joined.
+     */
+    public var added: UInt64
+    /**
+     * Customers who left.
+     */
+    public var removed: UInt64
+    /**
+     * Members now.
+     */
+    public var members: UInt64
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The segment.
+         */name: String, 
+        /**
+         * Whether every customer was evaluated (otherwise only those changed
+         * since the last refresh, or whose events left one of the rule's windows).
+         */full: Bool, 
+        /**
+         * Customers evaluated.
+         */evaluated: UInt64, 
+        /**
+         * Customers who joined.
+         */added: UInt64, 
+        /**
+         * Customers who left.
+         */removed: UInt64, 
+        /**
+         * Members now.
+         */members: UInt64) {
+        self.name = name
+        self.full = full
+        self.evaluated = evaluated
+        self.added = added
+        self.removed = removed
+        self.members = members
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension SegmentRefresh: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSegmentRefresh: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SegmentRefresh {
+        return
+            try SegmentRefresh(
+                name: FfiConverterString.read(from: &buf), 
+                full: FfiConverterBool.read(from: &buf), 
+                evaluated: FfiConverterUInt64.read(from: &buf), 
+                added: FfiConverterUInt64.read(from: &buf), 
+                removed: FfiConverterUInt64.read(from: &buf), 
+                members: FfiConverterUInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: SegmentRefresh, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.name, into: &buf)
+        FfiConverterBool.write(value.full, into: &buf)
+        FfiConverterUInt64.write(value.evaluated, into: &buf)
+        FfiConverterUInt64.write(value.added, into: &buf)
+        FfiConverterUInt64.write(value.removed, into: &buf)
+        FfiConverterUInt64.write(value.members, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSegmentRefresh_lift(_ buf: RustBuffer) throws -> SegmentRefresh {
+    return try FfiConverterTypeSegmentRefresh.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSegmentRefresh_lower(_ value: SegmentRefresh) -> RustBuffer {
+    return FfiConverterTypeSegmentRefresh.lower(value)
 }
 
 
@@ -10180,6 +11279,125 @@ public func FfiConverterTypeStageThroughput_lift(_ buf: RustBuffer) throws -> St
 #endif
 public func FfiConverterTypeStageThroughput_lower(_ value: StageThroughput) -> RustBuffer {
     return FfiConverterTypeStageThroughput.lower(value)
+}
+
+
+/**
+ * A customer's derived standing (CRM-4) and the behaviour behind it.
+ */
+public struct Standing: Equatable, Hashable {
+    /**
+     * The customer (a merged id reads as its survivor).
+     */
+    public var customerId: Int64
+    /**
+     * Lifecycle stage.
+     */
+    public var stage: Stage
+    /**
+     * Community tier; `nil`/`null` when not a community member.
+     */
+    public var tier: Tier?
+    /**
+     * Views, clicks and path steps in the lifecycle window.
+     */
+    public var engagements: UInt32
+    /**
+     * Product-page views and path steps in the window.
+     */
+    public var productViews: UInt32
+    /**
+     * Purchases in the window.
+     */
+    public var purchasesInWindow: UInt32
+    /**
+     * The window, days (`crm.lifecycle.window_days`).
+     */
+    public var windowDays: UInt32
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The customer (a merged id reads as its survivor).
+         */customerId: Int64, 
+        /**
+         * Lifecycle stage.
+         */stage: Stage, 
+        /**
+         * Community tier; `nil`/`null` when not a community member.
+         */tier: Tier?, 
+        /**
+         * Views, clicks and path steps in the lifecycle window.
+         */engagements: UInt32, 
+        /**
+         * Product-page views and path steps in the window.
+         */productViews: UInt32, 
+        /**
+         * Purchases in the window.
+         */purchasesInWindow: UInt32, 
+        /**
+         * The window, days (`crm.lifecycle.window_days`).
+         */windowDays: UInt32) {
+        self.customerId = customerId
+        self.stage = stage
+        self.tier = tier
+        self.engagements = engagements
+        self.productViews = productViews
+        self.purchasesInWindow = purchasesInWindow
+        self.windowDays = windowDays
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Standing: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeStanding: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Standing {
+        return
+            try Standing(
+                customerId: FfiConverterInt64.read(from: &buf), 
+                stage: FfiConverterTypeStage.read(from: &buf), 
+                tier: FfiConverterOptionTypeTier.read(from: &buf), 
+                engagements: FfiConverterUInt32.read(from: &buf), 
+                productViews: FfiConverterUInt32.read(from: &buf), 
+                purchasesInWindow: FfiConverterUInt32.read(from: &buf), 
+                windowDays: FfiConverterUInt32.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Standing, into buf: inout [UInt8]) {
+        FfiConverterInt64.write(value.customerId, into: &buf)
+        FfiConverterTypeStage.write(value.stage, into: &buf)
+        FfiConverterOptionTypeTier.write(value.tier, into: &buf)
+        FfiConverterUInt32.write(value.engagements, into: &buf)
+        FfiConverterUInt32.write(value.productViews, into: &buf)
+        FfiConverterUInt32.write(value.purchasesInWindow, into: &buf)
+        FfiConverterUInt32.write(value.windowDays, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeStanding_lift(_ buf: RustBuffer) throws -> Standing {
+    return try FfiConverterTypeStanding.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeStanding_lower(_ value: Standing) -> RustBuffer {
+    return FfiConverterTypeStanding.lower(value)
 }
 
 
@@ -10517,6 +11735,201 @@ public func FfiConverterTypeUgcAuthorization_lift(_ buf: RustBuffer) throws -> U
 #endif
 public func FfiConverterTypeUgcAuthorization_lower(_ value: UgcAuthorization) -> RustBuffer {
     return FfiConverterTypeUgcAuthorization.lower(value)
+}
+
+
+/**
+ * Value figures of a period, from `customerValue`.
+ */
+public struct ValueReport: Equatable, Hashable {
+    /**
+     * Start (inclusive).
+     */
+    public var from: Date
+    /**
+     * End (exclusive).
+     */
+    public var to: Date
+    /**
+     * Customers who bought (a merged customer counts once).
+     */
+    public var buyers: UInt64
+    /**
+     * Purchases.
+     */
+    public var purchases: UInt64
+    /**
+     * Their total, a decimal string.
+     */
+    public var revenue: String
+    /**
+     * Revenue / purchases with 2 decimals, a decimal string (`"0.00"`
+     * without purchases).
+     */
+    public var averageOrderValue: String
+    /**
+     * Purchases per buyer (0 without buyers).
+     */
+    public var purchaseFrequency: Double
+    /**
+     * Buyers with two or more purchases.
+     */
+    public var repeatBuyers: UInt64
+    /**
+     * Repeat buyers / buyers (0 without buyers).
+     */
+    public var repurchaseRate: Double
+    /**
+     * Customers first seen in the period (merged duplicates not counted).
+     */
+    public var newCustomers: UInt64
+    /**
+     * The acquisition spend given, a decimal string; `nil`/`null` when none
+     * was.
+     */
+    public var acquisitionSpend: String?
+    /**
+     * Spend / new customers with 2 decimals, a decimal string; `nil`/`null`
+     * without a spend or without new customers.
+     */
+    public var cac: String?
+    /**
+     * Lifetime value per customer with 2 decimals, a decimal string.
+     */
+    public var ltv: String
+    /**
+     * LTV / CAC; `nil`/`null` without a CAC above 0.
+     */
+    public var ltvToCac: Double?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Start (inclusive).
+         */from: Date, 
+        /**
+         * End (exclusive).
+         */to: Date, 
+        /**
+         * Customers who bought (a merged customer counts once).
+         */buyers: UInt64, 
+        /**
+         * Purchases.
+         */purchases: UInt64, 
+        /**
+         * Their total, a decimal string.
+         */revenue: String, 
+        /**
+         * Revenue / purchases with 2 decimals, a decimal string (`"0.00"`
+         * without purchases).
+         */averageOrderValue: String, 
+        /**
+         * Purchases per buyer (0 without buyers).
+         */purchaseFrequency: Double, 
+        /**
+         * Buyers with two or more purchases.
+         */repeatBuyers: UInt64, 
+        /**
+         * Repeat buyers / buyers (0 without buyers).
+         */repurchaseRate: Double, 
+        /**
+         * Customers first seen in the period (merged duplicates not counted).
+         */newCustomers: UInt64, 
+        /**
+         * The acquisition spend given, a decimal string; `nil`/`null` when none
+         * was.
+         */acquisitionSpend: String?, 
+        /**
+         * Spend / new customers with 2 decimals, a decimal string; `nil`/`null`
+         * without a spend or without new customers.
+         */cac: String?, 
+        /**
+         * Lifetime value per customer with 2 decimals, a decimal string.
+         */ltv: String, 
+        /**
+         * LTV / CAC; `nil`/`null` without a CAC above 0.
+         */ltvToCac: Double?) {
+        self.from = from
+        self.to = to
+        self.buyers = buyers
+        self.purchases = purchases
+        self.revenue = revenue
+        self.averageOrderValue = averageOrderValue
+        self.purchaseFrequency = purchaseFrequency
+        self.repeatBuyers = repeatBuyers
+        self.repurchaseRate = repurchaseRate
+        self.newCustomers = newCustomers
+        self.acquisitionSpend = acquisitionSpend
+        self.cac = cac
+        self.ltv = ltv
+        self.ltvToCac = ltvToCac
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ValueReport: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeValueReport: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ValueReport {
+        return
+            try ValueReport(
+                from: FfiConverterTimestamp.read(from: &buf), 
+                to: FfiConverterTimestamp.read(from: &buf), 
+                buyers: FfiConverterUInt64.read(from: &buf), 
+                purchases: FfiConverterUInt64.read(from: &buf), 
+                revenue: FfiConverterString.read(from: &buf), 
+                averageOrderValue: FfiConverterString.read(from: &buf), 
+                purchaseFrequency: FfiConverterDouble.read(from: &buf), 
+                repeatBuyers: FfiConverterUInt64.read(from: &buf), 
+                repurchaseRate: FfiConverterDouble.read(from: &buf), 
+                newCustomers: FfiConverterUInt64.read(from: &buf), 
+                acquisitionSpend: FfiConverterOptionString.read(from: &buf), 
+                cac: FfiConverterOptionString.read(from: &buf), 
+                ltv: FfiConverterString.read(from: &buf), 
+                ltvToCac: FfiConverterOptionDouble.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ValueReport, into buf: inout [UInt8]) {
+        FfiConverterTimestamp.write(value.from, into: &buf)
+        FfiConverterTimestamp.write(value.to, into: &buf)
+        FfiConverterUInt64.write(value.buyers, into: &buf)
+        FfiConverterUInt64.write(value.purchases, into: &buf)
+        FfiConverterString.write(value.revenue, into: &buf)
+        FfiConverterString.write(value.averageOrderValue, into: &buf)
+        FfiConverterDouble.write(value.purchaseFrequency, into: &buf)
+        FfiConverterUInt64.write(value.repeatBuyers, into: &buf)
+        FfiConverterDouble.write(value.repurchaseRate, into: &buf)
+        FfiConverterUInt64.write(value.newCustomers, into: &buf)
+        FfiConverterOptionString.write(value.acquisitionSpend, into: &buf)
+        FfiConverterOptionString.write(value.cac, into: &buf)
+        FfiConverterString.write(value.ltv, into: &buf)
+        FfiConverterOptionDouble.write(value.ltvToCac, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeValueReport_lift(_ buf: RustBuffer) throws -> ValueReport {
+    return try FfiConverterTypeValueReport.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeValueReport_lower(_ value: ValueReport) -> RustBuffer {
+    return FfiConverterTypeValueReport.lower(value)
 }
 
 
@@ -13180,6 +14593,10 @@ public enum Permission: Equatable, Hashable, CaseIterable {
      */
     case crmMerge
     /**
+     * `segment.manage`: define and delete customer segments (CRM-4).
+     */
+    case segmentManage
+    /**
      * `crm.export`
      */
     case crmExport
@@ -13323,35 +14740,37 @@ public struct FfiConverterTypePermission: FfiConverterRustBuffer {
         
         case 25: return .crmMerge
         
-        case 26: return .crmExport
+        case 26: return .segmentManage
         
-        case 27: return .crmErase
+        case 27: return .crmExport
         
-        case 28: return .consentManage
+        case 28: return .crmErase
         
-        case 29: return .serviceHandle
+        case 29: return .consentManage
         
-        case 30: return .opinionHandle
+        case 30: return .serviceHandle
         
-        case 31: return .budgetDraft
+        case 31: return .opinionHandle
         
-        case 32: return .budgetConsolidate
+        case 32: return .budgetDraft
         
-        case 33: return .budgetApprove
+        case 33: return .budgetConsolidate
         
-        case 34: return .budgetSpend
+        case 34: return .budgetApprove
         
-        case 35: return .expenseSubmit
+        case 35: return .budgetSpend
         
-        case 36: return .expenseCheck
+        case 36: return .expenseSubmit
         
-        case 37: return .expensePay
+        case 37: return .expenseCheck
         
-        case 38: return .scorecardEvaluate
+        case 38: return .expensePay
         
-        case 39: return .supervisionRecord
+        case 39: return .scorecardEvaluate
         
-        case 40: return .trainingManage
+        case 40: return .supervisionRecord
+        
+        case 41: return .trainingManage
         
         default: throw UniffiInternalError.unexpectedEnumCase
         }
@@ -13461,64 +14880,68 @@ public struct FfiConverterTypePermission: FfiConverterRustBuffer {
             writeInt(&buf, Int32(25))
         
         
-        case .crmExport:
+        case .segmentManage:
             writeInt(&buf, Int32(26))
         
         
-        case .crmErase:
+        case .crmExport:
             writeInt(&buf, Int32(27))
         
         
-        case .consentManage:
+        case .crmErase:
             writeInt(&buf, Int32(28))
         
         
-        case .serviceHandle:
+        case .consentManage:
             writeInt(&buf, Int32(29))
         
         
-        case .opinionHandle:
+        case .serviceHandle:
             writeInt(&buf, Int32(30))
         
         
-        case .budgetDraft:
+        case .opinionHandle:
             writeInt(&buf, Int32(31))
         
         
-        case .budgetConsolidate:
+        case .budgetDraft:
             writeInt(&buf, Int32(32))
         
         
-        case .budgetApprove:
+        case .budgetConsolidate:
             writeInt(&buf, Int32(33))
         
         
-        case .budgetSpend:
+        case .budgetApprove:
             writeInt(&buf, Int32(34))
         
         
-        case .expenseSubmit:
+        case .budgetSpend:
             writeInt(&buf, Int32(35))
         
         
-        case .expenseCheck:
+        case .expenseSubmit:
             writeInt(&buf, Int32(36))
         
         
-        case .expensePay:
+        case .expenseCheck:
             writeInt(&buf, Int32(37))
         
         
-        case .scorecardEvaluate:
+        case .expensePay:
             writeInt(&buf, Int32(38))
         
         
-        case .supervisionRecord:
+        case .scorecardEvaluate:
             writeInt(&buf, Int32(39))
         
         
-        case .trainingManage:
+        case .supervisionRecord:
             writeInt(&buf, Int32(40))
+        
+        
+        case .trainingManage:
+            writeInt(&buf, Int32(41))
         
         }
     }
@@ -13859,6 +15282,95 @@ public func FfiConverterTypePlatform_lower(_ value: Platform) -> RustBuffer {
 
 
 /**
+ * Where a segment comes from.
+ */
+
+public enum SegmentOrigin: Equatable, Hashable, CaseIterable {
+    
+    /**
+     * `policy`: a persona of the policy in force, changed only by
+     * replacing the policy.
+     */
+    case policy
+    /**
+     * `custom`: defined by a principal with `segment.manage`.
+     */
+    case custom
+
+
+
+    /**
+     * The stable name of this value, as used in policy documents,
+     * storage, error messages and the other bindings.
+     */
+public func asStr() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_brandrail_mobile_fn_method_segmentorigin_as_str(
+            FfiConverterTypeSegmentOrigin_lower(self),uniffiCallStatus
+    )
+})
+}
+
+
+
+}
+
+#if compiler(>=6)
+extension SegmentOrigin: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSegmentOrigin: FfiConverterRustBuffer {
+    typealias SwiftType = SegmentOrigin
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SegmentOrigin {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .policy
+        
+        case 2: return .custom
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: SegmentOrigin, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .policy:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .custom:
+            writeInt(&buf, Int32(2))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSegmentOrigin_lift(_ buf: RustBuffer) throws -> SegmentOrigin {
+    return try FfiConverterTypeSegmentOrigin.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSegmentOrigin_lower(_ value: SegmentOrigin) -> RustBuffer {
+    return FfiConverterTypeSegmentOrigin.lower(value)
+}
+
+
+
+/**
  * How serious a finding is (`brandrail::policy::Severity`).
  */
 
@@ -13943,6 +15455,117 @@ public func FfiConverterTypeSeverity_lift(_ buf: RustBuffer) throws -> Severity 
 #endif
 public func FfiConverterTypeSeverity_lower(_ value: Severity) -> RustBuffer {
     return FfiConverterTypeSeverity.lower(value)
+}
+
+
+
+/**
+ * Lifecycle stage (CRM-4), derived from behaviour within the policy's
+ * `crm.lifecycle.window_days`, never typed by hand.
+ */
+
+public enum Stage: Equatable, Hashable, CaseIterable {
+    
+    /**
+     * `awareness`: known, little behaviour in the window.
+     */
+    case awareness
+    /**
+     * `interest`: engaging (at least `interest_min_engagements` views,
+     * clicks and path steps).
+     */
+    case interest
+    /**
+     * `decision`: a purchase, or at least `decision_min_product_views`
+     * product-page views.
+     */
+    case decision
+    /**
+     * `loyalty`: at least `loyalty_min_purchases` purchases.
+     */
+    case loyalty
+
+
+
+    /**
+     * The stable name of this value, as used in policy documents,
+     * storage, error messages and the other bindings.
+     */
+public func asStr() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_brandrail_mobile_fn_method_stage_as_str(
+            FfiConverterTypeStage_lower(self),uniffiCallStatus
+    )
+})
+}
+
+
+
+}
+
+#if compiler(>=6)
+extension Stage: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeStage: FfiConverterRustBuffer {
+    typealias SwiftType = Stage
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Stage {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .awareness
+        
+        case 2: return .interest
+        
+        case 3: return .decision
+        
+        case 4: return .loyalty
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: Stage, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .awareness:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .interest:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .decision:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .loyalty:
+            writeInt(&buf, Int32(4))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeStage_lift(_ buf: RustBuffer) throws -> Stage {
+    return try FfiConverterTypeStage.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeStage_lower(_ value: Stage) -> RustBuffer {
+    return FfiConverterTypeStage.lower(value)
 }
 
 
@@ -14190,6 +15813,105 @@ public func FfiConverterTypeSubjectKind_lift(_ buf: RustBuffer) throws -> Subjec
 #endif
 public func FfiConverterTypeSubjectKind_lower(_ value: SubjectKind) -> RustBuffer {
     return FfiConverterTypeSubjectKind.lower(value)
+}
+
+
+
+/**
+ * Private-community tier (CRM-4) of a customer who joined a community,
+ * derived from all-time purchases and spend (`crm.community`).
+ */
+
+public enum Tier: Equatable, Hashable, CaseIterable {
+    
+    /**
+     * `new`: joined, not yet a repeat buyer.
+     */
+    case new
+    /**
+     * `repeat`: at least `repeat_min_purchases` purchases.
+     */
+    case `repeat`
+    /**
+     * `vip`: at least `vip_min_purchases` purchases or `vip_min_spend` spent.
+     */
+    case vip
+
+
+
+    /**
+     * The stable name of this value, as used in policy documents,
+     * storage, error messages and the other bindings.
+     */
+public func asStr() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_brandrail_mobile_fn_method_tier_as_str(
+            FfiConverterTypeTier_lower(self),uniffiCallStatus
+    )
+})
+}
+
+
+
+}
+
+#if compiler(>=6)
+extension Tier: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTier: FfiConverterRustBuffer {
+    typealias SwiftType = Tier
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Tier {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .new
+        
+        case 2: return .`repeat`
+        
+        case 3: return .vip
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: Tier, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .new:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .`repeat`:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .vip:
+            writeInt(&buf, Int32(3))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTier_lift(_ buf: RustBuffer) throws -> Tier {
+    return try FfiConverterTypeTier.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTier_lower(_ value: Tier) -> RustBuffer {
+    return FfiConverterTypeTier.lower(value)
 }
 
 
@@ -14710,6 +16432,30 @@ fileprivate struct FfiConverterOptionTypeOutcome: FfiConverterRustBuffer {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterTypeOutcome.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeTier: FfiConverterRustBuffer {
+    typealias SwiftType = Tier?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeTier.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeTier.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -15491,6 +17237,31 @@ fileprivate struct FfiConverterSequenceTypePrincipal: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeRfm: FfiConverterRustBuffer {
+    typealias SwiftType = [Rfm]
+
+    public static func write(_ value: [Rfm], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeRfm.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Rfm] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Rfm]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeRfm.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeRowError: FfiConverterRustBuffer {
     typealias SwiftType = [RowError]
 
@@ -15508,6 +17279,81 @@ fileprivate struct FfiConverterSequenceTypeRowError: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeRowError.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeSegment: FfiConverterRustBuffer {
+    typealias SwiftType = [Segment]
+
+    public static func write(_ value: [Segment], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeSegment.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Segment] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Segment]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeSegment.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeSegmentMember: FfiConverterRustBuffer {
+    typealias SwiftType = [SegmentMember]
+
+    public static func write(_ value: [SegmentMember], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeSegmentMember.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [SegmentMember] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [SegmentMember]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeSegmentMember.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeSegmentRefresh: FfiConverterRustBuffer {
+    typealias SwiftType = [SegmentRefresh]
+
+    public static func write(_ value: [SegmentRefresh], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeSegmentRefresh.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [SegmentRefresh] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [SegmentRefresh]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeSegmentRefresh.read(from: &buf))
         }
         return seq
     }
@@ -16139,6 +17985,52 @@ public func parseInteractionKind(name: String)throws  -> InteractionKind  {
 })
 }
 /**
+ * The most members `segmentMembers` returns in one page (100 000).
+ */
+public func maxSegmentPage() -> UInt64  {
+    return try!  FfiConverterUInt64.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_brandrail_mobile_fn_func_max_segment_page(uniffiCallStatus
+    )
+})
+}
+/**
+ * The origin with this stable name (`policy`, `custom`); a `Validation`
+ * error listing the valid names otherwise.
+ */
+public func parseSegmentOrigin(name: String)throws  -> SegmentOrigin  {
+    return try  FfiConverterTypeSegmentOrigin_lift(try rustCallWithError(FfiConverterTypeBrandrailError_lift) {
+        uniffiCallStatus in
+    uniffi_brandrail_mobile_fn_func_parse_segment_origin(
+        FfiConverterString.lower(name),uniffiCallStatus
+    )
+})
+}
+/**
+ * The stage with this stable name (e.g. `loyalty`); a `Validation`
+ * error listing the valid names otherwise.
+ */
+public func parseStage(name: String)throws  -> Stage  {
+    return try  FfiConverterTypeStage_lift(try rustCallWithError(FfiConverterTypeBrandrailError_lift) {
+        uniffiCallStatus in
+    uniffi_brandrail_mobile_fn_func_parse_stage(
+        FfiConverterString.lower(name),uniffiCallStatus
+    )
+})
+}
+/**
+ * The tier with this stable name (e.g. `vip`); a `Validation` error
+ * listing the valid names otherwise.
+ */
+public func parseTier(name: String)throws  -> Tier  {
+    return try  FfiConverterTypeTier_lift(try rustCallWithError(FfiConverterTypeBrandrailError_lift) {
+        uniffiCallStatus in
+    uniffi_brandrail_mobile_fn_func_parse_tier(
+        FfiConverterString.lower(name),uniffiCallStatus
+    )
+})
+}
+/**
  * Every stable error code, in the core's order (`brandrail::Error::CODES`).
  */
 public func errorCodes() -> [String]  {
@@ -16257,6 +18149,18 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_brandrail_mobile_checksum_func_parse_interaction_kind() != 3609) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_brandrail_mobile_checksum_func_max_segment_page() != 41523) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_brandrail_mobile_checksum_func_parse_segment_origin() != 17826) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_brandrail_mobile_checksum_func_parse_stage() != 25919) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_brandrail_mobile_checksum_func_parse_tier() != 31977) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_brandrail_mobile_checksum_func_error_codes() != 27250) {
@@ -16541,19 +18445,67 @@ private let initializationResult: InitializationResult = {
     if (uniffi_brandrail_mobile_checksum_method_engine_customer_funnel() != 46021) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_brandrail_mobile_checksum_method_engine_customer_interactions() != 60959) {
+    if (uniffi_brandrail_mobile_checksum_method_engine_customer_interactions() != 27438) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_brandrail_mobile_checksum_method_engine_funnel() != 50559) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_brandrail_mobile_checksum_method_engine_purchase_summary() != 64022) {
+    if (uniffi_brandrail_mobile_checksum_method_engine_purchase_summary() != 53784) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_brandrail_mobile_checksum_method_engine_record_interactions() != 33183) {
+    if (uniffi_brandrail_mobile_checksum_method_engine_record_interactions() != 22153) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_brandrail_mobile_checksum_method_engine_record_interactions_async() != 56239) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_brandrail_mobile_checksum_method_engine_count_customers() != 27831) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_brandrail_mobile_checksum_method_engine_count_customers_async() != 16528) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_brandrail_mobile_checksum_method_engine_customer_standing() != 37693) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_brandrail_mobile_checksum_method_engine_define_segment() != 34413) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_brandrail_mobile_checksum_method_engine_delete_segment() != 11106) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_brandrail_mobile_checksum_method_engine_lifecycle_distribution() != 65328) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_brandrail_mobile_checksum_method_engine_refresh_segments() != 60408) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_brandrail_mobile_checksum_method_engine_refresh_segments_async() != 1998) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_brandrail_mobile_checksum_method_engine_segment() != 11375) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_brandrail_mobile_checksum_method_engine_segment_count() != 23552) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_brandrail_mobile_checksum_method_engine_segment_members() != 11205) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_brandrail_mobile_checksum_method_engine_segments() != 2345) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_brandrail_mobile_checksum_method_engine_segments_async() != 18129) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_brandrail_mobile_checksum_method_engine_customer_value() != 5701) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_brandrail_mobile_checksum_method_engine_rfm() != 39342) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_brandrail_mobile_checksum_method_engine_rfm_async() != 37877) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_brandrail_mobile_checksum_method_engine_advance_clock() != 30736) {

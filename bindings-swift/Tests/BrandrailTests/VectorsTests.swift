@@ -3,10 +3,12 @@
 // core/tests/vectors.rs and bindings-swift/tests/test_vectors_uniffi.py do;
 // a file with a top-level "clock" runs on a manual clock starting there, one
 // with a top-level "secret_key" (64 hex digits) opens the engine with that
-// 32-byte key, and the content ops of publishing.json and the customer ops of
-// crm.json run as core/tests/vectors.rs maps them.
+// 32-byte key, and the content ops of publishing.json, the customer ops of
+// crm.json and the segment and value ops of segments.json (rules cross as
+// JSON text) run as core/tests/vectors.rs maps them.
 // Results are compared as the Rust runner does: every key given must match,
-// objects inside arrays (compliance findings) on the keys they give.
+// objects inside arrays (compliance findings) on the keys they give; an
+// expected error with a "field" must be a validation error naming it.
 
 import Brandrail
 import Foundation
@@ -56,6 +58,14 @@ final class VectorsTests: XCTestCase {
                                   step["args"] as? [String: Any] ?? [:])
             } catch let error as BrandrailError {
                 XCTAssertEqual(error.code(), expect["error"] as? String, "\(here): \(error)")
+                // An expected "field" names the field of a validation error.
+                if let field = expect["field"] as? String {
+                    if case let .Validation(got, _) = error {
+                        XCTAssertEqual(got, field, "\(here): \(error)")
+                    } else {
+                        XCTFail("\(here): expected a validation error on \(field), got \(error)")
+                    }
+                }
                 continue
             }
             XCTAssertNil(expect["error"], "\(here): expected an error, got \(got)")
@@ -493,6 +503,104 @@ final class VectorsTests: XCTestCase {
         case "erase_customer":
             return ["customer_ids": try engine.eraseCustomer(actor: actor, customerId: id,
                                                              reason: s("reason")).customerIds]
+        case "record_interactions":
+            let rows = try (a["rows"] as? [[String: Any]] ?? []).map { r in
+                NewInteraction(
+                    customerId: (r["customer_id"] as? NSNumber)?.int64Value ?? 0,
+                    kind: try parseInteractionKind(name: r["kind"] as? String ?? ""),
+                    at: timeAt(engine, r["at"] as? String ?? ""),
+                    page: r["page"] as? String,
+                    amount: r["amount"] as? String,
+                    channel: r["channel"] as? String
+                )
+            }
+            let r = try engine.recordInteractions(actor: actor, interactions: rows)
+            return ["rows": r.rows, "recorded": r.recorded,
+                    "error_rows": r.errors.map(\.row),
+                    "error_fields": r.errors.map(\.field)]
+        default:
+            return try runSegments(engine, op, actor, a)
+        }
+    }
+
+    // MARK: segments and value (CRM-4, CRM-11), as core/tests/vectors.rs maps the ops
+
+    /// A rule of the vector as the JSON text the binding takes.
+    func ruleJSON(_ rule: Any?) throws -> String {
+        String(decoding: try JSONSerialization.data(withJSONObject: rule ?? NSNull()), as: UTF8.self)
+    }
+
+    func segment(_ x: Segment) throws -> [String: Any] {
+        let rule = try JSONSerialization.jsonObject(with: Data(x.ruleJson.utf8))
+        return ["name": x.name, "origin": x.origin.asStr(), "label": x.label, "members": x.members,
+                "rule": rule]
+    }
+
+    /// A tier's stable name, or JSON null for a customer outside the community.
+    func tierName(_ tier: Tier?) -> Any {
+        if let tier { return tier.asStr() }
+        return NSNull()
+    }
+
+    func runSegments(
+        _ engine: Engine, _ op: String, _ actor: String, _ a: [String: Any]
+    ) throws -> [String: Any] {
+        let s = { (key: String) in a[key] as? String ?? "" }
+        let id = (a["id"] as? NSNumber)?.int64Value ?? 0
+        switch op {
+        case "define_segment":
+            return try segment(engine.defineSegment(actor: actor, def: SegmentDef(
+                name: s("name"), label: s("label"), description: s("description"),
+                ruleJson: ruleJSON(a["rule"]))))
+        case "segment":
+            return try segment(engine.segment(actor: actor, name: s("name")))
+        case "segments":
+            let all = try engine.segments(actor: actor)
+            return ["names": all.map(\.name), "origins": all.map { $0.origin.asStr() },
+                    "members": all.map(\.members)]
+        case "delete_segment":
+            try engine.deleteSegment(actor: actor, name: s("name"))
+            return ["ok": true]
+        case "refresh_segments":
+            var out: [String: Any] = [:]
+            for r in try engine.refreshSegments(actor: actor) {
+                out[r.name] = ["full": r.full, "evaluated": r.evaluated, "added": r.added,
+                               "removed": r.removed, "members": r.members] as [String: Any]
+            }
+            return out
+        case "segment_members":
+            let m = try engine.segmentMembers(
+                actor: actor, name: s("name"),
+                offset: (a["offset"] as? NSNumber)?.uint64Value ?? 0,
+                limit: (a["limit"] as? NSNumber)?.uint64Value ?? 0)
+            return ["customer_ids": m.map(\.customerId), "stages": m.map { $0.stage.asStr() },
+                    "tiers": m.map { tierName($0.tier) }]
+        case "count_customers":
+            return ["value": try engine.countCustomers(actor: actor, ruleJson: ruleJSON(a["rule"]))]
+        case "customer_standing":
+            let x = try engine.customerStanding(actor: actor, customerId: id)
+            return ["customer_id": x.customerId, "stage": x.stage.asStr(), "tier": tierName(x.tier),
+                    "engagements": x.engagements, "product_views": x.productViews,
+                    "purchases_in_window": x.purchasesInWindow, "window_days": x.windowDays]
+        case "lifecycle_distribution":
+            let d = try engine.lifecycleDistribution(actor: actor)
+            return ["customers": d.customers, "awareness": d.awareness, "interest": d.interest,
+                    "decision": d.decision, "loyalty": d.loyalty, "tier_new": d.tierNew,
+                    "tier_repeat": d.tierRepeat, "tier_vip": d.tierVip]
+        case "rfm":
+            let r = try engine.rfm(actor: actor)
+            return ["customer_ids": r.map(\.customerId), "recency_days": r.map(\.recencyDays),
+                    "frequency": r.map(\.frequency), "monetary": r.map(\.monetary),
+                    "recency_scores": r.map(\.recencyScore),
+                    "frequency_scores": r.map(\.frequencyScore),
+                    "monetary_scores": r.map(\.monetaryScore)]
+        case "customer_value":
+            let v = try engine.customerValue(
+                actor: actor, from: timeAt(engine, s("from")), to: timeAt(engine, s("to")),
+                acquisitionSpend: a["acquisition_spend"] as? String)
+            return ["buyers": v.buyers, "purchases": v.purchases, "revenue": v.revenue,
+                    "average_order_value": v.averageOrderValue, "repeat_buyers": v.repeatBuyers,
+                    "new_customers": v.newCustomers, "cac": v.cac.map { $0 as Any } ?? NSNull()]
         default:
             throw StepError(description: "unknown op \(op)")
         }

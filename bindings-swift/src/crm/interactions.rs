@@ -9,8 +9,10 @@
 //! parser (`brandrail::money`) checks them, per row, so every language
 //! accepts and refuses the same strings, and reads give back the exact digits.
 //!
-//! Nothing here seals or opens a value, so none of it needs the engine's
-//! secret key.
+//! Purchase amounts are transaction data, sealed at rest with the engine's
+//! secret key (CRM-6): recording interactions, reading a history and a
+//! purchase summary need an engine opened with `EngineOptions.secretKey`
+//! (`Configuration` without); the funnels read no amount and do not.
 
 use std::time::SystemTime;
 
@@ -231,7 +233,7 @@ impl Engine {
     /// 1 000 000 rows, or naming `interactions[i].at` for a time the engine
     /// cannot represent. Rows are typed records, so a row of the wrong type
     /// cannot be passed (a dynamically typed host gets uniffi's type error
-    /// for the whole call). Needs no secret key.
+    /// for the whole call). Needs the secret key (`Configuration` without).
     pub fn record_interactions(
         &self,
         actor: &str,
@@ -255,7 +257,7 @@ impl Engine {
     /// Customer `customerId`'s interactions by time, with those of the
     /// customers merged into it (CRM-3; needs `crm.read`). Pages read `***`
     /// and amounts `nil`/`null` unless `actor` holds `crm.read_sensitive`.
-    /// `NotFound` for an unknown or erased customer.
+    /// Needs the secret key. `NotFound` for an unknown or erased customer.
     pub fn customer_interactions(
         &self,
         actor: &str,
@@ -268,8 +270,8 @@ impl Engine {
 
     /// Customer `customerId`'s purchases, with those of the customers merged
     /// into it: count, total, average order value, first and last (CRM-3;
-    /// needs `crm.read_sensitive`: amounts are core data). `NotFound` for an
-    /// unknown or erased customer.
+    /// needs `crm.read_sensitive`: amounts are core data, and the secret
+    /// key). `NotFound` for an unknown or erased customer.
     pub fn purchase_summary(
         &self,
         actor: &str,

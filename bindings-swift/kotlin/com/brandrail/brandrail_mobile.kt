@@ -738,6 +738,14 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_brandrail_mobile_checksum_func_parse_interaction_kind(
     ): Int
+    external fun uniffi_brandrail_mobile_checksum_func_max_segment_page(
+    ): Int
+    external fun uniffi_brandrail_mobile_checksum_func_parse_segment_origin(
+    ): Int
+    external fun uniffi_brandrail_mobile_checksum_func_parse_stage(
+    ): Int
+    external fun uniffi_brandrail_mobile_checksum_func_parse_tier(
+    ): Int
     external fun uniffi_brandrail_mobile_checksum_func_error_codes(
     ): Int
     external fun uniffi_brandrail_mobile_checksum_func_default_policy_toml(
@@ -935,6 +943,38 @@ internal object IntegrityCheckingUniffiLib {
     external fun uniffi_brandrail_mobile_checksum_method_engine_record_interactions(
     ): Int
     external fun uniffi_brandrail_mobile_checksum_method_engine_record_interactions_async(
+    ): Int
+    external fun uniffi_brandrail_mobile_checksum_method_engine_count_customers(
+    ): Int
+    external fun uniffi_brandrail_mobile_checksum_method_engine_count_customers_async(
+    ): Int
+    external fun uniffi_brandrail_mobile_checksum_method_engine_customer_standing(
+    ): Int
+    external fun uniffi_brandrail_mobile_checksum_method_engine_define_segment(
+    ): Int
+    external fun uniffi_brandrail_mobile_checksum_method_engine_delete_segment(
+    ): Int
+    external fun uniffi_brandrail_mobile_checksum_method_engine_lifecycle_distribution(
+    ): Int
+    external fun uniffi_brandrail_mobile_checksum_method_engine_refresh_segments(
+    ): Int
+    external fun uniffi_brandrail_mobile_checksum_method_engine_refresh_segments_async(
+    ): Int
+    external fun uniffi_brandrail_mobile_checksum_method_engine_segment(
+    ): Int
+    external fun uniffi_brandrail_mobile_checksum_method_engine_segment_count(
+    ): Int
+    external fun uniffi_brandrail_mobile_checksum_method_engine_segment_members(
+    ): Int
+    external fun uniffi_brandrail_mobile_checksum_method_engine_segments(
+    ): Int
+    external fun uniffi_brandrail_mobile_checksum_method_engine_segments_async(
+    ): Int
+    external fun uniffi_brandrail_mobile_checksum_method_engine_customer_value(
+    ): Int
+    external fun uniffi_brandrail_mobile_checksum_method_engine_rfm(
+    ): Int
+    external fun uniffi_brandrail_mobile_checksum_method_engine_rfm_async(
     ): Int
     external fun uniffi_brandrail_mobile_checksum_method_engine_advance_clock(
     ): Int
@@ -1198,6 +1238,38 @@ internal object UniffiLib {
     ): RustBuffer.ByValue
     external fun uniffi_brandrail_mobile_fn_method_engine_record_interactions_async(`ptr`: Long,`actor`: RustBuffer.ByValue,`interactions`: RustBuffer.ByValue,
     ): Long
+    external fun uniffi_brandrail_mobile_fn_method_engine_count_customers(`ptr`: Long,`actor`: RustBuffer.ByValue,`ruleJson`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_brandrail_mobile_fn_method_engine_count_customers_async(`ptr`: Long,`actor`: RustBuffer.ByValue,`ruleJson`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_brandrail_mobile_fn_method_engine_customer_standing(`ptr`: Long,`actor`: RustBuffer.ByValue,`customerId`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_brandrail_mobile_fn_method_engine_define_segment(`ptr`: Long,`actor`: RustBuffer.ByValue,`def`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_brandrail_mobile_fn_method_engine_delete_segment(`ptr`: Long,`actor`: RustBuffer.ByValue,`name`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_brandrail_mobile_fn_method_engine_lifecycle_distribution(`ptr`: Long,`actor`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_brandrail_mobile_fn_method_engine_refresh_segments(`ptr`: Long,`actor`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_brandrail_mobile_fn_method_engine_refresh_segments_async(`ptr`: Long,`actor`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_brandrail_mobile_fn_method_engine_segment(`ptr`: Long,`actor`: RustBuffer.ByValue,`name`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_brandrail_mobile_fn_method_engine_segment_count(`ptr`: Long,`actor`: RustBuffer.ByValue,`name`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_brandrail_mobile_fn_method_engine_segment_members(`ptr`: Long,`actor`: RustBuffer.ByValue,`name`: RustBuffer.ByValue,`offset`: Long,`limit`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_brandrail_mobile_fn_method_engine_segments(`ptr`: Long,`actor`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_brandrail_mobile_fn_method_engine_segments_async(`ptr`: Long,`actor`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_brandrail_mobile_fn_method_engine_customer_value(`ptr`: Long,`actor`: RustBuffer.ByValue,`from`: RustBuffer.ByValue,`to`: RustBuffer.ByValue,`acquisitionSpend`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_brandrail_mobile_fn_method_engine_rfm(`ptr`: Long,`actor`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_brandrail_mobile_fn_method_engine_rfm_async(`ptr`: Long,`actor`: RustBuffer.ByValue,
+    ): Long
     external fun uniffi_brandrail_mobile_fn_method_engine_advance_clock(`ptr`: Long,`seconds`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_brandrail_mobile_fn_method_engine_now(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
@@ -1280,6 +1352,12 @@ internal object UniffiLib {
     ): RustBuffer.ByValue
     external fun uniffi_brandrail_mobile_fn_method_interactionkind_as_str(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
+    external fun uniffi_brandrail_mobile_fn_method_segmentorigin_as_str(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_brandrail_mobile_fn_method_stage_as_str(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_brandrail_mobile_fn_method_tier_as_str(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
     external fun uniffi_brandrail_mobile_fn_method_brandrailerror_code(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_brandrail_mobile_fn_method_brandrailerror_uniffi_trait_display(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
@@ -1343,6 +1421,14 @@ internal object UniffiLib {
     external fun uniffi_brandrail_mobile_fn_func_parse_identity_kind(`name`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_brandrail_mobile_fn_func_parse_interaction_kind(`name`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_brandrail_mobile_fn_func_max_segment_page(uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_brandrail_mobile_fn_func_parse_segment_origin(`name`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_brandrail_mobile_fn_func_parse_stage(`name`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_brandrail_mobile_fn_func_parse_tier(`name`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_brandrail_mobile_fn_func_error_codes(uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
@@ -1549,6 +1635,18 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_brandrail_mobile_checksum_func_parse_interaction_kind() and 0xFFFF) != 3609) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_brandrail_mobile_checksum_func_max_segment_page() and 0xFFFF) != 41523) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_brandrail_mobile_checksum_func_parse_segment_origin() and 0xFFFF) != 17826) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_brandrail_mobile_checksum_func_parse_stage() and 0xFFFF) != 25919) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_brandrail_mobile_checksum_func_parse_tier() and 0xFFFF) != 31977) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_brandrail_mobile_checksum_func_error_codes() and 0xFFFF) != 27250) {
@@ -1833,19 +1931,67 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_brandrail_mobile_checksum_method_engine_customer_funnel() and 0xFFFF) != 46021) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_brandrail_mobile_checksum_method_engine_customer_interactions() and 0xFFFF) != 60959) {
+    if ((lib.uniffi_brandrail_mobile_checksum_method_engine_customer_interactions() and 0xFFFF) != 27438) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_brandrail_mobile_checksum_method_engine_funnel() and 0xFFFF) != 50559) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_brandrail_mobile_checksum_method_engine_purchase_summary() and 0xFFFF) != 64022) {
+    if ((lib.uniffi_brandrail_mobile_checksum_method_engine_purchase_summary() and 0xFFFF) != 53784) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_brandrail_mobile_checksum_method_engine_record_interactions() and 0xFFFF) != 33183) {
+    if ((lib.uniffi_brandrail_mobile_checksum_method_engine_record_interactions() and 0xFFFF) != 22153) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_brandrail_mobile_checksum_method_engine_record_interactions_async() and 0xFFFF) != 56239) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_brandrail_mobile_checksum_method_engine_count_customers() and 0xFFFF) != 27831) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_brandrail_mobile_checksum_method_engine_count_customers_async() and 0xFFFF) != 16528) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_brandrail_mobile_checksum_method_engine_customer_standing() and 0xFFFF) != 37693) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_brandrail_mobile_checksum_method_engine_define_segment() and 0xFFFF) != 34413) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_brandrail_mobile_checksum_method_engine_delete_segment() and 0xFFFF) != 11106) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_brandrail_mobile_checksum_method_engine_lifecycle_distribution() and 0xFFFF) != 65328) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_brandrail_mobile_checksum_method_engine_refresh_segments() and 0xFFFF) != 60408) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_brandrail_mobile_checksum_method_engine_refresh_segments_async() and 0xFFFF) != 1998) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_brandrail_mobile_checksum_method_engine_segment() and 0xFFFF) != 11375) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_brandrail_mobile_checksum_method_engine_segment_count() and 0xFFFF) != 23552) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_brandrail_mobile_checksum_method_engine_segment_members() and 0xFFFF) != 11205) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_brandrail_mobile_checksum_method_engine_segments() and 0xFFFF) != 2345) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_brandrail_mobile_checksum_method_engine_segments_async() and 0xFFFF) != 18129) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_brandrail_mobile_checksum_method_engine_customer_value() and 0xFFFF) != 5701) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_brandrail_mobile_checksum_method_engine_rfm() and 0xFFFF) != 39342) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_brandrail_mobile_checksum_method_engine_rfm_async() and 0xFFFF) != 37877) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_brandrail_mobile_checksum_method_engine_advance_clock() and 0xFFFF) != 30736) {
@@ -2103,6 +2249,33 @@ private class JavaLangRefCleanable(
     val cleanable: java.lang.ref.Cleaner.Cleanable
 ) : UniffiCleaner.Cleanable {
     override fun clean() = cleanable.clean()
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterUByte: FfiConverter<UByte, Byte> {
+    override fun lift(value: Byte): UByte {
+        return value.toUByte()
+    }
+
+    fun lift(value: Int): UByte {
+        return value.toUByte()
+    }
+
+    override fun read(buf: ByteBuffer): UByte {
+        return lift(buf.get())
+    }
+
+    override fun lower(value: UByte): Byte {
+        return value.toByte()
+    }
+
+    override fun allocationSize(value: UByte) = 1UL
+
+    override fun write(value: UByte, buf: ByteBuffer) {
+        buf.put(value.toByte())
+    }
 }
 
 /**
@@ -2513,8 +2686,10 @@ public object FfiConverterDuration: FfiConverterRustBuffer<java.time.Duration> {
  * `Dispatchers.IO` (Kotlin), not the main thread; the long operations
  * (`verifyAuditAsync`, `backupToAsync`, `restoreFromAsync`,
  * `checkTextsAsync`, `prepublishCheckAsync`, `publishingPlanAsync`,
- * `weekPlanAsync`, `quarterPlanAsync`, `ingestCustomersAsync`) also come as
- * async functions that run on a worker thread of their own.
+ * `weekPlanAsync`, `quarterPlanAsync`, `ingestCustomersAsync`,
+ * `recordInteractionsAsync`, `segmentsAsync`, `refreshSegmentsAsync`,
+ * `countCustomersAsync`, `rfmAsync`) also come as async functions that run
+ * on a worker thread of their own.
  */
 public interface EngineInterface {
     
@@ -3196,7 +3371,7 @@ public interface EngineInterface {
      * Customer `customerId`'s interactions by time, with those of the
      * customers merged into it (CRM-3; needs `crm.read`). Pages read `***`
      * and amounts `nil`/`null` unless `actor` holds `crm.read_sensitive`.
-     * `NotFound` for an unknown or erased customer.
+     * Needs the secret key. `NotFound` for an unknown or erased customer.
      */
     fun `customerInteractions`(`actor`: kotlin.String, `customerId`: kotlin.Long): List<Interaction>
     
@@ -3213,8 +3388,8 @@ public interface EngineInterface {
     /**
      * Customer `customerId`'s purchases, with those of the customers merged
      * into it: count, total, average order value, first and last (CRM-3;
-     * needs `crm.read_sensitive`: amounts are core data). `NotFound` for an
-     * unknown or erased customer.
+     * needs `crm.read_sensitive`: amounts are core data, and the secret
+     * key). `NotFound` for an unknown or erased customer.
      */
     fun `purchaseSummary`(`actor`: kotlin.String, `customerId`: kotlin.Long): PurchaseSummary
     
@@ -3232,7 +3407,7 @@ public interface EngineInterface {
      * 1 000 000 rows, or naming `interactions[i].at` for a time the engine
      * cannot represent. Rows are typed records, so a row of the wrong type
      * cannot be passed (a dynamically typed host gets uniffi's type error
-     * for the whole call). Needs no secret key.
+     * for the whole call). Needs the secret key (`Configuration` without).
      */
     fun `recordInteractions`(`actor`: kotlin.String, `interactions`: List<NewInteraction>): InteractionReport
     
@@ -3241,6 +3416,123 @@ public interface EngineInterface {
      * caller's thread, however large the batch.
      */
     suspend fun `recordInteractionsAsync`(`actor`: kotlin.String, `interactions`: List<NewInteraction>): InteractionReport
+    
+    /**
+     * How many live customers rule `ruleJson` holds for now, without storing
+     * anything (a preview; needs `crm.read`). The rule is parsed and checked
+     * as for `defineSegment` (`Validation` naming the path at fault).
+     */
+    fun `countCustomers`(`actor`: kotlin.String, `ruleJson`: kotlin.String): kotlin.ULong
+    
+    /**
+     * `countCustomers` on a worker thread: awaiting it never blocks the
+     * caller's thread. A rule that does not parse throws before the work
+     * starts.
+     */
+    suspend fun `countCustomersAsync`(`actor`: kotlin.String, `ruleJson`: kotlin.String): kotlin.ULong
+    
+    /**
+     * Customer `customerId`'s lifecycle stage and community tier with the
+     * behaviour they come from (CRM-4; needs `crm.read`). A merged id reads
+     * as its survivor; `NotFound` for an unknown or erased customer.
+     */
+    fun `customerStanding`(`actor`: kotlin.String, `customerId`: kotlin.Long): Standing
+    
+    /**
+     * Define (or redefine) the custom segment `def` and return it with its
+     * members computed (CRM-4; needs `segment.manage`; audited as
+     * `segment.define`). The rule (`def.ruleJson`) is parsed and checked
+     * against the policy: profile fields of `crm.data_classes.general`,
+     * windows of 1 to 11 000 days, amounts not negative, at most 64
+     * conditions nested at most 8 groups deep. `Validation` naming the path
+     * at fault (`rule.field.name`, `rule.events`, `rule.events.kind`) or
+     * `name`, `label`, `description`; `Conflict` for a persona's key
+     * (personas change with the policy).
+     */
+    fun `defineSegment`(`actor`: kotlin.String, `def`: SegmentDef): Segment
+    
+    /**
+     * Delete custom segment `name` (needs `segment.manage`; audited).
+     * `Conflict` for a persona, `NotFound` for an unknown name.
+     */
+    fun `deleteSegment`(`actor`: kotlin.String, `name`: kotlin.String)
+    
+    /**
+     * How the live customers spread over lifecycle stages and community
+     * tiers (needs `crm.read`).
+     */
+    fun `lifecycleDistribution`(`actor`: kotlin.String): LifecycleDistribution
+    
+    /**
+     * Bring every segment up to date and say what each refresh did (needs
+     * `crm.read`). Reads refresh on their own; this is for warming up after
+     * a large load.
+     */
+    fun `refreshSegments`(`actor`: kotlin.String): List<SegmentRefresh>
+    
+    /**
+     * `refreshSegments` on a worker thread: awaiting it never blocks the
+     * caller's thread.
+     */
+    suspend fun `refreshSegmentsAsync`(`actor`: kotlin.String): List<SegmentRefresh>
+    
+    /**
+     * Segment `name`, brought up to date (needs `crm.read`). `NotFound` for
+     * an unknown name.
+     */
+    fun `segment`(`actor`: kotlin.String, `name`: kotlin.String): Segment
+    
+    /**
+     * How many members segment `name` has now, refreshing it (needs
+     * `crm.read`). `NotFound` for an unknown name.
+     */
+    fun `segmentCount`(`actor`: kotlin.String, `name`: kotlin.String): kotlin.ULong
+    
+    /**
+     * A page of segment `name`'s members by customer id, from `offset`, at
+     * most `limit` (1 to `maxSegmentPage()`), with their stage and tier
+     * (needs `crm.read`). `Validation` (field `limit`) for a limit out of
+     * range; `NotFound` for an unknown name. An offset past the end gives an
+     * empty page.
+     */
+    fun `segmentMembers`(`actor`: kotlin.String, `name`: kotlin.String, `offset`: kotlin.ULong, `limit`: kotlin.ULong): List<SegmentMember>
+    
+    /**
+     * Every segment, the policy's personas first (by name), then the custom
+     * ones (by name), each brought up to date (CRM-4; needs `crm.read`).
+     */
+    fun `segments`(`actor`: kotlin.String): List<Segment>
+    
+    /**
+     * `segments` on a worker thread: awaiting it never blocks the caller's
+     * thread, however many customers the refresh evaluates.
+     */
+    suspend fun `segmentsAsync`(`actor`: kotlin.String): List<Segment>
+    
+    /**
+     * Value figures of `[from, to)` (CRM-11; needs `crm.read`: figures are
+     * aggregates, and the secret key): buyers, purchases, revenue, average
+     * order value, purchase frequency, repeat buyers and repurchase rate,
+     * new customers, LTV, and CAC from `acquisitionSpend` (a decimal string,
+     * the acquisition budget actually spent in the period; `nil`/`null` for
+     * no CAC). `Validation` naming `to` (not after `from`),
+     * `acquisition_spend` (not a decimal string, or negative) or `from` (a
+     * period too short to scale to a year).
+     */
+    fun `customerValue`(`actor`: kotlin.String, `from`: java.time.Instant, `to`: java.time.Instant, `acquisitionSpend`: kotlin.String?): ValueReport
+    
+    /**
+     * The RFM of every customer who bought in the last
+     * `crm.value.rfm_window_days` days, by customer id (CRM-11; needs
+     * `crm.read_sensitive`: amounts are core data, and the secret key).
+     */
+    fun `rfm`(`actor`: kotlin.String): List<Rfm>
+    
+    /**
+     * `rfm` on a worker thread: awaiting it never blocks the caller's
+     * thread, however many purchases it opens.
+     */
+    suspend fun `rfmAsync`(`actor`: kotlin.String): List<Rfm>
     
     /**
      * Move the manual clock (`EngineOptions.clockStart`) by `seconds`
@@ -3309,8 +3601,10 @@ public interface EngineInterface {
  * `Dispatchers.IO` (Kotlin), not the main thread; the long operations
  * (`verifyAuditAsync`, `backupToAsync`, `restoreFromAsync`,
  * `checkTextsAsync`, `prepublishCheckAsync`, `publishingPlanAsync`,
- * `weekPlanAsync`, `quarterPlanAsync`, `ingestCustomersAsync`) also come as
- * async functions that run on a worker thread of their own.
+ * `weekPlanAsync`, `quarterPlanAsync`, `ingestCustomersAsync`,
+ * `recordInteractionsAsync`, `segmentsAsync`, `refreshSegmentsAsync`,
+ * `countCustomersAsync`, `rfmAsync`) also come as async functions that run
+ * on a worker thread of their own.
  */
 open class Engine: Disposable, AutoCloseable, EngineInterface
 {
@@ -5438,7 +5732,7 @@ open class Engine: Disposable, AutoCloseable, EngineInterface
      * Customer `customerId`'s interactions by time, with those of the
      * customers merged into it (CRM-3; needs `crm.read`). Pages read `***`
      * and amounts `nil`/`null` unless `actor` holds `crm.read_sensitive`.
-     * `NotFound` for an unknown or erased customer.
+     * Needs the secret key. `NotFound` for an unknown or erased customer.
      */
     @Throws(BrandrailException::class)override fun `customerInteractions`(`actor`: kotlin.String, `customerId`: kotlin.Long): List<Interaction> {
             return FfiConverterSequenceTypeInteraction.lift(
@@ -5485,8 +5779,8 @@ open class Engine: Disposable, AutoCloseable, EngineInterface
     /**
      * Customer `customerId`'s purchases, with those of the customers merged
      * into it: count, total, average order value, first and last (CRM-3;
-     * needs `crm.read_sensitive`: amounts are core data). `NotFound` for an
-     * unknown or erased customer.
+     * needs `crm.read_sensitive`: amounts are core data, and the secret
+     * key). `NotFound` for an unknown or erased customer.
      */
     @Throws(BrandrailException::class)override fun `purchaseSummary`(`actor`: kotlin.String, `customerId`: kotlin.Long): PurchaseSummary {
             return FfiConverterTypePurchaseSummary.lift(
@@ -5518,7 +5812,7 @@ open class Engine: Disposable, AutoCloseable, EngineInterface
      * 1 000 000 rows, or naming `interactions[i].at` for a time the engine
      * cannot represent. Rows are typed records, so a row of the wrong type
      * cannot be passed (a dynamically typed host gets uniffi's type error
-     * for the whole call). Needs no secret key.
+     * for the whole call). Needs the secret key (`Configuration` without).
      */
     @Throws(BrandrailException::class)override fun `recordInteractions`(`actor`: kotlin.String, `interactions`: List<NewInteraction>): InteractionReport {
             return FfiConverterTypeInteractionReport.lift(
@@ -5557,6 +5851,371 @@ open class Engine: Disposable, AutoCloseable, EngineInterface
         { future -> UniffiLib.ffi_brandrail_mobile_rust_future_free_rust_buffer(future) },
         // lift function
         { FfiConverterTypeInteractionReport.lift(it) },
+        // Error FFI converter
+        BrandrailException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * How many live customers rule `ruleJson` holds for now, without storing
+     * anything (a preview; needs `crm.read`). The rule is parsed and checked
+     * as for `defineSegment` (`Validation` naming the path at fault).
+     */
+    @Throws(BrandrailException::class)override fun `countCustomers`(`actor`: kotlin.String, `ruleJson`: kotlin.String): kotlin.ULong {
+            return FfiConverterULong.lift(
+    callWithHandle {
+    uniffiRustCallWithError(BrandrailException) { _status ->
+    UniffiLib.uniffi_brandrail_mobile_fn_method_engine_count_customers(
+        it,
+        
+        FfiConverterString.lower(`actor`),
+        FfiConverterString.lower(`ruleJson`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * `countCustomers` on a worker thread: awaiting it never blocks the
+     * caller's thread. A rule that does not parse throws before the work
+     * starts.
+     */
+    @Throws(BrandrailException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `countCustomersAsync`(`actor`: kotlin.String, `ruleJson`: kotlin.String) : kotlin.ULong {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_brandrail_mobile_fn_method_engine_count_customers_async(
+                uniffiHandle,
+                
+        FfiConverterString.lower(`actor`),
+        FfiConverterString.lower(`ruleJson`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_brandrail_mobile_rust_future_poll_u64(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_brandrail_mobile_rust_future_complete_u64(future, continuation) },
+        { future -> UniffiLib.ffi_brandrail_mobile_rust_future_free_u64(future) },
+        // lift function
+        { FfiConverterULong.lift(it) },
+        // Error FFI converter
+        BrandrailException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Customer `customerId`'s lifecycle stage and community tier with the
+     * behaviour they come from (CRM-4; needs `crm.read`). A merged id reads
+     * as its survivor; `NotFound` for an unknown or erased customer.
+     */
+    @Throws(BrandrailException::class)override fun `customerStanding`(`actor`: kotlin.String, `customerId`: kotlin.Long): Standing {
+            return FfiConverterTypeStanding.lift(
+    callWithHandle {
+    uniffiRustCallWithError(BrandrailException) { _status ->
+    UniffiLib.uniffi_brandrail_mobile_fn_method_engine_customer_standing(
+        it,
+        
+        FfiConverterString.lower(`actor`),
+        FfiConverterLong.lower(`customerId`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Define (or redefine) the custom segment `def` and return it with its
+     * members computed (CRM-4; needs `segment.manage`; audited as
+     * `segment.define`). The rule (`def.ruleJson`) is parsed and checked
+     * against the policy: profile fields of `crm.data_classes.general`,
+     * windows of 1 to 11 000 days, amounts not negative, at most 64
+     * conditions nested at most 8 groups deep. `Validation` naming the path
+     * at fault (`rule.field.name`, `rule.events`, `rule.events.kind`) or
+     * `name`, `label`, `description`; `Conflict` for a persona's key
+     * (personas change with the policy).
+     */
+    @Throws(BrandrailException::class)override fun `defineSegment`(`actor`: kotlin.String, `def`: SegmentDef): Segment {
+            return FfiConverterTypeSegment.lift(
+    callWithHandle {
+    uniffiRustCallWithError(BrandrailException) { _status ->
+    UniffiLib.uniffi_brandrail_mobile_fn_method_engine_define_segment(
+        it,
+        
+        FfiConverterString.lower(`actor`),
+        FfiConverterTypeSegmentDef.lower(`def`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Delete custom segment `name` (needs `segment.manage`; audited).
+     * `Conflict` for a persona, `NotFound` for an unknown name.
+     */
+    @Throws(BrandrailException::class)override fun `deleteSegment`(`actor`: kotlin.String, `name`: kotlin.String)
+        = 
+    callWithHandle {
+    uniffiRustCallWithError(BrandrailException) { _status ->
+    UniffiLib.uniffi_brandrail_mobile_fn_method_engine_delete_segment(
+        it,
+        
+        FfiConverterString.lower(`actor`),
+        FfiConverterString.lower(`name`),_status)
+}
+    }
+    
+    
+
+    
+    /**
+     * How the live customers spread over lifecycle stages and community
+     * tiers (needs `crm.read`).
+     */
+    @Throws(BrandrailException::class)override fun `lifecycleDistribution`(`actor`: kotlin.String): LifecycleDistribution {
+            return FfiConverterTypeLifecycleDistribution.lift(
+    callWithHandle {
+    uniffiRustCallWithError(BrandrailException) { _status ->
+    UniffiLib.uniffi_brandrail_mobile_fn_method_engine_lifecycle_distribution(
+        it,
+        
+        FfiConverterString.lower(`actor`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Bring every segment up to date and say what each refresh did (needs
+     * `crm.read`). Reads refresh on their own; this is for warming up after
+     * a large load.
+     */
+    @Throws(BrandrailException::class)override fun `refreshSegments`(`actor`: kotlin.String): List<SegmentRefresh> {
+            return FfiConverterSequenceTypeSegmentRefresh.lift(
+    callWithHandle {
+    uniffiRustCallWithError(BrandrailException) { _status ->
+    UniffiLib.uniffi_brandrail_mobile_fn_method_engine_refresh_segments(
+        it,
+        
+        FfiConverterString.lower(`actor`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * `refreshSegments` on a worker thread: awaiting it never blocks the
+     * caller's thread.
+     */
+    @Throws(BrandrailException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `refreshSegmentsAsync`(`actor`: kotlin.String) : List<SegmentRefresh> {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_brandrail_mobile_fn_method_engine_refresh_segments_async(
+                uniffiHandle,
+                
+        FfiConverterString.lower(`actor`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_brandrail_mobile_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_brandrail_mobile_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_brandrail_mobile_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterSequenceTypeSegmentRefresh.lift(it) },
+        // Error FFI converter
+        BrandrailException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Segment `name`, brought up to date (needs `crm.read`). `NotFound` for
+     * an unknown name.
+     */
+    @Throws(BrandrailException::class)override fun `segment`(`actor`: kotlin.String, `name`: kotlin.String): Segment {
+            return FfiConverterTypeSegment.lift(
+    callWithHandle {
+    uniffiRustCallWithError(BrandrailException) { _status ->
+    UniffiLib.uniffi_brandrail_mobile_fn_method_engine_segment(
+        it,
+        
+        FfiConverterString.lower(`actor`),
+        FfiConverterString.lower(`name`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * How many members segment `name` has now, refreshing it (needs
+     * `crm.read`). `NotFound` for an unknown name.
+     */
+    @Throws(BrandrailException::class)override fun `segmentCount`(`actor`: kotlin.String, `name`: kotlin.String): kotlin.ULong {
+            return FfiConverterULong.lift(
+    callWithHandle {
+    uniffiRustCallWithError(BrandrailException) { _status ->
+    UniffiLib.uniffi_brandrail_mobile_fn_method_engine_segment_count(
+        it,
+        
+        FfiConverterString.lower(`actor`),
+        FfiConverterString.lower(`name`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * A page of segment `name`'s members by customer id, from `offset`, at
+     * most `limit` (1 to `maxSegmentPage()`), with their stage and tier
+     * (needs `crm.read`). `Validation` (field `limit`) for a limit out of
+     * range; `NotFound` for an unknown name. An offset past the end gives an
+     * empty page.
+     */
+    @Throws(BrandrailException::class)override fun `segmentMembers`(`actor`: kotlin.String, `name`: kotlin.String, `offset`: kotlin.ULong, `limit`: kotlin.ULong): List<SegmentMember> {
+            return FfiConverterSequenceTypeSegmentMember.lift(
+    callWithHandle {
+    uniffiRustCallWithError(BrandrailException) { _status ->
+    UniffiLib.uniffi_brandrail_mobile_fn_method_engine_segment_members(
+        it,
+        
+        FfiConverterString.lower(`actor`),
+        FfiConverterString.lower(`name`),
+        FfiConverterULong.lower(`offset`),
+        FfiConverterULong.lower(`limit`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Every segment, the policy's personas first (by name), then the custom
+     * ones (by name), each brought up to date (CRM-4; needs `crm.read`).
+     */
+    @Throws(BrandrailException::class)override fun `segments`(`actor`: kotlin.String): List<Segment> {
+            return FfiConverterSequenceTypeSegment.lift(
+    callWithHandle {
+    uniffiRustCallWithError(BrandrailException) { _status ->
+    UniffiLib.uniffi_brandrail_mobile_fn_method_engine_segments(
+        it,
+        
+        FfiConverterString.lower(`actor`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * `segments` on a worker thread: awaiting it never blocks the caller's
+     * thread, however many customers the refresh evaluates.
+     */
+    @Throws(BrandrailException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `segmentsAsync`(`actor`: kotlin.String) : List<Segment> {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_brandrail_mobile_fn_method_engine_segments_async(
+                uniffiHandle,
+                
+        FfiConverterString.lower(`actor`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_brandrail_mobile_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_brandrail_mobile_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_brandrail_mobile_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterSequenceTypeSegment.lift(it) },
+        // Error FFI converter
+        BrandrailException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Value figures of `[from, to)` (CRM-11; needs `crm.read`: figures are
+     * aggregates, and the secret key): buyers, purchases, revenue, average
+     * order value, purchase frequency, repeat buyers and repurchase rate,
+     * new customers, LTV, and CAC from `acquisitionSpend` (a decimal string,
+     * the acquisition budget actually spent in the period; `nil`/`null` for
+     * no CAC). `Validation` naming `to` (not after `from`),
+     * `acquisition_spend` (not a decimal string, or negative) or `from` (a
+     * period too short to scale to a year).
+     */
+    @Throws(BrandrailException::class)override fun `customerValue`(`actor`: kotlin.String, `from`: java.time.Instant, `to`: java.time.Instant, `acquisitionSpend`: kotlin.String?): ValueReport {
+            return FfiConverterTypeValueReport.lift(
+    callWithHandle {
+    uniffiRustCallWithError(BrandrailException) { _status ->
+    UniffiLib.uniffi_brandrail_mobile_fn_method_engine_customer_value(
+        it,
+        
+        FfiConverterString.lower(`actor`),
+        FfiConverterTimestamp.lower(`from`),
+        FfiConverterTimestamp.lower(`to`),
+        FfiConverterOptionalString.lower(`acquisitionSpend`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * The RFM of every customer who bought in the last
+     * `crm.value.rfm_window_days` days, by customer id (CRM-11; needs
+     * `crm.read_sensitive`: amounts are core data, and the secret key).
+     */
+    @Throws(BrandrailException::class)override fun `rfm`(`actor`: kotlin.String): List<Rfm> {
+            return FfiConverterSequenceTypeRfm.lift(
+    callWithHandle {
+    uniffiRustCallWithError(BrandrailException) { _status ->
+    UniffiLib.uniffi_brandrail_mobile_fn_method_engine_rfm(
+        it,
+        
+        FfiConverterString.lower(`actor`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * `rfm` on a worker thread: awaiting it never blocks the caller's
+     * thread, however many purchases it opens.
+     */
+    @Throws(BrandrailException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `rfmAsync`(`actor`: kotlin.String) : List<Rfm> {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_brandrail_mobile_fn_method_engine_rfm_async(
+                uniffiHandle,
+                
+        FfiConverterString.lower(`actor`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_brandrail_mobile_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_brandrail_mobile_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_brandrail_mobile_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterSequenceTypeRfm.lift(it) },
         // Error FFI converter
         BrandrailException.ErrorHandler,
     )
@@ -9247,6 +9906,101 @@ public object FfiConverterTypeInteractionReport: FfiConverterRustBuffer<Interact
 
 
 /**
+ * How the live customers spread over lifecycle stages and community tiers.
+ */
+data class LifecycleDistribution (
+    /**
+     * Live customers (the four stages add up to this).
+     */
+    var `customers`: kotlin.ULong
+    , 
+    /**
+     * In stage awareness.
+     */
+    var `awareness`: kotlin.ULong
+    , 
+    /**
+     * In stage interest.
+     */
+    var `interest`: kotlin.ULong
+    , 
+    /**
+     * In stage decision.
+     */
+    var `decision`: kotlin.ULong
+    , 
+    /**
+     * In stage loyalty.
+     */
+    var `loyalty`: kotlin.ULong
+    , 
+    /**
+     * Community members of tier new.
+     */
+    var `tierNew`: kotlin.ULong
+    , 
+    /**
+     * Of tier repeat.
+     */
+    var `tierRepeat`: kotlin.ULong
+    , 
+    /**
+     * Of tier VIP.
+     */
+    var `tierVip`: kotlin.ULong
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeLifecycleDistribution: FfiConverterRustBuffer<LifecycleDistribution> {
+    override fun read(buf: ByteBuffer): LifecycleDistribution {
+        return LifecycleDistribution(
+            FfiConverterULong.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterULong.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: LifecycleDistribution) = (
+            FfiConverterULong.allocationSize(value.`customers`) +
+            FfiConverterULong.allocationSize(value.`awareness`) +
+            FfiConverterULong.allocationSize(value.`interest`) +
+            FfiConverterULong.allocationSize(value.`decision`) +
+            FfiConverterULong.allocationSize(value.`loyalty`) +
+            FfiConverterULong.allocationSize(value.`tierNew`) +
+            FfiConverterULong.allocationSize(value.`tierRepeat`) +
+            FfiConverterULong.allocationSize(value.`tierVip`)
+    )
+
+    override fun write(value: LifecycleDistribution, buf: ByteBuffer) {
+            FfiConverterULong.write(value.`customers`, buf)
+            FfiConverterULong.write(value.`awareness`, buf)
+            FfiConverterULong.write(value.`interest`, buf)
+            FfiConverterULong.write(value.`decision`, buf)
+            FfiConverterULong.write(value.`loyalty`, buf)
+            FfiConverterULong.write(value.`tierNew`, buf)
+            FfiConverterULong.write(value.`tierRepeat`, buf)
+            FfiConverterULong.write(value.`tierVip`, buf)
+    }
+}
+
+
+
+/**
  * A managed media or messaging account (ACC-5).
  */
 data class MediaAccount (
@@ -10648,6 +11402,101 @@ public object FfiConverterTypeRestoreReport: FfiConverterRustBuffer<RestoreRepor
 
 
 /**
+ * One customer's RFM, from `rfm`.
+ */
+data class Rfm (
+    /**
+     * The customer (merged customers' purchases count for the survivor).
+     */
+    var `customerId`: kotlin.Long
+    , 
+    /**
+     * Last purchase.
+     */
+    var `lastPurchaseAt`: java.time.Instant
+    , 
+    /**
+     * Whole days since the last purchase.
+     */
+    var `recencyDays`: kotlin.UInt
+    , 
+    /**
+     * Purchases in the window.
+     */
+    var `frequency`: kotlin.UInt
+    , 
+    /**
+     * Their total, a decimal string (`"180"`, `"5000.00"`).
+     */
+    var `monetary`: kotlin.String
+    , 
+    /**
+     * 1–5, 5 = most recent.
+     */
+    var `recencyScore`: kotlin.UByte
+    , 
+    /**
+     * 1–5, 5 = most frequent.
+     */
+    var `frequencyScore`: kotlin.UByte
+    , 
+    /**
+     * 1–5, 5 = highest spend.
+     */
+    var `monetaryScore`: kotlin.UByte
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeRfm: FfiConverterRustBuffer<Rfm> {
+    override fun read(buf: ByteBuffer): Rfm {
+        return Rfm(
+            FfiConverterLong.read(buf),
+            FfiConverterTimestamp.read(buf),
+            FfiConverterUInt.read(buf),
+            FfiConverterUInt.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterUByte.read(buf),
+            FfiConverterUByte.read(buf),
+            FfiConverterUByte.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: Rfm) = (
+            FfiConverterLong.allocationSize(value.`customerId`) +
+            FfiConverterTimestamp.allocationSize(value.`lastPurchaseAt`) +
+            FfiConverterUInt.allocationSize(value.`recencyDays`) +
+            FfiConverterUInt.allocationSize(value.`frequency`) +
+            FfiConverterString.allocationSize(value.`monetary`) +
+            FfiConverterUByte.allocationSize(value.`recencyScore`) +
+            FfiConverterUByte.allocationSize(value.`frequencyScore`) +
+            FfiConverterUByte.allocationSize(value.`monetaryScore`)
+    )
+
+    override fun write(value: Rfm, buf: ByteBuffer) {
+            FfiConverterLong.write(value.`customerId`, buf)
+            FfiConverterTimestamp.write(value.`lastPurchaseAt`, buf)
+            FfiConverterUInt.write(value.`recencyDays`, buf)
+            FfiConverterUInt.write(value.`frequency`, buf)
+            FfiConverterString.write(value.`monetary`, buf)
+            FfiConverterUByte.write(value.`recencyScore`, buf)
+            FfiConverterUByte.write(value.`frequencyScore`, buf)
+            FfiConverterUByte.write(value.`monetaryScore`, buf)
+    }
+}
+
+
+
+/**
  * Why one row of an ingest or of `recordInteractions` was refused; the row
  * changed nothing.
  */
@@ -10710,6 +11559,310 @@ public object FfiConverterTypeRowError: FfiConverterRustBuffer<RowError> {
             FfiConverterString.write(value.`field`, buf)
             FfiConverterString.write(value.`code`, buf)
             FfiConverterString.write(value.`message`, buf)
+    }
+}
+
+
+
+/**
+ * A segment and its size as of its last refresh, which reading it did.
+ */
+data class Segment (
+    /**
+     * Name (a persona's key for a policy segment).
+     */
+    var `name`: kotlin.String
+    , 
+    /**
+     * Policy persona or custom.
+     */
+    var `origin`: SegmentOrigin
+    , 
+    /**
+     * Display name.
+     */
+    var `label`: kotlin.String
+    , 
+    /**
+     * What it is for.
+     */
+    var `description`: kotlin.String
+    , 
+    /**
+     * Who belongs: the rule as compact JSON text.
+     */
+    var `ruleJson`: kotlin.String
+    , 
+    /**
+     * Members now.
+     */
+    var `members`: kotlin.ULong
+    , 
+    /**
+     * When the members were last brought up to date.
+     */
+    var `refreshedAt`: java.time.Instant
+    , 
+    /**
+     * Who defined it (`policy` for personas).
+     */
+    var `definedBy`: kotlin.String
+    , 
+    /**
+     * When.
+     */
+    var `definedAt`: java.time.Instant
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeSegment: FfiConverterRustBuffer<Segment> {
+    override fun read(buf: ByteBuffer): Segment {
+        return Segment(
+            FfiConverterString.read(buf),
+            FfiConverterTypeSegmentOrigin.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterTimestamp.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterTimestamp.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: Segment) = (
+            FfiConverterString.allocationSize(value.`name`) +
+            FfiConverterTypeSegmentOrigin.allocationSize(value.`origin`) +
+            FfiConverterString.allocationSize(value.`label`) +
+            FfiConverterString.allocationSize(value.`description`) +
+            FfiConverterString.allocationSize(value.`ruleJson`) +
+            FfiConverterULong.allocationSize(value.`members`) +
+            FfiConverterTimestamp.allocationSize(value.`refreshedAt`) +
+            FfiConverterString.allocationSize(value.`definedBy`) +
+            FfiConverterTimestamp.allocationSize(value.`definedAt`)
+    )
+
+    override fun write(value: Segment, buf: ByteBuffer) {
+            FfiConverterString.write(value.`name`, buf)
+            FfiConverterTypeSegmentOrigin.write(value.`origin`, buf)
+            FfiConverterString.write(value.`label`, buf)
+            FfiConverterString.write(value.`description`, buf)
+            FfiConverterString.write(value.`ruleJson`, buf)
+            FfiConverterULong.write(value.`members`, buf)
+            FfiConverterTimestamp.write(value.`refreshedAt`, buf)
+            FfiConverterString.write(value.`definedBy`, buf)
+            FfiConverterTimestamp.write(value.`definedAt`, buf)
+    }
+}
+
+
+
+/**
+ * A custom segment to define with `defineSegment`.
+ */
+data class SegmentDef (
+    /**
+     * Identifier (2–64 of `[a-z0-9._-]`, starting with a letter or digit);
+     * not a persona's key. Defining an existing custom segment redefines it.
+     */
+    var `name`: kotlin.String
+    , 
+    /**
+     * Display name (display text, 1–200 characters).
+     */
+    var `label`: kotlin.String
+    , 
+    /**
+     * What it is for (display text, 1–200 characters).
+     */
+    var `description`: kotlin.String
+    , 
+    /**
+     * Who belongs: the rule as JSON text, e.g.
+     * `{"all": [{"field": {"name": "region", "op": "eq", "value": "上海"}},
+     * {"events": {"kind": "purchase", "at_least": 2, "within_days": 90}}]}`.
+     */
+    var `ruleJson`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeSegmentDef: FfiConverterRustBuffer<SegmentDef> {
+    override fun read(buf: ByteBuffer): SegmentDef {
+        return SegmentDef(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: SegmentDef) = (
+            FfiConverterString.allocationSize(value.`name`) +
+            FfiConverterString.allocationSize(value.`label`) +
+            FfiConverterString.allocationSize(value.`description`) +
+            FfiConverterString.allocationSize(value.`ruleJson`)
+    )
+
+    override fun write(value: SegmentDef, buf: ByteBuffer) {
+            FfiConverterString.write(value.`name`, buf)
+            FfiConverterString.write(value.`label`, buf)
+            FfiConverterString.write(value.`description`, buf)
+            FfiConverterString.write(value.`ruleJson`, buf)
+    }
+}
+
+
+
+/**
+ * One member of a segment with its derived standing.
+ */
+data class SegmentMember (
+    /**
+     * The customer.
+     */
+    var `customerId`: kotlin.Long
+    , 
+    /**
+     * Lifecycle stage now.
+     */
+    var `stage`: Stage
+    , 
+    /**
+     * Community tier; `nil`/`null` when not a community member.
+     */
+    var `tier`: Tier?
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeSegmentMember: FfiConverterRustBuffer<SegmentMember> {
+    override fun read(buf: ByteBuffer): SegmentMember {
+        return SegmentMember(
+            FfiConverterLong.read(buf),
+            FfiConverterTypeStage.read(buf),
+            FfiConverterOptionalTypeTier.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: SegmentMember) = (
+            FfiConverterLong.allocationSize(value.`customerId`) +
+            FfiConverterTypeStage.allocationSize(value.`stage`) +
+            FfiConverterOptionalTypeTier.allocationSize(value.`tier`)
+    )
+
+    override fun write(value: SegmentMember, buf: ByteBuffer) {
+            FfiConverterLong.write(value.`customerId`, buf)
+            FfiConverterTypeStage.write(value.`stage`, buf)
+            FfiConverterOptionalTypeTier.write(value.`tier`, buf)
+    }
+}
+
+
+
+/**
+ * What one refresh of one segment did.
+ */
+data class SegmentRefresh (
+    /**
+     * The segment.
+     */
+    var `name`: kotlin.String
+    , 
+    /**
+     * Whether every customer was evaluated (otherwise only those changed
+     * since the last refresh, or whose events left one of the rule's windows).
+     */
+    var `full`: kotlin.Boolean
+    , 
+    /**
+     * Customers evaluated.
+     */
+    var `evaluated`: kotlin.ULong
+    , 
+    /**
+     * Customers who joined.
+     */
+    var `added`: kotlin.ULong
+    , 
+    /**
+     * Customers who left.
+     */
+    var `removed`: kotlin.ULong
+    , 
+    /**
+     * Members now.
+     */
+    var `members`: kotlin.ULong
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeSegmentRefresh: FfiConverterRustBuffer<SegmentRefresh> {
+    override fun read(buf: ByteBuffer): SegmentRefresh {
+        return SegmentRefresh(
+            FfiConverterString.read(buf),
+            FfiConverterBoolean.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterULong.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: SegmentRefresh) = (
+            FfiConverterString.allocationSize(value.`name`) +
+            FfiConverterBoolean.allocationSize(value.`full`) +
+            FfiConverterULong.allocationSize(value.`evaluated`) +
+            FfiConverterULong.allocationSize(value.`added`) +
+            FfiConverterULong.allocationSize(value.`removed`) +
+            FfiConverterULong.allocationSize(value.`members`)
+    )
+
+    override fun write(value: SegmentRefresh, buf: ByteBuffer) {
+            FfiConverterString.write(value.`name`, buf)
+            FfiConverterBoolean.write(value.`full`, buf)
+            FfiConverterULong.write(value.`evaluated`, buf)
+            FfiConverterULong.write(value.`added`, buf)
+            FfiConverterULong.write(value.`removed`, buf)
+            FfiConverterULong.write(value.`members`, buf)
     }
 }
 
@@ -10924,6 +12077,93 @@ public object FfiConverterTypeStageThroughput: FfiConverterRustBuffer<StageThrou
             FfiConverterULong.write(value.`completed`, buf)
             FfiConverterDouble.write(value.`medianSeconds`, buf)
             FfiConverterDouble.write(value.`p90Seconds`, buf)
+    }
+}
+
+
+
+/**
+ * A customer's derived standing (CRM-4) and the behaviour behind it.
+ */
+data class Standing (
+    /**
+     * The customer (a merged id reads as its survivor).
+     */
+    var `customerId`: kotlin.Long
+    , 
+    /**
+     * Lifecycle stage.
+     */
+    var `stage`: Stage
+    , 
+    /**
+     * Community tier; `nil`/`null` when not a community member.
+     */
+    var `tier`: Tier?
+    , 
+    /**
+     * Views, clicks and path steps in the lifecycle window.
+     */
+    var `engagements`: kotlin.UInt
+    , 
+    /**
+     * Product-page views and path steps in the window.
+     */
+    var `productViews`: kotlin.UInt
+    , 
+    /**
+     * Purchases in the window.
+     */
+    var `purchasesInWindow`: kotlin.UInt
+    , 
+    /**
+     * The window, days (`crm.lifecycle.window_days`).
+     */
+    var `windowDays`: kotlin.UInt
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeStanding: FfiConverterRustBuffer<Standing> {
+    override fun read(buf: ByteBuffer): Standing {
+        return Standing(
+            FfiConverterLong.read(buf),
+            FfiConverterTypeStage.read(buf),
+            FfiConverterOptionalTypeTier.read(buf),
+            FfiConverterUInt.read(buf),
+            FfiConverterUInt.read(buf),
+            FfiConverterUInt.read(buf),
+            FfiConverterUInt.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: Standing) = (
+            FfiConverterLong.allocationSize(value.`customerId`) +
+            FfiConverterTypeStage.allocationSize(value.`stage`) +
+            FfiConverterOptionalTypeTier.allocationSize(value.`tier`) +
+            FfiConverterUInt.allocationSize(value.`engagements`) +
+            FfiConverterUInt.allocationSize(value.`productViews`) +
+            FfiConverterUInt.allocationSize(value.`purchasesInWindow`) +
+            FfiConverterUInt.allocationSize(value.`windowDays`)
+    )
+
+    override fun write(value: Standing, buf: ByteBuffer) {
+            FfiConverterLong.write(value.`customerId`, buf)
+            FfiConverterTypeStage.write(value.`stage`, buf)
+            FfiConverterOptionalTypeTier.write(value.`tier`, buf)
+            FfiConverterUInt.write(value.`engagements`, buf)
+            FfiConverterUInt.write(value.`productViews`, buf)
+            FfiConverterUInt.write(value.`purchasesInWindow`, buf)
+            FfiConverterUInt.write(value.`windowDays`, buf)
     }
 }
 
@@ -11166,6 +12406,152 @@ public object FfiConverterTypeUgcAuthorization: FfiConverterRustBuffer<UgcAuthor
             FfiConverterTimestamp.write(value.`signedAt`, buf)
             FfiConverterOptionalTimestamp.write(value.`expiresAt`, buf)
             FfiConverterString.write(value.`scope`, buf)
+    }
+}
+
+
+
+/**
+ * Value figures of a period, from `customerValue`.
+ */
+data class ValueReport (
+    /**
+     * Start (inclusive).
+     */
+    var `from`: java.time.Instant
+    , 
+    /**
+     * End (exclusive).
+     */
+    var `to`: java.time.Instant
+    , 
+    /**
+     * Customers who bought (a merged customer counts once).
+     */
+    var `buyers`: kotlin.ULong
+    , 
+    /**
+     * Purchases.
+     */
+    var `purchases`: kotlin.ULong
+    , 
+    /**
+     * Their total, a decimal string.
+     */
+    var `revenue`: kotlin.String
+    , 
+    /**
+     * Revenue / purchases with 2 decimals, a decimal string (`"0.00"`
+     * without purchases).
+     */
+    var `averageOrderValue`: kotlin.String
+    , 
+    /**
+     * Purchases per buyer (0 without buyers).
+     */
+    var `purchaseFrequency`: kotlin.Double
+    , 
+    /**
+     * Buyers with two or more purchases.
+     */
+    var `repeatBuyers`: kotlin.ULong
+    , 
+    /**
+     * Repeat buyers / buyers (0 without buyers).
+     */
+    var `repurchaseRate`: kotlin.Double
+    , 
+    /**
+     * Customers first seen in the period (merged duplicates not counted).
+     */
+    var `newCustomers`: kotlin.ULong
+    , 
+    /**
+     * The acquisition spend given, a decimal string; `nil`/`null` when none
+     * was.
+     */
+    var `acquisitionSpend`: kotlin.String?
+    , 
+    /**
+     * Spend / new customers with 2 decimals, a decimal string; `nil`/`null`
+     * without a spend or without new customers.
+     */
+    var `cac`: kotlin.String?
+    , 
+    /**
+     * Lifetime value per customer with 2 decimals, a decimal string.
+     */
+    var `ltv`: kotlin.String
+    , 
+    /**
+     * LTV / CAC; `nil`/`null` without a CAC above 0.
+     */
+    var `ltvToCac`: kotlin.Double?
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeValueReport: FfiConverterRustBuffer<ValueReport> {
+    override fun read(buf: ByteBuffer): ValueReport {
+        return ValueReport(
+            FfiConverterTimestamp.read(buf),
+            FfiConverterTimestamp.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterDouble.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterDouble.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterOptionalDouble.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ValueReport) = (
+            FfiConverterTimestamp.allocationSize(value.`from`) +
+            FfiConverterTimestamp.allocationSize(value.`to`) +
+            FfiConverterULong.allocationSize(value.`buyers`) +
+            FfiConverterULong.allocationSize(value.`purchases`) +
+            FfiConverterString.allocationSize(value.`revenue`) +
+            FfiConverterString.allocationSize(value.`averageOrderValue`) +
+            FfiConverterDouble.allocationSize(value.`purchaseFrequency`) +
+            FfiConverterULong.allocationSize(value.`repeatBuyers`) +
+            FfiConverterDouble.allocationSize(value.`repurchaseRate`) +
+            FfiConverterULong.allocationSize(value.`newCustomers`) +
+            FfiConverterOptionalString.allocationSize(value.`acquisitionSpend`) +
+            FfiConverterOptionalString.allocationSize(value.`cac`) +
+            FfiConverterString.allocationSize(value.`ltv`) +
+            FfiConverterOptionalDouble.allocationSize(value.`ltvToCac`)
+    )
+
+    override fun write(value: ValueReport, buf: ByteBuffer) {
+            FfiConverterTimestamp.write(value.`from`, buf)
+            FfiConverterTimestamp.write(value.`to`, buf)
+            FfiConverterULong.write(value.`buyers`, buf)
+            FfiConverterULong.write(value.`purchases`, buf)
+            FfiConverterString.write(value.`revenue`, buf)
+            FfiConverterString.write(value.`averageOrderValue`, buf)
+            FfiConverterDouble.write(value.`purchaseFrequency`, buf)
+            FfiConverterULong.write(value.`repeatBuyers`, buf)
+            FfiConverterDouble.write(value.`repurchaseRate`, buf)
+            FfiConverterULong.write(value.`newCustomers`, buf)
+            FfiConverterOptionalString.write(value.`acquisitionSpend`, buf)
+            FfiConverterOptionalString.write(value.`cac`, buf)
+            FfiConverterString.write(value.`ltv`, buf)
+            FfiConverterOptionalDouble.write(value.`ltvToCac`, buf)
     }
 }
 
@@ -13131,6 +14517,10 @@ enum class Permission {
      */
     CRM_MERGE,
     /**
+     * `segment.manage`: define and delete customer segments (CRM-4).
+     */
+    SEGMENT_MANAGE,
+    /**
      * `crm.export`
      */
     CRM_EXPORT,
@@ -13405,6 +14795,64 @@ public object FfiConverterTypePlatform: FfiConverterRustBuffer<Platform> {
 
 
 /**
+ * Where a segment comes from.
+ */
+
+enum class SegmentOrigin {
+    
+    /**
+     * `policy`: a persona of the policy in force, changed only by
+     * replacing the policy.
+     */
+    POLICY,
+    /**
+     * `custom`: defined by a principal with `segment.manage`.
+     */
+    CUSTOM;
+
+    
+    /**
+     * The stable name of this value, as used in policy documents,
+     * storage, error messages and the other bindings.
+     */ fun `asStr`(): kotlin.String {
+            return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_brandrail_mobile_fn_method_segmentorigin_as_str(FfiConverterTypeSegmentOrigin.lower(this),
+        _status)
+}
+    )
+    }
+    
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeSegmentOrigin: FfiConverterRustBuffer<SegmentOrigin> {
+    override fun read(buf: ByteBuffer) = try {
+        SegmentOrigin.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: SegmentOrigin) = 4UL
+
+    override fun write(value: SegmentOrigin, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
+
+
+
+/**
  * How serious a finding is (`brandrail::policy::Severity`).
  */
 
@@ -13454,6 +14902,74 @@ public object FfiConverterTypeSeverity: FfiConverterRustBuffer<Severity> {
     override fun allocationSize(value: Severity) = 4UL
 
     override fun write(value: Severity, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
+
+
+
+/**
+ * Lifecycle stage (CRM-4), derived from behaviour within the policy's
+ * `crm.lifecycle.window_days`, never typed by hand.
+ */
+
+enum class Stage {
+    
+    /**
+     * `awareness`: known, little behaviour in the window.
+     */
+    AWARENESS,
+    /**
+     * `interest`: engaging (at least `interest_min_engagements` views,
+     * clicks and path steps).
+     */
+    INTEREST,
+    /**
+     * `decision`: a purchase, or at least `decision_min_product_views`
+     * product-page views.
+     */
+    DECISION,
+    /**
+     * `loyalty`: at least `loyalty_min_purchases` purchases.
+     */
+    LOYALTY;
+
+    
+    /**
+     * The stable name of this value, as used in policy documents,
+     * storage, error messages and the other bindings.
+     */ fun `asStr`(): kotlin.String {
+            return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_brandrail_mobile_fn_method_stage_as_str(FfiConverterTypeStage.lower(this),
+        _status)
+}
+    )
+    }
+    
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeStage: FfiConverterRustBuffer<Stage> {
+    override fun read(buf: ByteBuffer) = try {
+        Stage.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: Stage) = 4UL
+
+    override fun write(value: Stage, buf: ByteBuffer) {
         buf.putInt(value.ordinal + 1)
     }
 }
@@ -13597,6 +15113,68 @@ public object FfiConverterTypeSubjectKind: FfiConverterRustBuffer<SubjectKind> {
     override fun allocationSize(value: SubjectKind) = 4UL
 
     override fun write(value: SubjectKind, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
+
+
+
+/**
+ * Private-community tier (CRM-4) of a customer who joined a community,
+ * derived from all-time purchases and spend (`crm.community`).
+ */
+
+enum class Tier {
+    
+    /**
+     * `new`: joined, not yet a repeat buyer.
+     */
+    NEW,
+    /**
+     * `repeat`: at least `repeat_min_purchases` purchases.
+     */
+    REPEAT,
+    /**
+     * `vip`: at least `vip_min_purchases` purchases or `vip_min_spend` spent.
+     */
+    VIP;
+
+    
+    /**
+     * The stable name of this value, as used in policy documents,
+     * storage, error messages and the other bindings.
+     */ fun `asStr`(): kotlin.String {
+            return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_brandrail_mobile_fn_method_tier_as_str(FfiConverterTypeTier.lower(this),
+        _status)
+}
+    )
+    }
+    
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeTier: FfiConverterRustBuffer<Tier> {
+    override fun read(buf: ByteBuffer) = try {
+        Tier.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: Tier) = 4UL
+
+    override fun write(value: Tier, buf: ByteBuffer) {
         buf.putInt(value.ordinal + 1)
     }
 }
@@ -14165,6 +15743,38 @@ public object FfiConverterOptionalTypeOutcome: FfiConverterRustBuffer<Outcome?> 
         } else {
             buf.put(1)
             FfiConverterTypeOutcome.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeTier: FfiConverterRustBuffer<Tier?> {
+    override fun read(buf: ByteBuffer): Tier? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeTier.read(buf)
+    }
+
+    override fun allocationSize(value: Tier?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeTier.allocationSize(value)
+        }
+    }
+
+    override fun write(value: Tier?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeTier.write(value, buf)
         }
     }
 }
@@ -15051,6 +16661,34 @@ public object FfiConverterSequenceTypePrincipal: FfiConverterRustBuffer<List<Pri
 /**
  * @suppress
  */
+public object FfiConverterSequenceTypeRfm: FfiConverterRustBuffer<List<Rfm>> {
+    override fun read(buf: ByteBuffer): List<Rfm> {
+        val len = buf.getInt()
+        return List<Rfm>(len) {
+            FfiConverterTypeRfm.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<Rfm>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeRfm.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<Rfm>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeRfm.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterSequenceTypeRowError: FfiConverterRustBuffer<List<RowError>> {
     override fun read(buf: ByteBuffer): List<RowError> {
         val len = buf.getInt()
@@ -15069,6 +16707,90 @@ public object FfiConverterSequenceTypeRowError: FfiConverterRustBuffer<List<RowE
         buf.putInt(value.size)
         value.iterator().forEach {
             FfiConverterTypeRowError.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeSegment: FfiConverterRustBuffer<List<Segment>> {
+    override fun read(buf: ByteBuffer): List<Segment> {
+        val len = buf.getInt()
+        return List<Segment>(len) {
+            FfiConverterTypeSegment.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<Segment>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeSegment.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<Segment>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeSegment.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeSegmentMember: FfiConverterRustBuffer<List<SegmentMember>> {
+    override fun read(buf: ByteBuffer): List<SegmentMember> {
+        val len = buf.getInt()
+        return List<SegmentMember>(len) {
+            FfiConverterTypeSegmentMember.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<SegmentMember>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeSegmentMember.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<SegmentMember>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeSegmentMember.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeSegmentRefresh: FfiConverterRustBuffer<List<SegmentRefresh>> {
+    override fun read(buf: ByteBuffer): List<SegmentRefresh> {
+        val len = buf.getInt()
+        return List<SegmentRefresh>(len) {
+            FfiConverterTypeSegmentRefresh.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<SegmentRefresh>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeSegmentRefresh.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<SegmentRefresh>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeSegmentRefresh.write(it, buf)
         }
     }
 }
@@ -15794,6 +17516,67 @@ public object FfiConverterMapStringString: FfiConverterRustBuffer<Map<kotlin.Str
             return FfiConverterTypeInteractionKind.lift(
     uniffiRustCallWithError(BrandrailException) { _status ->
     UniffiLib.uniffi_brandrail_mobile_fn_func_parse_interaction_kind(
+    
+        
+        FfiConverterString.lower(`name`),_status)
+}
+    )
+    }
+    
+
+        /**
+         * The most members `segmentMembers` returns in one page (100 000).
+         */ fun `maxSegmentPage`(): kotlin.ULong {
+            return FfiConverterULong.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_brandrail_mobile_fn_func_max_segment_page(
+    
+        _status)
+}
+    )
+    }
+    
+
+        /**
+         * The origin with this stable name (`policy`, `custom`); a `Validation`
+         * error listing the valid names otherwise.
+         */
+    @Throws(BrandrailException::class) fun `parseSegmentOrigin`(`name`: kotlin.String): SegmentOrigin {
+            return FfiConverterTypeSegmentOrigin.lift(
+    uniffiRustCallWithError(BrandrailException) { _status ->
+    UniffiLib.uniffi_brandrail_mobile_fn_func_parse_segment_origin(
+    
+        
+        FfiConverterString.lower(`name`),_status)
+}
+    )
+    }
+    
+
+        /**
+         * The stage with this stable name (e.g. `loyalty`); a `Validation`
+         * error listing the valid names otherwise.
+         */
+    @Throws(BrandrailException::class) fun `parseStage`(`name`: kotlin.String): Stage {
+            return FfiConverterTypeStage.lift(
+    uniffiRustCallWithError(BrandrailException) { _status ->
+    UniffiLib.uniffi_brandrail_mobile_fn_func_parse_stage(
+    
+        
+        FfiConverterString.lower(`name`),_status)
+}
+    )
+    }
+    
+
+        /**
+         * The tier with this stable name (e.g. `vip`); a `Validation` error
+         * listing the valid names otherwise.
+         */
+    @Throws(BrandrailException::class) fun `parseTier`(`name`: kotlin.String): Tier {
+            return FfiConverterTypeTier.lift(
+    uniffiRustCallWithError(BrandrailException) { _status ->
+    UniffiLib.uniffi_brandrail_mobile_fn_func_parse_tier(
     
         
         FfiConverterString.lower(`name`),_status)
