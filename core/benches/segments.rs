@@ -47,7 +47,10 @@ struct Lcg(u64);
 
 impl Lcg {
     fn next(&mut self, n: u64) -> u64 {
-        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         (self.0 >> 33) % n
     }
 }
@@ -65,7 +68,11 @@ fn clock() -> chrono::DateTime<Utc> {
 fn open(n: usize) -> Engine {
     let p = path(n);
     let fresh = !p.exists();
-    let e = Engine::open(&p, EngineOptions::new().secret_key(KEY).manual_clock(clock())).unwrap();
+    let e = Engine::open(
+        &p,
+        EngineOptions::new().secret_key(KEY).manual_clock(clock()),
+    )
+    .unwrap();
     if fresh {
         build(&e, n);
     }
@@ -76,8 +83,11 @@ fn build(e: &Engine, n: usize) {
     let t = Instant::now();
     e.bootstrap(NewPrincipal::new("it.admin", "IT", Department::It))
         .unwrap();
-    e.create_principal("it.admin", NewPrincipal::new("li.na", "李娜", Department::Marketing))
-        .unwrap();
+    e.create_principal(
+        "it.admin",
+        NewPrincipal::new("li.na", "李娜", Department::Marketing),
+    )
+    .unwrap();
     let mut rng = Lcg(42);
     const BATCH: usize = 100_000;
     let mut ids = Vec::with_capacity(n);
@@ -91,7 +101,10 @@ fn build(e: &Engine, n: usize) {
                 ],
                 name: None,
                 profile: [
-                    ("region".to_owned(), REGIONS[rng.next(10) as usize].to_owned()),
+                    (
+                        "region".to_owned(),
+                        REGIONS[rng.next(10) as usize].to_owned(),
+                    ),
                     ("age_band".to_owned(), AGES[rng.next(5) as usize].to_owned()),
                 ]
                 .into_iter()
@@ -165,7 +178,10 @@ fn bench(c: &mut Criterion) {
     let now_ms = e.now().timestamp_millis();
     let ours = e.count_customers("li.na", &rule).unwrap();
     let theirs = bare_sql(&path(n), now_ms);
-    assert_eq!(ours as i64, theirs, "the engine and the hand-written query disagree");
+    assert_eq!(
+        ours as i64, theirs,
+        "the engine and the hand-written query disagree"
+    );
     eprintln!("three-condition segment: {ours} of {n} customers");
 
     let mut g = c.benchmark_group(format!("segments_{n}"));

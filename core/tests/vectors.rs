@@ -575,6 +575,34 @@ fn run(engine: &Engine, op: &str, actor: &str, a: &Value) -> brandrail::Result<V
                 "cac": v.cac.map(|c| c.to_string()),
             })
         }
+        "duplicate_candidates" => {
+            let r = engine.duplicate_candidates(
+                actor,
+                a["threshold"].as_f64(),
+                usize::try_from(a["limit"].as_u64().unwrap()).unwrap(),
+            )?;
+            json!({
+                "threshold": r.threshold, "customers": r.customers,
+                "pairs": r.candidates.iter().map(|c| [c.customer_id, c.other_id]).collect::<Vec<_>>(),
+                "fields": r.candidates.iter().map(|c| c.reasons.iter().map(|x| x.field.clone()).collect::<Vec<_>>()).collect::<Vec<_>>(),
+            })
+        }
+        "merge_customers" => {
+            let moved = engine.merge_customers(
+                actor,
+                a["survivor_id"].as_i64().unwrap(),
+                a["merged_id"].as_i64().unwrap(),
+            )?;
+            json!({"identities_moved": moved})
+        }
+        "undo_merge" => {
+            let u = engine.undo_merge(actor, a["id"].as_i64().unwrap())?;
+            json!({"customer_id": u.customer_id, "survivor_id": u.survivor_id, "identities_restored": u.identities_restored})
+        }
+        "mark_distinct" => {
+            engine.mark_distinct(actor, a["a"].as_i64().unwrap(), a["b"].as_i64().unwrap())?;
+            json!({"ok": true})
+        }
         other => panic!("unknown op {other}"),
     })
 }

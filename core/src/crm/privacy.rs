@@ -272,6 +272,8 @@ impl Engine {
                     serde_json::json!({ "channel": channel, "purpose": purpose, "sent_at": at, "sent_by": by })
                 })
                 .collect();
+            let mut profile = row.profile.clone();
+            profile.extend(super::open_core(&key, row.core_sealed.as_deref())?);
             let doc = serde_json::json!({
                 "format": "brandrail customer export v1",
                 "exported_at": ctx.now,
@@ -281,7 +283,7 @@ impl Engine {
                 "updated_at": row.updated_at,
                 "identities": identities,
                 "name": name,
-                "profile": row.profile,
+                "profile": profile,
                 "sources": sources,
                 "consent_history": consents,
                 "consents_in_force": in_force(st.consents(id)?),

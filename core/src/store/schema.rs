@@ -254,6 +254,9 @@ const MIGRATIONS: &[&str] = &[
         merged_into INTEGER REFERENCES customer(id),
         name_sealed BLOB,
         profile     TEXT NOT NULL DEFAULT '{}',
+        -- Core-class profile fields (address, birth date …), sealed as one
+        -- JSON object.
+        core_sealed BLOB,
         department  TEXT NOT NULL,
         created_at  INTEGER NOT NULL,
         updated_at  INTEGER NOT NULL,
@@ -351,6 +354,17 @@ const MIGRATIONS: &[&str] = &[
         defined_by    TEXT NOT NULL,
         defined_at    INTEGER NOT NULL
     ) STRICT, WITHOUT ROWID;
+    -- CRM-2: pairs a data steward judged to be different people; fuzzy
+    -- matching no longer proposes them.
+    CREATE TABLE customer_distinct (
+        a          INTEGER NOT NULL REFERENCES customer(id),
+        b          INTEGER NOT NULL REFERENCES customer(id),
+        decided_by TEXT NOT NULL,
+        decided_at INTEGER NOT NULL,
+        PRIMARY KEY (a, b),
+        CHECK (a < b)
+    ) STRICT, WITHOUT ROWID;
+
     CREATE TABLE segment_member (
         segment     TEXT NOT NULL REFERENCES segment(name),
         customer_id INTEGER NOT NULL REFERENCES customer(id),
