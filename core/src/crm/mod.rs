@@ -17,14 +17,19 @@
 //! - CRM-4 segments as data (`rule.rs`), materialized and refreshed
 //!   incrementally, personas, lifecycle stages and community tiers
 //!   (`segments.rs`; the evaluation's SQL is `store/segments.rs`);
-//! - CRM-11 RFM, repurchase rate, LTV and CAC (`value.rs`).
+//! - CRM-11 RFM, repurchase rate, LTV and CAC (`value.rs`);
+//! - CRM-9 service tickets, auto-answers, routing, satisfaction
+//!   (`service.rs`); CRM-10 mentions, alerts, escalation, crisis cases
+//!   (`opinion.rs`); their SQL is `store/service.rs`.
 
 mod fuzzy;
 mod interactions;
 mod normalize;
+mod opinion;
 mod privacy;
 pub mod rule;
 pub(crate) mod segments;
+mod service;
 mod value;
 
 pub use interactions::{
@@ -33,6 +38,7 @@ pub use interactions::{
 };
 
 pub use fuzzy::{CandidateReport, DuplicateCandidate, MAX_BLOCK, MAX_CANDIDATES, MatchReason};
+pub use opinion::{AlertSeverity, Crisis, MAX_MENTIONS, MentionReport, NewMention, OpinionAlert};
 pub use privacy::{Consent, ConsentChange, Erasure};
 pub use rule::{
     ConsentCondition, EventCondition, FieldCondition, FieldOp, FieldValue, Rule, SpendCondition,
@@ -41,6 +47,9 @@ pub use rule::{
 pub use segments::{
     LifecycleDistribution, MAX_PAGE, Segment, SegmentDef, SegmentMember, SegmentOrigin,
     SegmentRefresh, Standing,
+};
+pub use service::{
+    DepartmentCount, NewTicket, ServiceReport, Ticket, TicketCategory, TicketResponse, TicketState,
 };
 pub use value::{Rfm, ValueReport};
 
@@ -289,7 +298,7 @@ fn clean(
     }
     if let Some(n) = &r.name {
         validate::display_text("name", n)
-            .map_err(|e| err("name".into(), "validation", e.to_string()))?;
+            .map_err(|e| err("name".into(), "validation", e.into_message()))?;
     }
     let mut profile = BTreeMap::new();
     let mut core = BTreeMap::new();
