@@ -153,6 +153,15 @@ pub enum Error {
 }
 
 impl Error {
+    /// The message without the field a validation error names (for reports
+    /// that name the field themselves); other errors as displayed.
+    pub(crate) fn into_message(self) -> String {
+        match self {
+            Error::Validation { message, .. } => message,
+            other => other.to_string(),
+        }
+    }
+
     /// The stable machine code of this error. Bindings key their host error types
     /// on it; it never changes once released.
     pub fn code(&self) -> &'static str {

@@ -469,6 +469,9 @@ fn crm4_bad_rules_are_refused_and_change_nothing() {
         r#"{"stage": ["loyal"]}"#,
         r#"{"events": {"kind": "purchase", "at_least": "two"}}"#,
         r#"{"all": {"not": "a list"}}"#,
+        r#"{"spend": {"at_least": 1000}}"#,
+        r#"{"spend": {"at_least": "1e3"}}"#,
+        r#"{"spend": {"at_most": "12.5.0"}}"#,
         "",
         "[]",
     ] {

@@ -8,8 +8,8 @@ use brandrail::content::{
     NewVariant, PlanIssueKind, PublishingPlan, UgcAuthorization, VersionDetails,
 };
 use brandrail::crm::{
-    ConsentChange, CustomerRecord, Identity, IdentityKind, NewInteraction, Rule, Segment,
-    SegmentDef,
+    ConsentChange, Crisis, CustomerRecord, Identity, IdentityKind, NewInteraction, NewMention,
+    NewTicket, Rule, Segment, SegmentDef, Ticket,
 };
 use brandrail::{
     Attachment, AuditQuery, Department, Engine, NewMediaAccount, NewPrincipal, Outcome, Permission,
@@ -236,8 +236,11 @@ fn run(engine: &Engine, op: &str, actor: &str, a: &Value) -> brandrail::Result<V
             json!({"from": d.from, "to": d.to})
         }
         "advance_clock" => {
-            let now =
-                engine.advance_clock(chrono::Duration::hours(a["hours"].as_i64().unwrap()))?;
+            let by = match a["minutes"].as_i64() {
+                Some(m) => chrono::Duration::minutes(m),
+                None => chrono::Duration::hours(a["hours"].as_i64().unwrap()),
+            };
+            let now = engine.advance_clock(by)?;
             json!({"now": now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)})
         }
         "overdue_approvals" => {
@@ -575,7 +578,140 @@ fn run(engine: &Engine, op: &str, actor: &str, a: &Value) -> brandrail::Result<V
                 "cac": v.cac.map(|c| c.to_string()),
             })
         }
+        "duplicate_candidates" => {
+            let r = engine.duplicate_candidates(
+                actor,
+                a["threshold"].as_f64(),
+                usize::try_from(a["limit"].as_u64().unwrap()).unwrap(),
+            )?;
+            json!({
+                "threshold": r.threshold, "customers": r.customers,
+                "pairs": r.candidates.iter().map(|c| [c.customer_id, c.other_id]).collect::<Vec<_>>(),
+                "fields": r.candidates.iter().map(|c| c.reasons.iter().map(|x| x.field.clone()).collect::<Vec<_>>()).collect::<Vec<_>>(),
+            })
+        }
+        "merge_customers" => {
+            let moved = engine.merge_customers(
+                actor,
+                a["survivor_id"].as_i64().unwrap(),
+                a["merged_id"].as_i64().unwrap(),
+            )?;
+            json!({"identities_moved": moved})
+        }
+        "undo_merge" => {
+            let u = engine.undo_merge(actor, a["id"].as_i64().unwrap())?;
+            json!({"customer_id": u.customer_id, "survivor_id": u.survivor_id, "identities_restored": u.identities_restored})
+        }
+        "mark_distinct" => {
+            engine.mark_distinct(actor, a["a"].as_i64().unwrap(), a["b"].as_i64().unwrap())?;
+            json!({"ok": true})
+        }
+        "open_ticket" => ticket(engine.open_ticket(
+            actor,
+            &NewTicket {
+                customer_id: a["customer_id"].as_i64(),
+                channel: s(a, "channel").into(),
+                category: s(a, "category").parse()?,
+                subject: s(a, "subject").into(),
+                body: s(a, "body").into(),
+            },
+        )?),
+        "respond_ticket" => {
+            ticket(engine.respond_ticket(actor, a["id"].as_i64().unwrap(), s(a, "message"))?)
+        }
+        "route_ticket" => ticket(engine.route_ticket(
+            actor,
+            a["id"].as_i64().unwrap(),
+            s(a, "department").parse()?,
+        )?),
+        "resolve_ticket" => ticket(engine.resolve_ticket(actor, a["id"].as_i64().unwrap())?),
+        "rate_ticket" => ticket(engine.rate_ticket(
+            actor,
+            a["id"].as_i64().unwrap(),
+            u8::try_from(a["score"].as_u64().unwrap()).unwrap(),
+        )?),
+        "ticket" => ticket(engine.ticket(actor, a["id"].as_i64().unwrap())?),
+        "overdue_tickets" => {
+            json!({"ids": engine.overdue_tickets(actor)?.iter().map(|t| t.id).collect::<Vec<_>>()})
+        }
+        "service_report" => {
+            let r = engine.service_report(actor, time(engine, a, "from"), time(engine, a, "to"))?;
+            json!({
+                "tickets": r.tickets, "auto_answered": r.auto_answered, "responded": r.responded,
+                "within_sla": r.within_sla, "overdue": r.overdue, "complaints": r.complaints,
+                "complaints_by_department": r.complaints_by_department.iter().map(|d| json!([d.department.as_str(), d.count])).collect::<Vec<_>>(),
+                "rated": r.rated, "satisfaction_average": r.satisfaction_average, "meets_target": r.meets_target,
+            })
+        }
+        "record_mentions" => {
+            let rows: Vec<NewMention> = a["mentions"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|m| NewMention {
+                    platform: s(m, "platform").into(),
+                    author: s(m, "author").into(),
+                    text: s(m, "text").into(),
+                    at: time(engine, m, "at"),
+                    url: m["url"].as_str().map(Into::into),
+                    reach: m["reach"].as_u64(),
+                })
+                .collect();
+            let r = engine.record_mentions(actor, &rows)?;
+            json!({
+                "rows": r.rows, "recorded": r.recorded,
+                "error_rows": r.errors.iter().map(|e| e.row).collect::<Vec<_>>(),
+                "error_fields": r.errors.iter().map(|e| e.field.clone()).collect::<Vec<_>>(),
+                "severities": r.alerts.iter().map(|x| x.severity.as_str()).collect::<Vec<_>>(),
+                "escalated": r.alerts.iter().map(|x| x.escalated).collect::<Vec<_>>(),
+                "crises_opened": r.crises_opened,
+            })
+        }
+        "escalated_alerts" => json!({"count": engine.escalated_alerts(actor)?.len()}),
+        "opinion_alerts" => json!({
+            "ids": engine.opinion_alerts(actor, a["open_only"].as_bool().unwrap())?.iter().map(|x| x.id).collect::<Vec<_>>()
+        }),
+        "handle_alert" => {
+            let x = engine.handle_alert(actor, a["id"].as_i64().unwrap())?;
+            json!({"state": x.state})
+        }
+        "open_crisis" => crisis(
+            engine.open_crisis(
+                actor,
+                &a["alert_ids"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|x| x.as_i64().unwrap())
+                    .collect::<Vec<_>>(),
+                s(a, "summary"),
+            )?,
+        ),
+        "respond_crisis" => {
+            crisis(engine.respond_crisis(actor, a["id"].as_i64().unwrap(), s(a, "statement"))?)
+        }
+        "close_crisis" => crisis(engine.close_crisis(actor, a["id"].as_i64().unwrap())?),
+        "crises" => json!({
+            "crises": engine.crises(actor, a["overdue_only"].as_bool().unwrap())?.into_iter().map(crisis).collect::<Vec<_>>()
+        }),
         other => panic!("unknown op {other}"),
+    })
+}
+
+fn ticket(t: Ticket) -> Value {
+    json!({
+        "id": t.id, "state": t.state.as_str(), "department": t.department.as_str(),
+        "auto_answer": t.auto_answer, "within_sla": t.within_sla, "satisfaction": t.satisfaction,
+        "response_by": t.responses.iter().map(|r| r.by.clone()).collect::<Vec<_>>(),
+    })
+}
+
+fn crisis(c: Crisis) -> Value {
+    json!({
+        "id": c.id, "kind": c.kind, "lead_department": c.lead_department.as_str(),
+        "review_department": c.review_department.as_str(), "opened_by": c.opened_by,
+        "due_in_minutes": (c.first_response_due - c.opened_at).num_minutes(),
+        "within_deadline": c.within_deadline, "closed": c.closed_at.is_some(), "alert_ids": c.alert_ids,
     })
 }
 

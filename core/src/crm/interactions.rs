@@ -208,7 +208,9 @@ impl Engine {
                     match &r.page {
                         Some(p) => {
                             if let Err(e) = validate::display_text("page", p) {
-                                report.errors.push(err("page", "validation", e.to_string()));
+                                report
+                                    .errors
+                                    .push(err("page", "validation", e.into_message()));
                                 continue;
                             }
                         }
@@ -245,9 +247,11 @@ impl Engine {
                                     continue;
                                 }
                                 Err(e) => {
-                                    report
-                                        .errors
-                                        .push(err("amount", "validation", e.to_string()));
+                                    report.errors.push(err(
+                                        "amount",
+                                        "validation",
+                                        e.into_message(),
+                                    ));
                                     continue;
                                 }
                             }

@@ -4,7 +4,8 @@
 //!   good rows land, every source record kept;
 //! - CRM-2 exact-identity deduplication: a record whose identities belong to
 //!   one or more known customers updates that customer, merging several into
-//!   the oldest (each merge recorded and audited);
+//!   the oldest (each merge recorded and audited); fuzzy candidates by name,
+//!   address and birth date, manual merges and "distinct" marks (`fuzzy.rs`);
 //! - CRM-5 minimization: only the policy's general-class profile fields are
 //!   accepted; refused fields (national ID…) are refused row by row;
 //! - CRM-6 encryption at rest: identity values, names and source records are
@@ -16,13 +17,19 @@
 //! - CRM-4 segments as data (`rule.rs`), materialized and refreshed
 //!   incrementally, personas, lifecycle stages and community tiers
 //!   (`segments.rs`; the evaluation's SQL is `store/segments.rs`);
-//! - CRM-11 RFM, repurchase rate, LTV and CAC (`value.rs`).
+//! - CRM-11 RFM, repurchase rate, LTV and CAC (`value.rs`);
+//! - CRM-9 service tickets, auto-answers, routing, satisfaction
+//!   (`service.rs`); CRM-10 mentions, alerts, escalation, crisis cases
+//!   (`opinion.rs`); their SQL is `store/service.rs`.
 
+mod fuzzy;
 mod interactions;
 mod normalize;
+mod opinion;
 mod privacy;
 pub mod rule;
 pub(crate) mod segments;
+mod service;
 mod value;
 
 pub use interactions::{
@@ -30,6 +37,8 @@ pub use interactions::{
     PurchaseSummary,
 };
 
+pub use fuzzy::{CandidateReport, DuplicateCandidate, MAX_BLOCK, MAX_CANDIDATES, MatchReason};
+pub use opinion::{AlertSeverity, Crisis, MAX_MENTIONS, MentionReport, NewMention, OpinionAlert};
 pub use privacy::{Consent, ConsentChange, Erasure};
 pub use rule::{
     ConsentCondition, EventCondition, FieldCondition, FieldOp, FieldValue, Rule, SpendCondition,
@@ -38,6 +47,9 @@ pub use rule::{
 pub use segments::{
     LifecycleDistribution, MAX_PAGE, Segment, SegmentDef, SegmentMember, SegmentOrigin,
     SegmentRefresh, Standing,
+};
+pub use service::{
+    DepartmentCount, NewTicket, ServiceReport, Ticket, TicketCategory, TicketResponse, TicketState,
 };
 pub use value::{Rfm, ValueReport};
 
@@ -104,8 +116,12 @@ pub struct CustomerRecord {
     pub identities: Vec<Identity>,
     /// The customer's name, if known (sealed at rest).
     pub name: Option<String>,
-    /// General-class profile fields (`crm.data_classes.general`: region,
-    /// age band, habits, pain points, preferences, …).
+    /// Profile fields: general-class ones (`crm.data_classes.general`:
+    /// region, age band, habits, pain points, preferences, …), stored as
+    /// given; and core-class ones that are not identities
+    /// (`crm.data_classes.core`: address, birth date, …), sealed at rest.
+    /// Values are trimmed with full-width forms folded; `birth_date` is
+    /// cleaned to `YYYY-MM-DD`.
     pub profile: BTreeMap<String, String>,
 }
 
@@ -159,7 +175,8 @@ pub struct Customer {
     pub identities: Vec<Identity>,
     /// Name; masked without clearance.
     pub name: Option<String>,
-    /// General-class fields; each value `***` without clearance.
+    /// Profile fields, general and core class; each value `***` without
+    /// clearance.
     pub profile: BTreeMap<String, String>,
     /// Customers merged into this one.
     pub merged_ids: Vec<i64>,
@@ -176,13 +193,74 @@ struct Clean {
     identities: Vec<(IdentityKind, String, [u8; 32])>,
     name: Option<String>,
     profile: BTreeMap<String, String>,
+    /// Core-class profile fields, sealed at rest.
+    core: BTreeMap<String, String>,
+}
+
+/// Profile fields the policy accepts: general ones in clear, core ones that
+/// are not identities (nor the purchases, which are interactions) sealed.
+pub(crate) struct ProfileFields<'p> {
+    general: BTreeSet<&'p str>,
+    core: BTreeSet<&'p str>,
+    refused: BTreeSet<&'p str>,
+}
+
+impl<'p> ProfileFields<'p> {
+    pub(crate) fn of(crm: &'p crate::policy::CrmPolicy) -> Self {
+        ProfileFields {
+            general: crm
+                .data_classes
+                .general
+                .iter()
+                .map(String::as_str)
+                .collect(),
+            core: crm
+                .data_classes
+                .core
+                .iter()
+                .map(String::as_str)
+                .filter(|f| *f != "purchases" && f.parse::<IdentityKind>().is_err())
+                .collect(),
+            refused: crm.refused_fields.iter().map(String::as_str).collect(),
+        }
+    }
+}
+
+/// The context core profile fields are sealed under.
+const CORE_CONTEXT: &str = "customer.core";
+
+/// Seal core profile fields (none: nothing to store).
+fn seal_core(
+    key: &crate::crypto::SecretKey,
+    core: &BTreeMap<String, String>,
+) -> Result<Option<Vec<u8>>> {
+    if core.is_empty() {
+        return Ok(None);
+    }
+    let json = serde_json::to_string(core).map_err(|e| Error::Corrupt {
+        message: format!("core fields could not be encoded: {e}"),
+    })?;
+    key.seal(CORE_CONTEXT, json.as_bytes()).map(Some)
+}
+
+/// Open sealed core profile fields.
+pub(crate) fn open_core(
+    key: &crate::crypto::SecretKey,
+    sealed: Option<&[u8]>,
+) -> Result<BTreeMap<String, String>> {
+    let Some(sealed) = sealed else {
+        return Ok(BTreeMap::new());
+    };
+    let plain = key.open(CORE_CONTEXT, sealed)?;
+    serde_json::from_slice(&plain).map_err(|_| Error::Corrupt {
+        message: "sealed core fields are not valid".into(),
+    })
 }
 
 fn clean(
     row: usize,
     r: &CustomerRecord,
-    general: &BTreeSet<&str>,
-    refused: &BTreeSet<&str>,
+    fields: &ProfileFields<'_>,
     key: &crate::crypto::SecretKey,
 ) -> std::result::Result<Clean, RowError> {
     let err = |field: String, code: &str, message: String| RowError {
@@ -220,11 +298,13 @@ fn clean(
     }
     if let Some(n) = &r.name {
         validate::display_text("name", n)
-            .map_err(|e| err("name".into(), "validation", e.to_string()))?;
+            .map_err(|e| err("name".into(), "validation", e.into_message()))?;
     }
+    let mut profile = BTreeMap::new();
+    let mut core = BTreeMap::new();
     for (k, v) in &r.profile {
         let field = format!("profile.{}", validate::printable(k));
-        if refused.contains(k.as_str()) {
+        if fields.refused.contains(k.as_str()) {
             return Err(err(
                 field,
                 "policy_violation",
@@ -232,11 +312,12 @@ fn clean(
                     .into(),
             ));
         }
-        if !general.contains(k.as_str()) {
+        let sealed = fields.core.contains(k.as_str());
+        if !sealed && !fields.general.contains(k.as_str()) {
             return Err(err(
                 field,
                 "validation",
-                "not a profile field of the policy (crm.data_classes.general)".into(),
+                "not a profile field of the policy (crm.data_classes)".into(),
             ));
         }
         let chars = v.chars().count();
@@ -247,11 +328,25 @@ fn clean(
                 format!("at most {MAX_VALUE_CHARS} characters, no control characters"),
             ));
         }
+        let v = if k == "birth_date" {
+            normalize::birth_date(v).map_err(|m| err(field.clone(), "validation", m.into()))?
+        } else {
+            normalize::text(v)
+        };
+        if v.is_empty() {
+            return Err(err(field, "validation", "must not be empty".into()));
+        }
+        if sealed {
+            core.insert(k.clone(), v);
+        } else {
+            profile.insert(k.clone(), v);
+        }
     }
     Ok(Clean {
         identities,
         name: r.name.clone(),
-        profile: r.profile.clone(),
+        profile,
+        core,
     })
 }
 
@@ -278,9 +373,7 @@ impl Engine {
             Permission::CrmIngest,
             Attempt::new("crm.ingest", "customer", "batch"),
             |ctx| {
-                let crm = &ctx.policy.crm;
-                let general: BTreeSet<&str> = crm.data_classes.general.iter().map(String::as_str).collect();
-                let refused: BTreeSet<&str> = crm.refused_fields.iter().map(String::as_str).collect();
+                let fields = ProfileFields::of(&ctx.policy.crm);
                 let department = ctx.actor.department.as_str();
                 let mut report = IngestReport {
                     rows: records.len(),
@@ -289,7 +382,7 @@ impl Engine {
                 };
                 let mut ids = store::crm::Statements::new(ctx.tx)?;
                 for (row, r) in records.iter().enumerate() {
-                    let c = match clean(row, r, &general, &refused, &key) {
+                    let c = match clean(row, r, &fields, &key) {
                         Ok(c) => c,
                         Err(e) => {
                             report.errors.push(e);
@@ -312,7 +405,8 @@ impl Engine {
                     let id = match found.iter().next().copied() {
                         None => {
                             report.created += 1;
-                            ids.insert_customer(sealed_name.as_deref(), &c.profile, department, ctx.now)?
+                            let core = seal_core(&key, &c.core)?;
+                            ids.insert_customer(sealed_name.as_deref(), core.as_deref(), &c.profile, department, ctx.now)?
                         }
                         Some(survivor) => {
                             report.updated += 1;
@@ -324,7 +418,15 @@ impl Engine {
                                         .with_detail(format!("into={survivor} identities_moved={moved} reason=exact_identity")),
                                 )?;
                             }
-                            ids.update_customer(survivor, sealed_name.as_deref(), &c.profile, ctx.now)?;
+                            let core = if c.core.is_empty() {
+                                None
+                            } else {
+                                let old = ids.customer(survivor)?.and_then(|r| r.core_sealed);
+                                let mut all = open_core(&key, old.as_deref())?;
+                                all.extend(c.core.clone());
+                                seal_core(&key, &all)?
+                            };
+                            ids.update_customer(survivor, sealed_name.as_deref(), core.as_deref(), &c.profile, ctx.now)?;
                             survivor
                         }
                     };
@@ -335,7 +437,7 @@ impl Engine {
                     let source = serde_json::json!({
                         "identities": c.identities.iter().map(|(k, v, _)| [k.as_str(), v.as_str()]).collect::<Vec<_>>(),
                         "name": c.name,
-                        "profile": c.profile,
+                        "profile": c.profile.iter().chain(&c.core).collect::<BTreeMap<_, _>>(),
                     });
                     let sealed_source = key.seal("customer.source", source.to_string().as_bytes())?;
                     ids.add_source(id, department, &sealed_source, ctx.now)?;
@@ -408,8 +510,9 @@ impl Engine {
                             })
                         })
                         .transpose()?;
-                let profile = row
-                    .profile
+                let mut profile = row.profile;
+                profile.extend(open_core(&key, row.core_sealed.as_deref())?);
+                let profile = profile
                     .into_iter()
                     .map(|(k, v)| (k, if clear { v } else { "***".into() }))
                     .collect();

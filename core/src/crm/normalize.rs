@@ -17,6 +17,41 @@ fn fold(value: &str) -> String {
         .collect()
 }
 
+/// A free-text profile value cleaned: full-width forms folded, the ends
+/// trimmed.
+pub(crate) fn text(value: &str) -> String {
+    fold(value).trim().to_owned()
+}
+
+/// A birth date in its one stored form `YYYY-MM-DD`, from `1990-03-07`,
+/// `1990/3/7`, `1990.03.07`, `19900307` or `1990年3月7日` (full-width digits
+/// folded); a real date between 1900 and 2100.
+pub(crate) fn birth_date(value: &str) -> Result<String, &'static str> {
+    let folded = fold(value);
+    let v = folded.trim().trim_end_matches('日');
+    let parts: Vec<&str> = if v.len() == 8 && v.bytes().all(|b| b.is_ascii_digit()) {
+        vec![&v[..4], &v[4..6], &v[6..]]
+    } else {
+        v.split(['-', '/', '.', '年', '月']).collect()
+    };
+    let [y, m, d] = parts[..] else {
+        return Err("is not a date (YYYY-MM-DD)");
+    };
+    let num = |s: &str, max: usize| {
+        (!s.is_empty() && s.len() <= max && s.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| s.parse::<u32>().ok())
+            .flatten()
+    };
+    let (Some(y), Some(m), Some(d)) = (num(y, 4), num(m, 2), num(d, 2)) else {
+        return Err("is not a date (YYYY-MM-DD)");
+    };
+    let year = i32::try_from(y).map_err(|_| "is not a date (YYYY-MM-DD)")?;
+    match chrono::NaiveDate::from_ymd_opt(year, m, d) {
+        Some(date) if (1900..=2100).contains(&year) => Ok(date.format("%Y-%m-%d").to_string()),
+        _ => Err("is not a real date between 1900 and 2100"),
+    }
+}
+
 /// `value` of `kind` in its one stored form, or why it is not valid.
 pub(crate) fn identity(kind: IdentityKind, value: &str) -> Result<String, &'static str> {
     let folded = fold(value);
@@ -194,6 +229,36 @@ mod tests {
             Ok("62220200")
         );
         assert!(identity(PosCard, "62\u{202E}22").is_err());
+    }
+
+    #[test]
+    fn birth_dates() {
+        for ok in [
+            "1990-03-07",
+            "1990/3/7",
+            "1990.03.07",
+            "19900307",
+            "1990年3月7日",
+            "１９９０－０３－０７",
+            " 1990-3-7 ",
+        ] {
+            assert_eq!(birth_date(ok).as_deref(), Ok("1990-03-07"), "{ok}");
+        }
+        for bad in [
+            "",
+            "1990",
+            "1990-02-30",
+            "1890-01-01",
+            "90-03-07",
+            "1990-3",
+            "1990-03-07-01",
+            "x990-03-07",
+            "1990-003-07",
+            "'; DROP TABLE customer; --",
+            "1990-03-07\u{202E}",
+        ] {
+            assert!(birth_date(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -11,7 +11,7 @@ use crate::access::Permission;
 use crate::audit::Entry;
 use crate::error::{Error, Result};
 use crate::store::crm::{ConsentRow, Statements};
-use crate::{Attempt, Engine, validate};
+use crate::{Attempt, Engine, store, validate};
 
 /// Longest consent evidence, in characters.
 const MAX_EVIDENCE_CHARS: usize = 500;
@@ -242,6 +242,7 @@ impl Engine {
             // it: all of what brandrail holds about the person.
             let mut sources = Vec::new();
             let members = group(&mut st, id)?;
+            let tickets = super::service::export_tickets(ctx.tx, &key, &members)?;
             let interactions = st
                 .interactions(&members)?
                 .into_iter()
@@ -272,6 +273,8 @@ impl Engine {
                     serde_json::json!({ "channel": channel, "purpose": purpose, "sent_at": at, "sent_by": by })
                 })
                 .collect();
+            let mut profile = row.profile.clone();
+            profile.extend(super::open_core(&key, row.core_sealed.as_deref())?);
             let doc = serde_json::json!({
                 "format": "brandrail customer export v1",
                 "exported_at": ctx.now,
@@ -281,12 +284,13 @@ impl Engine {
                 "updated_at": row.updated_at,
                 "identities": identities,
                 "name": name,
-                "profile": row.profile,
+                "profile": profile,
                 "sources": sources,
                 "consent_history": consents,
                 "consents_in_force": in_force(st.consents(id)?),
                 "sends": sends,
                 "interactions": interactions,
+                "tickets": tickets,
             });
             ctx.record(&Entry::applied(&ctx.actor.handle, "crm.export", "customer", &id.to_string()))?;
             serde_json::to_string_pretty(&doc).map_err(|e| Error::Corrupt {
@@ -312,7 +316,8 @@ impl Engine {
                 let mut st = Statements::new(ctx.tx)?;
                 let id = live(&mut st, customer_id)?;
                 let ids = group(&mut st, id)?;
-                let rows_removed = st.erase(&ids, ctx.now)?;
+                let rows_removed =
+                    st.erase(&ids, ctx.now)? + store::service::erase_tickets(ctx.tx, &ids)?;
                 ctx.record(
                     &Entry::applied(&ctx.actor.handle, "crm.erase", "customer", &id.to_string())
                         .with_detail(format!("customers={} rows={rows_removed}", ids.len())),

@@ -168,15 +168,34 @@ pub struct EventCondition {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SpendCondition {
-    /// At least this total.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// At least this total (exact decimal text, as every amount).
+    #[serde(
+        default,
+        deserialize_with = "amount",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub at_least: Option<Decimal>,
     /// At most this total.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "amount",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub at_most: Option<Decimal>,
     /// Only purchases of the last this many days.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub within_days: Option<u32>,
+}
+
+/// An amount as exact decimal text (`"1000"`, `"99.50"`): no numbers (a
+/// float is not exact), no exponents, as for every amount of the API.
+fn amount<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Decimal>, D::Error> {
+    let text: Option<String> = Option::deserialize(d)?;
+    text.map(|t| {
+        crate::money::parse_amount("amount", &t)
+            .map_err(|e| serde::de::Error::custom(e.into_message()))
+    })
+    .transpose()
 }
 
 /// `{"channel": "sms", "purpose": "marketing"}`.
@@ -249,7 +268,7 @@ impl Rule {
             _ => Ok(()),
         };
         let text = |p: &str, v: &str| {
-            crate::validate::display_text(p, v).map_err(|e| (p.to_owned(), e.to_string()))
+            crate::validate::display_text(p, v).map_err(|e| (p.to_owned(), e.into_message()))
         };
         match self {
             Rule::All(v) | Rule::Any(v) => {
@@ -330,7 +349,7 @@ impl Rule {
                 let p = format!("{path}.consent");
                 crate::validate::identifier(&format!("{p}.channel"), &c.channel)
                     .and_then(|_| crate::validate::identifier(&format!("{p}.purpose"), &c.purpose))
-                    .map_err(|e| (p.clone(), e.to_string()))
+                    .map_err(|e| (p.clone(), e.into_message()))
             }
             Rule::FirstSeen(w) => window(&format!("{path}.first_seen"), Some(w.within_days)),
         }

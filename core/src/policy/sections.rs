@@ -228,6 +228,8 @@ pub struct CrmPolicy {
     pub service: ServiceTargets,
     /// CRM-10: crisis handling.
     pub crisis: CrisisRules,
+    /// CRM-10: alert severities.
+    pub opinion: OpinionRules,
     /// CRM-4: lifecycle stage thresholds.
     pub lifecycle: LifecycleThresholds,
     /// CRM-4: community tier thresholds.
@@ -282,6 +284,34 @@ pub struct ServiceTargets {
     pub satisfaction_target: f64,
     /// Top of the satisfaction scale.
     pub satisfaction_scale: u32,
+    /// Where questions and requests go, and complaints no route names.
+    pub default_department: Department,
+    /// Common questions answered at once (the first response).
+    pub auto_answers: Vec<AutoAnswer>,
+    /// Complaints routed by what they mention, first match wins.
+    pub complaint_routes: Vec<ComplaintRoute>,
+}
+
+/// CRM-9: a common question and its answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AutoAnswer {
+    /// Identifier.
+    pub key: String,
+    /// Any of these in a question's subject or body triggers the answer.
+    pub keywords: Vec<String>,
+    /// The answer sent.
+    pub answer: String,
+}
+
+/// CRM-9: complaints mentioning any keyword go to the department.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ComplaintRoute {
+    /// Any of these.
+    pub keywords: Vec<String>,
+    /// The responsible department.
+    pub department: Department,
 }
 
 /// CRM-10.
@@ -290,6 +320,37 @@ pub struct ServiceTargets {
 pub struct CrisisRules {
     /// First response deadline for crisis cases, hours.
     pub first_response_hours: u32,
+    /// The kind of crisis opened when no kind's keywords match.
+    pub default_kind: String,
+    /// Kinds of crisis by key: how to recognize them, the response
+    /// template, who leads and who reviews.
+    pub kinds: BTreeMap<String, CrisisKind>,
+}
+
+/// CRM-10: a kind of crisis.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CrisisKind {
+    /// Mentions with any of these are of this kind.
+    pub keywords: Vec<String>,
+    /// The response template (话术模板).
+    pub template: String,
+    /// The department that leads the response.
+    pub lead_department: Department,
+    /// The department that reviews it.
+    pub review_department: Department,
+}
+
+/// CRM-10: how mentions become alerts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OpinionRules {
+    /// Alerts with any of these are sensitive (escalated to a supervisor).
+    pub sensitive_keywords: Vec<String>,
+    /// Alerts with any of these are major (escalated, and a crisis opened).
+    pub major_keywords: Vec<String>,
+    /// A mention reaching at least this many people is major.
+    pub major_reach: u64,
 }
 
 /// CRM-4: behaviour thresholds of the lifecycle stages.

@@ -421,6 +421,71 @@ pub(super) fn problems(p: &Policy) -> Vec<PolicyProblem> {
     );
     c.positive("crm.value.lifespan_years", crm.value.lifespan_years);
     c.share("crm.value.gross_margin", crm.value.gross_margin);
+    for (i, a) in crm.service.auto_answers.iter().enumerate() {
+        let path = format!("crm.service.auto_answers[{i}]");
+        if crate::validate::identifier("key", &a.key).is_err() {
+            c.push(
+                format!("{path}.key"),
+                "an identifier (a-z, 0-9, '.', '_', '-')",
+            );
+        }
+        c.text(&format!("{path}.answer"), &a.answer);
+        if a.keywords.is_empty() {
+            c.push(format!("{path}.keywords"), "name at least one keyword");
+        }
+        for k in &a.keywords {
+            c.text(&format!("{path}.keywords"), k);
+            c.matchable(&format!("{path}.keywords"), k);
+        }
+    }
+    for (i, r) in crm.service.complaint_routes.iter().enumerate() {
+        let path = format!("crm.service.complaint_routes[{i}].keywords");
+        if r.keywords.is_empty() {
+            c.push(&path, "name at least one keyword");
+        }
+        for k in &r.keywords {
+            c.text(&path, k);
+            c.matchable(&path, k);
+        }
+    }
+    if !crm.crisis.kinds.contains_key(&crm.crisis.default_kind) {
+        c.push(
+            "crm.crisis.default_kind",
+            format!(
+                "'{}' is not one of crm.crisis.kinds",
+                printable(&crm.crisis.default_kind)
+            ),
+        );
+    }
+    for (key, k) in &crm.crisis.kinds {
+        let path = format!("crm.crisis.kinds.{}", printable(key));
+        if crate::validate::identifier("kind", key).is_err() {
+            c.push(
+                &path,
+                "a kind key is an identifier (a-z, 0-9, '.', '_', '-')",
+            );
+        }
+        c.text(&format!("{path}.template"), &k.template);
+        for w in &k.keywords {
+            c.text(&format!("{path}.keywords"), w);
+            c.matchable(&format!("{path}.keywords"), w);
+        }
+    }
+    for (path, words) in [
+        ("crm.opinion_alert_keywords", &crm.opinion_alert_keywords),
+        (
+            "crm.opinion.sensitive_keywords",
+            &crm.opinion.sensitive_keywords,
+        ),
+        ("crm.opinion.major_keywords", &crm.opinion.major_keywords),
+    ] {
+        for w in words {
+            if path != "crm.opinion_alert_keywords" {
+                c.text(path, w);
+            }
+            c.matchable(path, w);
+        }
+    }
 
     // campaigns
     let cm = &p.campaigns;

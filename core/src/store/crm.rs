@@ -12,6 +12,7 @@ use crate::error::{Error, Result};
 /// A stored customer row.
 pub(crate) struct CustomerRow {
     pub name_sealed: Option<Vec<u8>>,
+    pub core_sealed: Option<Vec<u8>>,
     pub profile: BTreeMap<String, String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -103,21 +104,23 @@ impl<'a> Statements<'a> {
     pub(crate) fn insert_customer(
         &mut self,
         name_sealed: Option<&[u8]>,
+        core_sealed: Option<&[u8]>,
         profile: &BTreeMap<String, String>,
         department: &str,
         now: DateTime<Utc>,
     ) -> Result<i64> {
         let rev = self.next_rev()?;
         let mut st = self.tx.prepare_cached(
-            "INSERT INTO customer (name_sealed, profile, department, created_at, updated_at, rev) \
-             VALUES (?1, ?2, ?3, ?4, ?4, ?5)",
+            "INSERT INTO customer (name_sealed, profile, department, created_at, updated_at, rev, \
+             core_sealed) VALUES (?1, ?2, ?3, ?4, ?4, ?5, ?6)",
         )?;
         st.execute(params![
             name_sealed,
             profile_json(profile)?,
             department,
             to_ms(now),
-            rev
+            rev,
+            core_sealed
         ])?;
         let id = self.tx.last_insert_rowid();
         self.touched.insert(id);
@@ -125,11 +128,13 @@ impl<'a> Statements<'a> {
     }
 
     /// New values over old: a name given replaces the old one; profile
-    /// fields given replace theirs, others stay.
+    /// fields given replace theirs, others stay; sealed core fields given
+    /// (already merged with the old ones by the caller) replace them.
     pub(crate) fn update_customer(
         &mut self,
         id: i64,
         name_sealed: Option<&[u8]>,
+        core_sealed: Option<&[u8]>,
         profile: &BTreeMap<String, String>,
         now: DateTime<Utc>,
     ) -> Result<()> {
@@ -137,9 +142,15 @@ impl<'a> Statements<'a> {
         merged.extend(profile.iter().map(|(k, v)| (k.clone(), v.clone())));
         let mut st = self.tx.prepare_cached(
             "UPDATE customer SET name_sealed = coalesce(?2, name_sealed), profile = ?3, \
-             updated_at = ?4 WHERE id = ?1",
+             updated_at = ?4, core_sealed = coalesce(?5, core_sealed) WHERE id = ?1",
         )?;
-        st.execute(params![id, name_sealed, profile_json(&merged)?, to_ms(now)])?;
+        st.execute(params![
+            id,
+            name_sealed,
+            profile_json(&merged)?,
+            to_ms(now),
+            core_sealed
+        ])?;
         self.touch(id)
     }
 
@@ -226,7 +237,8 @@ impl<'a> Statements<'a> {
 
     pub(crate) fn customer(&mut self, id: i64) -> Result<Option<CustomerRow>> {
         let mut st = self.tx.prepare_cached(
-            "SELECT name_sealed, profile, created_at, updated_at FROM customer WHERE id = ?1",
+            "SELECT name_sealed, profile, created_at, updated_at, core_sealed FROM customer \
+             WHERE id = ?1",
         )?;
         let row = st
             .query_row([id], |r| {
@@ -235,12 +247,14 @@ impl<'a> Statements<'a> {
                     r.get::<_, String>(1)?,
                     r.get::<_, i64>(2)?,
                     r.get::<_, i64>(3)?,
+                    r.get::<_, Option<Vec<u8>>>(4)?,
                 ))
             })
             .optional()?;
-        row.map(|(name_sealed, profile, c, u)| {
+        row.map(|(name_sealed, profile, c, u, core_sealed)| {
             Ok(CustomerRow {
                 name_sealed,
+                core_sealed,
                 profile: serde_json::from_str(&profile).map_err(|_| Error::Corrupt {
                     message: "a stored customer profile is not valid".into(),
                 })?,
@@ -411,7 +425,8 @@ impl Statements<'_> {
             }
             self.tx
                 .prepare_cached(
-                    "UPDATE customer SET name_sealed = NULL, profile = '{}', erased_at = ?2, \
+                    "UPDATE customer SET name_sealed = NULL, core_sealed = NULL, profile = '{}', \
+                     erased_at = ?2, \
                      updated_at = ?2 WHERE id = ?1",
                 )?
                 .execute(params![id, to_ms(now)])?;
@@ -599,4 +614,39 @@ pub(crate) fn path_steps(
     )?;
     let rows = st.query_map([from, to], |r| Ok((r.get(0)?, r.get(1)?)))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Name and core fields (sealed) of every live customer, by id.
+pub(crate) type MatchingRow = (i64, Option<Vec<u8>>, Option<Vec<u8>>);
+
+/// What fuzzy matching needs of every live customer (CRM-2).
+pub(crate) fn matching_fields(tx: &Transaction<'_>) -> Result<Vec<MatchingRow>> {
+    let mut st = tx.prepare_cached(
+        "SELECT id, name_sealed, core_sealed FROM customer \
+         WHERE merged_into IS NULL AND erased_at IS NULL ORDER BY id",
+    )?;
+    let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Pairs marked as different people.
+pub(crate) fn distinct_pairs(tx: &Transaction<'_>) -> Result<Vec<(i64, i64)>> {
+    let mut st = tx.prepare_cached("SELECT a, b FROM customer_distinct")?;
+    let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+pub(crate) fn mark_distinct(
+    tx: &Transaction<'_>,
+    a: i64,
+    b: i64,
+    by: &str,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO customer_distinct (a, b, decided_by, decided_at) VALUES (?1, ?2, ?3, ?4) \
+         ON CONFLICT (a, b) DO NOTHING",
+    )?
+    .execute(params![a, b, by, to_ms(now)])?;
+    Ok(())
 }

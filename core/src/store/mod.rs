@@ -10,6 +10,7 @@ pub(crate) mod crm;
 pub(crate) mod policy;
 mod schema;
 pub(crate) mod segments;
+pub(crate) mod service;
 
 use std::path::Path;
 use std::time::Duration;

@@ -254,6 +254,9 @@ const MIGRATIONS: &[&str] = &[
         merged_into INTEGER REFERENCES customer(id),
         name_sealed BLOB,
         profile     TEXT NOT NULL DEFAULT '{}',
+        -- Core-class profile fields (address, birth date …), sealed as one
+        -- JSON object.
+        core_sealed BLOB,
         department  TEXT NOT NULL,
         created_at  INTEGER NOT NULL,
         updated_at  INTEGER NOT NULL,
@@ -351,6 +354,85 @@ const MIGRATIONS: &[&str] = &[
         defined_by    TEXT NOT NULL,
         defined_at    INTEGER NOT NULL
     ) STRICT, WITHOUT ROWID;
+    -- CRM-2: pairs a data steward judged to be different people; fuzzy
+    -- matching no longer proposes them.
+    CREATE TABLE customer_distinct (
+        a          INTEGER NOT NULL REFERENCES customer(id),
+        b          INTEGER NOT NULL REFERENCES customer(id),
+        decided_by TEXT NOT NULL,
+        decided_at INTEGER NOT NULL,
+        PRIMARY KEY (a, b),
+        CHECK (a < b)
+    ) STRICT, WITHOUT ROWID;
+
+    -- CRM-9: service tickets. Subject, body and responses are the
+    -- customer's words: sealed with the host's key.
+    CREATE TABLE service_ticket (
+        id                 INTEGER PRIMARY KEY,
+        customer_id        INTEGER REFERENCES customer(id),
+        channel            TEXT NOT NULL,
+        category           TEXT NOT NULL,
+        text_sealed        BLOB NOT NULL,
+        department         TEXT NOT NULL,
+        state              TEXT NOT NULL,
+        opened_at          INTEGER NOT NULL,
+        opened_by          TEXT NOT NULL,
+        first_response_due INTEGER NOT NULL,
+        first_response_at  INTEGER,
+        auto_answer        TEXT,
+        resolved_at        INTEGER,
+        satisfaction       INTEGER
+    ) STRICT;
+    CREATE INDEX ticket_by_time ON service_ticket(opened_at);
+    CREATE INDEX ticket_by_customer ON service_ticket(customer_id) WHERE customer_id IS NOT NULL;
+    CREATE TABLE service_response (
+        id           INTEGER PRIMARY KEY,
+        ticket_id    INTEGER NOT NULL REFERENCES service_ticket(id),
+        at           INTEGER NOT NULL,
+        by           TEXT NOT NULL,
+        text_sealed  BLOB NOT NULL
+    ) STRICT;
+    CREATE INDEX response_by_ticket ON service_response(ticket_id);
+
+    -- CRM-10: mentions from platforms and forums (author and text sealed),
+    -- the alerts they raised, and crisis cases.
+    CREATE TABLE opinion_mention (
+        id          INTEGER PRIMARY KEY,
+        platform    TEXT NOT NULL,
+        at          INTEGER NOT NULL,
+        reach       INTEGER,
+        url         TEXT,
+        text_sealed BLOB NOT NULL,
+        recorded_at INTEGER NOT NULL
+    ) STRICT;
+    CREATE TABLE opinion_alert (
+        id           INTEGER PRIMARY KEY,
+        mention_id   INTEGER NOT NULL REFERENCES opinion_mention(id),
+        severity     TEXT NOT NULL,
+        keywords     TEXT NOT NULL,
+        escalated    INTEGER NOT NULL,
+        crisis_id    INTEGER REFERENCES opinion_crisis(id),
+        state        TEXT NOT NULL,
+        raised_at    INTEGER NOT NULL,
+        handled_at   INTEGER,
+        handled_by   TEXT
+    ) STRICT;
+    CREATE INDEX alert_by_state ON opinion_alert(state, id);
+    CREATE TABLE opinion_crisis (
+        id                 INTEGER PRIMARY KEY,
+        kind               TEXT NOT NULL,
+        summary            TEXT NOT NULL,
+        lead_department    TEXT NOT NULL,
+        review_department  TEXT NOT NULL,
+        template           TEXT NOT NULL,
+        opened_at          INTEGER NOT NULL,
+        opened_by          TEXT NOT NULL,
+        first_response_due INTEGER NOT NULL,
+        first_response_at  INTEGER,
+        statement          TEXT,
+        closed_at          INTEGER
+    ) STRICT;
+
     CREATE TABLE segment_member (
         segment     TEXT NOT NULL REFERENCES segment(name),
         customer_id INTEGER NOT NULL REFERENCES customer(id),

@@ -328,6 +328,82 @@ impl Scanner {
     }
 }
 
+/// A keyword matcher over the checker's normalized text (traditional →
+/// simplified, NFKC, lower case, noise between characters dropped), so
+/// `投 诉`, `投訴` and `ＴＯＵＳＵ` style evasions match like the terms of the
+/// checker. Other capabilities use it to watch for words: opinion alerts
+/// (CRM-10), auto-answers and complaint routing (CRM-9).
+#[derive(Debug, Clone)]
+pub(crate) struct KeywordMatcher {
+    automaton: Option<AhoCorasick>,
+    /// Per pattern: its group and the keyword as configured.
+    labels: Vec<(usize, String)>,
+}
+
+/// One keyword found by a [`KeywordMatcher`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct KeywordHit {
+    /// The group the keyword was given in.
+    pub group: usize,
+    /// The keyword as configured.
+    pub keyword: String,
+    /// The text as written.
+    pub matched: String,
+}
+
+impl KeywordMatcher {
+    /// Keywords by group; keywords that normalize to nothing are ignored, and
+    /// of identical ones the first group wins.
+    pub(crate) fn new<'k>(
+        groups: impl IntoIterator<Item = (usize, &'k [String])>,
+    ) -> Result<KeywordMatcher> {
+        let mut patterns = Vec::new();
+        let mut labels = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        for (group, words) in groups {
+            for w in words {
+                let n = normalize::normalize_term(w);
+                if !n.is_empty() && seen.insert(n.clone()) {
+                    patterns.push(n);
+                    labels.push((group, w.clone()));
+                }
+            }
+        }
+        let automaton = if patterns.is_empty() {
+            None
+        } else {
+            Some(
+                AhoCorasickBuilder::new()
+                    .match_kind(MatchKind::LeftmostLongest)
+                    .build(&patterns)
+                    .map_err(|e| Error::Configuration {
+                        message: format!("the keyword automaton could not be built: {e}"),
+                    })?,
+            )
+        };
+        Ok(KeywordMatcher { automaton, labels })
+    }
+
+    /// Every keyword in `text`, in order.
+    pub(crate) fn find(&self, text: &str) -> Vec<KeywordHit> {
+        let Some(ac) = &self.automaton else {
+            return Vec::new();
+        };
+        let n = normalize::normalize(text);
+        ac.find_iter(&n.text)
+            .map(|m| {
+                let (s, e) = n.original_span(text, m.start(), m.end());
+                let (group, keyword) = self.labels[m.pattern().as_usize()].clone();
+                KeywordHit {
+                    group,
+                    keyword,
+                    matched: text[s..e].to_owned(),
+                }
+            })
+            .collect()
+    }
+}
+
 /// How many 4-byte characters (lead byte 0xF0..) `b` holds, counted in
 /// blocks small enough for byte-wide counters, which the compiler vectorizes.
 fn count_wide(b: &[u8]) -> usize {
