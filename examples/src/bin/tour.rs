@@ -14,7 +14,10 @@ use brandrail::content::{
     AssetKind, AssetSource, Confidentiality, ContentDraft, ContentKind, NewAsset, NewContent,
     NewTheme, NewVariant, UgcAuthorization, VariantKind, VersionDetails,
 };
-use brandrail::crm::{ConsentChange, CustomerRecord, Identity, IdentityKind};
+use brandrail::crm::{
+    ConsentChange, CustomerRecord, Identity, IdentityKind, InteractionKind, NewInteraction,
+    NewMention, NewTicket, Rule, SegmentDef, TicketCategory,
+};
 use brandrail::{
     Attachment, AuditQuery, Department, Engine, EngineOptions, Error, NewMediaAccount,
     NewPrincipal, Outcome, Permission, Platform, Subject, SubjectKind,
@@ -513,9 +516,7 @@ fn run() -> brandrail::Result<()> {
         note.state
     );
 
-    step(
-        "13. Customers: two departments, one person merged, masked and clear reads, consent, erasure",
-    );
+    step("13. Customers: two departments, one person merged, masked and clear reads, consent");
     engine.grant_role("wang.qiang", "wu.hao", "data_steward")?;
     let rec = |ids: &[(IdentityKind, &str)]| CustomerRecord {
         identities: ids.iter().map(|(k, v)| Identity::new(*k, *v)).collect(),
@@ -590,6 +591,188 @@ fn run() -> brandrail::Result<()> {
     )?;
     engine.record_send("xu.ke", id, "sms", "marketing")?;
     println!("   with consent recorded, the SMS is sent and logged");
+    // A customer with behaviour, for the segments below (erased at the end).
+    let buyer = engine.ingest_customers(
+        "xu.ke",
+        &[{
+            let mut r = rec(&[(IdentityKind::Phone, "139 0013 9000")]);
+            r.profile.insert("region".into(), "上海".into());
+            r.profile.insert("age_band".into(), "25-34".into());
+            r
+        }],
+    )?;
+    let buyer = buyer.customer_ids[0].unwrap_or_default();
+    let at = |days: i64| engine.now() - Duration::days(days);
+    let event = |customer_id: i64,
+                 kind: InteractionKind,
+                 page: Option<&str>,
+                 amount: Option<&str>,
+                 days: i64| {
+        NewInteraction {
+            customer_id,
+            kind,
+            at: at(days),
+            page: page.map(Into::into),
+            amount: amount.map(Into::into),
+            channel: Some("wechat_mini_program".into()),
+        }
+    };
+    engine.record_interactions(
+        "xu.ke",
+        &[
+            event(id, InteractionKind::View, Some("home"), None, 3),
+            event(id, InteractionKind::Purchase, None, Some("299.00"), 20),
+            event(buyer, InteractionKind::View, Some("/product/88"), None, 2),
+            event(buyer, InteractionKind::Purchase, None, Some("459.00"), 10),
+            event(buyer, InteractionKind::Purchase, None, Some("129.50"), 40),
+            event(buyer, InteractionKind::CommunityJoin, None, None, 30),
+        ],
+    )?;
+
+    step("14. Segments: a rule stored as data, the personas, stages and tiers from behaviour");
+    let rule = Rule::from_json(
+        r#"{"all": [
+            {"field": {"name": "region", "op": "eq", "value": "上海"}},
+            {"events": {"kind": "purchase", "at_least": 2, "within_days": 90}},
+            {"any": [{"stage": ["decision", "loyalty"]}, {"tier": ["vip"]}]}
+        ]}"#,
+    )?;
+    let seg = engine.define_segment(
+        "xu.ke",
+        &SegmentDef {
+            name: "sh-repeat".into(),
+            label: "上海复购客户".into(),
+            description: "Shanghai customers with two purchases in 90 days".into(),
+            rule,
+        },
+    )?;
+    println!(
+        "   custom segment '{}': {} member(s)",
+        seg.name, seg.members
+    );
+    for s in engine.segments("xu.ke")? {
+        println!(
+            "   {:<8} {:<20} {:>2} member(s)  {}",
+            s.origin, s.name, s.members, s.label
+        );
+    }
+    let standing = engine.customer_standing("xu.ke", buyer)?;
+    println!(
+        "   customer #{buyer}: stage {} (purchases in {} days: {}), community tier {}",
+        standing.stage,
+        standing.window_days,
+        standing.purchases_in_window,
+        standing.tier.map_or("-".into(), |t| t.to_string())
+    );
+    if let Err(e) = engine.define_segment(
+        "ma.lin",
+        &SegmentDef {
+            name: "mine".into(),
+            label: "x".into(),
+            description: "x".into(),
+            rule: Rule::from_json(r#"{"all": []}"#)?,
+        },
+    ) {
+        refused("sales defining a segment", &e);
+    }
+    let v = engine.customer_value("xu.ke", at(365), engine.now(), Some("1200"))?;
+    println!(
+        "   value over the year: {} buyers, revenue {}, AOV {}, repurchase rate {:.0}%, LTV {}, CAC {}",
+        v.buyers,
+        v.revenue,
+        v.average_order_value,
+        v.repurchase_rate * 100.0,
+        v.ltv,
+        v.cac.map_or("-".into(), |c| c.to_string())
+    );
+
+    step("15. Service and public opinion: an auto-answer, a routed complaint, an alert, a crisis");
+    let q = engine.open_ticket(
+        "wu.hao",
+        &NewTicket {
+            customer_id: Some(buyer),
+            channel: "wechat".into(),
+            category: TicketCategory::Question,
+            subject: "发货".into(),
+            body: "請問什麼時候發貨？".into(),
+        },
+    )?;
+    println!(
+        "   ticket #{} answered at once by {} (within 10 min: {})",
+        q.id,
+        q.responses.first().map_or("-", |r| r.by.as_str()),
+        q.within_sla == Some(true)
+    );
+    let c = engine.open_ticket(
+        "wu.hao",
+        &NewTicket {
+            customer_id: Some(buyer),
+            channel: "phone".into(),
+            category: TicketCategory::Complaint,
+            subject: "投诉".into(),
+            body: "多扣款了，要求退款".into(),
+        },
+    )?;
+    println!(
+        "   complaint #{} routed to {}, first response due {}",
+        c.id,
+        c.department,
+        c.first_response_due.format("%H:%M UTC")
+    );
+    engine.respond_ticket("wu.hao", c.id, "已核实，差额将原路退回")?;
+    engine.rate_ticket("wu.hao", c.id, 5)?;
+    let m = engine.record_mentions(
+        "he.yun",
+        &[NewMention {
+            platform: "weibo".into(),
+            author: "某博主".into(),
+            text: "用了过敏烂脸，准备曝光维权，大家别买".into(),
+            at: engine.now() - Duration::hours(1),
+            url: None,
+            reach: Some(120_000),
+        }],
+    )?;
+    for a in &m.alerts {
+        println!(
+            "   mention -> {} alert on {} ({}), escalated to supervisors: {}",
+            a.severity,
+            a.platform,
+            a.keywords.join(", "),
+            a.escalated
+        );
+    }
+    for crisis in engine.crises("he.yun", false)? {
+        println!(
+            "   crisis #{} {}: {} leads, {} reviews, first response due {}",
+            crisis.id,
+            crisis.kind,
+            crisis.lead_department,
+            crisis.review_department,
+            crisis.first_response_due.format("%H:%M UTC")
+        );
+        if let Err(e) = engine.respond_crisis("he.yun", crisis.id, "我们的产品是全网最安全的")
+        {
+            refused("a crisis statement with an Advertising-Law term", &e);
+        }
+        let done = engine.respond_crisis("he.yun", crisis.id, &crisis.template)?;
+        println!(
+            "   responded with the template, in time: {:?}",
+            done.within_deadline
+        );
+    }
+    let report = engine.service_report("zhao.min", at(1), engine.now() + Duration::days(1))?;
+    println!(
+        "   service today: {} tickets, {} auto-answered, within the deadline {:.0}%, satisfaction {} (target {})",
+        report.tickets,
+        report.auto_answered,
+        report.sla_rate * 100.0,
+        report
+            .satisfaction_average
+            .map_or("-".into(), |a| format!("{a:.1}")),
+        report.satisfaction_target
+    );
+
+    step("16. The data-subject request: export, then erasure");
     let export = engine.export_customer("wu.hao", id)?;
     let erased = engine.erase_customer("wu.hao", id, "用户申请注销")?;
     println!(
@@ -600,7 +783,7 @@ fn run() -> brandrail::Result<()> {
         engine.find_customer("wu.hao", IdentityKind::Phone, "13800138000")?
     );
 
-    step("14. The supervisor reviews the denials in the audit log");
+    step("17. The supervisor reviews the denials in the audit log");
     let denials = engine.audit_query(
         "zhao.min",
         &AuditQuery {
@@ -615,7 +798,7 @@ fn run() -> brandrail::Result<()> {
         );
     }
 
-    step("15. Backup, verified");
+    step("18. Backup, verified");
     let mut backup = path.clone().into_os_string();
     backup.push(".backup");
     let _ = std::fs::remove_file(&backup);
@@ -630,7 +813,7 @@ fn run() -> brandrail::Result<()> {
         status.next_due_at.format("%Y-%m-%d %H:%M UTC")
     );
 
-    step("16. The audit chain verifies end to end");
+    step("19. The audit chain verifies end to end");
     let v = engine.verify_audit()?;
     println!(
         "   ok = {}, {} records, head #{} {}…",
