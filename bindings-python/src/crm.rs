@@ -6,7 +6,10 @@
 //! `crm/privacy.rs`, interactions, purchases and funnels (CRM-3) in
 //! `crm/interactions.rs`, segment rules, segments, personas, lifecycle stages
 //! and community tiers (CRM-4) in `crm/rule.rs` and `crm/segments.rs`, RFM
-//! and customer value (CRM-11) in `crm/value.rs`, as in core.
+//! and customer value (CRM-11) in `crm/value.rs`, fuzzy duplicate candidates,
+//! manual merges and distinct marks (CRM-2) in `crm/fuzzy.rs`, service
+//! tickets (CRM-9) in `crm/service.rs` and the public-opinion watch (CRM-10)
+//! in `crm/opinion.rs`, as in core.
 //!
 //! A batch crosses once and is ingested with the GIL released. Host types are
 //! checked for the whole batch before anything is written: a row of the wrong
@@ -15,10 +18,13 @@
 //! given, an identity kind outside `IDENTITY_KINDS`, is reported by the
 //! binding as the same kind of row error (field `identities[j].kind`).
 
+mod fuzzy;
 mod interactions;
+mod opinion;
 mod privacy;
 mod rule;
 mod segments;
+mod service;
 mod value;
 
 use std::collections::{BTreeMap, HashMap};
@@ -195,10 +201,13 @@ fn identities_arg(value: &Bound<'_, PyAny>, at: &str) -> PyResult<Vec<Identity>>
 /// `identities` (at least one) are `Identity`s, dicts `{"kind", "value"}` or
 /// `(kind, value)` pairs, each kind one of `brandrail.IDENTITY_KINDS` (another
 /// raises ValidationError here; in a dict row it is a row error instead).
-/// `name` is the customer's name, if known; `profile` holds general-class
-/// fields of the policy (`crm.data_classes.general`: 'region', 'age_band',
-/// 'habits', ...) as strings. The values are checked when ingested: a bad one
-/// is a `RowError` of the batch.
+/// `name` is the customer's name, if known; `profile` holds, as strings,
+/// general-class fields of the policy (`crm.data_classes.general`: 'region',
+/// 'age_band', 'habits', ...) and its core-class fields that are not
+/// identities ('address', 'birth_date'), which are sealed at rest like the
+/// name; a birth date is cleaned to YYYY-MM-DD ('1990/3/7', '19900307' and
+/// '1990年3月7日' are read too). The values are checked when ingested: a bad
+/// one is a `RowError` of the batch.
 #[pyclass(frozen, eq, module = "brandrail", name = "CustomerRecord")]
 #[derive(Clone, PartialEq)]
 pub(crate) struct PyCustomerRecord(CustomerRecord);
@@ -234,7 +243,7 @@ impl PyCustomerRecord {
         self.0.name.as_deref()
     }
 
-    /// General-class profile fields (a copy).
+    /// Profile fields, general and core class, as given (a copy).
     #[getter]
     fn profile(&self) -> BTreeMap<String, String> {
         self.0.profile.clone()
@@ -359,7 +368,8 @@ fn records_arg(
 }
 
 /// Why one row of a batch (`Engine.ingest_customers`,
-/// `Engine.record_interactions`) was refused; the row changed nothing.
+/// `Engine.record_interactions`, `Engine.record_mentions`) was refused; the
+/// row changed nothing.
 #[pyclass(frozen, eq, module = "brandrail", name = "RowError")]
 #[derive(Clone, PartialEq)]
 pub(crate) struct PyRowError(RowError);
@@ -374,8 +384,9 @@ impl PyRowError {
 
     /// The field at fault, relative to the row: 'identities',
     /// 'identities[0].phone', 'identities[1].kind', 'name',
-    /// 'profile.national_id', ...; for an interaction 'customer_id', 'kind',
-    /// 'at', 'page', 'amount' or 'channel'.
+    /// 'profile.national_id', 'profile.birth_date', ...; for an interaction
+    /// 'customer_id', 'kind', 'at', 'page', 'amount' or 'channel'; for a
+    /// mention 'platform', 'author', 'text', 'at', 'url' or 'reach'.
     #[getter]
     fn field(&self) -> &str {
         &self.0.field
@@ -516,8 +527,8 @@ impl PyCustomer {
         self.0.name.as_deref()
     }
 
-    /// General-class profile fields; each value '***' without clearance (a
-    /// copy).
+    /// Profile fields, general and core class ('address', 'birth_date',
+    /// cleaned); each value '***' without clearance (a copy).
     #[getter]
     fn profile(&self) -> BTreeMap<String, String> {
         self.0.profile.clone()
@@ -704,10 +715,13 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyMergeUndone>()?;
     m.add_class::<PyConsent>()?;
     m.add_class::<PyErasure>()?;
+    fuzzy::register(m)?;
     interactions::register(m)?;
     rule::register(m)?;
     segments::register(m)?;
     value::register(m)?;
+    service::register(m)?;
+    opinion::register(m)?;
     m.add(
         "IDENTITY_KINDS",
         PyTuple::new(py, IdentityKind::ALL.iter().map(|k| k.as_str()))?,

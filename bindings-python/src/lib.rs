@@ -7,9 +7,11 @@
 //! (log, verification, backups), `content` (the compliance checker, content
 //! items and their lifecycle, the pre-publish checklist, the asset library,
 //! the publishing plan and themes, A/B variants), `crm` (customer ingest,
-//! reads and look-ups; consent, sends, export and erasure; interactions,
-//! purchases and click-path funnels; segments, personas, lifecycle stages and
-//! community tiers; RFM and customer value), `policy` (the
+//! reads and look-ups; fuzzy duplicates and manual merges; consent, sends,
+//! export and erasure; interactions, purchases and click-path funnels;
+//! segments, personas, lifecycle stages and community tiers; RFM and customer
+//! value; service tickets; the public-opinion watch and crisis cases),
+//! `policy` (the
 //! document and its versions), plus
 //! `engine` (the handle), `error` (the one mapping of core errors to
 //! exceptions) and `convert` (datetimes, decimals, string sets, columns).

@@ -316,6 +316,12 @@ def self_referencing() -> dict:
         ({"tier": []}, "rule.tier"),
         ({"spend": {"at_least": "-5"}}, "rule.spend"),
         ({"spend": {"within_days": 30}}, "rule.spend"),
+        # amounts are exact decimal text: a JSON number or an exponent is refused
+        ({"spend": {"at_least": 1000}}, "rule.spend.at_least"),
+        ({"spend": {"at_most": 4999.5}}, "rule.spend.at_most"),
+        ({"spend": {"at_least": True}}, "rule.spend.at_least"),
+        ({"spend": {"at_least": "1e3"}}, "rule.spend.at_least"),
+        ({"all": [{"spend": {"at_least": "100", "at_most": 2**40}}]}, "rule.all[0].spend.at_most"),
         ({"first_seen": {"within_days": 11_001}}, "rule.first_seen"),
         ({"consent": {"channel": "SMS!", "purpose": "marketing"}}, "rule.consent"),
         ({"field": {"name": "region", "op": "eq", "value": "x\u202ey"}}, "rule.field.value"),
@@ -380,7 +386,9 @@ def test_rule_values_exact_decimals_and_other_conditions(crm):
     assert crm.count_customers(STEWARD, rich) == 3, "1 (180), 2 (200), 5 (5000)"
     s = define(crm, name="rich", rule=rich)
     assert s.rule == {"spend": {"at_least": "180.00", "within_days": 365}}
-    assert crm.count_customers(MARKETER, {"spend": {"at_least": "180.01", "at_most": 4999}}) == 1
+    assert crm.count_customers(MARKETER, {"spend": {"at_least": "180.01", "at_most": "4999"}}) == 1
+    # A Decimal counts by value: 1E+3 crosses as "1000", never as an exponent.
+    assert crm.count_customers(MARKETER, {"spend": {"at_least": Decimal("1E+3")}}) == 1, "5 (5000)"
     assert crm.count_customers(MARKETER, {"has_identity": "email"}) == 1
     assert crm.count_customers(MARKETER, {"tier": ["vip", "repeat"]}) == 2
     assert crm.count_customers(MARKETER, {"first_seen": {"within_days": 1}}) == 5

@@ -183,7 +183,8 @@ def run(engine: brandrail.Engine, op: str, actor: str, a: dict[str, Any]) -> dic
         d = engine.delegate_approvals(actor, a["to"], time(engine, a["starts_at"]), time(engine, a["ends_at"]))
         return {"from": d.from_, "to": d.to}
     if op == "advance_clock":
-        now = engine.advance_clock(timedelta(hours=a["hours"]))
+        by = timedelta(minutes=a["minutes"]) if "minutes" in a else timedelta(hours=a["hours"])
+        now = engine.advance_clock(by)
         return {"now": now.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")}
     if op == "overdue_approvals":
         return {"ids": [t.instance_id for t in engine.overdue_approvals(time(engine, a["as_of"]))]}
@@ -390,7 +391,87 @@ def run(engine: brandrail.Engine, op: str, actor: str, a: dict[str, Any]) -> dic
             "new_customers": v.new_customers,
             "cac": None if v.cac is None else str(v.cac),
         }
+    if op == "duplicate_candidates":
+        r = engine.duplicate_candidates(actor, threshold=a.get("threshold"), limit=a["limit"])
+        return {
+            "threshold": r.threshold,
+            "customers": r.customers,
+            "pairs": [[c.customer_id, c.other_id] for c in r.candidates],
+            "fields": [[x.field for x in c.reasons] for c in r.candidates],
+        }
+    if op == "merge_customers":
+        return {"identities_moved": engine.merge_customers(actor, a["survivor_id"], a["merged_id"])}
+    if op == "undo_merge":
+        return engine.undo_merge(actor, a["id"]).to_dict()
+    if op == "mark_distinct":
+        assert engine.mark_distinct(actor, a["a"], a["b"]) is None
+        return {"ok": True}
+    if op == "open_ticket":
+        # The vector's ticket is exactly the dict the Python API accepts.
+        return ticket(engine.open_ticket(actor, a))
+    if op == "respond_ticket":
+        return ticket(engine.respond_ticket(actor, a["id"], a["message"]))
+    if op == "route_ticket":
+        return ticket(engine.route_ticket(actor, a["id"], a["department"]))
+    if op == "resolve_ticket":
+        return ticket(engine.resolve_ticket(actor, a["id"]))
+    if op == "rate_ticket":
+        return ticket(engine.rate_ticket(actor, a["id"], a["score"]))
+    if op == "ticket":
+        return ticket(engine.ticket(actor, a["id"]))
+    if op == "overdue_tickets":
+        return {"ids": [t.id for t in engine.overdue_tickets(actor)]}
+    if op == "service_report":
+        r = engine.service_report(actor, time(engine, a["from"]), time(engine, a["to"]))
+        keys = ("tickets", "auto_answered", "responded", "within_sla", "overdue", "complaints",
+                "rated", "satisfaction_average", "meets_target")
+        return {
+            **{k: getattr(r, k) for k in keys},
+            "complaints_by_department": [[d.department, d.count] for d in r.complaints_by_department],
+        }
+    if op == "record_mentions":
+        # Rows are the dicts the Python API accepts, their times resolved.
+        rows = [{**m, "at": time(engine, m["at"])} for m in a["mentions"]]
+        r = engine.record_mentions(actor, rows)
+        return {
+            "rows": r.rows,
+            "recorded": r.recorded,
+            "error_rows": [e.row for e in r.errors],
+            "error_fields": [e.field for e in r.errors],
+            "severities": [x.severity for x in r.alerts],
+            "escalated": [x.escalated for x in r.alerts],
+            "crises_opened": r.crises_opened,
+        }
+    if op == "escalated_alerts":
+        return {"count": len(engine.escalated_alerts(actor))}
+    if op == "opinion_alerts":
+        return {"ids": [x.id for x in engine.opinion_alerts(actor, a["open_only"])]}
+    if op == "handle_alert":
+        return {"state": engine.handle_alert(actor, a["id"]).state}
+    if op == "open_crisis":
+        return crisis(engine.open_crisis(actor, a["alert_ids"], a["summary"]))
+    if op == "respond_crisis":
+        return crisis(engine.respond_crisis(actor, a["id"], a["statement"]))
+    if op == "close_crisis":
+        return crisis(engine.close_crisis(actor, a["id"]))
+    if op == "crises":
+        return {"crises": [crisis(c) for c in engine.crises(actor, a["overdue_only"])]}
     raise AssertionError(f"unknown op {op!r}")
+
+
+def ticket(t: brandrail.Ticket) -> dict[str, Any]:
+    keys = ("id", "state", "department", "auto_answer", "within_sla", "satisfaction")
+    return {**{k: getattr(t, k) for k in keys}, "response_by": [r.by for r in t.responses]}
+
+
+def crisis(c: brandrail.Crisis) -> dict[str, Any]:
+    keys = ("id", "kind", "lead_department", "review_department", "opened_by", "within_deadline", "alert_ids")
+    return {
+        **{k: getattr(c, k) for k in keys},
+        # Whole minutes, as the vectors write them.
+        "due_in_minutes": (c.first_response_due - c.opened_at) // timedelta(minutes=1),
+        "closed": c.closed_at is not None,
+    }
 
 
 def segment(x: brandrail.Segment) -> dict[str, Any]:

@@ -15,7 +15,10 @@ interactions (views, click paths, purchases) give purchase summaries and
 click-path funnels; segments stored as rules (Python dicts), personas,
 lifecycle stages and community tiers derived from behaviour, RFM and customer
 value (``rfm_frame`` and ``segment_members_frame`` give pandas DataFrames when
-pandas is installed). The same Rust engine runs behind the Python, Node and
+pandas is installed); fuzzy duplicate candidates for a data steward to merge or
+mark distinct; service tickets with auto-answers, complaint routing, a
+first-response deadline and satisfaction; and a public-opinion watch raising
+alerts, escalating them and opening crisis cases with a 2-hour deadline. The same Rust engine runs behind the Python, Node and
 Swift/Kotlin bindings, so behaviour is identical everywhere.
 
 >>> import brandrail
@@ -143,6 +146,24 @@ from ._brandrail import (
     SegmentRefresh,
     Standing,
     ValueReport,
+    MAX_DUPLICATE_BLOCK,
+    MAX_DUPLICATE_CANDIDATES,
+    CandidateReport,
+    DuplicateCandidate,
+    MatchReason,
+    TICKET_CATEGORIES,
+    TICKET_STATES,
+    DepartmentCount,
+    NewTicket,
+    ServiceReport,
+    Ticket,
+    TicketResponse,
+    ALERT_SEVERITIES,
+    MAX_MENTIONS,
+    Crisis,
+    MentionReport,
+    NewMention,
+    OpinionAlert,
     __version__,
     check_text,
     check_texts,
@@ -214,6 +235,12 @@ __all__ = [
     "IngestReport",
     "MergeUndone",
     "RowError",
+    # fuzzy duplicates and manual merges (CRM-2)
+    "CandidateReport",
+    "DuplicateCandidate",
+    "MatchReason",
+    "MAX_DUPLICATE_BLOCK",
+    "MAX_DUPLICATE_CANDIDATES",
     # interactions, purchases and funnels (CRM-3)
     "Funnel",
     "FunnelStep",
@@ -231,7 +258,20 @@ __all__ = [
     # customer value (CRM-11)
     "Rfm",
     "ValueReport",
+    # customer service (CRM-9)
+    "DepartmentCount",
+    "NewTicket",
+    "ServiceReport",
+    "Ticket",
+    "TicketResponse",
+    # public-opinion watch and crisis cases (CRM-10)
+    "Crisis",
+    "MentionReport",
+    "NewMention",
+    "OpinionAlert",
+    "MAX_MENTIONS",
     # value sets
+    "ALERT_SEVERITIES",
     "APPROVAL_EVENT_KINDS",
     "APPROVAL_STATES",
     "ASSET_KINDS",
@@ -254,6 +294,8 @@ __all__ = [
     "SEGMENT_ORIGINS",
     "STAGE_STATES",
     "SUBJECT_KINDS",
+    "TICKET_CATEGORIES",
+    "TICKET_STATES",
     "VARIANT_KINDS",
     "VARIANT_STYLES",
     # errors

@@ -116,6 +116,24 @@ __all__ = [
     "MAX_SEGMENT_PAGE",
     "Rfm",
     "ValueReport",
+    "MatchReason",
+    "DuplicateCandidate",
+    "CandidateReport",
+    "MAX_DUPLICATE_CANDIDATES",
+    "MAX_DUPLICATE_BLOCK",
+    "NewTicket",
+    "TicketResponse",
+    "Ticket",
+    "DepartmentCount",
+    "ServiceReport",
+    "TICKET_CATEGORIES",
+    "TICKET_STATES",
+    "NewMention",
+    "OpinionAlert",
+    "MentionReport",
+    "Crisis",
+    "ALERT_SEVERITIES",
+    "MAX_MENTIONS",
 ]
 
 DEPARTMENTS: tuple[str, ...]
@@ -215,6 +233,28 @@ SEGMENT_ORIGINS: tuple[str, ...]
 MAX_SEGMENT_PAGE: int
 """Most members in one page of ``Engine.segment_members`` (100000)."""
 
+MAX_DUPLICATE_CANDIDATES: int
+"""Most candidates ``Engine.duplicate_candidates`` returns (10000)."""
+
+MAX_DUPLICATE_BLOCK: int
+"""Blocks of more customers than this (500) sharing a blocking key are not
+compared pair by pair by ``Engine.duplicate_candidates`` (counted in
+``CandidateReport.blocks_skipped``)."""
+
+TICKET_CATEGORIES: tuple[str, ...]
+"""What a service ticket is about (CRM-9): 'question', 'complaint',
+'request'."""
+
+TICKET_STATES: tuple[str, ...]
+"""Where a service ticket stands: 'open', 'answered', 'resolved'."""
+
+ALERT_SEVERITIES: tuple[str, ...]
+"""How serious an opinion alert is (CRM-10): 'normal', 'sensitive',
+'major'."""
+
+MAX_MENTIONS: int
+"""Most mentions in one ``Engine.record_mentions`` call (100000)."""
+
 _Date = date  # `HotDateOn.date` shadows the class in its body
 _StrPath = Union[str, "os.PathLike[str]"]
 _ProgressCallback = Callable[[int, int], object]
@@ -225,6 +265,8 @@ _SubjectLike = Union["Subject", Mapping[str, Any]]
 _IdentityLike = Union["Identity", Mapping[str, str], tuple[str, str], list[str]]
 _CustomerRecordLike = Union["CustomerRecord", Mapping[str, Any]]
 _NewInteractionLike = Union["NewInteraction", Mapping[str, Any]]
+_NewTicketLike = Union["NewTicket", Mapping[str, Any]]
+_NewMentionLike = Union["NewMention", Mapping[str, Any]]
 _Rule = Union[Mapping[str, Any], str]
 _DataFrame = Any  # a pandas.DataFrame (pandas is optional)
 
@@ -1633,10 +1675,13 @@ class CustomerRecord:
     "value"}`` or ``(kind, value)`` pairs, each kind one of
     ``IDENTITY_KINDS`` (another raises ValidationError here; in a dict row it
     is a row error instead). ``name`` is the customer's name, if known;
-    ``profile`` holds general-class fields of the policy
-    (``crm.data_classes.general``: 'region', 'age_band', 'habits', ...) as
-    strings. The values are checked when ingested: a bad one is a
-    ``RowError`` of the batch.
+    ``profile`` holds, as strings, general-class fields of the policy
+    (``crm.data_classes.general``: 'region', 'age_band', 'habits', ...) and
+    its core-class fields that are not identities ('address', 'birth_date'),
+    which are sealed at rest like the name; a birth date is cleaned to
+    YYYY-MM-DD ('1990/3/7', '19900307' and '1990年3月7日' are read too). The
+    values are checked when ingested: a bad one is a ``RowError`` of the
+    batch.
     """
 
     def __init__(
@@ -1654,7 +1699,7 @@ class CustomerRecord:
         """The customer's name, or None."""
     @property
     def profile(self) -> dict[str, str]:
-        """General-class profile fields (a copy)."""
+        """Profile fields, general and core class, as given (a copy)."""
     def to_dict(self) -> dict[str, Any]:
         """``{"identities": [{"kind", "value"}, ...], "name": ..., "profile":
         {...}}`` (accepted back wherever a CustomerRecord is)."""
@@ -1663,7 +1708,8 @@ class CustomerRecord:
 @final
 class RowError:
     """Why one row of a batch (``Engine.ingest_customers``,
-    ``Engine.record_interactions``) was refused; the row changed nothing."""
+    ``Engine.record_interactions``, ``Engine.record_mentions``) was refused;
+    the row changed nothing."""
 
     @property
     def row(self) -> int:
@@ -1672,8 +1718,9 @@ class RowError:
     def field(self) -> str:
         """The field at fault, relative to the row: 'identities',
         'identities[0].phone', 'identities[1].kind', 'name',
-        'profile.national_id', ...; for an interaction 'customer_id', 'kind',
-        'at', 'page', 'amount' or 'channel'."""
+        'profile.national_id', 'profile.birth_date', ...; for an interaction
+        'customer_id', 'kind', 'at', 'page', 'amount' or 'channel'; for a
+        mention 'platform', 'author', 'text', 'at', 'url' or 'reach'."""
     @property
     def code(self) -> str:
         """'validation' (a bad value), 'policy_violation' (a field the policy
@@ -1736,8 +1783,8 @@ class Customer:
         """Name, or None; masked without clearance."""
     @property
     def profile(self) -> dict[str, str]:
-        """General-class profile fields; each value '***' without clearance
-        (a copy)."""
+        """Profile fields, general and core class ('address', 'birth_date',
+        cleaned); each value '***' without clearance (a copy)."""
     @property
     def merged_ids(self) -> list[int]:
         """Ids of the customers merged into this one."""
@@ -2214,6 +2261,463 @@ class ValueReport:
         """LTV / CAC, or None when CAC is unknown or zero."""
     def to_dict(self) -> dict[str, Any]:
         """The fields as a plain dict (the period's start under 'from')."""
+    def __eq__(self, other: object, /) -> bool: ...
+
+# ---------------------------------------------------------------- fuzzy duplicates (CRM-2)
+
+@final
+class MatchReason:
+    """Why two customers look alike: one field's similarity."""
+
+    @property
+    def field(self) -> str:
+        """The field compared: 'name', 'address' or 'birth_date'."""
+    @property
+    def similarity(self) -> float:
+        """How alike the two values are, from 0.0 to 1.0 (names:
+        Jaro-Winkler; addresses: bigram Dice; birth dates: 1.0 equal, 0.8 one
+        digit apart or day and month swapped, else 0.0)."""
+    def to_dict(self) -> dict[str, Any]:
+        """``{"field": ..., "similarity": ...}``."""
+    def __eq__(self, other: object, /) -> bool: ...
+
+@final
+class DuplicateCandidate:
+    """Two customers who share no identity but may be one person (CRM-2),
+    for a data steward to merge (``Engine.merge_customers``) or mark distinct
+    (``Engine.mark_distinct``)."""
+
+    @property
+    def customer_id(self) -> int:
+        """The older customer: the survivor if the two are merged."""
+    @property
+    def other_id(self) -> int:
+        """The newer customer."""
+    @property
+    def score(self) -> float:
+        """The weighted similarity over the fields both have, from 0.0 to 1.0
+        (name 0.4, address 0.35, birth date 0.25)."""
+    @property
+    def reasons(self) -> list[MatchReason]:
+        """One ``MatchReason`` per field both customers have, in the order
+        name, address, birth date (a copy)."""
+    def to_dict(self) -> dict[str, Any]:
+        """The fields as plain dicts and lists: ``reasons`` is a list of their
+        ``to_dict()``."""
+    def __eq__(self, other: object, /) -> bool: ...
+
+@final
+class CandidateReport:
+    """What ``Engine.duplicate_candidates`` found: how many customers and
+    pairs it looked at, the blocks it skipped for size, the threshold used
+    and the candidates, best first."""
+
+    @property
+    def customers(self) -> int:
+        """Live customers looked at."""
+    @property
+    def pairs_compared(self) -> int:
+        """Pairs scored (only customers sharing a birth date, a name, surname
+        and birth year, or surname and address prefix are compared)."""
+    @property
+    def blocks_skipped(self) -> int:
+        """Blocks of more than ``MAX_DUPLICATE_BLOCK`` customers, skipped."""
+    @property
+    def threshold(self) -> float:
+        """The threshold used: the one given, else the policy's
+        ``crm.fuzzy_match_threshold``."""
+    @property
+    def candidates(self) -> list[DuplicateCandidate]:
+        """The ``DuplicateCandidate``s at or above the threshold, best first,
+        at most the ``limit`` asked for (a copy)."""
+    def to_dict(self) -> dict[str, Any]:
+        """The fields as plain dicts and lists: ``candidates`` is a list of
+        their ``to_dict()``."""
+    def __eq__(self, other: object, /) -> bool: ...
+
+# ---------------------------------------------------------------- customer service (CRM-9)
+
+@final
+class NewTicket:
+    """A ticket to open with ``Engine.open_ticket`` (CRM-9). A plain dict
+    with the same keys works too.
+
+    ``channel`` is where it came in ('wechat', 'phone', 'email', 'app', ...;
+    an identifier); ``category`` one of ``TICKET_CATEGORIES`` ('question',
+    'complaint', 'request'; another raises ValidationError); ``subject`` a
+    subject line (display text, not empty); ``body`` the customer's words (1
+    byte to 64 KiB, no control characters but tab and newlines);
+    ``customer_id`` the customer, when known (a merged id opens on its
+    survivor). The values are checked when the ticket is opened.
+    """
+
+    def __init__(
+        self,
+        *,
+        channel: str,
+        category: str,
+        subject: str,
+        body: str,
+        customer_id: Optional[int] = None,
+    ) -> None: ...
+    @property
+    def customer_id(self) -> Optional[int]:
+        """The customer, or None."""
+    @property
+    def channel(self) -> str:
+        """Where it came in."""
+    @property
+    def category(self) -> str:
+        """What it is about (one of ``TICKET_CATEGORIES``)."""
+    @property
+    def subject(self) -> str:
+        """The subject line."""
+    @property
+    def body(self) -> str:
+        """The customer's words."""
+    def to_dict(self) -> dict[str, Any]:
+        """The fields as a plain dict (accepted back wherever a NewTicket
+        is)."""
+    def __eq__(self, other: object, /) -> bool: ...
+
+@final
+class TicketResponse:
+    """A response on a ticket."""
+
+    @property
+    def at(self) -> datetime:
+        """When (UTC)."""
+    @property
+    def by(self) -> str:
+        """Who: a principal's handle, or 'auto:<key>' for an auto-answer of
+        the policy ('auto:shipping')."""
+    @property
+    def message(self) -> str:
+        """The text."""
+    def to_dict(self) -> dict[str, Any]:
+        """``{"at", "by", "message"}``."""
+    def __eq__(self, other: object, /) -> bool: ...
+
+@final
+class Ticket:
+    """A service ticket as read back (CRM-9), with its responses. Subject,
+    body and responses are sealed at rest and empty after the customer's
+    erasure."""
+
+    @property
+    def id(self) -> int:
+        """Identifier."""
+    @property
+    def customer_id(self) -> Optional[int]:
+        """The customer, or None when unknown (or erased)."""
+    @property
+    def channel(self) -> str:
+        """Where it came in."""
+    @property
+    def category(self) -> str:
+        """What it is about (one of ``TICKET_CATEGORIES``)."""
+    @property
+    def subject(self) -> str:
+        """The subject line ('' after the customer's erasure)."""
+    @property
+    def body(self) -> str:
+        """The customer's words ('' after the customer's erasure)."""
+    @property
+    def department(self) -> str:
+        """The responsible department (one of ``DEPARTMENTS``): where a
+        complaint was routed by what it mentions, else the policy's
+        ``crm.service.default_department``."""
+    @property
+    def state(self) -> str:
+        """'open', 'answered' or 'resolved' (one of ``TICKET_STATES``)."""
+    @property
+    def opened_at(self) -> datetime:
+        """Opened (UTC)."""
+    @property
+    def opened_by(self) -> str:
+        """Handle of the principal who opened it."""
+    @property
+    def first_response_due(self) -> datetime:
+        """When the first response is due (UTC):
+        ``crm.service.first_response_minutes`` (10) after opening."""
+    @property
+    def first_response_at(self) -> Optional[datetime]:
+        """The first response (UTC), or None."""
+    @property
+    def within_sla(self) -> Optional[bool]:
+        """Whether the first response came by the deadline; None while none
+        came."""
+    @property
+    def auto_answer(self) -> Optional[str]:
+        """The key of the policy's auto-answer given at once ('shipping'), or
+        None."""
+    @property
+    def responses(self) -> list[TicketResponse]:
+        """The ``TicketResponse``s, oldest first (a copy)."""
+    @property
+    def resolved_at(self) -> Optional[datetime]:
+        """Resolved (UTC), or None."""
+    @property
+    def satisfaction(self) -> Optional[int]:
+        """The customer's satisfaction score (1 to
+        ``crm.service.satisfaction_scale``), or None."""
+    def to_dict(self) -> dict[str, Any]:
+        """The fields as plain dicts and lists: ``responses`` is a list of
+        their ``to_dict()``."""
+    def __eq__(self, other: object, /) -> bool: ...
+
+@final
+class DepartmentCount:
+    """Complaints routed to one department in a ``ServiceReport``."""
+
+    @property
+    def department(self) -> str:
+        """The department (one of ``DEPARTMENTS``)."""
+    @property
+    def count(self) -> int:
+        """Complaints it is responsible for."""
+    def to_dict(self) -> dict[str, Any]:
+        """``{"department": ..., "count": ...}``."""
+    def __eq__(self, other: object, /) -> bool: ...
+
+@final
+class ServiceReport:
+    """Service figures of the tickets opened in a period (CRM-9): counts and
+    averages only, no customer named."""
+
+    @property
+    def from_(self) -> datetime:
+        """Start of the period, inclusive (UTC). (``from`` is a Python
+        keyword; ``to_dict()`` uses 'from'.)"""
+    @property
+    def to(self) -> datetime:
+        """End of the period, exclusive (UTC)."""
+    @property
+    def tickets(self) -> int:
+        """Tickets opened."""
+    @property
+    def auto_answered(self) -> int:
+        """Answered at once from the policy's auto-answers."""
+    @property
+    def responded(self) -> int:
+        """With a first response."""
+    @property
+    def within_sla(self) -> int:
+        """First response by the deadline."""
+    @property
+    def sla_rate(self) -> float:
+        """``within_sla`` / the tickets responded to or overdue (1.0 when
+        none)."""
+    @property
+    def average_first_response_minutes(self) -> Optional[float]:
+        """Mean minutes to the first response over those responded, or
+        None."""
+    @property
+    def overdue(self) -> int:
+        """Without a first response and past the deadline now."""
+    @property
+    def complaints(self) -> int:
+        """Complaints."""
+    @property
+    def complaints_by_department(self) -> list[DepartmentCount]:
+        """Complaints per responsible department, a ``DepartmentCount`` each,
+        by department name (a copy)."""
+    @property
+    def rated(self) -> int:
+        """Tickets the customer scored."""
+    @property
+    def satisfaction_average(self) -> Optional[float]:
+        """Mean satisfaction score, or None without scores."""
+    @property
+    def satisfaction_target(self) -> float:
+        """The policy's target (``crm.service.satisfaction_target``, 4.8)."""
+    @property
+    def meets_target(self) -> Optional[bool]:
+        """Whether the mean reaches the target; None without scores."""
+    def to_dict(self) -> dict[str, Any]:
+        """The fields as plain dicts and lists (the period's start under
+        'from'; ``complaints_by_department`` a list of ``{"department",
+        "count"}``)."""
+    def __eq__(self, other: object, /) -> bool: ...
+
+# ---------------------------------------------------------------- public-opinion watch (CRM-10)
+
+@final
+class NewMention:
+    """One mention to record with ``Engine.record_mentions`` (CRM-10). A
+    plain dict with the same keys works too.
+
+    ``platform`` is where it was said ('weibo', 'douyin', 'xiaohongshu',
+    'zhihu', 'tieba', a forum; an identifier); ``author`` the author's handle
+    there; ``text`` what was said; ``at`` when, a timezone-aware datetime (at
+    most a day ahead); ``url`` an http(s) link, if any; ``reach`` the
+    followers or views, if known (an int, 0 or more; another raises
+    ValidationError here, in a dict row it is a row error instead). The
+    values are checked when recorded: a bad one is a ``RowError`` of the
+    batch.
+    """
+
+    def __init__(
+        self,
+        platform: str,
+        author: str,
+        text: str,
+        at: datetime,
+        *,
+        url: Optional[str] = None,
+        reach: Optional[int] = None,
+    ) -> None: ...
+    @property
+    def platform(self) -> str:
+        """Where it was said."""
+    @property
+    def author(self) -> str:
+        """The author's handle there."""
+    @property
+    def text(self) -> str:
+        """What was said."""
+    @property
+    def at(self) -> datetime:
+        """When (UTC)."""
+    @property
+    def url(self) -> Optional[str]:
+        """The link, or None."""
+    @property
+    def reach(self) -> Optional[int]:
+        """Followers or views, or None."""
+    def to_dict(self) -> dict[str, Any]:
+        """The fields as a plain dict (accepted back wherever a NewMention
+        is)."""
+    def __eq__(self, other: object, /) -> bool: ...
+
+@final
+class OpinionAlert:
+    """An alert raised by a mention (CRM-10): the brand and an alert keyword
+    in it. Sensitive and major alerts are escalated to the supervisors; a
+    major one opens a ``Crisis`` at once."""
+
+    @property
+    def id(self) -> int:
+        """Identifier."""
+    @property
+    def mention_id(self) -> int:
+        """The mention that raised it (``MentionReport.mention_ids``)."""
+    @property
+    def platform(self) -> str:
+        """The mention's platform."""
+    @property
+    def severity(self) -> str:
+        """'normal', 'sensitive' or 'major' (one of ``ALERT_SEVERITIES``)."""
+    @property
+    def keywords(self) -> list[str]:
+        """The configured words that matched, as the policy writes them
+        (brand names and keywords; '差评' for '差 评') (a copy)."""
+    @property
+    def escalated(self) -> bool:
+        """Whether it was escalated to the supervisors (sensitive and
+        major)."""
+    @property
+    def crisis_id(self) -> Optional[int]:
+        """The crisis case it belongs to, or None."""
+    @property
+    def state(self) -> str:
+        """'open' or 'handled'."""
+    @property
+    def raised_at(self) -> datetime:
+        """Raised (UTC)."""
+    @property
+    def handled_at(self) -> Optional[datetime]:
+        """Handled (UTC), or None."""
+    @property
+    def handled_by(self) -> Optional[str]:
+        """Handle of the principal who handled it, or None."""
+    def to_dict(self) -> dict[str, Any]:
+        """The fields as a plain dict (pandas-ready)."""
+    def __eq__(self, other: object, /) -> bool: ...
+
+@final
+class MentionReport:
+    """What ``Engine.record_mentions`` did: counts, the mention each row
+    became, the alerts raised, the crisis cases opened and the refused
+    rows."""
+
+    @property
+    def rows(self) -> int:
+        """Rows given."""
+    @property
+    def recorded(self) -> int:
+        """Mentions recorded."""
+    @property
+    def mention_ids(self) -> list[Optional[int]]:
+        """For every row, in input order, the id of the mention recorded, or
+        None when it was refused (a copy)."""
+    @property
+    def alerts(self) -> list[OpinionAlert]:
+        """The ``OpinionAlert``s raised, in row order (a copy)."""
+    @property
+    def crises_opened(self) -> list[int]:
+        """Ids of the crisis cases major alerts opened."""
+    @property
+    def errors(self) -> list[RowError]:
+        """The refused rows, in row order."""
+    def to_dict(self) -> dict[str, Any]:
+        """The fields as plain dicts and lists: ``alerts`` and ``errors`` are
+        lists of their ``to_dict()``."""
+    def __eq__(self, other: object, /) -> bool: ...
+
+@final
+class Crisis:
+    """A crisis case (CRM-10): its kind's response template, the department
+    that leads and the one that reviews, and a first-response deadline
+    (``crm.crisis.first_response_hours``, 2 h)."""
+
+    @property
+    def id(self) -> int:
+        """Identifier."""
+    @property
+    def kind(self) -> str:
+        """Kind: a key of the policy's ``crm.crisis.kinds``
+        ('product_quality', 'data_leak', 'general')."""
+    @property
+    def summary(self) -> str:
+        """What happened."""
+    @property
+    def lead_department(self) -> str:
+        """The department leading the response (one of ``DEPARTMENTS``)."""
+    @property
+    def review_department(self) -> str:
+        """The department reviewing it (one of ``DEPARTMENTS``)."""
+    @property
+    def template(self) -> str:
+        """The kind's response template (话术模板)."""
+    @property
+    def opened_at(self) -> datetime:
+        """Opened (UTC)."""
+    @property
+    def opened_by(self) -> str:
+        """Handle of the principal who opened it, or 'auto' when a major
+        alert did."""
+    @property
+    def first_response_due(self) -> datetime:
+        """When the first response is due (UTC)."""
+    @property
+    def first_response_at(self) -> Optional[datetime]:
+        """The first response (UTC), or None."""
+    @property
+    def statement(self) -> Optional[str]:
+        """The statement given (the latest), or None."""
+    @property
+    def within_deadline(self) -> Optional[bool]:
+        """Whether the first response came by the deadline; None while none
+        came."""
+    @property
+    def closed_at(self) -> Optional[datetime]:
+        """Closed (UTC), or None."""
+    @property
+    def alert_ids(self) -> list[int]:
+        """Ids of its alerts."""
+    def to_dict(self) -> dict[str, Any]:
+        """The fields as a plain dict (pandas-ready)."""
     def __eq__(self, other: object, /) -> bool: ...
 
 # ---------------------------------------------------------------- policy
@@ -2916,12 +3420,14 @@ class Engine:
         'created_at', 'updated_at', 'identities', 'name', 'profile',
         'sources' (every source record of the customer and of those merged
         into it, with its 'customer_id' and department),
-        'consent_history', 'consents_in_force', 'sends' and 'interactions'
-        (CRM-3). Values are in clear."""
+        'consent_history', 'consents_in_force', 'sends', 'interactions'
+        (CRM-3) and 'tickets' (CRM-9, with their responses). Values are in
+        clear."""
     def erase_customer(self, actor: str, customer_id: int, reason: str) -> Erasure:
         """Erase a customer on request (CRM-7; needs 'crm.erase'): identities,
         name, profile, source records, consents, sends and interactions of
-        the customer and of every customer merged into it are removed; the ids stay as
+        the customer and of every customer merged into it are removed, and
+        their service tickets lose their words; the ids stay as
         tombstones, so reading them raises NotFoundError. The audit log keeps
         only ids and digests, so its chain still verifies. ``reason`` (display
         text, not empty) is required. NotFoundError for an unknown or already
@@ -3077,6 +3583,162 @@ class Engine:
         for ``until`` not after ``since`` (field 'until'), a period too short
         to scale to a year (field 'since'), or a spend that is not an amount
         or is negative (field 'acquisition_spend')."""
+
+    # -- fuzzy duplicates and manual merges (CRM-2)
+    def duplicate_candidates(
+        self,
+        actor: str,
+        *,
+        threshold: Optional[float] = None,
+        limit: Optional[int] = None,
+    ) -> CandidateReport:
+        """Customers who may be the same person though they share no identity
+        (CRM-2; needs 'crm.merge' and a ``secret_key``: names, addresses and
+        birth dates are opened; audited with counts only). Returns a
+        ``CandidateReport`` whose ``candidates`` are at most ``limit`` (an
+        int, 1 to ``MAX_DUPLICATE_CANDIDATES``, default 1000), best first.
+
+        Names are compared across traditional and simplified characters,
+        full-width forms and word order, addresses without their
+        administrative suffixes, birth dates allowing one digit or a day-month
+        swap. ``threshold`` (a float from 0.0 to 1.0) overrides the policy's
+        ``crm.fuzzy_match_threshold`` (0.85). Pairs marked distinct are left
+        out. ValidationError for a threshold outside 0-1 or NaN (field
+        'threshold') or a limit out of range (field 'limit'); TypeError for a
+        threshold or limit that is not a number.
+        """
+    def merge_customers(self, actor: str, survivor_id: int, merged_id: int) -> int:
+        """Merge customer ``merged_id`` into ``survivor_id`` by hand, e.g. a
+        ``DuplicateCandidate`` a data steward confirmed (CRM-2; needs
+        'crm.merge'; audited as 'crm.merge'): its identities move to the
+        survivor, every source record stays, and ``undo_merge(actor,
+        merged_id)`` reverses it. Returns how many identities moved.
+        ConflictError when both ids are one customer; NotFoundError for an
+        unknown, merged-away or erased customer."""
+    def mark_distinct(self, actor: str, a: int, b: int) -> None:
+        """Record that customers ``a`` and ``b`` are different people (CRM-2;
+        needs 'crm.merge'; audited as 'crm.distinct'):
+        ``duplicate_candidates`` no longer proposes the pair. ConflictError
+        when both ids are one customer; NotFoundError for an unknown or erased
+        customer."""
+
+    # -- customer service (CRM-9)
+    def open_ticket(self, actor: str, ticket: _NewTicketLike) -> Ticket:
+        """Open a ticket (CRM-9; needs 'service.handle' and a ``secret_key``:
+        the customer's words are sealed at rest; audited). ``ticket`` is a
+        ``NewTicket`` or a dict with its keys; a dict of the wrong shape
+        raises TypeError naming the key ('ticket.body').
+
+        A question mentioning a keyword of one of the policy's
+        ``crm.service.auto_answers`` gets that answer as its first response at
+        once (state 'answered', ``auto_answer`` its key); a complaint goes to
+        the department of the first ``crm.service.complaint_routes`` entry
+        whose keywords it mentions. Keywords match as the compliance checker
+        does: traditional characters, full-width forms and spaces inside a
+        word still match. A known customer's history gains a
+        'service_ticket' interaction. Returns the ``Ticket``. ValidationError
+        for a bad channel, category, subject or body (field named so);
+        NotFoundError for an unknown or erased customer.
+        """
+    def respond_ticket(self, actor: str, id: int, message: str) -> Ticket:
+        """Respond on ticket ``id`` (needs 'service.handle'): the first
+        response stops the deadline; the ticket is 'answered'.
+        ValidationError for an empty or too long message, or one with control
+        characters (field 'message'); ConflictError on a resolved ticket;
+        NotFoundError for an unknown id."""
+    def route_ticket(self, actor: str, id: int, department: str) -> Ticket:
+        """Send ticket ``id`` to ``department`` (one of ``DEPARTMENTS``; needs
+        'service.handle'; audited). ValidationError for another department;
+        ConflictError on a resolved ticket; NotFoundError for an unknown
+        id."""
+    def resolve_ticket(self, actor: str, id: int) -> Ticket:
+        """Close ticket ``id`` (needs 'service.handle'). ConflictError when it
+        has no response yet or is resolved already; NotFoundError for an
+        unknown id."""
+    def rate_ticket(self, actor: str, id: int, score: int) -> Ticket:
+        """Record the customer's satisfaction ``score`` (an int, 1 to
+        ``crm.service.satisfaction_scale``, 5) on ticket ``id`` (needs
+        'service.handle'): once, after a response. ValidationError for a
+        score out of range (field 'score'); TypeError for one that is not an
+        int; ConflictError before a response or when rated already;
+        NotFoundError for an unknown id."""
+    def ticket(self, actor: str, id: int) -> Ticket:
+        """Ticket ``id`` with its responses (needs 'service.handle' and a
+        ``secret_key``). NotFoundError for an unknown id."""
+    def overdue_tickets(self, actor: str) -> list[Ticket]:
+        """The tickets without a first response past their deadline, oldest
+        deadline first (needs 'service.handle' and a ``secret_key``)."""
+    def service_report(self, actor: str, since: datetime, until: datetime) -> ServiceReport:
+        """Service figures of the tickets opened in ``[since, until)``, both
+        timezone-aware datetimes (CRM-9; needs 'crm.read': counts and
+        averages only). ValidationError for ``until`` not after ``since``
+        (field 'until')."""
+
+    # -- public-opinion watch and crisis cases (CRM-10)
+    def record_mentions(
+        self,
+        actor: str,
+        mentions: Iterable[_NewMentionLike],
+    ) -> MentionReport:
+        """Record a batch of mentions and raise alerts (CRM-10; needs
+        'opinion.handle' and a ``secret_key``: author and text are sealed at
+        rest).
+
+        ``mentions`` is any iterable (at most ``MAX_MENTIONS``) of
+        ``NewMention``s or dicts with the keys ``platform``, ``author``,
+        ``text`` and ``at`` (required), ``url`` and ``reach`` (optional). The
+        shapes are checked first: a row that is not a NewMention or a dict, an
+        unknown or missing key, or a value of the wrong type raises TypeError
+        naming it ('mentions[3].reach'), a naive ``at`` ValidationError, and
+        nothing is written.
+
+        Then the batch is recorded in one transaction with the GIL released.
+        A bad row does not raise: it is in the report's ``errors`` (code
+        'validation': a platform that is not an identifier, an empty or bad
+        author or text, a time more than a day ahead, a link that is not
+        http(s), a reach that is negative or too large) and changes nothing,
+        while the good rows land. A mention naming the brand
+        (``content.brand_names``, canonical or misspelt; every mention when
+        the policy names none) with an alert keyword
+        (``crm.opinion_alert_keywords``) raises an alert: 'major' with a
+        ``crm.opinion.major_keywords`` word or a reach of
+        ``crm.opinion.major_reach``, else 'sensitive' with a
+        ``crm.opinion.sensitive_keywords`` word, else 'normal'.
+        """
+    def opinion_alerts(self, actor: str, open_only: bool = False) -> list[OpinionAlert]:
+        """The alerts, newest first; only the open ones when ``open_only``
+        (needs 'opinion.handle')."""
+    def escalated_alerts(self, actor: str) -> list[OpinionAlert]:
+        """The open alerts escalated to the supervisors (sensitive and major),
+        newest first (needs 'supervision.record', which supervisors hold)."""
+    def handle_alert(self, actor: str, id: int) -> OpinionAlert:
+        """Mark alert ``id`` handled (needs 'opinion.handle'; audited).
+        ConflictError when handled already; NotFoundError for an unknown
+        id."""
+    def open_crisis(self, actor: str, alert_ids: Iterable[int], summary: str) -> Crisis:
+        """Open a crisis case by hand for ``alert_ids`` (an iterable of 1 to
+        1000 alert ids) with a ``summary`` (display text; needs
+        'opinion.handle' and a ``secret_key``; audited). Its kind is the first
+        of ``crm.crisis.kinds`` whose keywords the alerts' mentions have, else
+        ``crm.crisis.default_kind``; its deadline runs from now.
+        ValidationError for no or too many alerts (field 'alert_ids') or a bad
+        summary; NotFoundError for an unknown alert; ConflictError for an
+        alert already in a crisis."""
+    def respond_crisis(self, actor: str, id: int, statement: str) -> Crisis:
+        """Give crisis ``id`` its response ``statement`` (needs
+        'opinion.handle'; audited): the first one stops the clock, later ones
+        replace it. The statement must pass the compliance checker: a
+        blocking finding raises PolicyViolationError (rule 'CON-3') and
+        changes nothing. ValidationError for an empty statement;
+        ConflictError on a closed crisis; NotFoundError for an unknown id."""
+    def close_crisis(self, actor: str, id: int) -> Crisis:
+        """Close crisis ``id`` (needs 'opinion.handle'; audited).
+        ConflictError before its first response or when closed already;
+        NotFoundError for an unknown id."""
+    def crises(self, actor: str, overdue_only: bool = False) -> list[Crisis]:
+        """The crisis cases, newest first; only those without a first
+        response past their deadline when ``overdue_only`` (needs
+        'opinion.handle')."""
 
     # -- audit
     def verify_audit(self) -> AuditVerification:

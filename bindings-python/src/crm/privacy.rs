@@ -184,14 +184,16 @@ impl PyEngine {
     /// 'updated_at', 'identities', 'name', 'profile', 'sources' (every source
     /// record of the customer and of those merged into it, with its
     /// 'customer_id' and department), 'consent_history', 'consents_in_force',
-    /// 'sends' and 'interactions' (CRM-3). Values are in clear.
+    /// 'sends', 'interactions' (CRM-3) and 'tickets' (CRM-9, with their
+    /// responses). Values are in clear.
     fn export_customer(&self, py: Python<'_>, actor: String, customer_id: i64) -> PyResult<String> {
         self.call(py, |e| e.export_customer(&actor, customer_id))
     }
 
     /// Erase a customer on request (CRM-7; needs 'crm.erase'): identities,
     /// name, profile, source records, consents, sends and interactions of the
-    /// customer and of every customer merged into it are removed; the ids stay as
+    /// customer and of every customer merged into it are removed, and their
+    /// service tickets lose their words; the ids stay as
     /// tombstones, so reading them raises NotFoundError. The audit log keeps
     /// only ids and digests, so its chain still verifies. `reason` (display
     /// text, not empty) is required. NotFoundError for an unknown or already
