@@ -79,8 +79,8 @@ export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-was
 /**
  * One handle on one brandrail database: accounts and permissions, managed
  * media accounts, approvals, compliance checks with the company's terms,
- * content, customers (CRM), the versioned policy and the tamper-evident
- * audit log.
+ * content, customers (CRM) with customer service and public-opinion watch,
+ * the versioned policy and the tamper-evident audit log.
  *
  * Open it with `Engine.open(path)` or `Engine.inMemory()`. Every mutating
  * method takes the acting principal's handle first; it checks that
@@ -92,8 +92,9 @@ export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-was
  * Long work (`verifyAudit`, `backupTo`, `restoreFrom`,
  * `escalateOverdueApprovals`, `checkTextsAsync`, `ingestCustomersAsync`,
  * `recordInteractionsAsync`, `segmentsAsync`, `refreshSegmentsAsync`,
- * `countCustomersAsync`, `rfmAsync` and the batch calls) runs on the libuv
- * thread pool and returns a `Promise`.
+ * `countCustomersAsync`, `rfmAsync`, `duplicateCandidatesAsync`,
+ * `recordMentionsAsync` and the batch calls) runs on the libuv thread pool
+ * and returns a `Promise`.
  */
 export declare class Engine {
   /**
@@ -537,6 +538,42 @@ export declare class Engine {
    */
   checkTextsAsync(texts: Array<string>): Promise<Array<Array<Finding>>>
   /**
+   * Customers who may be one person though they share no identity
+   * (CRM-2; needs `crm.merge`, as names, addresses and birth dates are
+   * opened; and the `secretKey`, else `'configuration'`; audited, counts
+   * only). At most `limit` candidates (1 to 10,000), best first, at or
+   * above `threshold` (0 to 1; left out or `null`: the policy's
+   * `crm.fuzzy_match_threshold`, 0.85). Pairs marked distinct are left
+   * out. Throws `'validation'` for a `limit` that is not a whole number
+   * from 1 to 10,000 (field `'limit'`) and a `threshold` outside 0 to 1 or
+   * `NaN` (field `'threshold'`).
+   */
+  duplicateCandidates(actor: string, limit: number, threshold?: number | null): CandidateReport
+  /**
+   * `duplicateCandidates` off the JS thread (on the libuv thread pool):
+   * scoring a large customer base takes a while. Every engine error, a
+   * bad `limit` or `threshold` included, rejects the promise.
+   */
+  duplicateCandidatesAsync(actor: string, limit: number, threshold?: number | null): Promise<CandidateReport>
+  /**
+   * Merge customer `mergedId` into `survivorId` by hand, e.g. a fuzzy
+   * candidate a data steward confirmed (CRM-2; needs `crm.merge`; audited
+   * as `'crm.merge'`, `reason=manual`). The merged customer's identities
+   * move to the survivor, every source record stays, and `customer(…,
+   * mergedId)` reads the survivor from then on; `undoMerge(actor,
+   * mergedId)` reverses it. Returns how many identities moved. Throws
+   * `'conflict'` when both ids are the same customer and `'not_found'`
+   * (entity `'customer'`) for an unknown, erased or already merged id.
+   */
+  mergeCustomers(actor: string, survivorId: number, mergedId: number): number
+  /**
+   * Record that customers `a` and `b` are different people (CRM-2; needs
+   * `crm.merge`; audited): `duplicateCandidates` no longer proposes the
+   * pair. Throws `'conflict'` for the same id twice and `'not_found'`
+   * (entity `'customer'`) for an unknown or erased id.
+   */
+  markDistinct(actor: string, a: number, b: number): void
+  /**
    * Record a batch of interactions in one transaction (CRM-3; needs
    * `crm.ingest`). A bad row does not throw: it is reported in `errors`
    * and changes nothing while the good rows land. Refused rows: an
@@ -589,6 +626,78 @@ export declare class Engine {
    * `to` not after `from` (field `'to'`).
    */
   funnel(actor: string, steps: Array<string>, from: Date, to: Date): Funnel
+  /**
+   * Record a batch of mentions in one transaction and raise their alerts
+   * (CRM-10; needs `opinion.handle` and the `secretKey`, else
+   * `'configuration'`; audited). A mention raises an alert when it names
+   * the brand (`content.brand_names`, canonical and wrong spellings; every
+   * mention when the policy names none) and an alert keyword, matched as
+   * the compliance checker matches (traditional characters, full-width
+   * forms, spaces inside a word). Sensitive and major alerts are
+   * escalated to the supervisors; a major one opens a crisis case at
+   * once. A bad row does not throw: it is reported in `errors` and changes
+   * nothing while the good rows land (see `MentionReport.errors` for the
+   * fields). At most 100,000 rows (`'validation'`, field `'mentions'`). A
+   * JS value of the wrong type anywhere in the batch throws for the whole
+   * call with napi-rs's code and the row in the message, nothing
+   * recorded.
+   */
+  recordMentions(actor: string, mentions: Array<NewMention>): MentionReport
+  /**
+   * `recordMentions` off the JS thread (on the libuv thread pool), for
+   * large batches. The rows are copied when called; a wrong JS type
+   * throws synchronously, before the promise exists. Engine errors reject
+   * the promise; bad rows do not, they are in the report's `errors`.
+   */
+  recordMentionsAsync(actor: string, mentions: Array<NewMention>): Promise<MentionReport>
+  /**
+   * The alerts, newest first; only the open ones when `openOnly` (needs
+   * `opinion.handle`).
+   */
+  opinionAlerts(actor: string, openOnly?: boolean | undefined | null): Array<OpinionAlert>
+  /**
+   * The open alerts escalated to the supervisors (sensitive and major),
+   * newest first (needs `supervision.record`, which the supervisor role
+   * holds).
+   */
+  escalatedAlerts(actor: string): Array<OpinionAlert>
+  /**
+   * Mark alert `id` handled (needs `opinion.handle`; audited). Throws
+   * `'conflict'` for an alert already handled and `'not_found'` (entity
+   * `'alert'`) for an unknown id.
+   */
+  handleAlert(actor: string, id: number): OpinionAlert
+  /**
+   * Open a crisis case for alerts by hand (needs `opinion.handle` and the
+   * `secretKey`; audited): its kind comes from the words of their
+   * mentions, its deadline from now. Throws `'validation'` for 0 or more
+   * than 1000 alerts (field `'alertIds'`), an id that is not a safe
+   * integer (`'alertIds[i]'`) and a bad `summary` (display text, 1–200
+   * characters); `'not_found'` (entity `'alert'`) for an unknown alert and
+   * `'conflict'` for one that already belongs to a crisis.
+   */
+  openCrisis(actor: string, alertIds: Array<number>, summary: string): Crisis
+  /**
+   * Give crisis `id` its statement (needs `opinion.handle`; audited): the
+   * first one stops the deadline; later ones replace it. The statement is
+   * checked by the compliance checker: a blocking finding (an
+   * Advertising-Law term) throws `'policy_violation'` (rule `'CON-3'`),
+   * recording nothing. Throws `'validation'` (field `'statement'`) for a
+   * blank statement or one with control characters, `'conflict'` for a
+   * closed crisis and `'not_found'` (entity `'crisis'`) for an unknown id.
+   */
+  respondCrisis(actor: string, id: number, statement: string): Crisis
+  /**
+   * Close crisis `id` (needs `opinion.handle`; audited). Throws
+   * `'conflict'` for a crisis without a first response or already closed,
+   * `'not_found'` for an unknown id.
+   */
+  closeCrisis(actor: string, id: number): Crisis
+  /**
+   * The crisis cases, newest first; only those without a first response
+   * past their deadline now when `overdueOnly` (needs `opinion.handle`).
+   */
+  crises(actor: string, overdueOnly?: boolean | undefined | null): Array<Crisis>
   /**
    * Define (or redefine) a custom segment (CRM-4; needs `segment.manage`;
    * audited) and return it with its members computed. The rule is parsed
@@ -676,6 +785,71 @@ export declare class Engine {
    * tiers count community members only.
    */
   lifecycleDistribution(actor: string): LifecycleDistribution
+  /**
+   * Open a ticket (CRM-9; needs `service.handle`; audited) and return it.
+   * A question mentioning the keywords of one of the policy's
+   * `crm.service.auto_answers` gets that answer as its first response at
+   * once (`autoAnswer`, state `'answered'`, the response by
+   * `'auto:<key>'`); a complaint goes to the department of the first of
+   * `crm.service.complaint_routes` whose keywords it mentions, else to
+   * `crm.service.default_department`. Keywords match as the compliance
+   * checker matches (traditional characters, full-width forms, spaces
+   * inside a word). A known customer's history gains a
+   * `'service_ticket'` interaction. Throws `'validation'` for a bad
+   * `channel`, `category`, `subject` or `body` (naming it) or a
+   * `customerId` that is not a safe integer, and `'not_found'` (entity
+   * `'customer'`) for an unknown or erased customer.
+   */
+  openTicket(actor: string, ticket: NewTicket): Ticket
+  /**
+   * Respond on ticket `id` (needs `service.handle`; audited): the first
+   * response stops the deadline and the ticket is `'answered'`. The
+   * message is written like a ticket's body (`'validation'`, field
+   * `'message'`). Throws `'conflict'` on a resolved ticket and
+   * `'not_found'` (entity `'ticket'`) for an unknown id.
+   */
+  respondTicket(actor: string, id: number, message: string): Ticket
+  /**
+   * Send ticket `id` to another department (needs `service.handle`;
+   * audited). Throws `'validation'` (field `'department'`) for a name that
+   * is not a department, `'conflict'` on a resolved ticket and
+   * `'not_found'` for an unknown id.
+   */
+  routeTicket(actor: string, id: number, department: string): Ticket
+  /**
+   * Resolve ticket `id` (needs `service.handle`; audited). Throws
+   * `'conflict'` for a ticket without a response yet or already resolved,
+   * `'not_found'` for an unknown id.
+   */
+  resolveTicket(actor: string, id: number): Ticket
+  /**
+   * Record the customer's satisfaction `score` for ticket `id`, a whole
+   * number from 1 to `crm.service.satisfaction_scale` (5) (needs
+   * `service.handle`; audited); once per ticket, after a response. Throws
+   * `'validation'` (field `'score'`) for another score, `'conflict'` for a
+   * ticket without a response or already rated, `'not_found'` for an
+   * unknown id.
+   */
+  rateTicket(actor: string, id: number, score: number): Ticket
+  /**
+   * Ticket `id` with its responses (needs `service.handle`). Throws
+   * `'not_found'` (entity `'ticket'`) for an unknown id.
+   */
+  ticket(actor: string, id: number): Ticket
+  /**
+   * The tickets without a first response past their deadline now, oldest
+   * deadline first (needs `service.handle`).
+   */
+  overdueTickets(actor: string): Array<Ticket>
+  /**
+   * The service figures of the tickets opened in `[from, to)` (CRM-9;
+   * needs `crm.read`: counts and averages only): tickets, auto-answered,
+   * responded, within the deadline and its rate, mean minutes to a first
+   * response, overdue, complaints per department, the mean satisfaction
+   * and whether it meets the target. Throws `'validation'` for `to` not
+   * after `from` (field `'to'`) and an `Invalid Date` (`'from'`, `'to'`).
+   */
+  serviceReport(actor: string, from: Date, to: Date): ServiceReport
   /**
    * RFM of every customer who bought in the last
    * `crm.value.rfm_window_days` days, by customer id (CRM-11; needs
@@ -794,13 +968,15 @@ export declare class Engine {
    * received_at, record }]`), `consent_history`,
    * `consents_in_force`, `sends` (`[{ channel, purpose, sent_at,
    * sent_by }]`), `interactions` (`[{ kind, at, page, amount, channel }]`,
-   * CRM-3).
+   * CRM-3), `tickets` (`[{ id, channel, category, subject, body,
+   * opened_at, responses, satisfaction }]`, CRM-9).
    */
   exportCustomer(actor: string, id: number): string
   /**
    * Erase customer `id` on request (CRM-7; needs `crm.erase`): identities,
    * name, profile, source records, consents and sends of the customer and
-   * of every customer merged into it are removed; their ids then read as
+   * of every customer merged into it are removed, and the words of their
+   * service tickets (the tickets stay, as counts); their ids then read as
    * `'not_found'`, and the same person may come back as a new customer.
    * `reason` (display text, e.g. the request's reference) is required.
    * Deleted content is overwritten and the write-ahead log emptied
@@ -885,6 +1061,12 @@ export declare class Policy {
    */
   get digest(): string
 }
+
+/**
+ * The names of the alert severities, least serious first: `'normal'`,
+ * `'sensitive'`, `'major'`.
+ */
+export declare function alertSeverities(): Array<OpinionAlert['severity']>
 
 /** One entry of an instance's history. Resubmissions keep every earlier entry. */
 export interface ApprovalEvent {
@@ -1181,6 +1363,23 @@ export interface BackupStatus {
   nextDueAt: Date
   /** True when it is due now (or none was ever taken). */
   overdue: boolean
+}
+
+/** What a search for fuzzy duplicates found. */
+export interface CandidateReport {
+  /** Live customers looked at. */
+  customers: number
+  /** Pairs scored. */
+  pairsCompared: number
+  /**
+   * Blocks of more than 500 customers sharing a key, skipped rather than
+   * compared pair by pair.
+   */
+  blocksSkipped: number
+  /** The threshold used: the one given, else `crm.fuzzy_match_threshold`. */
+  threshold: number
+  /** The candidates at or above the threshold, best first, at most `limit`. */
+  candidates: Array<DuplicateCandidate>
 }
 
 /**
@@ -1490,6 +1689,48 @@ export interface ContentVersion {
   details: VersionDetails
 }
 
+/** A crisis case. */
+export interface Crisis {
+  /** Identifier. */
+  id: number
+  /**
+   * Its kind, a key of `crm.crisis.kinds` (`'product_quality'`,
+   * `'data_leak'`, `'general'`): the first kind whose keywords its
+   * mentions have, else `crm.crisis.default_kind`.
+   */
+  kind: string
+  /** What happened. */
+  summary: string
+  /** The department leading the response. */
+  leadDepartment: string
+  /** The department reviewing it. */
+  reviewDepartment: string
+  /** The kind's response template (话术模板). */
+  template: string
+  /** Opened. */
+  openedAt: Date
+  /** Handle of who opened it; `'auto'` when a major alert opened it. */
+  openedBy: string
+  /**
+   * First response due: `crm.crisis.first_response_hours` after it
+   * opened.
+   */
+  firstResponseDue: Date
+  /** The first response, or `null` while none came. */
+  firstResponseAt: Date | null
+  /** The statement in force (the latest given), or `null`. */
+  statement: string | null
+  /**
+   * Whether the first response came by the deadline; `null` while none
+   * came.
+   */
+  withinDeadline: boolean | null
+  /** When it was closed, or `null`. */
+  closedAt: Date | null
+  /** Its alerts. */
+  alertIds: Array<number>
+}
+
 /** A customer as read back. */
 export interface Customer {
   /**
@@ -1504,7 +1745,10 @@ export interface Customer {
   identities: Array<Identity>
   /** Name, or `null` when never given; masked (`'李**'`) without clearance. */
   name: string | null
-  /** General-class fields; each value `'***'` without clearance. */
+  /**
+   * Profile fields, general and core class (`address`, `birth_date`);
+   * each value `'***'` without clearance.
+   */
   profile: Record<string, string>
   /** Ids of the customers merged into this one. */
   mergedIds: Array<number>
@@ -1530,12 +1774,17 @@ export interface CustomerRecord {
    */
   name?: string
   /**
-   * General-class profile fields, by the policy's names
+   * Profile fields, by the policy's names: general-class ones
    * (`crm.data_classes.general`: `region`, `age_band`, `habits`,
-   * `pain_points`, `preferences`, …), values of at most 500 characters
-   * without control characters. A refused field (`national_id`) refuses
-   * the row with `'policy_violation'`; a field the policy does not name,
-   * with `'validation'`.
+   * `pain_points`, `preferences`, …), stored as given; and the core-class
+   * ones that are not identities (`crm.data_classes.core`: `address`,
+   * `birth_date`), sealed at rest and never a segment criterion. Values
+   * of at most 500 characters without control characters, trimmed, with
+   * full-width forms folded; `birth_date` is cleaned to `'YYYY-MM-DD'`
+   * (from `'1990/3/7'`, `'19900307'`, `'1990年3月7日'`, …; a date that
+   * is not real, or outside 1900–2100, refuses the row). A refused field
+   * (`national_id`) refuses the row with `'policy_violation'`; a field
+   * the policy does not name, or a blank value, with `'validation'`.
    */
   profile?: Record<string, string>
 }
@@ -1586,6 +1835,29 @@ export interface Delegation {
   createdAt: Date
   /** When it was ended early, or `null`. */
   revokedAt: Date | null
+}
+
+/** Complaints routed to one department. */
+export interface DepartmentCount {
+  /** The department. */
+  department: string
+  /** Complaints it is responsible for. */
+  count: number
+}
+
+/** Two customers who may be one person. */
+export interface DuplicateCandidate {
+  /** The older customer, the survivor if the pair is merged. */
+  customerId: number
+  /** The newer one. */
+  otherId: number
+  /**
+   * The weighted similarity, 0 to 1 (name 0.4, address 0.35, birth date
+   * 0.25, over the fields both customers have).
+   */
+  score: number
+  /** One reason per field both customers have (at least two). */
+  reasons: Array<MatchReason>
 }
 
 /** How an engine is opened. Every field is optional. */
@@ -1817,6 +2089,17 @@ export interface LifecycleDistribution {
  */
 export declare function lifecycleStages(): Array<LifecycleStage>
 
+/** Why two customers look alike: one field's similarity. */
+export interface MatchReason {
+  /**
+   * The field compared: `'name'`, `'address'` or `'birth_date'` (the
+   * profile keys).
+   */
+  field: 'name' | 'address' | 'birth_date'
+  /** How alike, 0 to 1 (1: the same once normalized). */
+  similarity: number
+}
+
 /**
  * A managed media or messaging account (a WeChat official account, a Douyin
  * account, an SMS sender, …).
@@ -1848,6 +2131,29 @@ export interface MediaInteraction {
   id: string
   /** When it was used; at most a few minutes ahead of the engine clock. */
   at: Date
+}
+
+/** What `recordMentions` did. */
+export interface MentionReport {
+  /** Rows given. */
+  rows: number
+  /** Mentions recorded. */
+  recorded: number
+  /**
+   * For every row, in order, the id of the mention recorded, or `null`
+   * when the row was refused.
+   */
+  mentionIds: Array<number | null>
+  /** The alerts raised, in row order. */
+  alerts: Array<OpinionAlert>
+  /** Ids of the crisis cases opened by major alerts. */
+  crisesOpened: Array<number>
+  /**
+   * The refused rows, in row order; each changed nothing. Fields:
+   * `'platform'`, `'author'`, `'text'`, `'at'` (an `Invalid Date`, or more
+   * than a day ahead), `'url'`, `'reach'`.
+   */
+  errors: Array<RowError>
 }
 
 /** What `undoMerge` did. */
@@ -1995,6 +2301,38 @@ export interface NewMediaAccount {
   credential?: string
 }
 
+/** One mention to record, a row of `recordMentions`. */
+export interface NewMention {
+  /**
+   * Where (`'weibo'`, `'douyin'`, `'xiaohongshu'`, `'zhihu'`, `'tieba'`,
+   * a forum): 2–64 characters of `a-z 0-9 . _ -`, starting with a letter
+   * or digit.
+   */
+  platform: string
+  /**
+   * The author's handle there: display text, 1–200 characters. Sealed at
+   * rest.
+   */
+  author: string
+  /**
+   * What was said: up to 64 KiB, not blank, no control characters other
+   * than line breaks and tabs. Sealed at rest.
+   */
+  text: string
+  /** When it was said; at most a day ahead of the engine's clock. */
+  at: Date
+  /**
+   * A link to it: `http://` or `https://`, at most 2048 characters, no
+   * spaces or control characters.
+   */
+  url?: string
+  /**
+   * Followers or views, when known: a whole number (a `BigInt` too). From
+   * `crm.opinion.major_reach` (100,000) on, an alert is major.
+   */
+  reach?: number | bigint
+}
+
 /** Input for creating a principal. */
 export interface NewPrincipal {
   /**
@@ -2078,6 +2416,33 @@ export interface NewTheme {
   description?: string
 }
 
+/** A ticket to open, for `openTicket`. */
+export interface NewTicket {
+  /**
+   * The customer, when known (a safe integer; a merged id opens on the
+   * customer it was merged into). Left out for an anonymous contact.
+   */
+  customerId?: number
+  /**
+   * Where it came in (`'wechat'`, `'phone'`, `'email'`, `'app'`, …):
+   * 2–64 characters of `a-z 0-9 . _ -`, starting with a letter or digit.
+   */
+  channel: string
+  /**
+   * What it is about (see `ticketCategories()`): a `'question'` matching
+   * one of the policy's auto-answers is answered at once, a
+   * `'complaint'` is routed by what it mentions.
+   */
+  category: 'question' | 'complaint' | 'request'
+  /** Subject line: display text, 1–200 characters. */
+  subject: string
+  /**
+   * The customer's words: up to 64 KiB, not blank, no control characters
+   * other than line breaks and tabs.
+   */
+  body: string
+}
+
 /** A user-generated asset's authorization, for `addAsset`. */
 export interface NewUgcAuthorization {
   /** Who granted it: 1–200 characters, no control or invisible characters. */
@@ -2110,6 +2475,41 @@ export interface NewVariant {
    * `variantStyleOf`).
    */
   style?: 'number' | 'question' | 'plain'
+}
+
+/** An alert raised by a mention. */
+export interface OpinionAlert {
+  /** Identifier. */
+  id: number
+  /** The mention that raised it. */
+  mentionId: number
+  /** The mention's platform. */
+  platform: string
+  /**
+   * How serious (see `alertSeverities()`): `'normal'` (the brand and an
+   * alert keyword), `'sensitive'` (a word of
+   * `crm.opinion.sensitive_keywords`), `'major'` (a word of
+   * `crm.opinion.major_keywords` or a reach from
+   * `crm.opinion.major_reach` on).
+   */
+  severity: 'normal' | 'sensitive' | 'major'
+  /**
+   * The configured words that matched (brand names and keywords, as the
+   * policy writes them), in the order found.
+   */
+  keywords: Array<string>
+  /** Escalated to the supervisors (sensitive and major alerts; audited). */
+  escalated: boolean
+  /** The crisis case it belongs to, or `null`. */
+  crisisId: number | null
+  /** `'open'` or `'handled'`. */
+  state: 'open' | 'handled'
+  /** Raised. */
+  raisedAt: Date
+  /** When it was handled, or `null`. */
+  handledAt: Date | null
+  /** Handle of who handled it, or `null`. */
+  handledBy: string | null
 }
 
 /** One scheduled or published item in a plan. */
@@ -2307,9 +2707,11 @@ export interface RowError {
    * The part of the row at fault. Customer records: `'identities'`
    * (none, or more than 32), `'identities[0].phone'` (the first identity,
    * a phone, cannot be cleaned), `'identities[1].kind'` (not one of
-   * `identityKinds()`), `'name'`, `'profile.national_id'` (the profile key
-   * as given). Interactions: `'customer_id'`, `'kind'`, `'at'`, `'page'`,
-   * `'amount'`, `'channel'` (core's names, as in every binding).
+   * `identityKinds()`), `'name'`, `'profile.national_id'`,
+   * `'profile.birth_date'` (the profile key as given). Interactions:
+   * `'customer_id'`, `'kind'`, `'at'`, `'page'`, `'amount'`, `'channel'`
+   * (core's names, as in every binding). Mentions: `'platform'`,
+   * `'author'`, `'text'`, `'at'`, `'url'`, `'reach'`.
    */
   field: string
   /**
@@ -2319,8 +2721,10 @@ export interface RowError {
    */
   code: 'validation' | 'policy_violation' | 'not_found'
   /**
-   * What is wrong; never the refused value itself. A refused field's
-   * message starts `'CRM-5: '`.
+   * What is wrong, without the field's name (that is `field`). Customer
+   * records and interactions never repeat the refused value; a mention's
+   * `'platform'` error names it in printable form, as core writes every
+   * refused identifier. A refused field's message starts `'CRM-5: '`.
    */
   message: string
 }
@@ -2403,6 +2807,46 @@ export interface SegmentRefresh {
   removed: number
   /** Members now. */
   members: number
+}
+
+/** The service figures of the tickets opened in a period `[from, to)`. */
+export interface ServiceReport {
+  /** Start (inclusive). */
+  from: Date
+  /** End (exclusive). */
+  to: Date
+  /** Tickets opened. */
+  tickets: number
+  /** Answered at once from the policy's auto-answers. */
+  autoAnswered: number
+  /** With a first response. */
+  responded: number
+  /** First response by the deadline. */
+  withinSla: number
+  /**
+   * `withinSla` / the tickets answered or past their deadline; 1 when
+   * there are none.
+   */
+  slaRate: number
+  /**
+   * Mean minutes from opening to the first response, over those
+   * responded; `null` without any.
+   */
+  averageFirstResponseMinutes: number | null
+  /** Without a first response and past the deadline now. */
+  overdue: number
+  /** Complaints. */
+  complaints: number
+  /** Complaints per responsible department, by department name. */
+  complaintsByDepartment: Array<DepartmentCount>
+  /** Tickets the customer scored. */
+  rated: number
+  /** Mean satisfaction score, or `null` without scores. */
+  satisfactionAverage: number | null
+  /** The policy's target (`crm.service.satisfaction_target`, 4.8). */
+  satisfactionTarget: number
+  /** Whether the mean reaches the target; `null` without scores. */
+  meetsTarget: boolean | null
 }
 
 /** One approval given at a stage. */
@@ -2521,6 +2965,87 @@ export interface Theme {
   /** When it was set. */
   createdAt: Date
 }
+
+/** A ticket as read back. */
+export interface Ticket {
+  /** Identifier. */
+  id: number
+  /**
+   * The customer, or `null` when unknown (and after the customer's
+   * erasure).
+   */
+  customerId: number | null
+  /** Where it came in. */
+  channel: string
+  /** What it is about. */
+  category: NewTicket['category']
+  /** Subject; `''` after the customer's erasure. */
+  subject: string
+  /** The customer's words; `''` after the customer's erasure. */
+  body: string
+  /**
+   * The responsible department (`'customer_service'` unless a complaint
+   * was routed or the ticket sent elsewhere).
+   */
+  department: string
+  /**
+   * `'open'` (waiting for a first response), `'answered'` or
+   * `'resolved'`.
+   */
+  state: 'open' | 'answered' | 'resolved'
+  /** Opened. */
+  openedAt: Date
+  /** Handle of who opened it. */
+  openedBy: string
+  /**
+   * First response due: `crm.service.first_response_minutes` after it
+   * opened.
+   */
+  firstResponseDue: Date
+  /** The first response, or `null` while none came. */
+  firstResponseAt: Date | null
+  /**
+   * Whether the first response came by the deadline; `null` while none
+   * came.
+   */
+  withinSla: boolean | null
+  /** The key of the auto-answer given (`'shipping'`), or `null`. */
+  autoAnswer: string | null
+  /** Responses, oldest first; empty after the customer's erasure. */
+  responses: Array<TicketResponse>
+  /** When it was resolved, or `null`. */
+  resolvedAt: Date | null
+  /**
+   * The customer's satisfaction score (1 to
+   * `crm.service.satisfaction_scale`), or `null`.
+   */
+  satisfaction: number | null
+}
+
+/**
+ * The names of the ticket categories: `'question'`, `'complaint'`,
+ * `'request'`.
+ */
+export declare function ticketCategories(): Array<NewTicket['category']>
+
+/** A response on a ticket. */
+export interface TicketResponse {
+  /** When. */
+  at: Date
+  /**
+   * Handle of who responded; `'auto:<key>'` for an auto-answer
+   * (`'auto:shipping'`).
+   */
+  by: string
+  /** The text. */
+  message: string
+}
+
+/**
+ * The names of the ticket states, in the order a ticket goes through them:
+ * `'open'`, `'answered'`, `'resolved'`.
+ */
+export declare function ticketStates(): Array<Ticket['state']>
 
 /**
  * The signed permission of a content's creator to use their material

@@ -128,6 +128,7 @@ describe('CRM-4: segments, personas, stages and tiers', () => {
     assert.equal(engine.countCustomers('li.na', { all: [] }), 5, 'an empty all holds for everyone')
     assert.equal(engine.countCustomers('li.na', { any: [] }), 0, 'an empty any holds for no one')
     assert.equal(engine.countCustomers('li.na', { spend: { at_least: '5000' } }), 1)
+    assert.equal(engine.countCustomers('li.na', { spend: { at_least: '29.50', at_most: '30.00', within_days: 90 } }), 1, 'customer 3: 30 in 90 days')
     assert.equal(engine.countCustomers('li.na', { has_identity: 'email' }), 1)
     assert.deepEqual(engine.segments('li.na').map((x) => x.name), [...PERSONAS, 'sh-repeat', 'sh-repeat-2'])
 
@@ -293,6 +294,13 @@ describe('CRM-4: bad rules and bad calls throw a typed error and change nothing'
       [{ stage: [] }, 'rule.stage'],
       [{ spend: { at_least: '-5' } }, 'rule.spend'],
       [{ spend: {} }, 'rule.spend'],
+      // Amounts are exact decimal text, as everywhere in the API: a number
+      // (not exact once a float) or an exponent is refused at its path.
+      [{ spend: { at_least: 1000 } }, 'rule.spend.at_least'],
+      [{ spend: { at_most: 99.5 } }, 'rule.spend.at_most'],
+      [{ spend: { at_least: '1e3' } }, 'rule.spend.at_least'],
+      [{ spend: { at_least: '1_000' } }, 'rule.spend.at_least'],
+      [{ all: [{ spend: { at_least: '100', at_most: 5000 } }] }, 'rule.all[0].spend.at_most'],
       [{ field: { name: 'region', op: 'eq', value: 'x\u202ey' } }, 'rule.field.value'],
       [{ field: { name: 'region', op: 'eq' } }, 'rule.field'],
       [{ field: { name: 'region', op: 'eq', value: ['x'] } }, 'rule.field'],

@@ -2,10 +2,13 @@
 //! a per-row report (CRM-1), deduplicated on exact identities and merged
 //! (CRM-2; a merge can be undone), minimized (CRM-5) and sealed at rest
 //! (CRM-6); masked and clear reads; consent and sends (CRM-8); export and
-//! erasure (CRM-7); interactions, purchases and funnels (CRM-3, in
-//! `crm/interactions.rs`); segments, personas, lifecycle stages and community
-//! tiers (CRM-4, in `crm/segments.rs`, their rules as JS data in
-//! `crm/rule.rs`); RFM and customer value (CRM-11, in `crm/value.rs`). The
+//! erasure (CRM-7); fuzzy duplicate candidates, manual merges and pairs
+//! marked distinct (CRM-2, in `crm/fuzzy.rs`); interactions, purchases and
+//! funnels (CRM-3, in `crm/interactions.rs`); segments, personas, lifecycle
+//! stages and community tiers (CRM-4, in `crm/segments.rs`, their rules as JS
+//! data in `crm/rule.rs`); RFM and customer value (CRM-11, in
+//! `crm/value.rs`); service tickets (CRM-9, in `crm/service.rs`);
+//! public-opinion watch and crisis cases (CRM-10, in `crm/opinion.rs`). The
 //! `Engine` methods, the objects they take and return, and the module-level
 //! `identityKinds`.
 //!
@@ -44,9 +47,12 @@ use crate::convert::{Date, Nested, StringMap, all, number, parse, type_name, who
 use crate::engine::{Background, Engine};
 use crate::error::OrThrow;
 
+mod fuzzy;
 mod interactions;
+mod opinion;
 mod rule;
 mod segments;
+mod service;
 mod value;
 
 /// One identity of a customer: what kind, and its value.
@@ -79,12 +85,17 @@ pub struct CustomerRecord {
     /// The customer's name, if known: display text (1–200 characters, no
     /// control or invisible characters). Sealed at rest.
     pub name: Option<String>,
-    /// General-class profile fields, by the policy's names
+    /// Profile fields, by the policy's names: general-class ones
     /// (`crm.data_classes.general`: `region`, `age_band`, `habits`,
-    /// `pain_points`, `preferences`, …), values of at most 500 characters
-    /// without control characters. A refused field (`national_id`) refuses
-    /// the row with `'policy_violation'`; a field the policy does not name,
-    /// with `'validation'`.
+    /// `pain_points`, `preferences`, …), stored as given; and the core-class
+    /// ones that are not identities (`crm.data_classes.core`: `address`,
+    /// `birth_date`), sealed at rest and never a segment criterion. Values
+    /// of at most 500 characters without control characters, trimmed, with
+    /// full-width forms folded; `birth_date` is cleaned to `'YYYY-MM-DD'`
+    /// (from `'1990/3/7'`, `'19900307'`, `'1990年3月7日'`, …; a date that
+    /// is not real, or outside 1900–2100, refuses the row). A refused field
+    /// (`national_id`) refuses the row with `'policy_violation'`; a field
+    /// the policy does not name, or a blank value, with `'validation'`.
     #[napi(ts_type = "Record<string, string>")]
     pub profile: Option<StringMap>,
 }
@@ -261,17 +272,21 @@ pub struct RowError {
     /// The part of the row at fault. Customer records: `'identities'`
     /// (none, or more than 32), `'identities[0].phone'` (the first identity,
     /// a phone, cannot be cleaned), `'identities[1].kind'` (not one of
-    /// `identityKinds()`), `'name'`, `'profile.national_id'` (the profile key
-    /// as given). Interactions: `'customer_id'`, `'kind'`, `'at'`, `'page'`,
-    /// `'amount'`, `'channel'` (core's names, as in every binding).
+    /// `identityKinds()`), `'name'`, `'profile.national_id'`,
+    /// `'profile.birth_date'` (the profile key as given). Interactions:
+    /// `'customer_id'`, `'kind'`, `'at'`, `'page'`, `'amount'`, `'channel'`
+    /// (core's names, as in every binding). Mentions: `'platform'`,
+    /// `'author'`, `'text'`, `'at'`, `'url'`, `'reach'`.
     pub field: String,
     /// `'policy_violation'` for a field the policy refuses (CRM-5),
     /// `'not_found'` for an interaction of an unknown or erased customer,
     /// else `'validation'`.
     #[napi(ts_type = "'validation' | 'policy_violation' | 'not_found'")]
     pub code: String,
-    /// What is wrong; never the refused value itself. A refused field's
-    /// message starts `'CRM-5: '`.
+    /// What is wrong, without the field's name (that is `field`). Customer
+    /// records and interactions never repeat the refused value; a mention's
+    /// `'platform'` error names it in printable form, as core writes every
+    /// refused identifier. A refused field's message starts `'CRM-5: '`.
     pub message: String,
 }
 
@@ -329,7 +344,8 @@ pub struct Customer {
     pub identities: Vec<Identity>,
     /// Name, or `null` when never given; masked (`'李**'`) without clearance.
     pub name: Option<String>,
-    /// General-class fields; each value `'***'` without clearance.
+    /// Profile fields, general and core class (`address`, `birth_date`);
+    /// each value `'***'` without clearance.
     #[napi(ts_type = "Record<string, string>")]
     pub profile: BTreeMap<String, String>,
     /// Ids of the customers merged into this one.
@@ -650,7 +666,8 @@ impl Engine {
     /// received_at, record }]`), `consent_history`,
     /// `consents_in_force`, `sends` (`[{ channel, purpose, sent_at,
     /// sent_by }]`), `interactions` (`[{ kind, at, page, amount, channel }]`,
-    /// CRM-3).
+    /// CRM-3), `tickets` (`[{ id, channel, category, subject, body,
+    /// opened_at, responses, satisfaction }]`, CRM-9).
     #[napi(strict, catch_unwind)]
     pub fn export_customer(&self, env: &Env, actor: String, id: f64) -> napi::Result<String> {
         whole("id", id)
@@ -660,7 +677,8 @@ impl Engine {
 
     /// Erase customer `id` on request (CRM-7; needs `crm.erase`): identities,
     /// name, profile, source records, consents and sends of the customer and
-    /// of every customer merged into it are removed; their ids then read as
+    /// of every customer merged into it are removed, and the words of their
+    /// service tickets (the tickets stay, as counts); their ids then read as
     /// `'not_found'`, and the same person may come back as a new customer.
     /// `reason` (display text, e.g. the request's reference) is required.
     /// Deleted content is overwritten and the write-ahead log emptied

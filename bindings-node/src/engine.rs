@@ -64,8 +64,8 @@ impl EngineOptions {
 
 /// One handle on one brandrail database: accounts and permissions, managed
 /// media accounts, approvals, compliance checks with the company's terms,
-/// content, customers (CRM), the versioned policy and the tamper-evident
-/// audit log.
+/// content, customers (CRM) with customer service and public-opinion watch,
+/// the versioned policy and the tamper-evident audit log.
 ///
 /// Open it with `Engine.open(path)` or `Engine.inMemory()`. Every mutating
 /// method takes the acting principal's handle first; it checks that
@@ -77,8 +77,9 @@ impl EngineOptions {
 /// Long work (`verifyAudit`, `backupTo`, `restoreFrom`,
 /// `escalateOverdueApprovals`, `checkTextsAsync`, `ingestCustomersAsync`,
 /// `recordInteractionsAsync`, `segmentsAsync`, `refreshSegmentsAsync`,
-/// `countCustomersAsync`, `rfmAsync` and the batch calls) runs on the libuv
-/// thread pool and returns a `Promise`.
+/// `countCustomersAsync`, `rfmAsync`, `duplicateCandidatesAsync`,
+/// `recordMentionsAsync` and the batch calls) runs on the libuv thread pool
+/// and returns a `Promise`.
 #[napi]
 pub struct Engine {
     pub(crate) inner: Arc<brandrail::Engine>,
