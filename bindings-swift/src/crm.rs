@@ -4,15 +4,21 @@
 //! values sealed with the host's key and masked on read without clearance
 //! (CRM-6); export and erasure on request (CRM-7); consent per channel and
 //! purpose, and sends only with consent in force (CRM-8). A merge can be
-//! undone (`undoMerge`, CRM-2). Interactions, purchases and click-path
-//! funnels (CRM-3) are in `crm/interactions.rs`; segments, personas,
-//! lifecycle stages and community tiers (CRM-4) in `crm/segments.rs`; RFM,
+//! undone (`undoMerge`, CRM-2). Fuzzy duplicate candidates, manual merges and
+//! "distinct" marks (CRM-2) are in `crm/fuzzy.rs`; interactions, purchases
+//! and click-path funnels (CRM-3) in `crm/interactions.rs`; segments,
+//! personas, lifecycle stages and community tiers (CRM-4) in
+//! `crm/segments.rs`; customer service tickets (CRM-9) in `crm/service.rs`;
+//! public-opinion alerts and crisis cases (CRM-10) in `crm/opinion.rs`; RFM,
 //! repurchase rate, LTV and CAC (CRM-11) in `crm/value.rs`.
 //!
-//! Ingesting, reading, finding and exporting customers, recording and reading
-//! interactions and purchases, RFM and value figures need an engine opened
-//! with `EngineOptions.secretKey`; without one they throw `Configuration`.
-//! Consents, sends, erasure, `undoMerge`, `customerCount` and funnels do not.
+//! Ingesting, reading, finding and exporting customers, fuzzy duplicate
+//! candidates, recording and reading interactions and purchases, RFM and
+//! value figures, every ticket call, recording mentions and opening a crisis
+//! by hand need an engine opened with `EngineOptions.secretKey`; without one
+//! they throw `Configuration`. Consents, sends, erasure, `mergeCustomers`,
+//! `undoMerge`, `markDistinct`, `customerCount`, funnels, the service report,
+//! alerts and the other crisis calls do not.
 //!
 //! An ingest never throws for a bad row: each refused row is reported in
 //! `IngestReport.errors` (its index, the field at fault, `validation` or
@@ -29,17 +35,31 @@ use std::time::SystemTime;
 
 use brandrail::crm as core;
 
+mod fuzzy;
 mod interactions;
+mod opinion;
 mod segments;
+mod service;
 mod value;
 
+pub use fuzzy::{
+    CandidateReport, DuplicateCandidate, MatchReason, max_duplicate_block, max_duplicate_candidates,
+};
 pub use interactions::{
     Funnel, FunnelStep, Interaction, InteractionKind, InteractionReport, NewInteraction,
     PurchaseSummary,
 };
+pub use opinion::{
+    AlertSeverity, Crisis, MentionReport, NewMention, OpinionAlert, max_mentions,
+    parse_alert_severity,
+};
 pub use segments::{
     LifecycleDistribution, Segment, SegmentDef, SegmentMember, SegmentOrigin, SegmentRefresh,
     Stage, Standing, Tier, max_segment_page, parse_segment_origin, parse_stage, parse_tier,
+};
+pub use service::{
+    DepartmentCount, NewTicket, ServiceReport, Ticket, TicketCategory, TicketResponse, TicketState,
+    parse_ticket_category, parse_ticket_state,
 };
 pub use value::{Rfm, ValueReport};
 
@@ -113,11 +133,17 @@ pub struct CustomerRecord {
     /// control or invisible characters; sealed at rest). Default none.
     #[uniffi(default)]
     pub name: Option<String>,
-    /// General-class profile fields (the policy's `crm.data_classes.general`:
-    /// `region`, `age_band`, `habits`, `pain_points`, `preferences`, …), values
-    /// at most 500 characters without control characters. A field the policy
-    /// refuses (`national_id`) is a `policy_violation` row error (rule CRM-5),
-    /// any other unknown field a `validation` one. Default none.
+    /// Profile fields, values at most 500 characters without control
+    /// characters, trimmed with full-width forms folded: general-class ones
+    /// (the policy's `crm.data_classes.general`: `region`, `age_band`,
+    /// `habits`, `pain_points`, `preferences`, …), and the core-class ones
+    /// that are not identities (`address`, `birth_date`), sealed at rest with
+    /// the secret key. `birth_date` is cleaned to `YYYY-MM-DD` from
+    /// `1990/3/7`, `19900307`, `1990年3月7日`, …; one that is not a real date
+    /// between 1900 and 2100 is a `validation` row error (field
+    /// `profile.birth_date`), as is an empty value. A field the policy
+    /// refuses (`national_id`) is a `policy_violation` row error (rule
+    /// CRM-5), any other unknown field a `validation` one. Default none.
     #[uniffi(default)]
     pub profile: HashMap<String, String>,
 }
@@ -132,15 +158,16 @@ impl From<CustomerRecord> for core::CustomerRecord {
     }
 }
 
-/// Why one row of an ingest or of `recordInteractions` was refused; the row
-/// changed nothing.
+/// Why one row of an ingest, of `recordInteractions` or of `recordMentions`
+/// was refused; the row changed nothing.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct RowError {
     /// Index of the row in the batch (0-based).
     pub row: u64,
     /// The field at fault: `identities`, `identities[0].phone`, `name`,
-    /// `profile.national_id`; `customer_id`, `amount`, `page`, `channel`, `at`
-    /// for an interaction; …
+    /// `profile.national_id`, `profile.birth_date`; `customer_id`, `amount`,
+    /// `page`, `channel`, `at` for an interaction; `platform`, `author`,
+    /// `text`, `at`, `url`, `reach` for a mention; …
     pub field: String,
     /// The stable error code: `validation`, `policy_violation` for a field
     /// the policy refuses (the message names rule CRM-5), or `not_found` for
@@ -203,7 +230,9 @@ pub struct Customer {
     pub identities: Vec<Identity>,
     /// Name; masked (`李**`) unless `masked` is false.
     pub name: Option<String>,
-    /// General-class fields; each value `***` unless `masked` is false.
+    /// Profile fields, general-class and core-class (`address`,
+    /// `birth_date` as `YYYY-MM-DD`) alike; each value `***` unless `masked`
+    /// is false.
     pub profile: HashMap<String, String>,
     /// Customers merged into this one.
     pub merged_ids: Vec<i64>,

@@ -77,9 +77,10 @@ impl EngineOptions {
 /// (`verifyAuditAsync`, `backupToAsync`, `restoreFromAsync`,
 /// `checkTextsAsync`, `prepublishCheckAsync`, `publishingPlanAsync`,
 /// `weekPlanAsync`, `quarterPlanAsync`, `ingestCustomersAsync`,
-/// `recordInteractionsAsync`, `segmentsAsync`, `refreshSegmentsAsync`,
-/// `countCustomersAsync`, `rfmAsync`) also come as async functions that run
-/// on a worker thread of their own.
+/// `duplicateCandidatesAsync`, `recordInteractionsAsync`, `segmentsAsync`,
+/// `refreshSegmentsAsync`, `countCustomersAsync`, `rfmAsync`,
+/// `recordMentionsAsync`) also come as async functions that run on a worker
+/// thread of their own.
 #[derive(uniffi::Object)]
 pub struct Engine {
     inner: Arc<brandrail::Engine>,

@@ -11,8 +11,10 @@
 //! and lifecycle, derivatives; the compliance checker; the pre-publish
 //! checklist, the asset library, the publishing plan with hot dates and
 //! themes, A/B variants), [`crm`] (customers: ingest, masked reads, consent,
-//! export and erasure; interactions, purchases and funnels; segments,
-//! personas, lifecycle stages and community tiers; RFM and customer value)
+//! export and erasure; fuzzy duplicates and manual merges; interactions,
+//! purchases and funnels; segments, personas, lifecycle stages and community
+//! tiers; customer service tickets; public-opinion alerts and crisis cases;
+//! RFM and customer value)
 //! and [`policy`] (the policy document); [`error`] holds the one error
 //! mapping.
 //!

@@ -7,6 +7,10 @@ core's one parser, so a bad rule is a `Validation` error whose `field` is the
 path at fault; a segment gives its rule back as JSON text. Money crosses as
 decimal strings, ratios as floats.
 
+Amounts in rules are exact decimal text (`"1000"`): a JSON number, even a
+whole one, or an exponent is a `Validation` error naming the rule path
+(`rule.spend.at_least`).
+
 Bad calls — bad rules, names and labels, persona names, missing permission,
 unknown segments and customers, bad paging, periods and spends, an engine
 without its key — throw their typed error case and change nothing (segments,
@@ -442,6 +446,7 @@ def test_crm4_stages_and_tiers_follow_the_thresholds(e):
     assert e.count_customers("li.na", rj({"tier": ["new"]})) == 0
     assert e.count_customers("li.na", rj({"stage": ["decision", "loyalty"]})) == 2
     assert e.count_customers("li.na", rj({"spend": {"at_least": "5000"}})) == 1
+    assert e.count_customers("li.na", rj({"spend": {"at_least": "5000.01"}})) == 0
     assert e.count_customers("li.na", rj({"not": {"stage": ["awareness"]}})) == 3
     # Time moves the purchases of the window out: loyal becomes awareness.
     e.advance_clock(91 * 86_400)
@@ -516,6 +521,12 @@ BAD_SHAPES = [
     ('{"events": {"kind": "purchase", "within": 30}}', "rule.events.within"),
     ('{"all": {"not": "a list"}}', "rule.all"),
     ("{\"stage\": [\"loyalty\"], \"tier\": [\"vip\"]}", "rule"),
+    # Amounts are exact decimal text, never a JSON number or an exponent.
+    ('{"spend": {"at_least": 1000}}', "rule.spend.at_least"),
+    ('{"spend": {"at_least": 1000.5}}', "rule.spend.at_least"),
+    ('{"spend": {"at_least": "1e3"}}', "rule.spend.at_least"),
+    ('{"spend": {"at_most": "1,000"}}', "rule.spend.at_most"),
+    ('{"all": [{"spend": {"at_most": 5}}]}', "rule.all[0].spend.at_most"),
 ]
 
 
@@ -586,6 +597,32 @@ def test_crm4_bad_rules_are_refused_and_change_nothing(e):
         ("keep", {"field": {"name": "region", "op": "exists"}}, 1)
     ]
     assert member_ids(e, "keep") == [a]
+
+
+def test_crm4_spend_amounts_are_exact_decimal_text(e):
+    a, b = ingest(e, customer("13800000071"), customer("13800000072"))
+    record(
+        e,
+        ev(e, a, IK.PURCHASE, amount="999.99", days_ago=3),
+        ev(e, b, IK.PURCHASE, amount="1000.00", days_ago=3),
+    )
+    assert e.count_customers("li.na", rj({"spend": {"at_least": "1000"}})) == 1
+    assert e.count_customers("li.na", rj({"spend": {"at_least": "999.99", "at_most": "1000.00"}})) == 2
+    assert e.count_customers("li.na", rj({"spend": {"at_least": "1000.01"}})) == 0
+    e.define_segment("li.na", define("big", {"spend": {"at_least": "1000", "within_days": 30}}))
+    assert member_ids(e, "big") == [b]
+    assert json.loads(e.segment("li.na", "big").rule_json)["spend"]["at_least"] == "1000"
+    # A JSON number — even a whole one — or an exponent is the rule path's
+    # validation error, and changes nothing.
+    for amount in [1000, 1000.0, 999.99, "1e3", "1E3", "+1000", " 1000", "NaN"]:
+        for rule, field in [
+            ({"spend": {"at_least": amount}}, "rule.spend.at_least"),
+            ({"not": {"spend": {"at_most": amount}}}, "rule.not.spend.at_most"),
+        ]:
+            err = invalid(e, field, e.count_customers, "li.na", rj(rule))
+            assert not err.detail.startswith(f"{field}: {field}"), "the field is named once"
+            invalid(e, field, e.define_segment, "li.na", define("big", rule))
+    assert member_ids(e, "big") == [b], "a refused redefinition kept the rule"
 
 
 def test_crm4_permissions(e):

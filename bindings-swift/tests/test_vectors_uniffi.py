@@ -1,8 +1,11 @@
 """Runs the shared acceptance vectors (`tests/vectors/*.json`, format in their
 README) through the uniffi API, exactly as `core/tests/vectors.rs` runs them
 through Rust, the content ops of `publishing.json`, the customer ops of
-`crm.json` and the segment and value ops of `segments.json` included (rules
-cross as JSON text). A file with a top-level `clock` runs on a manual clock
+`crm.json`, the segment and value ops of `segments.json` (rules cross as JSON
+text), the fuzzy-duplicate ops of `duplicates.json` and the ticket, mention
+and crisis ops of `service.json` included. `advance_clock` takes `minutes` or
+`hours`; a `customer`'s `profile` is compared on the fields the vector gives.
+A file with a top-level `clock` runs on a manual clock
 starting there; one with a top-level `secret_key` (64 hex digits) opens the
 engine with that 32-byte key. Results are compared
 as the Rust runner does: every key given must be equal, and objects inside
@@ -179,7 +182,8 @@ def run(engine, op: str, actor: str, a: dict) -> dict:
         )
         return {"from": d._from, "to": d.to}
     if op == "advance_clock":
-        now = engine.advance_clock(a["hours"] * 3600)
+        seconds = a["minutes"] * 60 if "minutes" in a else a["hours"] * 3600
+        now = engine.advance_clock(seconds)
         return {"now": now.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")}
     if op == "overdue_approvals":
         overdue = engine.overdue_approvals(time_at(engine, a["as_of"]))
@@ -615,6 +619,139 @@ def run_segments(engine, op: str, actor: str, a: dict) -> dict:
             "new_customers": v.new_customers,
             "cac": v.cac,
         }
+    return run_service(engine, op, actor, a)
+
+
+# ------------------------------------------------------------ CRM-2 fuzzy, CRM-9, CRM-10
+
+
+def ticket(t) -> dict:
+    return {
+        "id": t.id,
+        "state": t.state.as_str(),
+        "department": t.department.as_str(),
+        "auto_answer": t.auto_answer,
+        "within_sla": t.within_sla,
+        "satisfaction": t.satisfaction,
+        "response_by": [r.by for r in t.responses],
+    }
+
+
+def crisis(c) -> dict:
+    return {
+        "id": c.id,
+        "kind": c.kind,
+        "lead_department": c.lead_department.as_str(),
+        "review_department": c.review_department.as_str(),
+        "opened_by": c.opened_by,
+        # Whole minutes, as the Rust runner's `num_minutes`.
+        "due_in_minutes": int((c.first_response_due - c.opened_at).total_seconds() // 60),
+        "within_deadline": c.within_deadline,
+        "closed": c.closed_at is not None,
+        "alert_ids": c.alert_ids,
+    }
+
+
+def run_service(engine, op: str, actor: str, a: dict) -> dict:
+    """The fuzzy-duplicate, service and opinion ops (README, end of the
+    table), as core/tests/vectors.rs maps them."""
+    if op == "duplicate_candidates":
+        r = engine.duplicate_candidates(actor, a.get("threshold"), a["limit"])
+        return {
+            "threshold": r.threshold,
+            "customers": r.customers,
+            "pairs": [[c.customer_id, c.other_id] for c in r.candidates],
+            "fields": [[x.field for x in c.reasons] for c in r.candidates],
+        }
+    if op == "merge_customers":
+        return {"identities_moved": engine.merge_customers(actor, a["survivor_id"], a["merged_id"])}
+    if op == "undo_merge":
+        u = engine.undo_merge(actor, a["id"])
+        return {
+            "customer_id": u.customer_id,
+            "survivor_id": u.survivor_id,
+            "identities_restored": u.identities_restored,
+        }
+    if op == "mark_distinct":
+        engine.mark_distinct(actor, a["a"], a["b"])
+        return {"ok": True}
+    if op == "open_ticket":
+        return ticket(
+            engine.open_ticket(
+                actor,
+                br.NewTicket(
+                    customer_id=a.get("customer_id"),
+                    channel=a["channel"],
+                    category=br.parse_ticket_category(a["category"]),
+                    subject=a["subject"],
+                    body=a["body"],
+                ),
+            )
+        )
+    if op == "respond_ticket":
+        return ticket(engine.respond_ticket(actor, a["id"], a["message"]))
+    if op == "route_ticket":
+        return ticket(engine.route_ticket(actor, a["id"], br.parse_department(a["department"])))
+    if op == "resolve_ticket":
+        return ticket(engine.resolve_ticket(actor, a["id"]))
+    if op == "rate_ticket":
+        return ticket(engine.rate_ticket(actor, a["id"], a["score"]))
+    if op == "ticket":
+        return ticket(engine.ticket(actor, a["id"]))
+    if op == "overdue_tickets":
+        return {"ids": [t.id for t in engine.overdue_tickets(actor)]}
+    if op == "service_report":
+        r = engine.service_report(actor, time_at(engine, a["from"]), time_at(engine, a["to"]))
+        return {
+            "tickets": r.tickets,
+            "auto_answered": r.auto_answered,
+            "responded": r.responded,
+            "within_sla": r.within_sla,
+            "overdue": r.overdue,
+            "complaints": r.complaints,
+            "complaints_by_department": [
+                [d.department.as_str(), d.count] for d in r.complaints_by_department
+            ],
+            "rated": r.rated,
+            "satisfaction_average": r.satisfaction_average,
+            "meets_target": r.meets_target,
+        }
+    if op == "record_mentions":
+        rows = [
+            br.NewMention(
+                platform=m["platform"],
+                author=m["author"],
+                text=m["text"],
+                at=time_at(engine, m["at"]),
+                url=m.get("url"),
+                reach=m.get("reach"),
+            )
+            for m in a["mentions"]
+        ]
+        r = engine.record_mentions(actor, rows)
+        return {
+            "rows": r.rows,
+            "recorded": r.recorded,
+            "error_rows": [e.row for e in r.errors],
+            "error_fields": [e.field for e in r.errors],
+            "severities": [x.severity.as_str() for x in r.alerts],
+            "escalated": [x.escalated for x in r.alerts],
+            "crises_opened": r.crises_opened,
+        }
+    if op == "escalated_alerts":
+        return {"count": len(engine.escalated_alerts(actor))}
+    if op == "opinion_alerts":
+        return {"ids": [x.id for x in engine.opinion_alerts(actor, a["open_only"])]}
+    if op == "handle_alert":
+        return {"state": engine.handle_alert(actor, a["id"]).state}
+    if op == "open_crisis":
+        return crisis(engine.open_crisis(actor, a["alert_ids"], a["summary"]))
+    if op == "respond_crisis":
+        return crisis(engine.respond_crisis(actor, a["id"], a["statement"]))
+    if op == "close_crisis":
+        return crisis(engine.close_crisis(actor, a["id"]))
+    if op == "crises":
+        return {"crises": [crisis(c) for c in engine.crises(actor, a["overdue_only"])]}
     raise AssertionError(f"unknown op {op}")
 
 

@@ -735,9 +735,10 @@ fileprivate struct FfiConverterDuration: FfiConverterRustBuffer {
  * (`verifyAuditAsync`, `backupToAsync`, `restoreFromAsync`,
  * `checkTextsAsync`, `prepublishCheckAsync`, `publishingPlanAsync`,
  * `weekPlanAsync`, `quarterPlanAsync`, `ingestCustomersAsync`,
- * `recordInteractionsAsync`, `segmentsAsync`, `refreshSegmentsAsync`,
- * `countCustomersAsync`, `rfmAsync`) also come as async functions that run
- * on a worker thread of their own.
+ * `duplicateCandidatesAsync`, `recordInteractionsAsync`, `segmentsAsync`,
+ * `refreshSegmentsAsync`, `countCustomersAsync`, `rfmAsync`,
+ * `recordMentionsAsync`) also come as async functions that run on a worker
+ * thread of their own.
  */
 public protocol EngineProtocol: AnyObject, Sendable {
     
@@ -1407,6 +1408,43 @@ public protocol EngineProtocol: AnyObject, Sendable {
     func undoMerge(actor: String, mergedId: Int64) throws  -> MergeUndone
     
     /**
+     * Customers who may be the same person though they share no identity
+     * (CRM-2; needs `crm.merge`, held by `data_steward`: names, addresses and
+     * birth dates are opened, so the secret key too). `threshold` (0 to 1)
+     * overrides the policy's `crm.fuzzy_match_threshold`; at most `limit` (1
+     * to `maxDuplicateCandidates()`) candidates, best first. Pairs marked
+     * distinct are left out. Audited (`crm.fuzzy`, counts only).
+     * `Validation` naming `threshold` (outside 0–1, NaN, infinite) or
+     * `limit`.
+     */
+    func duplicateCandidates(actor: String, threshold: Double?, limit: UInt64) throws  -> CandidateReport
+    
+    /**
+     * `duplicateCandidates` on a worker thread: awaiting it never blocks the
+     * caller's thread, however many customers it compares.
+     */
+    func duplicateCandidatesAsync(actor: String, threshold: Double?, limit: UInt64) async throws  -> CandidateReport
+    
+    /**
+     * Record that customers `a` and `b` are different people (CRM-2; needs
+     * `crm.merge`): `duplicateCandidates` no longer proposes the pair, in
+     * either order. Audited (`crm.distinct`). `Conflict` when both are the
+     * same customer; `NotFound` for an unknown or erased one.
+     */
+    func markDistinct(actor: String, a: Int64, b: Int64) throws 
+    
+    /**
+     * Merge customer `mergedId` into `survivorId` by hand, e.g. a fuzzy
+     * candidate a data steward confirmed (CRM-2; needs `crm.merge`): its
+     * identities move, every source record stays, and `undoMerge(mergedId)`
+     * reverses it. Returns how many identities moved. Audited (`crm.merge`,
+     * ids and counts only). `Conflict` when both are the same customer;
+     * `NotFound` for an unknown, merged-away or erased one. Needs no secret
+     * key.
+     */
+    func mergeCustomers(actor: String, survivorId: Int64, mergedId: Int64) throws  -> UInt64
+    
+    /**
      * How many of `steps` (pages, in order: `["home", "product", "reviews"]`)
      * customer `customerId` reached through its path steps, in order (CRM-3;
      * needs `crm.read`). `Validation` (field `steps`) for none, more than 20
@@ -1464,6 +1502,80 @@ public protocol EngineProtocol: AnyObject, Sendable {
      * caller's thread, however large the batch.
      */
     func recordInteractionsAsync(actor: String, interactions: [NewInteraction]) async throws  -> InteractionReport
+    
+    /**
+     * Close crisis `id` (needs `opinion.handle`; audited). `Conflict` before
+     * its first response or when already closed; `NotFound` for an unknown
+     * id.
+     */
+    func closeCrisis(actor: String, id: Int64) throws  -> Crisis
+    
+    /**
+     * Crisis cases, newest first; only those without a first response past
+     * their deadline when `overdueOnly` (needs `opinion.handle`).
+     */
+    func crises(actor: String, overdueOnly: Bool) throws  -> [Crisis]
+    
+    /**
+     * The open alerts escalated to the supervisors (sensitive and major),
+     * newest first (needs `supervision.record`, which supervisors hold).
+     */
+    func escalatedAlerts(actor: String) throws  -> [OpinionAlert]
+    
+    /**
+     * Mark alert `id` handled (needs `opinion.handle`; audited). `Conflict`
+     * when it already is; `NotFound` for an unknown id.
+     */
+    func handleAlert(actor: String, id: Int64) throws  -> OpinionAlert
+    
+    /**
+     * Open a crisis case for alerts `alertIds` by hand (needs
+     * `opinion.handle` and the secret key; audited): the kind comes from
+     * their mentions' words (else `crm.crisis.default_kind`), the deadline
+     * from now. `Validation` naming `summary` (display text) or `alert_ids`
+     * (none, or over 1000); `NotFound` for an unknown alert; `Conflict` for
+     * one that already belongs to a crisis.
+     */
+    func openCrisis(actor: String, alertIds: [Int64], summary: String) throws  -> Crisis
+    
+    /**
+     * Alerts, newest first; only the open ones when `openOnly` (needs
+     * `opinion.handle`).
+     */
+    func opinionAlerts(actor: String, openOnly: Bool) throws  -> [OpinionAlert]
+    
+    /**
+     * Record a batch of mentions and raise their alerts (CRM-10; needs
+     * `opinion.handle`, held by PR, and the secret key), all in one
+     * transaction. A bad row — platform not an identifier, author not
+     * display text, text empty or with control characters, a time more
+     * than a day ahead, a link that is not http(s) — is reported in the
+     * report's `errors` and changes nothing, while the good rows land. Each
+     * alert is audited (`opinion.alert`, with `escalated_to=supervisor` for
+     * sensitive and major ones), as is each crisis a major alert opens.
+     * Throws only for the whole call: `Configuration` without the key,
+     * `PermissionDenied` (audited), `Validation` (field `mentions`) over
+     * `maxMentions()` rows, or naming `mentions[i].at` for a time the engine
+     * cannot represent.
+     */
+    func recordMentions(actor: String, mentions: [NewMention]) throws  -> MentionReport
+    
+    /**
+     * `recordMentions` on a worker thread: awaiting it never blocks the
+     * caller's thread, however large the batch.
+     */
+    func recordMentionsAsync(actor: String, mentions: [NewMention]) async throws  -> MentionReport
+    
+    /**
+     * Give crisis `id` its statement (needs `opinion.handle`; audited): the
+     * first one stops the clock, later ones replace it. The statement must
+     * pass the compliance checker: a blocking finding (an absolute claim of
+     * the Advertising Law, …) is `PolicyViolation` (rule `CON-3`) and
+     * records nothing. `Validation` (field `statement`) for an empty text or
+     * one with control characters; `Conflict` on a closed crisis; `NotFound`
+     * for an unknown id.
+     */
+    func respondCrisis(actor: String, id: Int64, statement: String) throws  -> Crisis
     
     /**
      * How many live customers rule `ruleJson` holds for now, without storing
@@ -1558,6 +1670,67 @@ public protocol EngineProtocol: AnyObject, Sendable {
     func segmentsAsync(actor: String) async throws  -> [Segment]
     
     /**
+     * Open a ticket (CRM-9; needs `service.handle`, held by customer service,
+     * and the secret key). A question that mentions one of the policy's
+     * auto-answers gets it as its first response at once (`state` answered,
+     * `autoAnswer` its key, a response by `auto:<key>`); a complaint goes to
+     * the department of the first route whose keywords it mentions. The first
+     * response is due `crm.service.first_response_minutes` after now. Audited
+     * (`service.open`, no words). `Validation` naming `channel`, `subject` or
+     * `body`; `NotFound` for an unknown or erased customer.
+     */
+    func openTicket(actor: String, ticket: NewTicket) throws  -> Ticket
+    
+    /**
+     * Tickets without a first response past their deadline, oldest deadline
+     * first (needs `service.handle`).
+     */
+    func overdueTickets(actor: String) throws  -> [Ticket]
+    
+    /**
+     * Record the customer's satisfaction `score` for ticket `id`, 1 to
+     * `crm.service.satisfaction_scale` (5) (needs `service.handle`); once per
+     * ticket, after a response. `Validation` (field `score`) out of range;
+     * `Conflict` before any response or when already rated; `NotFound` for
+     * an unknown id.
+     */
+    func rateTicket(actor: String, id: Int64, score: UInt8) throws  -> Ticket
+    
+    /**
+     * Close ticket `id` (needs `service.handle`). `Conflict` before any
+     * response or when already resolved; `NotFound` for an unknown id.
+     */
+    func resolveTicket(actor: String, id: Int64) throws  -> Ticket
+    
+    /**
+     * Respond on ticket `id` (needs `service.handle`); the first response
+     * stops the deadline and the ticket is answered. `Validation` (field
+     * `message`) for an empty text, one over 64 KiB or with control
+     * characters; `Conflict` on a resolved ticket; `NotFound` for an unknown
+     * id.
+     */
+    func respondTicket(actor: String, id: Int64, message: String) throws  -> Ticket
+    
+    /**
+     * Send ticket `id` to `department` (needs `service.handle`; audited).
+     * `Conflict` on a resolved ticket; `NotFound` for an unknown id.
+     */
+    func routeTicket(actor: String, id: Int64, department: Department) throws  -> Ticket
+    
+    /**
+     * Service figures of the tickets opened in `[from, to)` (CRM-9; needs
+     * `crm.read`: counts and averages only, no key). `Validation` naming
+     * `to` when it is not after `from`.
+     */
+    func serviceReport(actor: String, from: Date, to: Date) throws  -> ServiceReport
+    
+    /**
+     * Ticket `id` with its responses (needs `service.handle`). `NotFound`
+     * for an unknown id.
+     */
+    func ticket(actor: String, id: Int64) throws  -> Ticket
+    
+    /**
      * Value figures of `[from, to)` (CRM-11; needs `crm.read`: figures are
      * aggregates, and the secret key): buyers, purchases, revenue, average
      * order value, purchase frequency, repeat buyers and repurchase rate,
@@ -1648,9 +1821,10 @@ public protocol EngineProtocol: AnyObject, Sendable {
  * (`verifyAuditAsync`, `backupToAsync`, `restoreFromAsync`,
  * `checkTextsAsync`, `prepublishCheckAsync`, `publishingPlanAsync`,
  * `weekPlanAsync`, `quarterPlanAsync`, `ingestCustomersAsync`,
- * `recordInteractionsAsync`, `segmentsAsync`, `refreshSegmentsAsync`,
- * `countCustomersAsync`, `rfmAsync`) also come as async functions that run
- * on a worker thread of their own.
+ * `duplicateCandidatesAsync`, `recordInteractionsAsync`, `segmentsAsync`,
+ * `refreshSegmentsAsync`, `countCustomersAsync`, `rfmAsync`,
+ * `recordMentionsAsync`) also come as async functions that run on a worker
+ * thread of their own.
  */
 open class Engine: EngineProtocol, @unchecked Sendable {
     fileprivate let handle: UInt64
@@ -3262,6 +3436,86 @@ open func undoMerge(actor: String, mergedId: Int64)throws  -> MergeUndone  {
 }
     
     /**
+     * Customers who may be the same person though they share no identity
+     * (CRM-2; needs `crm.merge`, held by `data_steward`: names, addresses and
+     * birth dates are opened, so the secret key too). `threshold` (0 to 1)
+     * overrides the policy's `crm.fuzzy_match_threshold`; at most `limit` (1
+     * to `maxDuplicateCandidates()`) candidates, best first. Pairs marked
+     * distinct are left out. Audited (`crm.fuzzy`, counts only).
+     * `Validation` naming `threshold` (outside 0–1, NaN, infinite) or
+     * `limit`.
+     */
+open func duplicateCandidates(actor: String, threshold: Double?, limit: UInt64)throws  -> CandidateReport  {
+    return try  FfiConverterTypeCandidateReport_lift(try rustCallWithError(FfiConverterTypeBrandrailError_lift) {
+        uniffiCallStatus in
+    uniffi_brandrail_mobile_fn_method_engine_duplicate_candidates(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(actor),
+        FfiConverterOptionDouble.lower(threshold),
+        FfiConverterUInt64.lower(limit),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * `duplicateCandidates` on a worker thread: awaiting it never blocks the
+     * caller's thread, however many customers it compares.
+     */
+open func duplicateCandidatesAsync(actor: String, threshold: Double?, limit: UInt64)async throws  -> CandidateReport  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_brandrail_mobile_fn_method_engine_duplicate_candidates_async(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(actor),FfiConverterOptionDouble.lower(threshold),FfiConverterUInt64.lower(limit)
+                )
+            },
+            pollFunc: ffi_brandrail_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_brandrail_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_brandrail_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeCandidateReport_lift,
+            errorHandler: FfiConverterTypeBrandrailError_lift
+        )
+}
+    
+    /**
+     * Record that customers `a` and `b` are different people (CRM-2; needs
+     * `crm.merge`): `duplicateCandidates` no longer proposes the pair, in
+     * either order. Audited (`crm.distinct`). `Conflict` when both are the
+     * same customer; `NotFound` for an unknown or erased one.
+     */
+open func markDistinct(actor: String, a: Int64, b: Int64)throws   {try rustCallWithError(FfiConverterTypeBrandrailError_lift) {
+        uniffiCallStatus in
+    uniffi_brandrail_mobile_fn_method_engine_mark_distinct(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(actor),
+        FfiConverterInt64.lower(a),
+        FfiConverterInt64.lower(b),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * Merge customer `mergedId` into `survivorId` by hand, e.g. a fuzzy
+     * candidate a data steward confirmed (CRM-2; needs `crm.merge`): its
+     * identities move, every source record stays, and `undoMerge(mergedId)`
+     * reverses it. Returns how many identities moved. Audited (`crm.merge`,
+     * ids and counts only). `Conflict` when both are the same customer;
+     * `NotFound` for an unknown, merged-away or erased one. Needs no secret
+     * key.
+     */
+open func mergeCustomers(actor: String, survivorId: Int64, mergedId: Int64)throws  -> UInt64  {
+    return try  FfiConverterUInt64.lift(try rustCallWithError(FfiConverterTypeBrandrailError_lift) {
+        uniffiCallStatus in
+    uniffi_brandrail_mobile_fn_method_engine_merge_customers(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(actor),
+        FfiConverterInt64.lower(survivorId),
+        FfiConverterInt64.lower(mergedId),uniffiCallStatus
+    )
+})
+}
+    
+    /**
      * How many of `steps` (pages, in order: `["home", "product", "reviews"]`)
      * customer `customerId` reached through its path steps, in order (CRM-3;
      * needs `crm.read`). `Validation` (field `steps`) for none, more than 20
@@ -3380,6 +3634,167 @@ open func recordInteractionsAsync(actor: String, interactions: [NewInteraction])
             liftFunc: FfiConverterTypeInteractionReport_lift,
             errorHandler: FfiConverterTypeBrandrailError_lift
         )
+}
+    
+    /**
+     * Close crisis `id` (needs `opinion.handle`; audited). `Conflict` before
+     * its first response or when already closed; `NotFound` for an unknown
+     * id.
+     */
+open func closeCrisis(actor: String, id: Int64)throws  -> Crisis  {
+    return try  FfiConverterTypeCrisis_lift(try rustCallWithError(FfiConverterTypeBrandrailError_lift) {
+        uniffiCallStatus in
+    uniffi_brandrail_mobile_fn_method_engine_close_crisis(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(actor),
+        FfiConverterInt64.lower(id),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Crisis cases, newest first; only those without a first response past
+     * their deadline when `overdueOnly` (needs `opinion.handle`).
+     */
+open func crises(actor: String, overdueOnly: Bool)throws  -> [Crisis]  {
+    return try  FfiConverterSequenceTypeCrisis.lift(try rustCallWithError(FfiConverterTypeBrandrailError_lift) {
+        uniffiCallStatus in
+    uniffi_brandrail_mobile_fn_method_engine_crises(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(actor),
+        FfiConverterBool.lower(overdueOnly),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The open alerts escalated to the supervisors (sensitive and major),
+     * newest first (needs `supervision.record`, which supervisors hold).
+     */
+open func escalatedAlerts(actor: String)throws  -> [OpinionAlert]  {
+    return try  FfiConverterSequenceTypeOpinionAlert.lift(try rustCallWithError(FfiConverterTypeBrandrailError_lift) {
+        uniffiCallStatus in
+    uniffi_brandrail_mobile_fn_method_engine_escalated_alerts(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(actor),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Mark alert `id` handled (needs `opinion.handle`; audited). `Conflict`
+     * when it already is; `NotFound` for an unknown id.
+     */
+open func handleAlert(actor: String, id: Int64)throws  -> OpinionAlert  {
+    return try  FfiConverterTypeOpinionAlert_lift(try rustCallWithError(FfiConverterTypeBrandrailError_lift) {
+        uniffiCallStatus in
+    uniffi_brandrail_mobile_fn_method_engine_handle_alert(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(actor),
+        FfiConverterInt64.lower(id),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Open a crisis case for alerts `alertIds` by hand (needs
+     * `opinion.handle` and the secret key; audited): the kind comes from
+     * their mentions' words (else `crm.crisis.default_kind`), the deadline
+     * from now. `Validation` naming `summary` (display text) or `alert_ids`
+     * (none, or over 1000); `NotFound` for an unknown alert; `Conflict` for
+     * one that already belongs to a crisis.
+     */
+open func openCrisis(actor: String, alertIds: [Int64], summary: String)throws  -> Crisis  {
+    return try  FfiConverterTypeCrisis_lift(try rustCallWithError(FfiConverterTypeBrandrailError_lift) {
+        uniffiCallStatus in
+    uniffi_brandrail_mobile_fn_method_engine_open_crisis(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(actor),
+        FfiConverterSequenceInt64.lower(alertIds),
+        FfiConverterString.lower(summary),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Alerts, newest first; only the open ones when `openOnly` (needs
+     * `opinion.handle`).
+     */
+open func opinionAlerts(actor: String, openOnly: Bool)throws  -> [OpinionAlert]  {
+    return try  FfiConverterSequenceTypeOpinionAlert.lift(try rustCallWithError(FfiConverterTypeBrandrailError_lift) {
+        uniffiCallStatus in
+    uniffi_brandrail_mobile_fn_method_engine_opinion_alerts(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(actor),
+        FfiConverterBool.lower(openOnly),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Record a batch of mentions and raise their alerts (CRM-10; needs
+     * `opinion.handle`, held by PR, and the secret key), all in one
+     * transaction. A bad row — platform not an identifier, author not
+     * display text, text empty or with control characters, a time more
+     * than a day ahead, a link that is not http(s) — is reported in the
+     * report's `errors` and changes nothing, while the good rows land. Each
+     * alert is audited (`opinion.alert`, with `escalated_to=supervisor` for
+     * sensitive and major ones), as is each crisis a major alert opens.
+     * Throws only for the whole call: `Configuration` without the key,
+     * `PermissionDenied` (audited), `Validation` (field `mentions`) over
+     * `maxMentions()` rows, or naming `mentions[i].at` for a time the engine
+     * cannot represent.
+     */
+open func recordMentions(actor: String, mentions: [NewMention])throws  -> MentionReport  {
+    return try  FfiConverterTypeMentionReport_lift(try rustCallWithError(FfiConverterTypeBrandrailError_lift) {
+        uniffiCallStatus in
+    uniffi_brandrail_mobile_fn_method_engine_record_mentions(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(actor),
+        FfiConverterSequenceTypeNewMention.lower(mentions),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * `recordMentions` on a worker thread: awaiting it never blocks the
+     * caller's thread, however large the batch.
+     */
+open func recordMentionsAsync(actor: String, mentions: [NewMention])async throws  -> MentionReport  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_brandrail_mobile_fn_method_engine_record_mentions_async(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(actor),FfiConverterSequenceTypeNewMention.lower(mentions)
+                )
+            },
+            pollFunc: ffi_brandrail_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_brandrail_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_brandrail_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeMentionReport_lift,
+            errorHandler: FfiConverterTypeBrandrailError_lift
+        )
+}
+    
+    /**
+     * Give crisis `id` its statement (needs `opinion.handle`; audited): the
+     * first one stops the clock, later ones replace it. The statement must
+     * pass the compliance checker: a blocking finding (an absolute claim of
+     * the Advertising Law, …) is `PolicyViolation` (rule `CON-3`) and
+     * records nothing. `Validation` (field `statement`) for an empty text or
+     * one with control characters; `Conflict` on a closed crisis; `NotFound`
+     * for an unknown id.
+     */
+open func respondCrisis(actor: String, id: Int64, statement: String)throws  -> Crisis  {
+    return try  FfiConverterTypeCrisis_lift(try rustCallWithError(FfiConverterTypeBrandrailError_lift) {
+        uniffiCallStatus in
+    uniffi_brandrail_mobile_fn_method_engine_respond_crisis(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(actor),
+        FfiConverterInt64.lower(id),
+        FfiConverterString.lower(statement),uniffiCallStatus
+    )
+})
 }
     
     /**
@@ -3602,6 +4017,142 @@ open func segmentsAsync(actor: String)async throws  -> [Segment]  {
             liftFunc: FfiConverterSequenceTypeSegment.lift,
             errorHandler: FfiConverterTypeBrandrailError_lift
         )
+}
+    
+    /**
+     * Open a ticket (CRM-9; needs `service.handle`, held by customer service,
+     * and the secret key). A question that mentions one of the policy's
+     * auto-answers gets it as its first response at once (`state` answered,
+     * `autoAnswer` its key, a response by `auto:<key>`); a complaint goes to
+     * the department of the first route whose keywords it mentions. The first
+     * response is due `crm.service.first_response_minutes` after now. Audited
+     * (`service.open`, no words). `Validation` naming `channel`, `subject` or
+     * `body`; `NotFound` for an unknown or erased customer.
+     */
+open func openTicket(actor: String, ticket: NewTicket)throws  -> Ticket  {
+    return try  FfiConverterTypeTicket_lift(try rustCallWithError(FfiConverterTypeBrandrailError_lift) {
+        uniffiCallStatus in
+    uniffi_brandrail_mobile_fn_method_engine_open_ticket(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(actor),
+        FfiConverterTypeNewTicket_lower(ticket),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Tickets without a first response past their deadline, oldest deadline
+     * first (needs `service.handle`).
+     */
+open func overdueTickets(actor: String)throws  -> [Ticket]  {
+    return try  FfiConverterSequenceTypeTicket.lift(try rustCallWithError(FfiConverterTypeBrandrailError_lift) {
+        uniffiCallStatus in
+    uniffi_brandrail_mobile_fn_method_engine_overdue_tickets(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(actor),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Record the customer's satisfaction `score` for ticket `id`, 1 to
+     * `crm.service.satisfaction_scale` (5) (needs `service.handle`); once per
+     * ticket, after a response. `Validation` (field `score`) out of range;
+     * `Conflict` before any response or when already rated; `NotFound` for
+     * an unknown id.
+     */
+open func rateTicket(actor: String, id: Int64, score: UInt8)throws  -> Ticket  {
+    return try  FfiConverterTypeTicket_lift(try rustCallWithError(FfiConverterTypeBrandrailError_lift) {
+        uniffiCallStatus in
+    uniffi_brandrail_mobile_fn_method_engine_rate_ticket(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(actor),
+        FfiConverterInt64.lower(id),
+        FfiConverterUInt8.lower(score),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Close ticket `id` (needs `service.handle`). `Conflict` before any
+     * response or when already resolved; `NotFound` for an unknown id.
+     */
+open func resolveTicket(actor: String, id: Int64)throws  -> Ticket  {
+    return try  FfiConverterTypeTicket_lift(try rustCallWithError(FfiConverterTypeBrandrailError_lift) {
+        uniffiCallStatus in
+    uniffi_brandrail_mobile_fn_method_engine_resolve_ticket(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(actor),
+        FfiConverterInt64.lower(id),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Respond on ticket `id` (needs `service.handle`); the first response
+     * stops the deadline and the ticket is answered. `Validation` (field
+     * `message`) for an empty text, one over 64 KiB or with control
+     * characters; `Conflict` on a resolved ticket; `NotFound` for an unknown
+     * id.
+     */
+open func respondTicket(actor: String, id: Int64, message: String)throws  -> Ticket  {
+    return try  FfiConverterTypeTicket_lift(try rustCallWithError(FfiConverterTypeBrandrailError_lift) {
+        uniffiCallStatus in
+    uniffi_brandrail_mobile_fn_method_engine_respond_ticket(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(actor),
+        FfiConverterInt64.lower(id),
+        FfiConverterString.lower(message),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Send ticket `id` to `department` (needs `service.handle`; audited).
+     * `Conflict` on a resolved ticket; `NotFound` for an unknown id.
+     */
+open func routeTicket(actor: String, id: Int64, department: Department)throws  -> Ticket  {
+    return try  FfiConverterTypeTicket_lift(try rustCallWithError(FfiConverterTypeBrandrailError_lift) {
+        uniffiCallStatus in
+    uniffi_brandrail_mobile_fn_method_engine_route_ticket(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(actor),
+        FfiConverterInt64.lower(id),
+        FfiConverterTypeDepartment_lower(department),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Service figures of the tickets opened in `[from, to)` (CRM-9; needs
+     * `crm.read`: counts and averages only, no key). `Validation` naming
+     * `to` when it is not after `from`.
+     */
+open func serviceReport(actor: String, from: Date, to: Date)throws  -> ServiceReport  {
+    return try  FfiConverterTypeServiceReport_lift(try rustCallWithError(FfiConverterTypeBrandrailError_lift) {
+        uniffiCallStatus in
+    uniffi_brandrail_mobile_fn_method_engine_service_report(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(actor),
+        FfiConverterTimestamp.lower(from),
+        FfiConverterTimestamp.lower(to),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Ticket `id` with its responses (needs `service.handle`). `NotFound`
+     * for an unknown id.
+     */
+open func ticket(actor: String, id: Int64)throws  -> Ticket  {
+    return try  FfiConverterTypeTicket_lift(try rustCallWithError(FfiConverterTypeBrandrailError_lift) {
+        uniffiCallStatus in
+    uniffi_brandrail_mobile_fn_method_engine_ticket(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(actor),
+        FfiConverterInt64.lower(id),uniffiCallStatus
+    )
+})
 }
     
     /**
@@ -5698,6 +6249,107 @@ public func FfiConverterTypeBackupStatus_lower(_ value: BackupStatus) -> RustBuf
 
 
 /**
+ * What a search for fuzzy duplicates found.
+ */
+public struct CandidateReport: Equatable, Hashable {
+    /**
+     * Live customers looked at.
+     */
+    public var customers: UInt64
+    /**
+     * Pairs scored.
+     */
+    public var pairsCompared: UInt64
+    /**
+     * Blocks skipped for their size (see `maxDuplicateBlock()`).
+     */
+    public var blocksSkipped: UInt64
+    /**
+     * The threshold used: the one given, else the policy's
+     * `crm.fuzzy_match_threshold` (0.85).
+     */
+    public var threshold: Double
+    /**
+     * The candidates, best first, at most `limit`.
+     */
+    public var candidates: [DuplicateCandidate]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Live customers looked at.
+         */customers: UInt64, 
+        /**
+         * Pairs scored.
+         */pairsCompared: UInt64, 
+        /**
+         * Blocks skipped for their size (see `maxDuplicateBlock()`).
+         */blocksSkipped: UInt64, 
+        /**
+         * The threshold used: the one given, else the policy's
+         * `crm.fuzzy_match_threshold` (0.85).
+         */threshold: Double, 
+        /**
+         * The candidates, best first, at most `limit`.
+         */candidates: [DuplicateCandidate]) {
+        self.customers = customers
+        self.pairsCompared = pairsCompared
+        self.blocksSkipped = blocksSkipped
+        self.threshold = threshold
+        self.candidates = candidates
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension CandidateReport: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCandidateReport: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CandidateReport {
+        return
+            try CandidateReport(
+                customers: FfiConverterUInt64.read(from: &buf), 
+                pairsCompared: FfiConverterUInt64.read(from: &buf), 
+                blocksSkipped: FfiConverterUInt64.read(from: &buf), 
+                threshold: FfiConverterDouble.read(from: &buf), 
+                candidates: FfiConverterSequenceTypeDuplicateCandidate.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: CandidateReport, into buf: inout [UInt8]) {
+        FfiConverterUInt64.write(value.customers, into: &buf)
+        FfiConverterUInt64.write(value.pairsCompared, into: &buf)
+        FfiConverterUInt64.write(value.blocksSkipped, into: &buf)
+        FfiConverterDouble.write(value.threshold, into: &buf)
+        FfiConverterSequenceTypeDuplicateCandidate.write(value.candidates, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCandidateReport_lift(_ buf: RustBuffer) throws -> CandidateReport {
+    return try FfiConverterTypeCandidateReport.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCandidateReport_lower(_ value: CandidateReport) -> RustBuffer {
+    return FfiConverterTypeCandidateReport.lower(value)
+}
+
+
+/**
  * One thing the checklist found.
  *
  * An issue in text (a link, a misspelt brand name) is located in its `field`
@@ -6804,6 +7456,199 @@ public func FfiConverterTypeContentVersion_lower(_ value: ContentVersion) -> Rus
 
 
 /**
+ * A crisis case.
+ */
+public struct Crisis: Equatable, Hashable {
+    /**
+     * Identifier.
+     */
+    public var id: Int64
+    /**
+     * Kind: a key of `crm.crisis.kinds` (`product_quality`, `data_leak`,
+     * `general`).
+     */
+    public var kind: String
+    /**
+     * What happened.
+     */
+    public var summary: String
+    /**
+     * The department leading the response (marketing).
+     */
+    public var leadDepartment: Department
+    /**
+     * The department reviewing it (legal).
+     */
+    public var reviewDepartment: Department
+    /**
+     * The kind's response template (话术模板).
+     */
+    public var template: String
+    /**
+     * Opened.
+     */
+    public var openedAt: Date
+    /**
+     * By whom (`auto` when a major alert opened it).
+     */
+    public var openedBy: String
+    /**
+     * First response due: `crm.crisis.first_response_hours` after opening.
+     */
+    public var firstResponseDue: Date
+    /**
+     * First responded.
+     */
+    public var firstResponseAt: Date?
+    /**
+     * The statement given (the latest).
+     */
+    public var statement: String?
+    /**
+     * Whether the first response came by the deadline; `nil`/`null` while
+     * none came.
+     */
+    public var withinDeadline: Bool?
+    /**
+     * Closed.
+     */
+    public var closedAt: Date?
+    /**
+     * Its alerts.
+     */
+    public var alertIds: [Int64]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Identifier.
+         */id: Int64, 
+        /**
+         * Kind: a key of `crm.crisis.kinds` (`product_quality`, `data_leak`,
+         * `general`).
+         */kind: String, 
+        /**
+         * What happened.
+         */summary: String, 
+        /**
+         * The department leading the response (marketing).
+         */leadDepartment: Department, 
+        /**
+         * The department reviewing it (legal).
+         */reviewDepartment: Department, 
+        /**
+         * The kind's response template (话术模板).
+         */template: String, 
+        /**
+         * Opened.
+         */openedAt: Date, 
+        /**
+         * By whom (`auto` when a major alert opened it).
+         */openedBy: String, 
+        /**
+         * First response due: `crm.crisis.first_response_hours` after opening.
+         */firstResponseDue: Date, 
+        /**
+         * First responded.
+         */firstResponseAt: Date?, 
+        /**
+         * The statement given (the latest).
+         */statement: String?, 
+        /**
+         * Whether the first response came by the deadline; `nil`/`null` while
+         * none came.
+         */withinDeadline: Bool?, 
+        /**
+         * Closed.
+         */closedAt: Date?, 
+        /**
+         * Its alerts.
+         */alertIds: [Int64]) {
+        self.id = id
+        self.kind = kind
+        self.summary = summary
+        self.leadDepartment = leadDepartment
+        self.reviewDepartment = reviewDepartment
+        self.template = template
+        self.openedAt = openedAt
+        self.openedBy = openedBy
+        self.firstResponseDue = firstResponseDue
+        self.firstResponseAt = firstResponseAt
+        self.statement = statement
+        self.withinDeadline = withinDeadline
+        self.closedAt = closedAt
+        self.alertIds = alertIds
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Crisis: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCrisis: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Crisis {
+        return
+            try Crisis(
+                id: FfiConverterInt64.read(from: &buf), 
+                kind: FfiConverterString.read(from: &buf), 
+                summary: FfiConverterString.read(from: &buf), 
+                leadDepartment: FfiConverterTypeDepartment.read(from: &buf), 
+                reviewDepartment: FfiConverterTypeDepartment.read(from: &buf), 
+                template: FfiConverterString.read(from: &buf), 
+                openedAt: FfiConverterTimestamp.read(from: &buf), 
+                openedBy: FfiConverterString.read(from: &buf), 
+                firstResponseDue: FfiConverterTimestamp.read(from: &buf), 
+                firstResponseAt: FfiConverterOptionTimestamp.read(from: &buf), 
+                statement: FfiConverterOptionString.read(from: &buf), 
+                withinDeadline: FfiConverterOptionBool.read(from: &buf), 
+                closedAt: FfiConverterOptionTimestamp.read(from: &buf), 
+                alertIds: FfiConverterSequenceInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Crisis, into buf: inout [UInt8]) {
+        FfiConverterInt64.write(value.id, into: &buf)
+        FfiConverterString.write(value.kind, into: &buf)
+        FfiConverterString.write(value.summary, into: &buf)
+        FfiConverterTypeDepartment.write(value.leadDepartment, into: &buf)
+        FfiConverterTypeDepartment.write(value.reviewDepartment, into: &buf)
+        FfiConverterString.write(value.template, into: &buf)
+        FfiConverterTimestamp.write(value.openedAt, into: &buf)
+        FfiConverterString.write(value.openedBy, into: &buf)
+        FfiConverterTimestamp.write(value.firstResponseDue, into: &buf)
+        FfiConverterOptionTimestamp.write(value.firstResponseAt, into: &buf)
+        FfiConverterOptionString.write(value.statement, into: &buf)
+        FfiConverterOptionBool.write(value.withinDeadline, into: &buf)
+        FfiConverterOptionTimestamp.write(value.closedAt, into: &buf)
+        FfiConverterSequenceInt64.write(value.alertIds, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCrisis_lift(_ buf: RustBuffer) throws -> Crisis {
+    return try FfiConverterTypeCrisis.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCrisis_lower(_ value: Crisis) -> RustBuffer {
+    return FfiConverterTypeCrisis.lower(value)
+}
+
+
+/**
  * A customer as read back with `customer(actor:id:)`.
  */
 public struct Customer: Equatable, Hashable {
@@ -6822,7 +7667,9 @@ public struct Customer: Equatable, Hashable {
      */
     public var name: String?
     /**
-     * General-class fields; each value `***` unless `masked` is false.
+     * Profile fields, general-class and core-class (`address`,
+     * `birth_date` as `YYYY-MM-DD`) alike; each value `***` unless `masked`
+     * is false.
      */
     public var profile: [String: String]
     /**
@@ -6858,7 +7705,9 @@ public struct Customer: Equatable, Hashable {
          * Name; masked (`李**`) unless `masked` is false.
          */name: String?, 
         /**
-         * General-class fields; each value `***` unless `masked` is false.
+         * Profile fields, general-class and core-class (`address`,
+         * `birth_date` as `YYYY-MM-DD`) alike; each value `***` unless `masked`
+         * is false.
          */profile: [String: String], 
         /**
          * Customers merged into this one.
@@ -6954,11 +7803,17 @@ public struct CustomerRecord: Equatable, Hashable {
      */
     public var name: String?
     /**
-     * General-class profile fields (the policy's `crm.data_classes.general`:
-     * `region`, `age_band`, `habits`, `pain_points`, `preferences`, …), values
-     * at most 500 characters without control characters. A field the policy
-     * refuses (`national_id`) is a `policy_violation` row error (rule CRM-5),
-     * any other unknown field a `validation` one. Default none.
+     * Profile fields, values at most 500 characters without control
+     * characters, trimmed with full-width forms folded: general-class ones
+     * (the policy's `crm.data_classes.general`: `region`, `age_band`,
+     * `habits`, `pain_points`, `preferences`, …), and the core-class ones
+     * that are not identities (`address`, `birth_date`), sealed at rest with
+     * the secret key. `birth_date` is cleaned to `YYYY-MM-DD` from
+     * `1990/3/7`, `19900307`, `1990年3月7日`, …; one that is not a real date
+     * between 1900 and 2100 is a `validation` row error (field
+     * `profile.birth_date`), as is an empty value. A field the policy
+     * refuses (`national_id`) is a `policy_violation` row error (rule
+     * CRM-5), any other unknown field a `validation` one. Default none.
      */
     public var profile: [String: String]
 
@@ -6975,11 +7830,17 @@ public struct CustomerRecord: Equatable, Hashable {
          * control or invisible characters; sealed at rest). Default none.
          */name: String? = nil, 
         /**
-         * General-class profile fields (the policy's `crm.data_classes.general`:
-         * `region`, `age_band`, `habits`, `pain_points`, `preferences`, …), values
-         * at most 500 characters without control characters. A field the policy
-         * refuses (`national_id`) is a `policy_violation` row error (rule CRM-5),
-         * any other unknown field a `validation` one. Default none.
+         * Profile fields, values at most 500 characters without control
+         * characters, trimmed with full-width forms folded: general-class ones
+         * (the policy's `crm.data_classes.general`: `region`, `age_band`,
+         * `habits`, `pain_points`, `preferences`, …), and the core-class ones
+         * that are not identities (`address`, `birth_date`), sealed at rest with
+         * the secret key. `birth_date` is cleaned to `YYYY-MM-DD` from
+         * `1990/3/7`, `19900307`, `1990年3月7日`, …; one that is not a real date
+         * between 1900 and 2100 is a `validation` row error (field
+         * `profile.birth_date`), as is an empty value. A field the policy
+         * refuses (`national_id`) is a `policy_violation` row error (rule
+         * CRM-5), any other unknown field a `validation` one. Default none.
          */profile: [String: String] = [:]) {
         self.identities = identities
         self.name = name
@@ -7311,6 +8172,166 @@ public func FfiConverterTypeDelegation_lift(_ buf: RustBuffer) throws -> Delegat
 #endif
 public func FfiConverterTypeDelegation_lower(_ value: Delegation) -> RustBuffer {
     return FfiConverterTypeDelegation.lower(value)
+}
+
+
+/**
+ * Complaints routed to one department.
+ */
+public struct DepartmentCount: Equatable, Hashable {
+    /**
+     * The department.
+     */
+    public var department: Department
+    /**
+     * Complaints routed to it.
+     */
+    public var count: UInt64
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The department.
+         */department: Department, 
+        /**
+         * Complaints routed to it.
+         */count: UInt64) {
+        self.department = department
+        self.count = count
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension DepartmentCount: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeDepartmentCount: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> DepartmentCount {
+        return
+            try DepartmentCount(
+                department: FfiConverterTypeDepartment.read(from: &buf), 
+                count: FfiConverterUInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: DepartmentCount, into buf: inout [UInt8]) {
+        FfiConverterTypeDepartment.write(value.department, into: &buf)
+        FfiConverterUInt64.write(value.count, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDepartmentCount_lift(_ buf: RustBuffer) throws -> DepartmentCount {
+    return try FfiConverterTypeDepartmentCount.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDepartmentCount_lower(_ value: DepartmentCount) -> RustBuffer {
+    return FfiConverterTypeDepartmentCount.lower(value)
+}
+
+
+/**
+ * Two customers who may be one person.
+ */
+public struct DuplicateCandidate: Equatable, Hashable {
+    /**
+     * The older customer (the survivor, if merged).
+     */
+    public var customerId: Int64
+    /**
+     * The newer one.
+     */
+    public var otherId: Int64
+    /**
+     * Weighted similarity, 0 to 1.
+     */
+    public var score: Double
+    /**
+     * One per field both customers have, in the order name, address, birth
+     * date.
+     */
+    public var reasons: [MatchReason]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The older customer (the survivor, if merged).
+         */customerId: Int64, 
+        /**
+         * The newer one.
+         */otherId: Int64, 
+        /**
+         * Weighted similarity, 0 to 1.
+         */score: Double, 
+        /**
+         * One per field both customers have, in the order name, address, birth
+         * date.
+         */reasons: [MatchReason]) {
+        self.customerId = customerId
+        self.otherId = otherId
+        self.score = score
+        self.reasons = reasons
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension DuplicateCandidate: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeDuplicateCandidate: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> DuplicateCandidate {
+        return
+            try DuplicateCandidate(
+                customerId: FfiConverterInt64.read(from: &buf), 
+                otherId: FfiConverterInt64.read(from: &buf), 
+                score: FfiConverterDouble.read(from: &buf), 
+                reasons: FfiConverterSequenceTypeMatchReason.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: DuplicateCandidate, into buf: inout [UInt8]) {
+        FfiConverterInt64.write(value.customerId, into: &buf)
+        FfiConverterInt64.write(value.otherId, into: &buf)
+        FfiConverterDouble.write(value.score, into: &buf)
+        FfiConverterSequenceTypeMatchReason.write(value.reasons, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDuplicateCandidate_lift(_ buf: RustBuffer) throws -> DuplicateCandidate {
+    return try FfiConverterTypeDuplicateCandidate.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDuplicateCandidate_lower(_ value: DuplicateCandidate) -> RustBuffer {
+    return FfiConverterTypeDuplicateCandidate.lower(value)
 }
 
 
@@ -8379,6 +9400,75 @@ public func FfiConverterTypeLifecycleDistribution_lower(_ value: LifecycleDistri
 
 
 /**
+ * Why two customers look alike: one field's similarity.
+ */
+public struct MatchReason: Equatable, Hashable {
+    /**
+     * `name`, `address` or `birth_date`.
+     */
+    public var field: String
+    /**
+     * 0 to 1.
+     */
+    public var similarity: Double
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * `name`, `address` or `birth_date`.
+         */field: String, 
+        /**
+         * 0 to 1.
+         */similarity: Double) {
+        self.field = field
+        self.similarity = similarity
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension MatchReason: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeMatchReason: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> MatchReason {
+        return
+            try MatchReason(
+                field: FfiConverterString.read(from: &buf), 
+                similarity: FfiConverterDouble.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: MatchReason, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.field, into: &buf)
+        FfiConverterDouble.write(value.similarity, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMatchReason_lift(_ buf: RustBuffer) throws -> MatchReason {
+    return try FfiConverterTypeMatchReason.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMatchReason_lower(_ value: MatchReason) -> RustBuffer {
+    return FfiConverterTypeMatchReason.lower(value)
+}
+
+
+/**
  * A managed media or messaging account (ACC-5).
  */
 public struct MediaAccount: Equatable, Hashable {
@@ -8583,6 +9673,119 @@ public func FfiConverterTypeMediaInteraction_lift(_ buf: RustBuffer) throws -> M
 #endif
 public func FfiConverterTypeMediaInteraction_lower(_ value: MediaInteraction) -> RustBuffer {
     return FfiConverterTypeMediaInteraction.lower(value)
+}
+
+
+/**
+ * What `recordMentions` did.
+ */
+public struct MentionReport: Equatable, Hashable {
+    /**
+     * Rows given.
+     */
+    public var rows: UInt64
+    /**
+     * Mentions recorded.
+     */
+    public var recorded: UInt64
+    /**
+     * For every row, in order, the mention's id; `nil`/`null` when the row
+     * was refused.
+     */
+    public var mentionIds: [Int64?]
+    /**
+     * The alerts raised, in row order.
+     */
+    public var alerts: [OpinionAlert]
+    /**
+     * The crisis cases the major alerts opened.
+     */
+    public var crisesOpened: [Int64]
+    /**
+     * The refused rows, in row order (code `validation`; field `platform`,
+     * `author`, `text`, `at`, `url` or `reach`); each changed nothing.
+     */
+    public var errors: [RowError]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Rows given.
+         */rows: UInt64, 
+        /**
+         * Mentions recorded.
+         */recorded: UInt64, 
+        /**
+         * For every row, in order, the mention's id; `nil`/`null` when the row
+         * was refused.
+         */mentionIds: [Int64?], 
+        /**
+         * The alerts raised, in row order.
+         */alerts: [OpinionAlert], 
+        /**
+         * The crisis cases the major alerts opened.
+         */crisesOpened: [Int64], 
+        /**
+         * The refused rows, in row order (code `validation`; field `platform`,
+         * `author`, `text`, `at`, `url` or `reach`); each changed nothing.
+         */errors: [RowError]) {
+        self.rows = rows
+        self.recorded = recorded
+        self.mentionIds = mentionIds
+        self.alerts = alerts
+        self.crisesOpened = crisesOpened
+        self.errors = errors
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension MentionReport: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeMentionReport: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> MentionReport {
+        return
+            try MentionReport(
+                rows: FfiConverterUInt64.read(from: &buf), 
+                recorded: FfiConverterUInt64.read(from: &buf), 
+                mentionIds: FfiConverterSequenceOptionInt64.read(from: &buf), 
+                alerts: FfiConverterSequenceTypeOpinionAlert.read(from: &buf), 
+                crisesOpened: FfiConverterSequenceInt64.read(from: &buf), 
+                errors: FfiConverterSequenceTypeRowError.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: MentionReport, into buf: inout [UInt8]) {
+        FfiConverterUInt64.write(value.rows, into: &buf)
+        FfiConverterUInt64.write(value.recorded, into: &buf)
+        FfiConverterSequenceOptionInt64.write(value.mentionIds, into: &buf)
+        FfiConverterSequenceTypeOpinionAlert.write(value.alerts, into: &buf)
+        FfiConverterSequenceInt64.write(value.crisesOpened, into: &buf)
+        FfiConverterSequenceTypeRowError.write(value.errors, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMentionReport_lift(_ buf: RustBuffer) throws -> MentionReport {
+    return try FfiConverterTypeMentionReport.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMentionReport_lower(_ value: MentionReport) -> RustBuffer {
+    return FfiConverterTypeMentionReport.lower(value)
 }
 
 
@@ -9158,6 +10361,129 @@ public func FfiConverterTypeNewMediaAccount_lower(_ value: NewMediaAccount) -> R
 
 
 /**
+ * One mention to record with `recordMentions`.
+ */
+public struct NewMention: Equatable, Hashable {
+    /**
+     * Where (`weibo`, `douyin`, `xiaohongshu`, `zhihu`, `tieba`, a forum; an
+     * identifier: 2–64 of `[a-z0-9._-]`). Anything else is a row error
+     * (field `platform`).
+     */
+    public var platform: String
+    /**
+     * The author's handle there (display text, 1–200 characters; field
+     * `author`).
+     */
+    public var author: String
+    /**
+     * What was said (1 byte to 64 KiB, no control characters but line breaks
+     * and tabs; field `text`).
+     */
+    public var text: String
+    /**
+     * When; more than a day ahead of the engine's clock is a row error
+     * (field `at`).
+     */
+    public var at: Date
+    /**
+     * Link, if any: an `http://` or `https://` URL of at most 2048 bytes
+     * without spaces or control characters (field `url`). Default none.
+     */
+    public var url: String?
+    /**
+     * Followers or views, if known (at most 2^63 − 1; field `reach`).
+     * Default none.
+     */
+    public var reach: UInt64?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Where (`weibo`, `douyin`, `xiaohongshu`, `zhihu`, `tieba`, a forum; an
+         * identifier: 2–64 of `[a-z0-9._-]`). Anything else is a row error
+         * (field `platform`).
+         */platform: String, 
+        /**
+         * The author's handle there (display text, 1–200 characters; field
+         * `author`).
+         */author: String, 
+        /**
+         * What was said (1 byte to 64 KiB, no control characters but line breaks
+         * and tabs; field `text`).
+         */text: String, 
+        /**
+         * When; more than a day ahead of the engine's clock is a row error
+         * (field `at`).
+         */at: Date, 
+        /**
+         * Link, if any: an `http://` or `https://` URL of at most 2048 bytes
+         * without spaces or control characters (field `url`). Default none.
+         */url: String? = nil, 
+        /**
+         * Followers or views, if known (at most 2^63 − 1; field `reach`).
+         * Default none.
+         */reach: UInt64? = nil) {
+        self.platform = platform
+        self.author = author
+        self.text = text
+        self.at = at
+        self.url = url
+        self.reach = reach
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension NewMention: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeNewMention: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> NewMention {
+        return
+            try NewMention(
+                platform: FfiConverterString.read(from: &buf), 
+                author: FfiConverterString.read(from: &buf), 
+                text: FfiConverterString.read(from: &buf), 
+                at: FfiConverterTimestamp.read(from: &buf), 
+                url: FfiConverterOptionString.read(from: &buf), 
+                reach: FfiConverterOptionUInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: NewMention, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.platform, into: &buf)
+        FfiConverterString.write(value.author, into: &buf)
+        FfiConverterString.write(value.text, into: &buf)
+        FfiConverterTimestamp.write(value.at, into: &buf)
+        FfiConverterOptionString.write(value.url, into: &buf)
+        FfiConverterOptionUInt64.write(value.reach, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeNewMention_lift(_ buf: RustBuffer) throws -> NewMention {
+    return try FfiConverterTypeNewMention.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeNewMention_lower(_ value: NewMention) -> RustBuffer {
+    return FfiConverterTypeNewMention.lower(value)
+}
+
+
+/**
  * Input for creating a principal.
  */
 public struct NewPrincipal: Equatable, Hashable {
@@ -9352,6 +10678,113 @@ public func FfiConverterTypeNewTheme_lower(_ value: NewTheme) -> RustBuffer {
 
 
 /**
+ * A ticket to open with `openTicket`.
+ */
+public struct NewTicket: Equatable, Hashable {
+    /**
+     * The customer, when known (a merged id opens on its survivor, whose
+     * history gains a `serviceTicket` interaction). An unknown or erased
+     * customer is `NotFound`. Default none.
+     */
+    public var customerId: Int64?
+    /**
+     * Where it came in (`wechat`, `phone`, `email`, `app`, …; an identifier:
+     * 2–64 of `[a-z0-9._-]`).
+     */
+    public var channel: String
+    /**
+     * What it is about.
+     */
+    public var category: TicketCategory
+    /**
+     * Subject line (display text, 1–200 characters).
+     */
+    public var subject: String
+    /**
+     * The customer's words (1 byte to 64 KiB, no control characters but line
+     * breaks and tabs).
+     */
+    public var body: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The customer, when known (a merged id opens on its survivor, whose
+         * history gains a `serviceTicket` interaction). An unknown or erased
+         * customer is `NotFound`. Default none.
+         */customerId: Int64? = nil, 
+        /**
+         * Where it came in (`wechat`, `phone`, `email`, `app`, …; an identifier:
+         * 2–64 of `[a-z0-9._-]`).
+         */channel: String, 
+        /**
+         * What it is about.
+         */category: TicketCategory, 
+        /**
+         * Subject line (display text, 1–200 characters).
+         */subject: String, 
+        /**
+         * The customer's words (1 byte to 64 KiB, no control characters but line
+         * breaks and tabs).
+         */body: String) {
+        self.customerId = customerId
+        self.channel = channel
+        self.category = category
+        self.subject = subject
+        self.body = body
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension NewTicket: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeNewTicket: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> NewTicket {
+        return
+            try NewTicket(
+                customerId: FfiConverterOptionInt64.read(from: &buf), 
+                channel: FfiConverterString.read(from: &buf), 
+                category: FfiConverterTypeTicketCategory.read(from: &buf), 
+                subject: FfiConverterString.read(from: &buf), 
+                body: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: NewTicket, into buf: inout [UInt8]) {
+        FfiConverterOptionInt64.write(value.customerId, into: &buf)
+        FfiConverterString.write(value.channel, into: &buf)
+        FfiConverterTypeTicketCategory.write(value.category, into: &buf)
+        FfiConverterString.write(value.subject, into: &buf)
+        FfiConverterString.write(value.body, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeNewTicket_lift(_ buf: RustBuffer) throws -> NewTicket {
+    return try FfiConverterTypeNewTicket.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeNewTicket_lower(_ value: NewTicket) -> RustBuffer {
+    return FfiConverterTypeNewTicket.lower(value)
+}
+
+
+/**
  * Input for `addVariant`.
  */
 public struct NewVariant: Equatable, Hashable {
@@ -9433,6 +10866,167 @@ public func FfiConverterTypeNewVariant_lift(_ buf: RustBuffer) throws -> NewVari
 #endif
 public func FfiConverterTypeNewVariant_lower(_ value: NewVariant) -> RustBuffer {
     return FfiConverterTypeNewVariant.lower(value)
+}
+
+
+/**
+ * An alert raised by a mention.
+ */
+public struct OpinionAlert: Equatable, Hashable {
+    /**
+     * Identifier.
+     */
+    public var id: Int64
+    /**
+     * The mention that raised it.
+     */
+    public var mentionId: Int64
+    /**
+     * Platform of the mention.
+     */
+    public var platform: String
+    /**
+     * How serious.
+     */
+    public var severity: AlertSeverity
+    /**
+     * The configured words that matched (brand names and keywords, as the
+     * policy writes them).
+     */
+    public var keywords: [String]
+    /**
+     * Escalated to the supervisors (sensitive and major alerts).
+     */
+    public var escalated: Bool
+    /**
+     * The crisis case it belongs to, if any.
+     */
+    public var crisisId: Int64?
+    /**
+     * `open` or `handled`.
+     */
+    public var state: String
+    /**
+     * Raised.
+     */
+    public var raisedAt: Date
+    /**
+     * Handled.
+     */
+    public var handledAt: Date?
+    /**
+     * Who handled it.
+     */
+    public var handledBy: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Identifier.
+         */id: Int64, 
+        /**
+         * The mention that raised it.
+         */mentionId: Int64, 
+        /**
+         * Platform of the mention.
+         */platform: String, 
+        /**
+         * How serious.
+         */severity: AlertSeverity, 
+        /**
+         * The configured words that matched (brand names and keywords, as the
+         * policy writes them).
+         */keywords: [String], 
+        /**
+         * Escalated to the supervisors (sensitive and major alerts).
+         */escalated: Bool, 
+        /**
+         * The crisis case it belongs to, if any.
+         */crisisId: Int64?, 
+        /**
+         * `open` or `handled`.
+         */state: String, 
+        /**
+         * Raised.
+         */raisedAt: Date, 
+        /**
+         * Handled.
+         */handledAt: Date?, 
+        /**
+         * Who handled it.
+         */handledBy: String?) {
+        self.id = id
+        self.mentionId = mentionId
+        self.platform = platform
+        self.severity = severity
+        self.keywords = keywords
+        self.escalated = escalated
+        self.crisisId = crisisId
+        self.state = state
+        self.raisedAt = raisedAt
+        self.handledAt = handledAt
+        self.handledBy = handledBy
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension OpinionAlert: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeOpinionAlert: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> OpinionAlert {
+        return
+            try OpinionAlert(
+                id: FfiConverterInt64.read(from: &buf), 
+                mentionId: FfiConverterInt64.read(from: &buf), 
+                platform: FfiConverterString.read(from: &buf), 
+                severity: FfiConverterTypeAlertSeverity.read(from: &buf), 
+                keywords: FfiConverterSequenceString.read(from: &buf), 
+                escalated: FfiConverterBool.read(from: &buf), 
+                crisisId: FfiConverterOptionInt64.read(from: &buf), 
+                state: FfiConverterString.read(from: &buf), 
+                raisedAt: FfiConverterTimestamp.read(from: &buf), 
+                handledAt: FfiConverterOptionTimestamp.read(from: &buf), 
+                handledBy: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: OpinionAlert, into buf: inout [UInt8]) {
+        FfiConverterInt64.write(value.id, into: &buf)
+        FfiConverterInt64.write(value.mentionId, into: &buf)
+        FfiConverterString.write(value.platform, into: &buf)
+        FfiConverterTypeAlertSeverity.write(value.severity, into: &buf)
+        FfiConverterSequenceString.write(value.keywords, into: &buf)
+        FfiConverterBool.write(value.escalated, into: &buf)
+        FfiConverterOptionInt64.write(value.crisisId, into: &buf)
+        FfiConverterString.write(value.state, into: &buf)
+        FfiConverterTimestamp.write(value.raisedAt, into: &buf)
+        FfiConverterOptionTimestamp.write(value.handledAt, into: &buf)
+        FfiConverterOptionString.write(value.handledBy, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeOpinionAlert_lift(_ buf: RustBuffer) throws -> OpinionAlert {
+    return try FfiConverterTypeOpinionAlert.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeOpinionAlert_lower(_ value: OpinionAlert) -> RustBuffer {
+    return FfiConverterTypeOpinionAlert.lower(value)
 }
 
 
@@ -10463,8 +12057,8 @@ public func FfiConverterTypeRfm_lower(_ value: Rfm) -> RustBuffer {
 
 
 /**
- * Why one row of an ingest or of `recordInteractions` was refused; the row
- * changed nothing.
+ * Why one row of an ingest, of `recordInteractions` or of `recordMentions`
+ * was refused; the row changed nothing.
  */
 public struct RowError: Equatable, Hashable {
     /**
@@ -10473,8 +12067,9 @@ public struct RowError: Equatable, Hashable {
     public var row: UInt64
     /**
      * The field at fault: `identities`, `identities[0].phone`, `name`,
-     * `profile.national_id`; `customer_id`, `amount`, `page`, `channel`, `at`
-     * for an interaction; …
+     * `profile.national_id`, `profile.birth_date`; `customer_id`, `amount`,
+     * `page`, `channel`, `at` for an interaction; `platform`, `author`,
+     * `text`, `at`, `url`, `reach` for a mention; …
      */
     public var field: String
     /**
@@ -10496,8 +12091,9 @@ public struct RowError: Equatable, Hashable {
          */row: UInt64, 
         /**
          * The field at fault: `identities`, `identities[0].phone`, `name`,
-         * `profile.national_id`; `customer_id`, `amount`, `page`, `channel`, `at`
-         * for an interaction; …
+         * `profile.national_id`, `profile.birth_date`; `customer_id`, `amount`,
+         * `page`, `channel`, `at` for an interaction; `platform`, `author`,
+         * `text`, `at`, `url`, `reach` for a mention; …
          */field: String, 
         /**
          * The stable error code: `validation`, `policy_violation` for a field
@@ -10981,6 +12577,210 @@ public func FfiConverterTypeSegmentRefresh_lift(_ buf: RustBuffer) throws -> Seg
 #endif
 public func FfiConverterTypeSegmentRefresh_lower(_ value: SegmentRefresh) -> RustBuffer {
     return FfiConverterTypeSegmentRefresh.lower(value)
+}
+
+
+/**
+ * Service figures of the tickets opened in a period (CRM-9), from
+ * `serviceReport`.
+ */
+public struct ServiceReport: Equatable, Hashable {
+    /**
+     * Start (inclusive).
+     */
+    public var from: Date
+    /**
+     * End (exclusive).
+     */
+    public var to: Date
+    /**
+     * Tickets opened.
+     */
+    public var tickets: UInt64
+    /**
+     * Answered at once from the policy's auto-answers.
+     */
+    public var autoAnswered: UInt64
+    /**
+     * With a first response.
+     */
+    public var responded: UInt64
+    /**
+     * First response by the deadline.
+     */
+    public var withinSla: UInt64
+    /**
+     * `withinSla` / tickets responded to or past their deadline (1 when
+     * none).
+     */
+    public var slaRate: Double
+    /**
+     * Mean minutes to the first response over those responded to;
+     * `nil`/`null` without any.
+     */
+    public var averageFirstResponseMinutes: Double?
+    /**
+     * Without a first response and past the deadline now.
+     */
+    public var overdue: UInt64
+    /**
+     * Complaints.
+     */
+    public var complaints: UInt64
+    /**
+     * Complaints per responsible department, by the department's name.
+     */
+    public var complaintsByDepartment: [DepartmentCount]
+    /**
+     * Tickets the customer scored.
+     */
+    public var rated: UInt64
+    /**
+     * Mean satisfaction score; `nil`/`null` without scores.
+     */
+    public var satisfactionAverage: Double?
+    /**
+     * The policy's target (`crm.service.satisfaction_target`, 4.8).
+     */
+    public var satisfactionTarget: Double
+    /**
+     * Whether the mean reaches the target; `nil`/`null` without scores.
+     */
+    public var meetsTarget: Bool?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Start (inclusive).
+         */from: Date, 
+        /**
+         * End (exclusive).
+         */to: Date, 
+        /**
+         * Tickets opened.
+         */tickets: UInt64, 
+        /**
+         * Answered at once from the policy's auto-answers.
+         */autoAnswered: UInt64, 
+        /**
+         * With a first response.
+         */responded: UInt64, 
+        /**
+         * First response by the deadline.
+         */withinSla: UInt64, 
+        /**
+         * `withinSla` / tickets responded to or past their deadline (1 when
+         * none).
+         */slaRate: Double, 
+        /**
+         * Mean minutes to the first response over those responded to;
+         * `nil`/`null` without any.
+         */averageFirstResponseMinutes: Double?, 
+        /**
+         * Without a first response and past the deadline now.
+         */overdue: UInt64, 
+        /**
+         * Complaints.
+         */complaints: UInt64, 
+        /**
+         * Complaints per responsible department, by the department's name.
+         */complaintsByDepartment: [DepartmentCount], 
+        /**
+         * Tickets the customer scored.
+         */rated: UInt64, 
+        /**
+         * Mean satisfaction score; `nil`/`null` without scores.
+         */satisfactionAverage: Double?, 
+        /**
+         * The policy's target (`crm.service.satisfaction_target`, 4.8).
+         */satisfactionTarget: Double, 
+        /**
+         * Whether the mean reaches the target; `nil`/`null` without scores.
+         */meetsTarget: Bool?) {
+        self.from = from
+        self.to = to
+        self.tickets = tickets
+        self.autoAnswered = autoAnswered
+        self.responded = responded
+        self.withinSla = withinSla
+        self.slaRate = slaRate
+        self.averageFirstResponseMinutes = averageFirstResponseMinutes
+        self.overdue = overdue
+        self.complaints = complaints
+        self.complaintsByDepartment = complaintsByDepartment
+        self.rated = rated
+        self.satisfactionAverage = satisfactionAverage
+        self.satisfactionTarget = satisfactionTarget
+        self.meetsTarget = meetsTarget
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ServiceReport: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeServiceReport: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ServiceReport {
+        return
+            try ServiceReport(
+                from: FfiConverterTimestamp.read(from: &buf), 
+                to: FfiConverterTimestamp.read(from: &buf), 
+                tickets: FfiConverterUInt64.read(from: &buf), 
+                autoAnswered: FfiConverterUInt64.read(from: &buf), 
+                responded: FfiConverterUInt64.read(from: &buf), 
+                withinSla: FfiConverterUInt64.read(from: &buf), 
+                slaRate: FfiConverterDouble.read(from: &buf), 
+                averageFirstResponseMinutes: FfiConverterOptionDouble.read(from: &buf), 
+                overdue: FfiConverterUInt64.read(from: &buf), 
+                complaints: FfiConverterUInt64.read(from: &buf), 
+                complaintsByDepartment: FfiConverterSequenceTypeDepartmentCount.read(from: &buf), 
+                rated: FfiConverterUInt64.read(from: &buf), 
+                satisfactionAverage: FfiConverterOptionDouble.read(from: &buf), 
+                satisfactionTarget: FfiConverterDouble.read(from: &buf), 
+                meetsTarget: FfiConverterOptionBool.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ServiceReport, into buf: inout [UInt8]) {
+        FfiConverterTimestamp.write(value.from, into: &buf)
+        FfiConverterTimestamp.write(value.to, into: &buf)
+        FfiConverterUInt64.write(value.tickets, into: &buf)
+        FfiConverterUInt64.write(value.autoAnswered, into: &buf)
+        FfiConverterUInt64.write(value.responded, into: &buf)
+        FfiConverterUInt64.write(value.withinSla, into: &buf)
+        FfiConverterDouble.write(value.slaRate, into: &buf)
+        FfiConverterOptionDouble.write(value.averageFirstResponseMinutes, into: &buf)
+        FfiConverterUInt64.write(value.overdue, into: &buf)
+        FfiConverterUInt64.write(value.complaints, into: &buf)
+        FfiConverterSequenceTypeDepartmentCount.write(value.complaintsByDepartment, into: &buf)
+        FfiConverterUInt64.write(value.rated, into: &buf)
+        FfiConverterOptionDouble.write(value.satisfactionAverage, into: &buf)
+        FfiConverterDouble.write(value.satisfactionTarget, into: &buf)
+        FfiConverterOptionBool.write(value.meetsTarget, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeServiceReport_lift(_ buf: RustBuffer) throws -> ServiceReport {
+    return try FfiConverterTypeServiceReport.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeServiceReport_lower(_ value: ServiceReport) -> RustBuffer {
+    return FfiConverterTypeServiceReport.lower(value)
 }
 
 
@@ -11636,6 +13436,312 @@ public func FfiConverterTypeTheme_lower(_ value: Theme) -> RustBuffer {
 
 
 /**
+ * A ticket as read back.
+ */
+public struct Ticket: Equatable, Hashable {
+    /**
+     * Identifier.
+     */
+    public var id: Int64
+    /**
+     * The customer, if known.
+     */
+    public var customerId: Int64?
+    /**
+     * Channel.
+     */
+    public var channel: String
+    /**
+     * Category.
+     */
+    public var category: TicketCategory
+    /**
+     * Subject (empty after the customer's erasure).
+     */
+    public var subject: String
+    /**
+     * Body (empty after the customer's erasure).
+     */
+    public var body: String
+    /**
+     * The responsible department: the route's for a complaint, else
+     * `crm.service.default_department` (customer service), or where
+     * `routeTicket` sent it.
+     */
+    public var department: Department
+    /**
+     * State.
+     */
+    public var state: TicketState
+    /**
+     * Opened.
+     */
+    public var openedAt: Date
+    /**
+     * By whom.
+     */
+    public var openedBy: String
+    /**
+     * First response due.
+     */
+    public var firstResponseDue: Date
+    /**
+     * First responded; `nil`/`null` while none came.
+     */
+    public var firstResponseAt: Date?
+    /**
+     * Whether the first response came by the deadline; `nil`/`null` while
+     * none came.
+     */
+    public var withinSla: Bool?
+    /**
+     * The key of the auto-answer given (`shipping`, `invoice`, `returns`, …),
+     * if any.
+     */
+    public var autoAnswer: String?
+    /**
+     * Responses, oldest first.
+     */
+    public var responses: [TicketResponse]
+    /**
+     * Resolved.
+     */
+    public var resolvedAt: Date?
+    /**
+     * The customer's satisfaction score, once rated.
+     */
+    public var satisfaction: UInt8?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Identifier.
+         */id: Int64, 
+        /**
+         * The customer, if known.
+         */customerId: Int64?, 
+        /**
+         * Channel.
+         */channel: String, 
+        /**
+         * Category.
+         */category: TicketCategory, 
+        /**
+         * Subject (empty after the customer's erasure).
+         */subject: String, 
+        /**
+         * Body (empty after the customer's erasure).
+         */body: String, 
+        /**
+         * The responsible department: the route's for a complaint, else
+         * `crm.service.default_department` (customer service), or where
+         * `routeTicket` sent it.
+         */department: Department, 
+        /**
+         * State.
+         */state: TicketState, 
+        /**
+         * Opened.
+         */openedAt: Date, 
+        /**
+         * By whom.
+         */openedBy: String, 
+        /**
+         * First response due.
+         */firstResponseDue: Date, 
+        /**
+         * First responded; `nil`/`null` while none came.
+         */firstResponseAt: Date?, 
+        /**
+         * Whether the first response came by the deadline; `nil`/`null` while
+         * none came.
+         */withinSla: Bool?, 
+        /**
+         * The key of the auto-answer given (`shipping`, `invoice`, `returns`, …),
+         * if any.
+         */autoAnswer: String?, 
+        /**
+         * Responses, oldest first.
+         */responses: [TicketResponse], 
+        /**
+         * Resolved.
+         */resolvedAt: Date?, 
+        /**
+         * The customer's satisfaction score, once rated.
+         */satisfaction: UInt8?) {
+        self.id = id
+        self.customerId = customerId
+        self.channel = channel
+        self.category = category
+        self.subject = subject
+        self.body = body
+        self.department = department
+        self.state = state
+        self.openedAt = openedAt
+        self.openedBy = openedBy
+        self.firstResponseDue = firstResponseDue
+        self.firstResponseAt = firstResponseAt
+        self.withinSla = withinSla
+        self.autoAnswer = autoAnswer
+        self.responses = responses
+        self.resolvedAt = resolvedAt
+        self.satisfaction = satisfaction
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Ticket: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTicket: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Ticket {
+        return
+            try Ticket(
+                id: FfiConverterInt64.read(from: &buf), 
+                customerId: FfiConverterOptionInt64.read(from: &buf), 
+                channel: FfiConverterString.read(from: &buf), 
+                category: FfiConverterTypeTicketCategory.read(from: &buf), 
+                subject: FfiConverterString.read(from: &buf), 
+                body: FfiConverterString.read(from: &buf), 
+                department: FfiConverterTypeDepartment.read(from: &buf), 
+                state: FfiConverterTypeTicketState.read(from: &buf), 
+                openedAt: FfiConverterTimestamp.read(from: &buf), 
+                openedBy: FfiConverterString.read(from: &buf), 
+                firstResponseDue: FfiConverterTimestamp.read(from: &buf), 
+                firstResponseAt: FfiConverterOptionTimestamp.read(from: &buf), 
+                withinSla: FfiConverterOptionBool.read(from: &buf), 
+                autoAnswer: FfiConverterOptionString.read(from: &buf), 
+                responses: FfiConverterSequenceTypeTicketResponse.read(from: &buf), 
+                resolvedAt: FfiConverterOptionTimestamp.read(from: &buf), 
+                satisfaction: FfiConverterOptionUInt8.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Ticket, into buf: inout [UInt8]) {
+        FfiConverterInt64.write(value.id, into: &buf)
+        FfiConverterOptionInt64.write(value.customerId, into: &buf)
+        FfiConverterString.write(value.channel, into: &buf)
+        FfiConverterTypeTicketCategory.write(value.category, into: &buf)
+        FfiConverterString.write(value.subject, into: &buf)
+        FfiConverterString.write(value.body, into: &buf)
+        FfiConverterTypeDepartment.write(value.department, into: &buf)
+        FfiConverterTypeTicketState.write(value.state, into: &buf)
+        FfiConverterTimestamp.write(value.openedAt, into: &buf)
+        FfiConverterString.write(value.openedBy, into: &buf)
+        FfiConverterTimestamp.write(value.firstResponseDue, into: &buf)
+        FfiConverterOptionTimestamp.write(value.firstResponseAt, into: &buf)
+        FfiConverterOptionBool.write(value.withinSla, into: &buf)
+        FfiConverterOptionString.write(value.autoAnswer, into: &buf)
+        FfiConverterSequenceTypeTicketResponse.write(value.responses, into: &buf)
+        FfiConverterOptionTimestamp.write(value.resolvedAt, into: &buf)
+        FfiConverterOptionUInt8.write(value.satisfaction, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTicket_lift(_ buf: RustBuffer) throws -> Ticket {
+    return try FfiConverterTypeTicket.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTicket_lower(_ value: Ticket) -> RustBuffer {
+    return FfiConverterTypeTicket.lower(value)
+}
+
+
+/**
+ * A response on a ticket.
+ */
+public struct TicketResponse: Equatable, Hashable {
+    /**
+     * When.
+     */
+    public var at: Date
+    /**
+     * Who: a principal's handle, or `auto:<key>` for an auto-answer.
+     */
+    public var by: String
+    /**
+     * The text.
+     */
+    public var message: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * When.
+         */at: Date, 
+        /**
+         * Who: a principal's handle, or `auto:<key>` for an auto-answer.
+         */by: String, 
+        /**
+         * The text.
+         */message: String) {
+        self.at = at
+        self.by = by
+        self.message = message
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension TicketResponse: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTicketResponse: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TicketResponse {
+        return
+            try TicketResponse(
+                at: FfiConverterTimestamp.read(from: &buf), 
+                by: FfiConverterString.read(from: &buf), 
+                message: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: TicketResponse, into buf: inout [UInt8]) {
+        FfiConverterTimestamp.write(value.at, into: &buf)
+        FfiConverterString.write(value.by, into: &buf)
+        FfiConverterString.write(value.message, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTicketResponse_lift(_ buf: RustBuffer) throws -> TicketResponse {
+    return try FfiConverterTypeTicketResponse.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTicketResponse_lower(_ value: TicketResponse) -> RustBuffer {
+    return FfiConverterTypeTicketResponse.lower(value)
+}
+
+
+/**
  * The signed permission of a content's creator to use it (CON-6).
  */
 public struct UgcAuthorization: Equatable, Hashable {
@@ -12131,6 +14237,105 @@ public func FfiConverterTypeZombieAccount_lift(_ buf: RustBuffer) throws -> Zomb
 public func FfiConverterTypeZombieAccount_lower(_ value: ZombieAccount) -> RustBuffer {
     return FfiConverterTypeZombieAccount.lower(value)
 }
+
+
+/**
+ * How serious an opinion alert is (CRM-10).
+ */
+
+public enum AlertSeverity: Equatable, Hashable, CaseIterable {
+    
+    /**
+     * `normal`: the brand and an alert word.
+     */
+    case normal
+    /**
+     * `sensitive`: with a sensitive word; escalated to the supervisors.
+     */
+    case sensitive
+    /**
+     * `major`: with a major word or a large reach; escalated, and a
+     * crisis case opened.
+     */
+    case major
+
+
+
+    /**
+     * The stable name of this value, as used in policy documents,
+     * storage, error messages and the other bindings.
+     */
+public func asStr() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_brandrail_mobile_fn_method_alertseverity_as_str(
+            FfiConverterTypeAlertSeverity_lower(self),uniffiCallStatus
+    )
+})
+}
+
+
+
+}
+
+#if compiler(>=6)
+extension AlertSeverity: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeAlertSeverity: FfiConverterRustBuffer {
+    typealias SwiftType = AlertSeverity
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> AlertSeverity {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .normal
+        
+        case 2: return .sensitive
+        
+        case 3: return .major
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: AlertSeverity, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .normal:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .sensitive:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .major:
+            writeInt(&buf, Int32(3))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAlertSeverity_lift(_ buf: RustBuffer) throws -> AlertSeverity {
+    return try FfiConverterTypeAlertSeverity.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAlertSeverity_lower(_ value: AlertSeverity) -> RustBuffer {
+    return FfiConverterTypeAlertSeverity.lower(value)
+}
+
 
 
 /**
@@ -15818,6 +18023,202 @@ public func FfiConverterTypeSubjectKind_lower(_ value: SubjectKind) -> RustBuffe
 
 
 /**
+ * What a ticket is about (CRM-9).
+ */
+
+public enum TicketCategory: Equatable, Hashable, CaseIterable {
+    
+    /**
+     * `question`: auto-answered when it is a common one.
+     */
+    case question
+    /**
+     * `complaint`: routed to the responsible department.
+     */
+    case complaint
+    /**
+     * `request`: change an order, an address, ….
+     */
+    case request
+
+
+
+    /**
+     * The stable name of this value, as used in policy documents,
+     * storage, error messages and the other bindings.
+     */
+public func asStr() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_brandrail_mobile_fn_method_ticketcategory_as_str(
+            FfiConverterTypeTicketCategory_lower(self),uniffiCallStatus
+    )
+})
+}
+
+
+
+}
+
+#if compiler(>=6)
+extension TicketCategory: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTicketCategory: FfiConverterRustBuffer {
+    typealias SwiftType = TicketCategory
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TicketCategory {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .question
+        
+        case 2: return .complaint
+        
+        case 3: return .request
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: TicketCategory, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .question:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .complaint:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .request:
+            writeInt(&buf, Int32(3))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTicketCategory_lift(_ buf: RustBuffer) throws -> TicketCategory {
+    return try FfiConverterTypeTicketCategory.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTicketCategory_lower(_ value: TicketCategory) -> RustBuffer {
+    return FfiConverterTypeTicketCategory.lower(value)
+}
+
+
+
+/**
+ * Where a ticket stands (CRM-9).
+ */
+
+public enum TicketState: Equatable, Hashable, CaseIterable {
+    
+    /**
+     * `open`: waiting for a first response.
+     */
+    case `open`
+    /**
+     * `answered`: responded to (by a person or an auto-answer).
+     */
+    case answered
+    /**
+     * `resolved`: closed.
+     */
+    case resolved
+
+
+
+    /**
+     * The stable name of this value, as used in policy documents,
+     * storage, error messages and the other bindings.
+     */
+public func asStr() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_brandrail_mobile_fn_method_ticketstate_as_str(
+            FfiConverterTypeTicketState_lower(self),uniffiCallStatus
+    )
+})
+}
+
+
+
+}
+
+#if compiler(>=6)
+extension TicketState: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTicketState: FfiConverterRustBuffer {
+    typealias SwiftType = TicketState
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TicketState {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .`open`
+        
+        case 2: return .answered
+        
+        case 3: return .resolved
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: TicketState, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .`open`:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .answered:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .resolved:
+            writeInt(&buf, Int32(3))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTicketState_lift(_ buf: RustBuffer) throws -> TicketState {
+    return try FfiConverterTypeTicketState.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTicketState_lower(_ value: TicketState) -> RustBuffer {
+    return FfiConverterTypeTicketState.lower(value)
+}
+
+
+
+/**
  * Private-community tier (CRM-4) of a customer who joined a community,
  * derived from all-time purchases and spend (`crm.community`).
  */
@@ -16100,6 +18501,30 @@ public func FfiConverterTypeVariantStyle_lower(_ value: VariantStyle) -> RustBuf
     return FfiConverterTypeVariantStyle.lower(value)
 }
 
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionUInt8: FfiConverterRustBuffer {
+    typealias SwiftType = UInt8?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterUInt8.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterUInt8.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
 
 #if swift(>=5.8)
 @_documentation(visibility: private)
@@ -16837,6 +19262,31 @@ fileprivate struct FfiConverterSequenceTypeContentVersion: FfiConverterRustBuffe
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeCrisis: FfiConverterRustBuffer {
+    typealias SwiftType = [Crisis]
+
+    public static func write(_ value: [Crisis], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeCrisis.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Crisis] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Crisis]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeCrisis.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeCustomerRecord: FfiConverterRustBuffer {
     typealias SwiftType = [CustomerRecord]
 
@@ -16879,6 +19329,56 @@ fileprivate struct FfiConverterSequenceTypeDelegation: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeDelegation.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeDepartmentCount: FfiConverterRustBuffer {
+    typealias SwiftType = [DepartmentCount]
+
+    public static func write(_ value: [DepartmentCount], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeDepartmentCount.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [DepartmentCount] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [DepartmentCount]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeDepartmentCount.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeDuplicateCandidate: FfiConverterRustBuffer {
+    typealias SwiftType = [DuplicateCandidate]
+
+    public static func write(_ value: [DuplicateCandidate], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeDuplicateCandidate.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [DuplicateCandidate] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [DuplicateCandidate]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeDuplicateCandidate.read(from: &buf))
         }
         return seq
     }
@@ -17012,6 +19512,31 @@ fileprivate struct FfiConverterSequenceTypeInteraction: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeMatchReason: FfiConverterRustBuffer {
+    typealias SwiftType = [MatchReason]
+
+    public static func write(_ value: [MatchReason], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeMatchReason.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [MatchReason] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [MatchReason]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeMatchReason.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeMediaAccount: FfiConverterRustBuffer {
     typealias SwiftType = [MediaAccount]
 
@@ -17087,6 +19612,31 @@ fileprivate struct FfiConverterSequenceTypeNewInteraction: FfiConverterRustBuffe
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeNewMention: FfiConverterRustBuffer {
+    typealias SwiftType = [NewMention]
+
+    public static func write(_ value: [NewMention], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeNewMention.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [NewMention] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [NewMention]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeNewMention.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeNewPrincipal: FfiConverterRustBuffer {
     typealias SwiftType = [NewPrincipal]
 
@@ -17104,6 +19654,31 @@ fileprivate struct FfiConverterSequenceTypeNewPrincipal: FfiConverterRustBuffer 
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeNewPrincipal.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeOpinionAlert: FfiConverterRustBuffer {
+    typealias SwiftType = [OpinionAlert]
+
+    public static func write(_ value: [OpinionAlert], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeOpinionAlert.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [OpinionAlert] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [OpinionAlert]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeOpinionAlert.read(from: &buf))
         }
         return seq
     }
@@ -17454,6 +20029,56 @@ fileprivate struct FfiConverterSequenceTypeTheme: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeTheme.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeTicket: FfiConverterRustBuffer {
+    typealias SwiftType = [Ticket]
+
+    public static func write(_ value: [Ticket], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeTicket.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Ticket] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Ticket]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeTicket.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeTicketResponse: FfiConverterRustBuffer {
+    typealias SwiftType = [TicketResponse]
+
+    public static func write(_ value: [TicketResponse], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeTicketResponse.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [TicketResponse] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [TicketResponse]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeTicketResponse.read(from: &buf))
         }
         return seq
     }
@@ -17973,6 +20598,28 @@ public func parseIdentityKind(name: String)throws  -> IdentityKind  {
 })
 }
 /**
+ * Blocks of customers sharing a key that are larger than this (500) are not
+ * compared pair by pair; `CandidateReport.blocksSkipped` counts them.
+ */
+public func maxDuplicateBlock() -> UInt64  {
+    return try!  FfiConverterUInt64.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_brandrail_mobile_fn_func_max_duplicate_block(uniffiCallStatus
+    )
+})
+}
+/**
+ * The most candidates `duplicateCandidates` returns in one answer (10 000);
+ * the largest `limit` it accepts.
+ */
+public func maxDuplicateCandidates() -> UInt64  {
+    return try!  FfiConverterUInt64.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_brandrail_mobile_fn_func_max_duplicate_candidates(uniffiCallStatus
+    )
+})
+}
+/**
  * The interaction kind with this stable name (e.g. `path_step`); a
  * `Validation` error listing the valid names otherwise.
  */
@@ -17980,6 +20627,28 @@ public func parseInteractionKind(name: String)throws  -> InteractionKind  {
     return try  FfiConverterTypeInteractionKind_lift(try rustCallWithError(FfiConverterTypeBrandrailError_lift) {
         uniffiCallStatus in
     uniffi_brandrail_mobile_fn_func_parse_interaction_kind(
+        FfiConverterString.lower(name),uniffiCallStatus
+    )
+})
+}
+/**
+ * The most mentions `recordMentions` takes in one call (100 000).
+ */
+public func maxMentions() -> UInt64  {
+    return try!  FfiConverterUInt64.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_brandrail_mobile_fn_func_max_mentions(uniffiCallStatus
+    )
+})
+}
+/**
+ * The alert severity with this stable name (e.g. `major`); a
+ * `Validation` error listing the valid names otherwise.
+ */
+public func parseAlertSeverity(name: String)throws  -> AlertSeverity  {
+    return try  FfiConverterTypeAlertSeverity_lift(try rustCallWithError(FfiConverterTypeBrandrailError_lift) {
+        uniffiCallStatus in
+    uniffi_brandrail_mobile_fn_func_parse_alert_severity(
         FfiConverterString.lower(name),uniffiCallStatus
     )
 })
@@ -18026,6 +20695,30 @@ public func parseTier(name: String)throws  -> Tier  {
     return try  FfiConverterTypeTier_lift(try rustCallWithError(FfiConverterTypeBrandrailError_lift) {
         uniffiCallStatus in
     uniffi_brandrail_mobile_fn_func_parse_tier(
+        FfiConverterString.lower(name),uniffiCallStatus
+    )
+})
+}
+/**
+ * The ticket category with this stable name (e.g. `complaint`); a
+ * `Validation` error listing the valid names otherwise.
+ */
+public func parseTicketCategory(name: String)throws  -> TicketCategory  {
+    return try  FfiConverterTypeTicketCategory_lift(try rustCallWithError(FfiConverterTypeBrandrailError_lift) {
+        uniffiCallStatus in
+    uniffi_brandrail_mobile_fn_func_parse_ticket_category(
+        FfiConverterString.lower(name),uniffiCallStatus
+    )
+})
+}
+/**
+ * The ticket state with this stable name (e.g. `answered`); a
+ * `Validation` error listing the valid names otherwise.
+ */
+public func parseTicketState(name: String)throws  -> TicketState  {
+    return try  FfiConverterTypeTicketState_lift(try rustCallWithError(FfiConverterTypeBrandrailError_lift) {
+        uniffiCallStatus in
+    uniffi_brandrail_mobile_fn_func_parse_ticket_state(
         FfiConverterString.lower(name),uniffiCallStatus
     )
 })
@@ -18148,7 +20841,19 @@ private let initializationResult: InitializationResult = {
     if (uniffi_brandrail_mobile_checksum_func_parse_identity_kind() != 60150) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_brandrail_mobile_checksum_func_max_duplicate_block() != 63214) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_brandrail_mobile_checksum_func_max_duplicate_candidates() != 13398) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_brandrail_mobile_checksum_func_parse_interaction_kind() != 3609) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_brandrail_mobile_checksum_func_max_mentions() != 827) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_brandrail_mobile_checksum_func_parse_alert_severity() != 46408) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_brandrail_mobile_checksum_func_max_segment_page() != 41523) {
@@ -18161,6 +20866,12 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_brandrail_mobile_checksum_func_parse_tier() != 31977) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_brandrail_mobile_checksum_func_parse_ticket_category() != 22339) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_brandrail_mobile_checksum_func_parse_ticket_state() != 36480) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_brandrail_mobile_checksum_func_error_codes() != 27250) {
@@ -18442,6 +21153,18 @@ private let initializationResult: InitializationResult = {
     if (uniffi_brandrail_mobile_checksum_method_engine_undo_merge() != 14336) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_brandrail_mobile_checksum_method_engine_duplicate_candidates() != 19496) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_brandrail_mobile_checksum_method_engine_duplicate_candidates_async() != 43979) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_brandrail_mobile_checksum_method_engine_mark_distinct() != 9383) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_brandrail_mobile_checksum_method_engine_merge_customers() != 28293) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_brandrail_mobile_checksum_method_engine_customer_funnel() != 46021) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -18458,6 +21181,33 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_brandrail_mobile_checksum_method_engine_record_interactions_async() != 56239) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_brandrail_mobile_checksum_method_engine_close_crisis() != 53490) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_brandrail_mobile_checksum_method_engine_crises() != 55150) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_brandrail_mobile_checksum_method_engine_escalated_alerts() != 1097) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_brandrail_mobile_checksum_method_engine_handle_alert() != 59831) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_brandrail_mobile_checksum_method_engine_open_crisis() != 52009) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_brandrail_mobile_checksum_method_engine_opinion_alerts() != 3017) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_brandrail_mobile_checksum_method_engine_record_mentions() != 8908) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_brandrail_mobile_checksum_method_engine_record_mentions_async() != 61077) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_brandrail_mobile_checksum_method_engine_respond_crisis() != 54378) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_brandrail_mobile_checksum_method_engine_count_customers() != 27831) {
@@ -18497,6 +21247,30 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_brandrail_mobile_checksum_method_engine_segments_async() != 18129) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_brandrail_mobile_checksum_method_engine_open_ticket() != 55187) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_brandrail_mobile_checksum_method_engine_overdue_tickets() != 11149) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_brandrail_mobile_checksum_method_engine_rate_ticket() != 63607) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_brandrail_mobile_checksum_method_engine_resolve_ticket() != 52465) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_brandrail_mobile_checksum_method_engine_respond_ticket() != 43202) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_brandrail_mobile_checksum_method_engine_route_ticket() != 51845) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_brandrail_mobile_checksum_method_engine_service_report() != 28804) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_brandrail_mobile_checksum_method_engine_ticket() != 42330) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_brandrail_mobile_checksum_method_engine_customer_value() != 5701) {

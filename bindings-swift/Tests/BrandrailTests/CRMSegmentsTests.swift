@@ -8,6 +8,8 @@
 // Mirrors bindings-swift/tests/test_crm_segments_uniffi.py (and
 // core/tests/crm_segments.rs).
 //
+// Amounts in rules are exact decimal text (`"1000"`): a JSON number or an
+// exponent is a `Validation` error naming the rule path.
 // A value of the wrong type (a dictionary for a rule, a `Double` for a spend)
 // does not compile, so the Python suite's wrong-type cases have no
 // counterpart here.
@@ -312,6 +314,7 @@ final class CRMSegmentsTests: XCTestCase {
             tierNew: 0, tierRepeat: 1, tierVip: 2))
         XCTAssertEqual(try engine.countCustomers(actor: "li.na", ruleJson: #"{"tier": ["vip"]}"#), 2)
         XCTAssertEqual(try engine.countCustomers(actor: "li.na", ruleJson: #"{"spend": {"at_least": "5000"}}"#), 1)
+        XCTAssertEqual(try engine.countCustomers(actor: "li.na", ruleJson: #"{"spend": {"at_least": "5000.01"}}"#), 0)
         _ = try engine.advanceClock(seconds: 91 * 86_400)
         XCTAssertEqual(try engine.customerStanding(actor: "li.na", customerId: loyal).stage, .awareness)
         for id: Int64 in [0, -1, 404, .max, .min] {
@@ -331,6 +334,11 @@ final class CRMSegmentsTests: XCTestCase {
             (#"{"events": {"kind": "purchase", "within_days": 0}}"#, "rule.events"),
             (#"{"events": {"kind": "purchase", "at_least": 3, "at_most": 1}}"#, "rule.events"),
             (#"{"spend": {"at_least": "-1"}}"#, "rule.spend"),
+            // Amounts are exact decimal text, never a JSON number or an exponent.
+            (#"{"spend": {"at_least": 1000}}"#, "rule.spend.at_least"),
+            (#"{"spend": {"at_least": 1000.5}}"#, "rule.spend.at_least"),
+            (#"{"spend": {"at_least": "1e3"}}"#, "rule.spend.at_least"),
+            (#"{"not": {"spend": {"at_most": 5}}}"#, "rule.not.spend.at_most"),
             (#"{"stage": []}"#, "rule.stage"),
             (#"{"all": [{"stage": ["loyalty"]}, {"events": {"kind": "view", "within_days": 0}}]}"#,
              "rule.all[1].events"),

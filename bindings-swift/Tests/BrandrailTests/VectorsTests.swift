@@ -4,8 +4,10 @@
 // a file with a top-level "clock" runs on a manual clock starting there, one
 // with a top-level "secret_key" (64 hex digits) opens the engine with that
 // 32-byte key, and the content ops of publishing.json, the customer ops of
-// crm.json and the segment and value ops of segments.json (rules cross as
-// JSON text) run as core/tests/vectors.rs maps them.
+// crm.json, the segment and value ops of segments.json (rules cross as JSON
+// text), the fuzzy-duplicate ops of duplicates.json and the ticket, mention
+// and crisis ops of service.json run as core/tests/vectors.rs maps them;
+// advance_clock takes minutes or hours.
 // Results are compared as the Rust runner does: every key given must match,
 // objects inside arrays (compliance findings) on the keys they give; an
 // expected error with a "field" must be a validation error naming it.
@@ -252,8 +254,10 @@ final class VectorsTests: XCTestCase {
                                                  endsAt: timeAt(engine, s("ends_at")))
             return ["from": d.from, "to": d.to]
         case "advance_clock":
-            let hours = (a["hours"] as? NSNumber)?.int64Value ?? 0
-            let now = try engine.advanceClock(seconds: hours * 3600)
+            // `{"minutes": n}` or `{"hours": n}`.
+            let seconds = (a["minutes"] as? NSNumber).map { $0.int64Value * 60 }
+                ?? ((a["hours"] as? NSNumber)?.int64Value ?? 0) * 3600
+            let now = try engine.advanceClock(seconds: seconds)
             return ["now": ISO8601DateFormatter().string(from: now)]  // UTC, seconds, "Z"
         case "overdue_approvals":
             return ["ids": try engine.overdueApprovals(asOf: timeAt(engine, s("as_of")))
@@ -601,6 +605,122 @@ final class VectorsTests: XCTestCase {
             return ["buyers": v.buyers, "purchases": v.purchases, "revenue": v.revenue,
                     "average_order_value": v.averageOrderValue, "repeat_buyers": v.repeatBuyers,
                     "new_customers": v.newCustomers, "cac": v.cac.map { $0 as Any } ?? NSNull()]
+        default:
+            return try runService(engine, op, actor, a)
+        }
+    }
+
+    // MARK: fuzzy duplicates (CRM-2), service (CRM-9), opinion (CRM-10), as core/tests/vectors.rs maps the ops
+
+    /// An optional value as itself, or JSON null.
+    func orNull<T>(_ value: T?) -> Any {
+        if let value { return value }
+        return NSNull()
+    }
+
+    func ticket(_ t: Ticket) -> [String: Any] {
+        ["id": t.id, "state": t.state.asStr(), "department": t.department.asStr(),
+         "auto_answer": orNull(t.autoAnswer), "within_sla": orNull(t.withinSla),
+         "satisfaction": orNull(t.satisfaction), "response_by": t.responses.map(\.by)]
+    }
+
+    func crisis(_ c: Crisis) -> [String: Any] {
+        ["id": c.id, "kind": c.kind, "lead_department": c.leadDepartment.asStr(),
+         "review_department": c.reviewDepartment.asStr(), "opened_by": c.openedBy,
+         // Whole minutes, as the Rust runner's `num_minutes`.
+         "due_in_minutes": Int64(c.firstResponseDue.timeIntervalSince(c.openedAt) / 60),
+         "within_deadline": orNull(c.withinDeadline), "closed": c.closedAt != nil,
+         "alert_ids": c.alertIds]
+    }
+
+    func runService(
+        _ engine: Engine, _ op: String, _ actor: String, _ a: [String: Any]
+    ) throws -> [String: Any] {
+        let s = { (key: String) in a[key] as? String ?? "" }
+        let int = { (key: String) in (a[key] as? NSNumber)?.int64Value ?? 0 }
+        let id = int("id")
+        switch op {
+        case "duplicate_candidates":
+            let r = try engine.duplicateCandidates(
+                actor: actor, threshold: (a["threshold"] as? NSNumber)?.doubleValue,
+                limit: (a["limit"] as? NSNumber)?.uint64Value ?? 0)
+            return ["threshold": r.threshold, "customers": r.customers,
+                    "pairs": r.candidates.map { [$0.customerId, $0.otherId] },
+                    "fields": r.candidates.map { $0.reasons.map(\.field) }]
+        case "merge_customers":
+            return ["identities_moved": try engine.mergeCustomers(
+                actor: actor, survivorId: int("survivor_id"), mergedId: int("merged_id"))]
+        case "undo_merge":
+            let u = try engine.undoMerge(actor: actor, mergedId: id)
+            return ["customer_id": u.customerId, "survivor_id": u.survivorId,
+                    "identities_restored": u.identitiesRestored]
+        case "mark_distinct":
+            try engine.markDistinct(actor: actor, a: int("a"), b: int("b"))
+            return ["ok": true]
+        case "open_ticket":
+            return ticket(try engine.openTicket(actor: actor, ticket: NewTicket(
+                customerId: (a["customer_id"] as? NSNumber)?.int64Value,
+                channel: s("channel"),
+                category: try parseTicketCategory(name: s("category")),
+                subject: s("subject"),
+                body: s("body"))))
+        case "respond_ticket":
+            return ticket(try engine.respondTicket(actor: actor, id: id, message: s("message")))
+        case "route_ticket":
+            return ticket(try engine.routeTicket(actor: actor, id: id,
+                                                 department: parseDepartment(name: s("department"))))
+        case "resolve_ticket":
+            return ticket(try engine.resolveTicket(actor: actor, id: id))
+        case "rate_ticket":
+            return ticket(try engine.rateTicket(actor: actor, id: id,
+                                                score: (a["score"] as? NSNumber)?.uint8Value ?? 0))
+        case "ticket":
+            return ticket(try engine.ticket(actor: actor, id: id))
+        case "overdue_tickets":
+            return ["ids": try engine.overdueTickets(actor: actor).map(\.id)]
+        case "service_report":
+            let r = try engine.serviceReport(actor: actor, from: timeAt(engine, s("from")),
+                                             to: timeAt(engine, s("to")))
+            return ["tickets": r.tickets, "auto_answered": r.autoAnswered, "responded": r.responded,
+                    "within_sla": r.withinSla, "overdue": r.overdue, "complaints": r.complaints,
+                    "complaints_by_department": r.complaintsByDepartment.map {
+                        [$0.department.asStr(), $0.count] as [Any]
+                    },
+                    "rated": r.rated, "satisfaction_average": orNull(r.satisfactionAverage),
+                    "meets_target": orNull(r.meetsTarget)]
+        case "record_mentions":
+            let rows = (a["mentions"] as? [[String: Any]] ?? []).map { m in
+                NewMention(
+                    platform: m["platform"] as? String ?? "",
+                    author: m["author"] as? String ?? "",
+                    text: m["text"] as? String ?? "",
+                    at: timeAt(engine, m["at"] as? String ?? ""),
+                    url: m["url"] as? String,
+                    reach: (m["reach"] as? NSNumber)?.uint64Value
+                )
+            }
+            let r = try engine.recordMentions(actor: actor, mentions: rows)
+            return ["rows": r.rows, "recorded": r.recorded,
+                    "error_rows": r.errors.map(\.row), "error_fields": r.errors.map(\.field),
+                    "severities": r.alerts.map { $0.severity.asStr() },
+                    "escalated": r.alerts.map(\.escalated), "crises_opened": r.crisesOpened]
+        case "escalated_alerts":
+            return ["count": try engine.escalatedAlerts(actor: actor).count]
+        case "opinion_alerts":
+            return ["ids": try engine.opinionAlerts(actor: actor,
+                                                    openOnly: a["open_only"] as? Bool ?? false).map(\.id)]
+        case "handle_alert":
+            return ["state": try engine.handleAlert(actor: actor, id: id).state]
+        case "open_crisis":
+            let ids = (a["alert_ids"] as? [NSNumber] ?? []).map(\.int64Value)
+            return crisis(try engine.openCrisis(actor: actor, alertIds: ids, summary: s("summary")))
+        case "respond_crisis":
+            return crisis(try engine.respondCrisis(actor: actor, id: id, statement: s("statement")))
+        case "close_crisis":
+            return crisis(try engine.closeCrisis(actor: actor, id: id))
+        case "crises":
+            return ["crises": try engine.crises(actor: actor,
+                                                overdueOnly: a["overdue_only"] as? Bool ?? false).map(crisis)]
         default:
             throw StepError(description: "unknown op \(op)")
         }

@@ -736,7 +736,15 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_brandrail_mobile_checksum_func_parse_identity_kind(
     ): Int
+    external fun uniffi_brandrail_mobile_checksum_func_max_duplicate_block(
+    ): Int
+    external fun uniffi_brandrail_mobile_checksum_func_max_duplicate_candidates(
+    ): Int
     external fun uniffi_brandrail_mobile_checksum_func_parse_interaction_kind(
+    ): Int
+    external fun uniffi_brandrail_mobile_checksum_func_max_mentions(
+    ): Int
+    external fun uniffi_brandrail_mobile_checksum_func_parse_alert_severity(
     ): Int
     external fun uniffi_brandrail_mobile_checksum_func_max_segment_page(
     ): Int
@@ -745,6 +753,10 @@ internal object IntegrityCheckingUniffiLib {
     external fun uniffi_brandrail_mobile_checksum_func_parse_stage(
     ): Int
     external fun uniffi_brandrail_mobile_checksum_func_parse_tier(
+    ): Int
+    external fun uniffi_brandrail_mobile_checksum_func_parse_ticket_category(
+    ): Int
+    external fun uniffi_brandrail_mobile_checksum_func_parse_ticket_state(
     ): Int
     external fun uniffi_brandrail_mobile_checksum_func_error_codes(
     ): Int
@@ -932,6 +944,14 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_brandrail_mobile_checksum_method_engine_undo_merge(
     ): Int
+    external fun uniffi_brandrail_mobile_checksum_method_engine_duplicate_candidates(
+    ): Int
+    external fun uniffi_brandrail_mobile_checksum_method_engine_duplicate_candidates_async(
+    ): Int
+    external fun uniffi_brandrail_mobile_checksum_method_engine_mark_distinct(
+    ): Int
+    external fun uniffi_brandrail_mobile_checksum_method_engine_merge_customers(
+    ): Int
     external fun uniffi_brandrail_mobile_checksum_method_engine_customer_funnel(
     ): Int
     external fun uniffi_brandrail_mobile_checksum_method_engine_customer_interactions(
@@ -943,6 +963,24 @@ internal object IntegrityCheckingUniffiLib {
     external fun uniffi_brandrail_mobile_checksum_method_engine_record_interactions(
     ): Int
     external fun uniffi_brandrail_mobile_checksum_method_engine_record_interactions_async(
+    ): Int
+    external fun uniffi_brandrail_mobile_checksum_method_engine_close_crisis(
+    ): Int
+    external fun uniffi_brandrail_mobile_checksum_method_engine_crises(
+    ): Int
+    external fun uniffi_brandrail_mobile_checksum_method_engine_escalated_alerts(
+    ): Int
+    external fun uniffi_brandrail_mobile_checksum_method_engine_handle_alert(
+    ): Int
+    external fun uniffi_brandrail_mobile_checksum_method_engine_open_crisis(
+    ): Int
+    external fun uniffi_brandrail_mobile_checksum_method_engine_opinion_alerts(
+    ): Int
+    external fun uniffi_brandrail_mobile_checksum_method_engine_record_mentions(
+    ): Int
+    external fun uniffi_brandrail_mobile_checksum_method_engine_record_mentions_async(
+    ): Int
+    external fun uniffi_brandrail_mobile_checksum_method_engine_respond_crisis(
     ): Int
     external fun uniffi_brandrail_mobile_checksum_method_engine_count_customers(
     ): Int
@@ -969,6 +1007,22 @@ internal object IntegrityCheckingUniffiLib {
     external fun uniffi_brandrail_mobile_checksum_method_engine_segments(
     ): Int
     external fun uniffi_brandrail_mobile_checksum_method_engine_segments_async(
+    ): Int
+    external fun uniffi_brandrail_mobile_checksum_method_engine_open_ticket(
+    ): Int
+    external fun uniffi_brandrail_mobile_checksum_method_engine_overdue_tickets(
+    ): Int
+    external fun uniffi_brandrail_mobile_checksum_method_engine_rate_ticket(
+    ): Int
+    external fun uniffi_brandrail_mobile_checksum_method_engine_resolve_ticket(
+    ): Int
+    external fun uniffi_brandrail_mobile_checksum_method_engine_respond_ticket(
+    ): Int
+    external fun uniffi_brandrail_mobile_checksum_method_engine_route_ticket(
+    ): Int
+    external fun uniffi_brandrail_mobile_checksum_method_engine_service_report(
+    ): Int
+    external fun uniffi_brandrail_mobile_checksum_method_engine_ticket(
     ): Int
     external fun uniffi_brandrail_mobile_checksum_method_engine_customer_value(
     ): Int
@@ -1226,6 +1280,14 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_brandrail_mobile_fn_method_engine_undo_merge(`ptr`: Long,`actor`: RustBuffer.ByValue,`mergedId`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
+    external fun uniffi_brandrail_mobile_fn_method_engine_duplicate_candidates(`ptr`: Long,`actor`: RustBuffer.ByValue,`threshold`: RustBuffer.ByValue,`limit`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_brandrail_mobile_fn_method_engine_duplicate_candidates_async(`ptr`: Long,`actor`: RustBuffer.ByValue,`threshold`: RustBuffer.ByValue,`limit`: Long,
+    ): Long
+    external fun uniffi_brandrail_mobile_fn_method_engine_mark_distinct(`ptr`: Long,`actor`: RustBuffer.ByValue,`a`: Long,`b`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_brandrail_mobile_fn_method_engine_merge_customers(`ptr`: Long,`actor`: RustBuffer.ByValue,`survivorId`: Long,`mergedId`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
     external fun uniffi_brandrail_mobile_fn_method_engine_customer_funnel(`ptr`: Long,`actor`: RustBuffer.ByValue,`customerId`: Long,`steps`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_brandrail_mobile_fn_method_engine_customer_interactions(`ptr`: Long,`actor`: RustBuffer.ByValue,`customerId`: Long,uniffi_out_err: UniffiRustCallStatus, 
@@ -1238,6 +1300,24 @@ internal object UniffiLib {
     ): RustBuffer.ByValue
     external fun uniffi_brandrail_mobile_fn_method_engine_record_interactions_async(`ptr`: Long,`actor`: RustBuffer.ByValue,`interactions`: RustBuffer.ByValue,
     ): Long
+    external fun uniffi_brandrail_mobile_fn_method_engine_close_crisis(`ptr`: Long,`actor`: RustBuffer.ByValue,`id`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_brandrail_mobile_fn_method_engine_crises(`ptr`: Long,`actor`: RustBuffer.ByValue,`overdueOnly`: Byte,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_brandrail_mobile_fn_method_engine_escalated_alerts(`ptr`: Long,`actor`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_brandrail_mobile_fn_method_engine_handle_alert(`ptr`: Long,`actor`: RustBuffer.ByValue,`id`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_brandrail_mobile_fn_method_engine_open_crisis(`ptr`: Long,`actor`: RustBuffer.ByValue,`alertIds`: RustBuffer.ByValue,`summary`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_brandrail_mobile_fn_method_engine_opinion_alerts(`ptr`: Long,`actor`: RustBuffer.ByValue,`openOnly`: Byte,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_brandrail_mobile_fn_method_engine_record_mentions(`ptr`: Long,`actor`: RustBuffer.ByValue,`mentions`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_brandrail_mobile_fn_method_engine_record_mentions_async(`ptr`: Long,`actor`: RustBuffer.ByValue,`mentions`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_brandrail_mobile_fn_method_engine_respond_crisis(`ptr`: Long,`actor`: RustBuffer.ByValue,`id`: Long,`statement`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
     external fun uniffi_brandrail_mobile_fn_method_engine_count_customers(`ptr`: Long,`actor`: RustBuffer.ByValue,`ruleJson`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_brandrail_mobile_fn_method_engine_count_customers_async(`ptr`: Long,`actor`: RustBuffer.ByValue,`ruleJson`: RustBuffer.ByValue,
@@ -1264,6 +1344,22 @@ internal object UniffiLib {
     ): RustBuffer.ByValue
     external fun uniffi_brandrail_mobile_fn_method_engine_segments_async(`ptr`: Long,`actor`: RustBuffer.ByValue,
     ): Long
+    external fun uniffi_brandrail_mobile_fn_method_engine_open_ticket(`ptr`: Long,`actor`: RustBuffer.ByValue,`ticket`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_brandrail_mobile_fn_method_engine_overdue_tickets(`ptr`: Long,`actor`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_brandrail_mobile_fn_method_engine_rate_ticket(`ptr`: Long,`actor`: RustBuffer.ByValue,`id`: Long,`score`: Byte,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_brandrail_mobile_fn_method_engine_resolve_ticket(`ptr`: Long,`actor`: RustBuffer.ByValue,`id`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_brandrail_mobile_fn_method_engine_respond_ticket(`ptr`: Long,`actor`: RustBuffer.ByValue,`id`: Long,`message`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_brandrail_mobile_fn_method_engine_route_ticket(`ptr`: Long,`actor`: RustBuffer.ByValue,`id`: Long,`department`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_brandrail_mobile_fn_method_engine_service_report(`ptr`: Long,`actor`: RustBuffer.ByValue,`from`: RustBuffer.ByValue,`to`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_brandrail_mobile_fn_method_engine_ticket(`ptr`: Long,`actor`: RustBuffer.ByValue,`id`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
     external fun uniffi_brandrail_mobile_fn_method_engine_customer_value(`ptr`: Long,`actor`: RustBuffer.ByValue,`from`: RustBuffer.ByValue,`to`: RustBuffer.ByValue,`acquisitionSpend`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_brandrail_mobile_fn_method_engine_rfm(`ptr`: Long,`actor`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
@@ -1352,11 +1448,17 @@ internal object UniffiLib {
     ): RustBuffer.ByValue
     external fun uniffi_brandrail_mobile_fn_method_interactionkind_as_str(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
+    external fun uniffi_brandrail_mobile_fn_method_alertseverity_as_str(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
     external fun uniffi_brandrail_mobile_fn_method_segmentorigin_as_str(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_brandrail_mobile_fn_method_stage_as_str(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_brandrail_mobile_fn_method_tier_as_str(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_brandrail_mobile_fn_method_ticketcategory_as_str(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_brandrail_mobile_fn_method_ticketstate_as_str(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_brandrail_mobile_fn_method_brandrailerror_code(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
@@ -1420,7 +1522,15 @@ internal object UniffiLib {
     ): RustBuffer.ByValue
     external fun uniffi_brandrail_mobile_fn_func_parse_identity_kind(`name`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
+    external fun uniffi_brandrail_mobile_fn_func_max_duplicate_block(uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_brandrail_mobile_fn_func_max_duplicate_candidates(uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
     external fun uniffi_brandrail_mobile_fn_func_parse_interaction_kind(`name`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_brandrail_mobile_fn_func_max_mentions(uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_brandrail_mobile_fn_func_parse_alert_severity(`name`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_brandrail_mobile_fn_func_max_segment_page(uniffi_out_err: UniffiRustCallStatus, 
     ): Long
@@ -1429,6 +1539,10 @@ internal object UniffiLib {
     external fun uniffi_brandrail_mobile_fn_func_parse_stage(`name`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_brandrail_mobile_fn_func_parse_tier(`name`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_brandrail_mobile_fn_func_parse_ticket_category(`name`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_brandrail_mobile_fn_func_parse_ticket_state(`name`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_brandrail_mobile_fn_func_error_codes(uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
@@ -1634,7 +1748,19 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_brandrail_mobile_checksum_func_parse_identity_kind() and 0xFFFF) != 60150) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_brandrail_mobile_checksum_func_max_duplicate_block() and 0xFFFF) != 63214) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_brandrail_mobile_checksum_func_max_duplicate_candidates() and 0xFFFF) != 13398) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_brandrail_mobile_checksum_func_parse_interaction_kind() and 0xFFFF) != 3609) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_brandrail_mobile_checksum_func_max_mentions() and 0xFFFF) != 827) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_brandrail_mobile_checksum_func_parse_alert_severity() and 0xFFFF) != 46408) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_brandrail_mobile_checksum_func_max_segment_page() and 0xFFFF) != 41523) {
@@ -1647,6 +1773,12 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_brandrail_mobile_checksum_func_parse_tier() and 0xFFFF) != 31977) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_brandrail_mobile_checksum_func_parse_ticket_category() and 0xFFFF) != 22339) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_brandrail_mobile_checksum_func_parse_ticket_state() and 0xFFFF) != 36480) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_brandrail_mobile_checksum_func_error_codes() and 0xFFFF) != 27250) {
@@ -1928,6 +2060,18 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_brandrail_mobile_checksum_method_engine_undo_merge() and 0xFFFF) != 14336) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_brandrail_mobile_checksum_method_engine_duplicate_candidates() and 0xFFFF) != 19496) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_brandrail_mobile_checksum_method_engine_duplicate_candidates_async() and 0xFFFF) != 43979) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_brandrail_mobile_checksum_method_engine_mark_distinct() and 0xFFFF) != 9383) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_brandrail_mobile_checksum_method_engine_merge_customers() and 0xFFFF) != 28293) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_brandrail_mobile_checksum_method_engine_customer_funnel() and 0xFFFF) != 46021) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
@@ -1944,6 +2088,33 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_brandrail_mobile_checksum_method_engine_record_interactions_async() and 0xFFFF) != 56239) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_brandrail_mobile_checksum_method_engine_close_crisis() and 0xFFFF) != 53490) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_brandrail_mobile_checksum_method_engine_crises() and 0xFFFF) != 55150) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_brandrail_mobile_checksum_method_engine_escalated_alerts() and 0xFFFF) != 1097) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_brandrail_mobile_checksum_method_engine_handle_alert() and 0xFFFF) != 59831) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_brandrail_mobile_checksum_method_engine_open_crisis() and 0xFFFF) != 52009) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_brandrail_mobile_checksum_method_engine_opinion_alerts() and 0xFFFF) != 3017) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_brandrail_mobile_checksum_method_engine_record_mentions() and 0xFFFF) != 8908) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_brandrail_mobile_checksum_method_engine_record_mentions_async() and 0xFFFF) != 61077) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_brandrail_mobile_checksum_method_engine_respond_crisis() and 0xFFFF) != 54378) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_brandrail_mobile_checksum_method_engine_count_customers() and 0xFFFF) != 27831) {
@@ -1983,6 +2154,30 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_brandrail_mobile_checksum_method_engine_segments_async() and 0xFFFF) != 18129) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_brandrail_mobile_checksum_method_engine_open_ticket() and 0xFFFF) != 55187) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_brandrail_mobile_checksum_method_engine_overdue_tickets() and 0xFFFF) != 11149) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_brandrail_mobile_checksum_method_engine_rate_ticket() and 0xFFFF) != 63607) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_brandrail_mobile_checksum_method_engine_resolve_ticket() and 0xFFFF) != 52465) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_brandrail_mobile_checksum_method_engine_respond_ticket() and 0xFFFF) != 43202) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_brandrail_mobile_checksum_method_engine_route_ticket() and 0xFFFF) != 51845) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_brandrail_mobile_checksum_method_engine_service_report() and 0xFFFF) != 28804) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_brandrail_mobile_checksum_method_engine_ticket() and 0xFFFF) != 42330) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_brandrail_mobile_checksum_method_engine_customer_value() and 0xFFFF) != 5701) {
@@ -2687,9 +2882,10 @@ public object FfiConverterDuration: FfiConverterRustBuffer<java.time.Duration> {
  * (`verifyAuditAsync`, `backupToAsync`, `restoreFromAsync`,
  * `checkTextsAsync`, `prepublishCheckAsync`, `publishingPlanAsync`,
  * `weekPlanAsync`, `quarterPlanAsync`, `ingestCustomersAsync`,
- * `recordInteractionsAsync`, `segmentsAsync`, `refreshSegmentsAsync`,
- * `countCustomersAsync`, `rfmAsync`) also come as async functions that run
- * on a worker thread of their own.
+ * `duplicateCandidatesAsync`, `recordInteractionsAsync`, `segmentsAsync`,
+ * `refreshSegmentsAsync`, `countCustomersAsync`, `rfmAsync`,
+ * `recordMentionsAsync`) also come as async functions that run on a worker
+ * thread of their own.
  */
 public interface EngineInterface {
     
@@ -3359,6 +3555,43 @@ public interface EngineInterface {
     fun `undoMerge`(`actor`: kotlin.String, `mergedId`: kotlin.Long): MergeUndone
     
     /**
+     * Customers who may be the same person though they share no identity
+     * (CRM-2; needs `crm.merge`, held by `data_steward`: names, addresses and
+     * birth dates are opened, so the secret key too). `threshold` (0 to 1)
+     * overrides the policy's `crm.fuzzy_match_threshold`; at most `limit` (1
+     * to `maxDuplicateCandidates()`) candidates, best first. Pairs marked
+     * distinct are left out. Audited (`crm.fuzzy`, counts only).
+     * `Validation` naming `threshold` (outside 0–1, NaN, infinite) or
+     * `limit`.
+     */
+    fun `duplicateCandidates`(`actor`: kotlin.String, `threshold`: kotlin.Double?, `limit`: kotlin.ULong): CandidateReport
+    
+    /**
+     * `duplicateCandidates` on a worker thread: awaiting it never blocks the
+     * caller's thread, however many customers it compares.
+     */
+    suspend fun `duplicateCandidatesAsync`(`actor`: kotlin.String, `threshold`: kotlin.Double?, `limit`: kotlin.ULong): CandidateReport
+    
+    /**
+     * Record that customers `a` and `b` are different people (CRM-2; needs
+     * `crm.merge`): `duplicateCandidates` no longer proposes the pair, in
+     * either order. Audited (`crm.distinct`). `Conflict` when both are the
+     * same customer; `NotFound` for an unknown or erased one.
+     */
+    fun `markDistinct`(`actor`: kotlin.String, `a`: kotlin.Long, `b`: kotlin.Long)
+    
+    /**
+     * Merge customer `mergedId` into `survivorId` by hand, e.g. a fuzzy
+     * candidate a data steward confirmed (CRM-2; needs `crm.merge`): its
+     * identities move, every source record stays, and `undoMerge(mergedId)`
+     * reverses it. Returns how many identities moved. Audited (`crm.merge`,
+     * ids and counts only). `Conflict` when both are the same customer;
+     * `NotFound` for an unknown, merged-away or erased one. Needs no secret
+     * key.
+     */
+    fun `mergeCustomers`(`actor`: kotlin.String, `survivorId`: kotlin.Long, `mergedId`: kotlin.Long): kotlin.ULong
+    
+    /**
      * How many of `steps` (pages, in order: `["home", "product", "reviews"]`)
      * customer `customerId` reached through its path steps, in order (CRM-3;
      * needs `crm.read`). `Validation` (field `steps`) for none, more than 20
@@ -3416,6 +3649,80 @@ public interface EngineInterface {
      * caller's thread, however large the batch.
      */
     suspend fun `recordInteractionsAsync`(`actor`: kotlin.String, `interactions`: List<NewInteraction>): InteractionReport
+    
+    /**
+     * Close crisis `id` (needs `opinion.handle`; audited). `Conflict` before
+     * its first response or when already closed; `NotFound` for an unknown
+     * id.
+     */
+    fun `closeCrisis`(`actor`: kotlin.String, `id`: kotlin.Long): Crisis
+    
+    /**
+     * Crisis cases, newest first; only those without a first response past
+     * their deadline when `overdueOnly` (needs `opinion.handle`).
+     */
+    fun `crises`(`actor`: kotlin.String, `overdueOnly`: kotlin.Boolean): List<Crisis>
+    
+    /**
+     * The open alerts escalated to the supervisors (sensitive and major),
+     * newest first (needs `supervision.record`, which supervisors hold).
+     */
+    fun `escalatedAlerts`(`actor`: kotlin.String): List<OpinionAlert>
+    
+    /**
+     * Mark alert `id` handled (needs `opinion.handle`; audited). `Conflict`
+     * when it already is; `NotFound` for an unknown id.
+     */
+    fun `handleAlert`(`actor`: kotlin.String, `id`: kotlin.Long): OpinionAlert
+    
+    /**
+     * Open a crisis case for alerts `alertIds` by hand (needs
+     * `opinion.handle` and the secret key; audited): the kind comes from
+     * their mentions' words (else `crm.crisis.default_kind`), the deadline
+     * from now. `Validation` naming `summary` (display text) or `alert_ids`
+     * (none, or over 1000); `NotFound` for an unknown alert; `Conflict` for
+     * one that already belongs to a crisis.
+     */
+    fun `openCrisis`(`actor`: kotlin.String, `alertIds`: List<kotlin.Long>, `summary`: kotlin.String): Crisis
+    
+    /**
+     * Alerts, newest first; only the open ones when `openOnly` (needs
+     * `opinion.handle`).
+     */
+    fun `opinionAlerts`(`actor`: kotlin.String, `openOnly`: kotlin.Boolean): List<OpinionAlert>
+    
+    /**
+     * Record a batch of mentions and raise their alerts (CRM-10; needs
+     * `opinion.handle`, held by PR, and the secret key), all in one
+     * transaction. A bad row — platform not an identifier, author not
+     * display text, text empty or with control characters, a time more
+     * than a day ahead, a link that is not http(s) — is reported in the
+     * report's `errors` and changes nothing, while the good rows land. Each
+     * alert is audited (`opinion.alert`, with `escalated_to=supervisor` for
+     * sensitive and major ones), as is each crisis a major alert opens.
+     * Throws only for the whole call: `Configuration` without the key,
+     * `PermissionDenied` (audited), `Validation` (field `mentions`) over
+     * `maxMentions()` rows, or naming `mentions[i].at` for a time the engine
+     * cannot represent.
+     */
+    fun `recordMentions`(`actor`: kotlin.String, `mentions`: List<NewMention>): MentionReport
+    
+    /**
+     * `recordMentions` on a worker thread: awaiting it never blocks the
+     * caller's thread, however large the batch.
+     */
+    suspend fun `recordMentionsAsync`(`actor`: kotlin.String, `mentions`: List<NewMention>): MentionReport
+    
+    /**
+     * Give crisis `id` its statement (needs `opinion.handle`; audited): the
+     * first one stops the clock, later ones replace it. The statement must
+     * pass the compliance checker: a blocking finding (an absolute claim of
+     * the Advertising Law, …) is `PolicyViolation` (rule `CON-3`) and
+     * records nothing. `Validation` (field `statement`) for an empty text or
+     * one with control characters; `Conflict` on a closed crisis; `NotFound`
+     * for an unknown id.
+     */
+    fun `respondCrisis`(`actor`: kotlin.String, `id`: kotlin.Long, `statement`: kotlin.String): Crisis
     
     /**
      * How many live customers rule `ruleJson` holds for now, without storing
@@ -3510,6 +3817,67 @@ public interface EngineInterface {
     suspend fun `segmentsAsync`(`actor`: kotlin.String): List<Segment>
     
     /**
+     * Open a ticket (CRM-9; needs `service.handle`, held by customer service,
+     * and the secret key). A question that mentions one of the policy's
+     * auto-answers gets it as its first response at once (`state` answered,
+     * `autoAnswer` its key, a response by `auto:<key>`); a complaint goes to
+     * the department of the first route whose keywords it mentions. The first
+     * response is due `crm.service.first_response_minutes` after now. Audited
+     * (`service.open`, no words). `Validation` naming `channel`, `subject` or
+     * `body`; `NotFound` for an unknown or erased customer.
+     */
+    fun `openTicket`(`actor`: kotlin.String, `ticket`: NewTicket): Ticket
+    
+    /**
+     * Tickets without a first response past their deadline, oldest deadline
+     * first (needs `service.handle`).
+     */
+    fun `overdueTickets`(`actor`: kotlin.String): List<Ticket>
+    
+    /**
+     * Record the customer's satisfaction `score` for ticket `id`, 1 to
+     * `crm.service.satisfaction_scale` (5) (needs `service.handle`); once per
+     * ticket, after a response. `Validation` (field `score`) out of range;
+     * `Conflict` before any response or when already rated; `NotFound` for
+     * an unknown id.
+     */
+    fun `rateTicket`(`actor`: kotlin.String, `id`: kotlin.Long, `score`: kotlin.UByte): Ticket
+    
+    /**
+     * Close ticket `id` (needs `service.handle`). `Conflict` before any
+     * response or when already resolved; `NotFound` for an unknown id.
+     */
+    fun `resolveTicket`(`actor`: kotlin.String, `id`: kotlin.Long): Ticket
+    
+    /**
+     * Respond on ticket `id` (needs `service.handle`); the first response
+     * stops the deadline and the ticket is answered. `Validation` (field
+     * `message`) for an empty text, one over 64 KiB or with control
+     * characters; `Conflict` on a resolved ticket; `NotFound` for an unknown
+     * id.
+     */
+    fun `respondTicket`(`actor`: kotlin.String, `id`: kotlin.Long, `message`: kotlin.String): Ticket
+    
+    /**
+     * Send ticket `id` to `department` (needs `service.handle`; audited).
+     * `Conflict` on a resolved ticket; `NotFound` for an unknown id.
+     */
+    fun `routeTicket`(`actor`: kotlin.String, `id`: kotlin.Long, `department`: Department): Ticket
+    
+    /**
+     * Service figures of the tickets opened in `[from, to)` (CRM-9; needs
+     * `crm.read`: counts and averages only, no key). `Validation` naming
+     * `to` when it is not after `from`.
+     */
+    fun `serviceReport`(`actor`: kotlin.String, `from`: java.time.Instant, `to`: java.time.Instant): ServiceReport
+    
+    /**
+     * Ticket `id` with its responses (needs `service.handle`). `NotFound`
+     * for an unknown id.
+     */
+    fun `ticket`(`actor`: kotlin.String, `id`: kotlin.Long): Ticket
+    
+    /**
      * Value figures of `[from, to)` (CRM-11; needs `crm.read`: figures are
      * aggregates, and the secret key): buyers, purchases, revenue, average
      * order value, purchase frequency, repeat buyers and repurchase rate,
@@ -3602,9 +3970,10 @@ public interface EngineInterface {
  * (`verifyAuditAsync`, `backupToAsync`, `restoreFromAsync`,
  * `checkTextsAsync`, `prepublishCheckAsync`, `publishingPlanAsync`,
  * `weekPlanAsync`, `quarterPlanAsync`, `ingestCustomersAsync`,
- * `recordInteractionsAsync`, `segmentsAsync`, `refreshSegmentsAsync`,
- * `countCustomersAsync`, `rfmAsync`) also come as async functions that run
- * on a worker thread of their own.
+ * `duplicateCandidatesAsync`, `recordInteractionsAsync`, `segmentsAsync`,
+ * `refreshSegmentsAsync`, `countCustomersAsync`, `rfmAsync`,
+ * `recordMentionsAsync`) also come as async functions that run on a worker
+ * thread of their own.
  */
 open class Engine: Disposable, AutoCloseable, EngineInterface
 {
@@ -5705,6 +6074,109 @@ open class Engine: Disposable, AutoCloseable, EngineInterface
 
     
     /**
+     * Customers who may be the same person though they share no identity
+     * (CRM-2; needs `crm.merge`, held by `data_steward`: names, addresses and
+     * birth dates are opened, so the secret key too). `threshold` (0 to 1)
+     * overrides the policy's `crm.fuzzy_match_threshold`; at most `limit` (1
+     * to `maxDuplicateCandidates()`) candidates, best first. Pairs marked
+     * distinct are left out. Audited (`crm.fuzzy`, counts only).
+     * `Validation` naming `threshold` (outside 0–1, NaN, infinite) or
+     * `limit`.
+     */
+    @Throws(BrandrailException::class)override fun `duplicateCandidates`(`actor`: kotlin.String, `threshold`: kotlin.Double?, `limit`: kotlin.ULong): CandidateReport {
+            return FfiConverterTypeCandidateReport.lift(
+    callWithHandle {
+    uniffiRustCallWithError(BrandrailException) { _status ->
+    UniffiLib.uniffi_brandrail_mobile_fn_method_engine_duplicate_candidates(
+        it,
+        
+        FfiConverterString.lower(`actor`),
+        FfiConverterOptionalDouble.lower(`threshold`),
+        FfiConverterULong.lower(`limit`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * `duplicateCandidates` on a worker thread: awaiting it never blocks the
+     * caller's thread, however many customers it compares.
+     */
+    @Throws(BrandrailException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `duplicateCandidatesAsync`(`actor`: kotlin.String, `threshold`: kotlin.Double?, `limit`: kotlin.ULong) : CandidateReport {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_brandrail_mobile_fn_method_engine_duplicate_candidates_async(
+                uniffiHandle,
+                
+        FfiConverterString.lower(`actor`),
+        FfiConverterOptionalDouble.lower(`threshold`),
+        FfiConverterULong.lower(`limit`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_brandrail_mobile_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_brandrail_mobile_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_brandrail_mobile_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeCandidateReport.lift(it) },
+        // Error FFI converter
+        BrandrailException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Record that customers `a` and `b` are different people (CRM-2; needs
+     * `crm.merge`): `duplicateCandidates` no longer proposes the pair, in
+     * either order. Audited (`crm.distinct`). `Conflict` when both are the
+     * same customer; `NotFound` for an unknown or erased one.
+     */
+    @Throws(BrandrailException::class)override fun `markDistinct`(`actor`: kotlin.String, `a`: kotlin.Long, `b`: kotlin.Long)
+        = 
+    callWithHandle {
+    uniffiRustCallWithError(BrandrailException) { _status ->
+    UniffiLib.uniffi_brandrail_mobile_fn_method_engine_mark_distinct(
+        it,
+        
+        FfiConverterString.lower(`actor`),
+        FfiConverterLong.lower(`a`),
+        FfiConverterLong.lower(`b`),_status)
+}
+    }
+    
+    
+
+    
+    /**
+     * Merge customer `mergedId` into `survivorId` by hand, e.g. a fuzzy
+     * candidate a data steward confirmed (CRM-2; needs `crm.merge`): its
+     * identities move, every source record stays, and `undoMerge(mergedId)`
+     * reverses it. Returns how many identities moved. Audited (`crm.merge`,
+     * ids and counts only). `Conflict` when both are the same customer;
+     * `NotFound` for an unknown, merged-away or erased one. Needs no secret
+     * key.
+     */
+    @Throws(BrandrailException::class)override fun `mergeCustomers`(`actor`: kotlin.String, `survivorId`: kotlin.Long, `mergedId`: kotlin.Long): kotlin.ULong {
+            return FfiConverterULong.lift(
+    callWithHandle {
+    uniffiRustCallWithError(BrandrailException) { _status ->
+    UniffiLib.uniffi_brandrail_mobile_fn_method_engine_merge_customers(
+        it,
+        
+        FfiConverterString.lower(`actor`),
+        FfiConverterLong.lower(`survivorId`),
+        FfiConverterLong.lower(`mergedId`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
      * How many of `steps` (pages, in order: `["home", "product", "reviews"]`)
      * customer `customerId` reached through its path steps, in order (CRM-3;
      * needs `crm.read`). `Validation` (field `steps`) for none, more than 20
@@ -5855,6 +6327,214 @@ open class Engine: Disposable, AutoCloseable, EngineInterface
         BrandrailException.ErrorHandler,
     )
     }
+
+    
+    /**
+     * Close crisis `id` (needs `opinion.handle`; audited). `Conflict` before
+     * its first response or when already closed; `NotFound` for an unknown
+     * id.
+     */
+    @Throws(BrandrailException::class)override fun `closeCrisis`(`actor`: kotlin.String, `id`: kotlin.Long): Crisis {
+            return FfiConverterTypeCrisis.lift(
+    callWithHandle {
+    uniffiRustCallWithError(BrandrailException) { _status ->
+    UniffiLib.uniffi_brandrail_mobile_fn_method_engine_close_crisis(
+        it,
+        
+        FfiConverterString.lower(`actor`),
+        FfiConverterLong.lower(`id`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Crisis cases, newest first; only those without a first response past
+     * their deadline when `overdueOnly` (needs `opinion.handle`).
+     */
+    @Throws(BrandrailException::class)override fun `crises`(`actor`: kotlin.String, `overdueOnly`: kotlin.Boolean): List<Crisis> {
+            return FfiConverterSequenceTypeCrisis.lift(
+    callWithHandle {
+    uniffiRustCallWithError(BrandrailException) { _status ->
+    UniffiLib.uniffi_brandrail_mobile_fn_method_engine_crises(
+        it,
+        
+        FfiConverterString.lower(`actor`),
+        FfiConverterBoolean.lower(`overdueOnly`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * The open alerts escalated to the supervisors (sensitive and major),
+     * newest first (needs `supervision.record`, which supervisors hold).
+     */
+    @Throws(BrandrailException::class)override fun `escalatedAlerts`(`actor`: kotlin.String): List<OpinionAlert> {
+            return FfiConverterSequenceTypeOpinionAlert.lift(
+    callWithHandle {
+    uniffiRustCallWithError(BrandrailException) { _status ->
+    UniffiLib.uniffi_brandrail_mobile_fn_method_engine_escalated_alerts(
+        it,
+        
+        FfiConverterString.lower(`actor`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Mark alert `id` handled (needs `opinion.handle`; audited). `Conflict`
+     * when it already is; `NotFound` for an unknown id.
+     */
+    @Throws(BrandrailException::class)override fun `handleAlert`(`actor`: kotlin.String, `id`: kotlin.Long): OpinionAlert {
+            return FfiConverterTypeOpinionAlert.lift(
+    callWithHandle {
+    uniffiRustCallWithError(BrandrailException) { _status ->
+    UniffiLib.uniffi_brandrail_mobile_fn_method_engine_handle_alert(
+        it,
+        
+        FfiConverterString.lower(`actor`),
+        FfiConverterLong.lower(`id`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Open a crisis case for alerts `alertIds` by hand (needs
+     * `opinion.handle` and the secret key; audited): the kind comes from
+     * their mentions' words (else `crm.crisis.default_kind`), the deadline
+     * from now. `Validation` naming `summary` (display text) or `alert_ids`
+     * (none, or over 1000); `NotFound` for an unknown alert; `Conflict` for
+     * one that already belongs to a crisis.
+     */
+    @Throws(BrandrailException::class)override fun `openCrisis`(`actor`: kotlin.String, `alertIds`: List<kotlin.Long>, `summary`: kotlin.String): Crisis {
+            return FfiConverterTypeCrisis.lift(
+    callWithHandle {
+    uniffiRustCallWithError(BrandrailException) { _status ->
+    UniffiLib.uniffi_brandrail_mobile_fn_method_engine_open_crisis(
+        it,
+        
+        FfiConverterString.lower(`actor`),
+        FfiConverterSequenceLong.lower(`alertIds`),
+        FfiConverterString.lower(`summary`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Alerts, newest first; only the open ones when `openOnly` (needs
+     * `opinion.handle`).
+     */
+    @Throws(BrandrailException::class)override fun `opinionAlerts`(`actor`: kotlin.String, `openOnly`: kotlin.Boolean): List<OpinionAlert> {
+            return FfiConverterSequenceTypeOpinionAlert.lift(
+    callWithHandle {
+    uniffiRustCallWithError(BrandrailException) { _status ->
+    UniffiLib.uniffi_brandrail_mobile_fn_method_engine_opinion_alerts(
+        it,
+        
+        FfiConverterString.lower(`actor`),
+        FfiConverterBoolean.lower(`openOnly`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Record a batch of mentions and raise their alerts (CRM-10; needs
+     * `opinion.handle`, held by PR, and the secret key), all in one
+     * transaction. A bad row — platform not an identifier, author not
+     * display text, text empty or with control characters, a time more
+     * than a day ahead, a link that is not http(s) — is reported in the
+     * report's `errors` and changes nothing, while the good rows land. Each
+     * alert is audited (`opinion.alert`, with `escalated_to=supervisor` for
+     * sensitive and major ones), as is each crisis a major alert opens.
+     * Throws only for the whole call: `Configuration` without the key,
+     * `PermissionDenied` (audited), `Validation` (field `mentions`) over
+     * `maxMentions()` rows, or naming `mentions[i].at` for a time the engine
+     * cannot represent.
+     */
+    @Throws(BrandrailException::class)override fun `recordMentions`(`actor`: kotlin.String, `mentions`: List<NewMention>): MentionReport {
+            return FfiConverterTypeMentionReport.lift(
+    callWithHandle {
+    uniffiRustCallWithError(BrandrailException) { _status ->
+    UniffiLib.uniffi_brandrail_mobile_fn_method_engine_record_mentions(
+        it,
+        
+        FfiConverterString.lower(`actor`),
+        FfiConverterSequenceTypeNewMention.lower(`mentions`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * `recordMentions` on a worker thread: awaiting it never blocks the
+     * caller's thread, however large the batch.
+     */
+    @Throws(BrandrailException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `recordMentionsAsync`(`actor`: kotlin.String, `mentions`: List<NewMention>) : MentionReport {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_brandrail_mobile_fn_method_engine_record_mentions_async(
+                uniffiHandle,
+                
+        FfiConverterString.lower(`actor`),
+        FfiConverterSequenceTypeNewMention.lower(`mentions`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_brandrail_mobile_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_brandrail_mobile_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_brandrail_mobile_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeMentionReport.lift(it) },
+        // Error FFI converter
+        BrandrailException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Give crisis `id` its statement (needs `opinion.handle`; audited): the
+     * first one stops the clock, later ones replace it. The statement must
+     * pass the compliance checker: a blocking finding (an absolute claim of
+     * the Advertising Law, …) is `PolicyViolation` (rule `CON-3`) and
+     * records nothing. `Validation` (field `statement`) for an empty text or
+     * one with control characters; `Conflict` on a closed crisis; `NotFound`
+     * for an unknown id.
+     */
+    @Throws(BrandrailException::class)override fun `respondCrisis`(`actor`: kotlin.String, `id`: kotlin.Long, `statement`: kotlin.String): Crisis {
+            return FfiConverterTypeCrisis.lift(
+    callWithHandle {
+    uniffiRustCallWithError(BrandrailException) { _status ->
+    UniffiLib.uniffi_brandrail_mobile_fn_method_engine_respond_crisis(
+        it,
+        
+        FfiConverterString.lower(`actor`),
+        FfiConverterLong.lower(`id`),
+        FfiConverterString.lower(`statement`),_status)
+}
+    }
+    )
+    }
+    
 
     
     /**
@@ -6146,6 +6826,182 @@ open class Engine: Disposable, AutoCloseable, EngineInterface
         BrandrailException.ErrorHandler,
     )
     }
+
+    
+    /**
+     * Open a ticket (CRM-9; needs `service.handle`, held by customer service,
+     * and the secret key). A question that mentions one of the policy's
+     * auto-answers gets it as its first response at once (`state` answered,
+     * `autoAnswer` its key, a response by `auto:<key>`); a complaint goes to
+     * the department of the first route whose keywords it mentions. The first
+     * response is due `crm.service.first_response_minutes` after now. Audited
+     * (`service.open`, no words). `Validation` naming `channel`, `subject` or
+     * `body`; `NotFound` for an unknown or erased customer.
+     */
+    @Throws(BrandrailException::class)override fun `openTicket`(`actor`: kotlin.String, `ticket`: NewTicket): Ticket {
+            return FfiConverterTypeTicket.lift(
+    callWithHandle {
+    uniffiRustCallWithError(BrandrailException) { _status ->
+    UniffiLib.uniffi_brandrail_mobile_fn_method_engine_open_ticket(
+        it,
+        
+        FfiConverterString.lower(`actor`),
+        FfiConverterTypeNewTicket.lower(`ticket`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Tickets without a first response past their deadline, oldest deadline
+     * first (needs `service.handle`).
+     */
+    @Throws(BrandrailException::class)override fun `overdueTickets`(`actor`: kotlin.String): List<Ticket> {
+            return FfiConverterSequenceTypeTicket.lift(
+    callWithHandle {
+    uniffiRustCallWithError(BrandrailException) { _status ->
+    UniffiLib.uniffi_brandrail_mobile_fn_method_engine_overdue_tickets(
+        it,
+        
+        FfiConverterString.lower(`actor`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Record the customer's satisfaction `score` for ticket `id`, 1 to
+     * `crm.service.satisfaction_scale` (5) (needs `service.handle`); once per
+     * ticket, after a response. `Validation` (field `score`) out of range;
+     * `Conflict` before any response or when already rated; `NotFound` for
+     * an unknown id.
+     */
+    @Throws(BrandrailException::class)override fun `rateTicket`(`actor`: kotlin.String, `id`: kotlin.Long, `score`: kotlin.UByte): Ticket {
+            return FfiConverterTypeTicket.lift(
+    callWithHandle {
+    uniffiRustCallWithError(BrandrailException) { _status ->
+    UniffiLib.uniffi_brandrail_mobile_fn_method_engine_rate_ticket(
+        it,
+        
+        FfiConverterString.lower(`actor`),
+        FfiConverterLong.lower(`id`),
+        FfiConverterUByte.lower(`score`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Close ticket `id` (needs `service.handle`). `Conflict` before any
+     * response or when already resolved; `NotFound` for an unknown id.
+     */
+    @Throws(BrandrailException::class)override fun `resolveTicket`(`actor`: kotlin.String, `id`: kotlin.Long): Ticket {
+            return FfiConverterTypeTicket.lift(
+    callWithHandle {
+    uniffiRustCallWithError(BrandrailException) { _status ->
+    UniffiLib.uniffi_brandrail_mobile_fn_method_engine_resolve_ticket(
+        it,
+        
+        FfiConverterString.lower(`actor`),
+        FfiConverterLong.lower(`id`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Respond on ticket `id` (needs `service.handle`); the first response
+     * stops the deadline and the ticket is answered. `Validation` (field
+     * `message`) for an empty text, one over 64 KiB or with control
+     * characters; `Conflict` on a resolved ticket; `NotFound` for an unknown
+     * id.
+     */
+    @Throws(BrandrailException::class)override fun `respondTicket`(`actor`: kotlin.String, `id`: kotlin.Long, `message`: kotlin.String): Ticket {
+            return FfiConverterTypeTicket.lift(
+    callWithHandle {
+    uniffiRustCallWithError(BrandrailException) { _status ->
+    UniffiLib.uniffi_brandrail_mobile_fn_method_engine_respond_ticket(
+        it,
+        
+        FfiConverterString.lower(`actor`),
+        FfiConverterLong.lower(`id`),
+        FfiConverterString.lower(`message`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Send ticket `id` to `department` (needs `service.handle`; audited).
+     * `Conflict` on a resolved ticket; `NotFound` for an unknown id.
+     */
+    @Throws(BrandrailException::class)override fun `routeTicket`(`actor`: kotlin.String, `id`: kotlin.Long, `department`: Department): Ticket {
+            return FfiConverterTypeTicket.lift(
+    callWithHandle {
+    uniffiRustCallWithError(BrandrailException) { _status ->
+    UniffiLib.uniffi_brandrail_mobile_fn_method_engine_route_ticket(
+        it,
+        
+        FfiConverterString.lower(`actor`),
+        FfiConverterLong.lower(`id`),
+        FfiConverterTypeDepartment.lower(`department`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Service figures of the tickets opened in `[from, to)` (CRM-9; needs
+     * `crm.read`: counts and averages only, no key). `Validation` naming
+     * `to` when it is not after `from`.
+     */
+    @Throws(BrandrailException::class)override fun `serviceReport`(`actor`: kotlin.String, `from`: java.time.Instant, `to`: java.time.Instant): ServiceReport {
+            return FfiConverterTypeServiceReport.lift(
+    callWithHandle {
+    uniffiRustCallWithError(BrandrailException) { _status ->
+    UniffiLib.uniffi_brandrail_mobile_fn_method_engine_service_report(
+        it,
+        
+        FfiConverterString.lower(`actor`),
+        FfiConverterTimestamp.lower(`from`),
+        FfiConverterTimestamp.lower(`to`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Ticket `id` with its responses (needs `service.handle`). `NotFound`
+     * for an unknown id.
+     */
+    @Throws(BrandrailException::class)override fun `ticket`(`actor`: kotlin.String, `id`: kotlin.Long): Ticket {
+            return FfiConverterTypeTicket.lift(
+    callWithHandle {
+    uniffiRustCallWithError(BrandrailException) { _status ->
+    UniffiLib.uniffi_brandrail_mobile_fn_method_engine_ticket(
+        it,
+        
+        FfiConverterString.lower(`actor`),
+        FfiConverterLong.lower(`id`),_status)
+}
+    }
+    )
+    }
+    
 
     
     /**
@@ -8076,6 +8932,78 @@ public object FfiConverterTypeBackupStatus: FfiConverterRustBuffer<BackupStatus>
 
 
 /**
+ * What a search for fuzzy duplicates found.
+ */
+data class CandidateReport (
+    /**
+     * Live customers looked at.
+     */
+    var `customers`: kotlin.ULong
+    , 
+    /**
+     * Pairs scored.
+     */
+    var `pairsCompared`: kotlin.ULong
+    , 
+    /**
+     * Blocks skipped for their size (see `maxDuplicateBlock()`).
+     */
+    var `blocksSkipped`: kotlin.ULong
+    , 
+    /**
+     * The threshold used: the one given, else the policy's
+     * `crm.fuzzy_match_threshold` (0.85).
+     */
+    var `threshold`: kotlin.Double
+    , 
+    /**
+     * The candidates, best first, at most `limit`.
+     */
+    var `candidates`: List<DuplicateCandidate>
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeCandidateReport: FfiConverterRustBuffer<CandidateReport> {
+    override fun read(buf: ByteBuffer): CandidateReport {
+        return CandidateReport(
+            FfiConverterULong.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterDouble.read(buf),
+            FfiConverterSequenceTypeDuplicateCandidate.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: CandidateReport) = (
+            FfiConverterULong.allocationSize(value.`customers`) +
+            FfiConverterULong.allocationSize(value.`pairsCompared`) +
+            FfiConverterULong.allocationSize(value.`blocksSkipped`) +
+            FfiConverterDouble.allocationSize(value.`threshold`) +
+            FfiConverterSequenceTypeDuplicateCandidate.allocationSize(value.`candidates`)
+    )
+
+    override fun write(value: CandidateReport, buf: ByteBuffer) {
+            FfiConverterULong.write(value.`customers`, buf)
+            FfiConverterULong.write(value.`pairsCompared`, buf)
+            FfiConverterULong.write(value.`blocksSkipped`, buf)
+            FfiConverterDouble.write(value.`threshold`, buf)
+            FfiConverterSequenceTypeDuplicateCandidate.write(value.`candidates`, buf)
+    }
+}
+
+
+
+/**
  * One thing the checklist found.
  *
  * An issue in text (a link, a misspelt brand name) is located in its `field`
@@ -8887,6 +9815,151 @@ public object FfiConverterTypeContentVersion: FfiConverterRustBuffer<ContentVers
 
 
 /**
+ * A crisis case.
+ */
+data class Crisis (
+    /**
+     * Identifier.
+     */
+    var `id`: kotlin.Long
+    , 
+    /**
+     * Kind: a key of `crm.crisis.kinds` (`product_quality`, `data_leak`,
+     * `general`).
+     */
+    var `kind`: kotlin.String
+    , 
+    /**
+     * What happened.
+     */
+    var `summary`: kotlin.String
+    , 
+    /**
+     * The department leading the response (marketing).
+     */
+    var `leadDepartment`: Department
+    , 
+    /**
+     * The department reviewing it (legal).
+     */
+    var `reviewDepartment`: Department
+    , 
+    /**
+     * The kind's response template (话术模板).
+     */
+    var `template`: kotlin.String
+    , 
+    /**
+     * Opened.
+     */
+    var `openedAt`: java.time.Instant
+    , 
+    /**
+     * By whom (`auto` when a major alert opened it).
+     */
+    var `openedBy`: kotlin.String
+    , 
+    /**
+     * First response due: `crm.crisis.first_response_hours` after opening.
+     */
+    var `firstResponseDue`: java.time.Instant
+    , 
+    /**
+     * First responded.
+     */
+    var `firstResponseAt`: java.time.Instant?
+    , 
+    /**
+     * The statement given (the latest).
+     */
+    var `statement`: kotlin.String?
+    , 
+    /**
+     * Whether the first response came by the deadline; `nil`/`null` while
+     * none came.
+     */
+    var `withinDeadline`: kotlin.Boolean?
+    , 
+    /**
+     * Closed.
+     */
+    var `closedAt`: java.time.Instant?
+    , 
+    /**
+     * Its alerts.
+     */
+    var `alertIds`: List<kotlin.Long>
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeCrisis: FfiConverterRustBuffer<Crisis> {
+    override fun read(buf: ByteBuffer): Crisis {
+        return Crisis(
+            FfiConverterLong.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterTypeDepartment.read(buf),
+            FfiConverterTypeDepartment.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterTimestamp.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterTimestamp.read(buf),
+            FfiConverterOptionalTimestamp.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalBoolean.read(buf),
+            FfiConverterOptionalTimestamp.read(buf),
+            FfiConverterSequenceLong.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: Crisis) = (
+            FfiConverterLong.allocationSize(value.`id`) +
+            FfiConverterString.allocationSize(value.`kind`) +
+            FfiConverterString.allocationSize(value.`summary`) +
+            FfiConverterTypeDepartment.allocationSize(value.`leadDepartment`) +
+            FfiConverterTypeDepartment.allocationSize(value.`reviewDepartment`) +
+            FfiConverterString.allocationSize(value.`template`) +
+            FfiConverterTimestamp.allocationSize(value.`openedAt`) +
+            FfiConverterString.allocationSize(value.`openedBy`) +
+            FfiConverterTimestamp.allocationSize(value.`firstResponseDue`) +
+            FfiConverterOptionalTimestamp.allocationSize(value.`firstResponseAt`) +
+            FfiConverterOptionalString.allocationSize(value.`statement`) +
+            FfiConverterOptionalBoolean.allocationSize(value.`withinDeadline`) +
+            FfiConverterOptionalTimestamp.allocationSize(value.`closedAt`) +
+            FfiConverterSequenceLong.allocationSize(value.`alertIds`)
+    )
+
+    override fun write(value: Crisis, buf: ByteBuffer) {
+            FfiConverterLong.write(value.`id`, buf)
+            FfiConverterString.write(value.`kind`, buf)
+            FfiConverterString.write(value.`summary`, buf)
+            FfiConverterTypeDepartment.write(value.`leadDepartment`, buf)
+            FfiConverterTypeDepartment.write(value.`reviewDepartment`, buf)
+            FfiConverterString.write(value.`template`, buf)
+            FfiConverterTimestamp.write(value.`openedAt`, buf)
+            FfiConverterString.write(value.`openedBy`, buf)
+            FfiConverterTimestamp.write(value.`firstResponseDue`, buf)
+            FfiConverterOptionalTimestamp.write(value.`firstResponseAt`, buf)
+            FfiConverterOptionalString.write(value.`statement`, buf)
+            FfiConverterOptionalBoolean.write(value.`withinDeadline`, buf)
+            FfiConverterOptionalTimestamp.write(value.`closedAt`, buf)
+            FfiConverterSequenceLong.write(value.`alertIds`, buf)
+    }
+}
+
+
+
+/**
  * A customer as read back with `customer(actor:id:)`.
  */
 data class Customer (
@@ -8908,7 +9981,9 @@ data class Customer (
     var `name`: kotlin.String?
     , 
     /**
-     * General-class fields; each value `***` unless `masked` is false.
+     * Profile fields, general-class and core-class (`address`,
+     * `birth_date` as `YYYY-MM-DD`) alike; each value `***` unless `masked`
+     * is false.
      */
     var `profile`: Map<kotlin.String, kotlin.String>
     , 
@@ -9002,11 +10077,17 @@ data class CustomerRecord (
     var `name`: kotlin.String? = null 
     , 
     /**
-     * General-class profile fields (the policy's `crm.data_classes.general`:
-     * `region`, `age_band`, `habits`, `pain_points`, `preferences`, …), values
-     * at most 500 characters without control characters. A field the policy
-     * refuses (`national_id`) is a `policy_violation` row error (rule CRM-5),
-     * any other unknown field a `validation` one. Default none.
+     * Profile fields, values at most 500 characters without control
+     * characters, trimmed with full-width forms folded: general-class ones
+     * (the policy's `crm.data_classes.general`: `region`, `age_band`,
+     * `habits`, `pain_points`, `preferences`, …), and the core-class ones
+     * that are not identities (`address`, `birth_date`), sealed at rest with
+     * the secret key. `birth_date` is cleaned to `YYYY-MM-DD` from
+     * `1990/3/7`, `19900307`, `1990年3月7日`, …; one that is not a real date
+     * between 1900 and 2100 is a `validation` row error (field
+     * `profile.birth_date`), as is an empty value. A field the policy
+     * refuses (`national_id`) is a `policy_violation` row error (rule
+     * CRM-5), any other unknown field a `validation` one. Default none.
      */
     var `profile`: Map<kotlin.String, kotlin.String> = mapOf() 
     
@@ -9241,6 +10322,117 @@ public object FfiConverterTypeDelegation: FfiConverterRustBuffer<Delegation> {
             FfiConverterTimestamp.write(value.`endsAt`, buf)
             FfiConverterTimestamp.write(value.`createdAt`, buf)
             FfiConverterOptionalTimestamp.write(value.`revokedAt`, buf)
+    }
+}
+
+
+
+/**
+ * Complaints routed to one department.
+ */
+data class DepartmentCount (
+    /**
+     * The department.
+     */
+    var `department`: Department
+    , 
+    /**
+     * Complaints routed to it.
+     */
+    var `count`: kotlin.ULong
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeDepartmentCount: FfiConverterRustBuffer<DepartmentCount> {
+    override fun read(buf: ByteBuffer): DepartmentCount {
+        return DepartmentCount(
+            FfiConverterTypeDepartment.read(buf),
+            FfiConverterULong.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: DepartmentCount) = (
+            FfiConverterTypeDepartment.allocationSize(value.`department`) +
+            FfiConverterULong.allocationSize(value.`count`)
+    )
+
+    override fun write(value: DepartmentCount, buf: ByteBuffer) {
+            FfiConverterTypeDepartment.write(value.`department`, buf)
+            FfiConverterULong.write(value.`count`, buf)
+    }
+}
+
+
+
+/**
+ * Two customers who may be one person.
+ */
+data class DuplicateCandidate (
+    /**
+     * The older customer (the survivor, if merged).
+     */
+    var `customerId`: kotlin.Long
+    , 
+    /**
+     * The newer one.
+     */
+    var `otherId`: kotlin.Long
+    , 
+    /**
+     * Weighted similarity, 0 to 1.
+     */
+    var `score`: kotlin.Double
+    , 
+    /**
+     * One per field both customers have, in the order name, address, birth
+     * date.
+     */
+    var `reasons`: List<MatchReason>
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeDuplicateCandidate: FfiConverterRustBuffer<DuplicateCandidate> {
+    override fun read(buf: ByteBuffer): DuplicateCandidate {
+        return DuplicateCandidate(
+            FfiConverterLong.read(buf),
+            FfiConverterLong.read(buf),
+            FfiConverterDouble.read(buf),
+            FfiConverterSequenceTypeMatchReason.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: DuplicateCandidate) = (
+            FfiConverterLong.allocationSize(value.`customerId`) +
+            FfiConverterLong.allocationSize(value.`otherId`) +
+            FfiConverterDouble.allocationSize(value.`score`) +
+            FfiConverterSequenceTypeMatchReason.allocationSize(value.`reasons`)
+    )
+
+    override fun write(value: DuplicateCandidate, buf: ByteBuffer) {
+            FfiConverterLong.write(value.`customerId`, buf)
+            FfiConverterLong.write(value.`otherId`, buf)
+            FfiConverterDouble.write(value.`score`, buf)
+            FfiConverterSequenceTypeMatchReason.write(value.`reasons`, buf)
     }
 }
 
@@ -10001,6 +11193,53 @@ public object FfiConverterTypeLifecycleDistribution: FfiConverterRustBuffer<Life
 
 
 /**
+ * Why two customers look alike: one field's similarity.
+ */
+data class MatchReason (
+    /**
+     * `name`, `address` or `birth_date`.
+     */
+    var `field`: kotlin.String
+    , 
+    /**
+     * 0 to 1.
+     */
+    var `similarity`: kotlin.Double
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeMatchReason: FfiConverterRustBuffer<MatchReason> {
+    override fun read(buf: ByteBuffer): MatchReason {
+        return MatchReason(
+            FfiConverterString.read(buf),
+            FfiConverterDouble.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: MatchReason) = (
+            FfiConverterString.allocationSize(value.`field`) +
+            FfiConverterDouble.allocationSize(value.`similarity`)
+    )
+
+    override fun write(value: MatchReason, buf: ByteBuffer) {
+            FfiConverterString.write(value.`field`, buf)
+            FfiConverterDouble.write(value.`similarity`, buf)
+    }
+}
+
+
+
+/**
  * A managed media or messaging account (ACC-5).
  */
 data class MediaAccount (
@@ -10145,6 +11384,87 @@ public object FfiConverterTypeMediaInteraction: FfiConverterRustBuffer<MediaInte
     override fun write(value: MediaInteraction, buf: ByteBuffer) {
             FfiConverterString.write(value.`id`, buf)
             FfiConverterTimestamp.write(value.`at`, buf)
+    }
+}
+
+
+
+/**
+ * What `recordMentions` did.
+ */
+data class MentionReport (
+    /**
+     * Rows given.
+     */
+    var `rows`: kotlin.ULong
+    , 
+    /**
+     * Mentions recorded.
+     */
+    var `recorded`: kotlin.ULong
+    , 
+    /**
+     * For every row, in order, the mention's id; `nil`/`null` when the row
+     * was refused.
+     */
+    var `mentionIds`: List<kotlin.Long?>
+    , 
+    /**
+     * The alerts raised, in row order.
+     */
+    var `alerts`: List<OpinionAlert>
+    , 
+    /**
+     * The crisis cases the major alerts opened.
+     */
+    var `crisesOpened`: List<kotlin.Long>
+    , 
+    /**
+     * The refused rows, in row order (code `validation`; field `platform`,
+     * `author`, `text`, `at`, `url` or `reach`); each changed nothing.
+     */
+    var `errors`: List<RowError>
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeMentionReport: FfiConverterRustBuffer<MentionReport> {
+    override fun read(buf: ByteBuffer): MentionReport {
+        return MentionReport(
+            FfiConverterULong.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterSequenceOptionalLong.read(buf),
+            FfiConverterSequenceTypeOpinionAlert.read(buf),
+            FfiConverterSequenceLong.read(buf),
+            FfiConverterSequenceTypeRowError.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: MentionReport) = (
+            FfiConverterULong.allocationSize(value.`rows`) +
+            FfiConverterULong.allocationSize(value.`recorded`) +
+            FfiConverterSequenceOptionalLong.allocationSize(value.`mentionIds`) +
+            FfiConverterSequenceTypeOpinionAlert.allocationSize(value.`alerts`) +
+            FfiConverterSequenceLong.allocationSize(value.`crisesOpened`) +
+            FfiConverterSequenceTypeRowError.allocationSize(value.`errors`)
+    )
+
+    override fun write(value: MentionReport, buf: ByteBuffer) {
+            FfiConverterULong.write(value.`rows`, buf)
+            FfiConverterULong.write(value.`recorded`, buf)
+            FfiConverterSequenceOptionalLong.write(value.`mentionIds`, buf)
+            FfiConverterSequenceTypeOpinionAlert.write(value.`alerts`, buf)
+            FfiConverterSequenceLong.write(value.`crisesOpened`, buf)
+            FfiConverterSequenceTypeRowError.write(value.`errors`, buf)
     }
 }
 
@@ -10559,6 +11879,92 @@ public object FfiConverterTypeNewMediaAccount: FfiConverterRustBuffer<NewMediaAc
 
 
 /**
+ * One mention to record with `recordMentions`.
+ */
+data class NewMention (
+    /**
+     * Where (`weibo`, `douyin`, `xiaohongshu`, `zhihu`, `tieba`, a forum; an
+     * identifier: 2–64 of `[a-z0-9._-]`). Anything else is a row error
+     * (field `platform`).
+     */
+    var `platform`: kotlin.String
+    , 
+    /**
+     * The author's handle there (display text, 1–200 characters; field
+     * `author`).
+     */
+    var `author`: kotlin.String
+    , 
+    /**
+     * What was said (1 byte to 64 KiB, no control characters but line breaks
+     * and tabs; field `text`).
+     */
+    var `text`: kotlin.String
+    , 
+    /**
+     * When; more than a day ahead of the engine's clock is a row error
+     * (field `at`).
+     */
+    var `at`: java.time.Instant
+    , 
+    /**
+     * Link, if any: an `http://` or `https://` URL of at most 2048 bytes
+     * without spaces or control characters (field `url`). Default none.
+     */
+    var `url`: kotlin.String? = null 
+    , 
+    /**
+     * Followers or views, if known (at most 2^63 − 1; field `reach`).
+     * Default none.
+     */
+    var `reach`: kotlin.ULong? = null 
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeNewMention: FfiConverterRustBuffer<NewMention> {
+    override fun read(buf: ByteBuffer): NewMention {
+        return NewMention(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterTimestamp.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalULong.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: NewMention) = (
+            FfiConverterString.allocationSize(value.`platform`) +
+            FfiConverterString.allocationSize(value.`author`) +
+            FfiConverterString.allocationSize(value.`text`) +
+            FfiConverterTimestamp.allocationSize(value.`at`) +
+            FfiConverterOptionalString.allocationSize(value.`url`) +
+            FfiConverterOptionalULong.allocationSize(value.`reach`)
+    )
+
+    override fun write(value: NewMention, buf: ByteBuffer) {
+            FfiConverterString.write(value.`platform`, buf)
+            FfiConverterString.write(value.`author`, buf)
+            FfiConverterString.write(value.`text`, buf)
+            FfiConverterTimestamp.write(value.`at`, buf)
+            FfiConverterOptionalString.write(value.`url`, buf)
+            FfiConverterOptionalULong.write(value.`reach`, buf)
+    }
+}
+
+
+
+/**
  * Input for creating a principal.
  */
 data class NewPrincipal (
@@ -10696,6 +12102,81 @@ public object FfiConverterTypeNewTheme: FfiConverterRustBuffer<NewTheme> {
 
 
 /**
+ * A ticket to open with `openTicket`.
+ */
+data class NewTicket (
+    /**
+     * The customer, when known (a merged id opens on its survivor, whose
+     * history gains a `serviceTicket` interaction). An unknown or erased
+     * customer is `NotFound`. Default none.
+     */
+    var `customerId`: kotlin.Long? = null 
+    , 
+    /**
+     * Where it came in (`wechat`, `phone`, `email`, `app`, …; an identifier:
+     * 2–64 of `[a-z0-9._-]`).
+     */
+    var `channel`: kotlin.String
+    , 
+    /**
+     * What it is about.
+     */
+    var `category`: TicketCategory
+    , 
+    /**
+     * Subject line (display text, 1–200 characters).
+     */
+    var `subject`: kotlin.String
+    , 
+    /**
+     * The customer's words (1 byte to 64 KiB, no control characters but line
+     * breaks and tabs).
+     */
+    var `body`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeNewTicket: FfiConverterRustBuffer<NewTicket> {
+    override fun read(buf: ByteBuffer): NewTicket {
+        return NewTicket(
+            FfiConverterOptionalLong.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterTypeTicketCategory.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: NewTicket) = (
+            FfiConverterOptionalLong.allocationSize(value.`customerId`) +
+            FfiConverterString.allocationSize(value.`channel`) +
+            FfiConverterTypeTicketCategory.allocationSize(value.`category`) +
+            FfiConverterString.allocationSize(value.`subject`) +
+            FfiConverterString.allocationSize(value.`body`)
+    )
+
+    override fun write(value: NewTicket, buf: ByteBuffer) {
+            FfiConverterOptionalLong.write(value.`customerId`, buf)
+            FfiConverterString.write(value.`channel`, buf)
+            FfiConverterTypeTicketCategory.write(value.`category`, buf)
+            FfiConverterString.write(value.`subject`, buf)
+            FfiConverterString.write(value.`body`, buf)
+    }
+}
+
+
+
+/**
  * Input for `addVariant`.
  */
 data class NewVariant (
@@ -10748,6 +12229,126 @@ public object FfiConverterTypeNewVariant: FfiConverterRustBuffer<NewVariant> {
             FfiConverterTypeVariantKind.write(value.`kind`, buf)
             FfiConverterString.write(value.`text`, buf)
             FfiConverterOptionalTypeVariantStyle.write(value.`style`, buf)
+    }
+}
+
+
+
+/**
+ * An alert raised by a mention.
+ */
+data class OpinionAlert (
+    /**
+     * Identifier.
+     */
+    var `id`: kotlin.Long
+    , 
+    /**
+     * The mention that raised it.
+     */
+    var `mentionId`: kotlin.Long
+    , 
+    /**
+     * Platform of the mention.
+     */
+    var `platform`: kotlin.String
+    , 
+    /**
+     * How serious.
+     */
+    var `severity`: AlertSeverity
+    , 
+    /**
+     * The configured words that matched (brand names and keywords, as the
+     * policy writes them).
+     */
+    var `keywords`: List<kotlin.String>
+    , 
+    /**
+     * Escalated to the supervisors (sensitive and major alerts).
+     */
+    var `escalated`: kotlin.Boolean
+    , 
+    /**
+     * The crisis case it belongs to, if any.
+     */
+    var `crisisId`: kotlin.Long?
+    , 
+    /**
+     * `open` or `handled`.
+     */
+    var `state`: kotlin.String
+    , 
+    /**
+     * Raised.
+     */
+    var `raisedAt`: java.time.Instant
+    , 
+    /**
+     * Handled.
+     */
+    var `handledAt`: java.time.Instant?
+    , 
+    /**
+     * Who handled it.
+     */
+    var `handledBy`: kotlin.String?
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeOpinionAlert: FfiConverterRustBuffer<OpinionAlert> {
+    override fun read(buf: ByteBuffer): OpinionAlert {
+        return OpinionAlert(
+            FfiConverterLong.read(buf),
+            FfiConverterLong.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterTypeAlertSeverity.read(buf),
+            FfiConverterSequenceString.read(buf),
+            FfiConverterBoolean.read(buf),
+            FfiConverterOptionalLong.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterTimestamp.read(buf),
+            FfiConverterOptionalTimestamp.read(buf),
+            FfiConverterOptionalString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: OpinionAlert) = (
+            FfiConverterLong.allocationSize(value.`id`) +
+            FfiConverterLong.allocationSize(value.`mentionId`) +
+            FfiConverterString.allocationSize(value.`platform`) +
+            FfiConverterTypeAlertSeverity.allocationSize(value.`severity`) +
+            FfiConverterSequenceString.allocationSize(value.`keywords`) +
+            FfiConverterBoolean.allocationSize(value.`escalated`) +
+            FfiConverterOptionalLong.allocationSize(value.`crisisId`) +
+            FfiConverterString.allocationSize(value.`state`) +
+            FfiConverterTimestamp.allocationSize(value.`raisedAt`) +
+            FfiConverterOptionalTimestamp.allocationSize(value.`handledAt`) +
+            FfiConverterOptionalString.allocationSize(value.`handledBy`)
+    )
+
+    override fun write(value: OpinionAlert, buf: ByteBuffer) {
+            FfiConverterLong.write(value.`id`, buf)
+            FfiConverterLong.write(value.`mentionId`, buf)
+            FfiConverterString.write(value.`platform`, buf)
+            FfiConverterTypeAlertSeverity.write(value.`severity`, buf)
+            FfiConverterSequenceString.write(value.`keywords`, buf)
+            FfiConverterBoolean.write(value.`escalated`, buf)
+            FfiConverterOptionalLong.write(value.`crisisId`, buf)
+            FfiConverterString.write(value.`state`, buf)
+            FfiConverterTimestamp.write(value.`raisedAt`, buf)
+            FfiConverterOptionalTimestamp.write(value.`handledAt`, buf)
+            FfiConverterOptionalString.write(value.`handledBy`, buf)
     }
 }
 
@@ -11497,8 +13098,8 @@ public object FfiConverterTypeRfm: FfiConverterRustBuffer<Rfm> {
 
 
 /**
- * Why one row of an ingest or of `recordInteractions` was refused; the row
- * changed nothing.
+ * Why one row of an ingest, of `recordInteractions` or of `recordMentions`
+ * was refused; the row changed nothing.
  */
 data class RowError (
     /**
@@ -11508,8 +13109,9 @@ data class RowError (
     , 
     /**
      * The field at fault: `identities`, `identities[0].phone`, `name`,
-     * `profile.national_id`; `customer_id`, `amount`, `page`, `channel`, `at`
-     * for an interaction; …
+     * `profile.national_id`, `profile.birth_date`; `customer_id`, `amount`,
+     * `page`, `channel`, `at` for an interaction; `platform`, `author`,
+     * `text`, `at`, `url`, `reach` for a mention; …
      */
     var `field`: kotlin.String
     , 
@@ -11863,6 +13465,160 @@ public object FfiConverterTypeSegmentRefresh: FfiConverterRustBuffer<SegmentRefr
             FfiConverterULong.write(value.`added`, buf)
             FfiConverterULong.write(value.`removed`, buf)
             FfiConverterULong.write(value.`members`, buf)
+    }
+}
+
+
+
+/**
+ * Service figures of the tickets opened in a period (CRM-9), from
+ * `serviceReport`.
+ */
+data class ServiceReport (
+    /**
+     * Start (inclusive).
+     */
+    var `from`: java.time.Instant
+    , 
+    /**
+     * End (exclusive).
+     */
+    var `to`: java.time.Instant
+    , 
+    /**
+     * Tickets opened.
+     */
+    var `tickets`: kotlin.ULong
+    , 
+    /**
+     * Answered at once from the policy's auto-answers.
+     */
+    var `autoAnswered`: kotlin.ULong
+    , 
+    /**
+     * With a first response.
+     */
+    var `responded`: kotlin.ULong
+    , 
+    /**
+     * First response by the deadline.
+     */
+    var `withinSla`: kotlin.ULong
+    , 
+    /**
+     * `withinSla` / tickets responded to or past their deadline (1 when
+     * none).
+     */
+    var `slaRate`: kotlin.Double
+    , 
+    /**
+     * Mean minutes to the first response over those responded to;
+     * `nil`/`null` without any.
+     */
+    var `averageFirstResponseMinutes`: kotlin.Double?
+    , 
+    /**
+     * Without a first response and past the deadline now.
+     */
+    var `overdue`: kotlin.ULong
+    , 
+    /**
+     * Complaints.
+     */
+    var `complaints`: kotlin.ULong
+    , 
+    /**
+     * Complaints per responsible department, by the department's name.
+     */
+    var `complaintsByDepartment`: List<DepartmentCount>
+    , 
+    /**
+     * Tickets the customer scored.
+     */
+    var `rated`: kotlin.ULong
+    , 
+    /**
+     * Mean satisfaction score; `nil`/`null` without scores.
+     */
+    var `satisfactionAverage`: kotlin.Double?
+    , 
+    /**
+     * The policy's target (`crm.service.satisfaction_target`, 4.8).
+     */
+    var `satisfactionTarget`: kotlin.Double
+    , 
+    /**
+     * Whether the mean reaches the target; `nil`/`null` without scores.
+     */
+    var `meetsTarget`: kotlin.Boolean?
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeServiceReport: FfiConverterRustBuffer<ServiceReport> {
+    override fun read(buf: ByteBuffer): ServiceReport {
+        return ServiceReport(
+            FfiConverterTimestamp.read(buf),
+            FfiConverterTimestamp.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterDouble.read(buf),
+            FfiConverterOptionalDouble.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterSequenceTypeDepartmentCount.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterOptionalDouble.read(buf),
+            FfiConverterDouble.read(buf),
+            FfiConverterOptionalBoolean.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ServiceReport) = (
+            FfiConverterTimestamp.allocationSize(value.`from`) +
+            FfiConverterTimestamp.allocationSize(value.`to`) +
+            FfiConverterULong.allocationSize(value.`tickets`) +
+            FfiConverterULong.allocationSize(value.`autoAnswered`) +
+            FfiConverterULong.allocationSize(value.`responded`) +
+            FfiConverterULong.allocationSize(value.`withinSla`) +
+            FfiConverterDouble.allocationSize(value.`slaRate`) +
+            FfiConverterOptionalDouble.allocationSize(value.`averageFirstResponseMinutes`) +
+            FfiConverterULong.allocationSize(value.`overdue`) +
+            FfiConverterULong.allocationSize(value.`complaints`) +
+            FfiConverterSequenceTypeDepartmentCount.allocationSize(value.`complaintsByDepartment`) +
+            FfiConverterULong.allocationSize(value.`rated`) +
+            FfiConverterOptionalDouble.allocationSize(value.`satisfactionAverage`) +
+            FfiConverterDouble.allocationSize(value.`satisfactionTarget`) +
+            FfiConverterOptionalBoolean.allocationSize(value.`meetsTarget`)
+    )
+
+    override fun write(value: ServiceReport, buf: ByteBuffer) {
+            FfiConverterTimestamp.write(value.`from`, buf)
+            FfiConverterTimestamp.write(value.`to`, buf)
+            FfiConverterULong.write(value.`tickets`, buf)
+            FfiConverterULong.write(value.`autoAnswered`, buf)
+            FfiConverterULong.write(value.`responded`, buf)
+            FfiConverterULong.write(value.`withinSla`, buf)
+            FfiConverterDouble.write(value.`slaRate`, buf)
+            FfiConverterOptionalDouble.write(value.`averageFirstResponseMinutes`, buf)
+            FfiConverterULong.write(value.`overdue`, buf)
+            FfiConverterULong.write(value.`complaints`, buf)
+            FfiConverterSequenceTypeDepartmentCount.write(value.`complaintsByDepartment`, buf)
+            FfiConverterULong.write(value.`rated`, buf)
+            FfiConverterOptionalDouble.write(value.`satisfactionAverage`, buf)
+            FfiConverterDouble.write(value.`satisfactionTarget`, buf)
+            FfiConverterOptionalBoolean.write(value.`meetsTarget`, buf)
     }
 }
 
@@ -12339,6 +14095,232 @@ public object FfiConverterTypeTheme: FfiConverterRustBuffer<Theme> {
 
 
 /**
+ * A ticket as read back.
+ */
+data class Ticket (
+    /**
+     * Identifier.
+     */
+    var `id`: kotlin.Long
+    , 
+    /**
+     * The customer, if known.
+     */
+    var `customerId`: kotlin.Long?
+    , 
+    /**
+     * Channel.
+     */
+    var `channel`: kotlin.String
+    , 
+    /**
+     * Category.
+     */
+    var `category`: TicketCategory
+    , 
+    /**
+     * Subject (empty after the customer's erasure).
+     */
+    var `subject`: kotlin.String
+    , 
+    /**
+     * Body (empty after the customer's erasure).
+     */
+    var `body`: kotlin.String
+    , 
+    /**
+     * The responsible department: the route's for a complaint, else
+     * `crm.service.default_department` (customer service), or where
+     * `routeTicket` sent it.
+     */
+    var `department`: Department
+    , 
+    /**
+     * State.
+     */
+    var `state`: TicketState
+    , 
+    /**
+     * Opened.
+     */
+    var `openedAt`: java.time.Instant
+    , 
+    /**
+     * By whom.
+     */
+    var `openedBy`: kotlin.String
+    , 
+    /**
+     * First response due.
+     */
+    var `firstResponseDue`: java.time.Instant
+    , 
+    /**
+     * First responded; `nil`/`null` while none came.
+     */
+    var `firstResponseAt`: java.time.Instant?
+    , 
+    /**
+     * Whether the first response came by the deadline; `nil`/`null` while
+     * none came.
+     */
+    var `withinSla`: kotlin.Boolean?
+    , 
+    /**
+     * The key of the auto-answer given (`shipping`, `invoice`, `returns`, …),
+     * if any.
+     */
+    var `autoAnswer`: kotlin.String?
+    , 
+    /**
+     * Responses, oldest first.
+     */
+    var `responses`: List<TicketResponse>
+    , 
+    /**
+     * Resolved.
+     */
+    var `resolvedAt`: java.time.Instant?
+    , 
+    /**
+     * The customer's satisfaction score, once rated.
+     */
+    var `satisfaction`: kotlin.UByte?
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeTicket: FfiConverterRustBuffer<Ticket> {
+    override fun read(buf: ByteBuffer): Ticket {
+        return Ticket(
+            FfiConverterLong.read(buf),
+            FfiConverterOptionalLong.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterTypeTicketCategory.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterTypeDepartment.read(buf),
+            FfiConverterTypeTicketState.read(buf),
+            FfiConverterTimestamp.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterTimestamp.read(buf),
+            FfiConverterOptionalTimestamp.read(buf),
+            FfiConverterOptionalBoolean.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterSequenceTypeTicketResponse.read(buf),
+            FfiConverterOptionalTimestamp.read(buf),
+            FfiConverterOptionalUByte.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: Ticket) = (
+            FfiConverterLong.allocationSize(value.`id`) +
+            FfiConverterOptionalLong.allocationSize(value.`customerId`) +
+            FfiConverterString.allocationSize(value.`channel`) +
+            FfiConverterTypeTicketCategory.allocationSize(value.`category`) +
+            FfiConverterString.allocationSize(value.`subject`) +
+            FfiConverterString.allocationSize(value.`body`) +
+            FfiConverterTypeDepartment.allocationSize(value.`department`) +
+            FfiConverterTypeTicketState.allocationSize(value.`state`) +
+            FfiConverterTimestamp.allocationSize(value.`openedAt`) +
+            FfiConverterString.allocationSize(value.`openedBy`) +
+            FfiConverterTimestamp.allocationSize(value.`firstResponseDue`) +
+            FfiConverterOptionalTimestamp.allocationSize(value.`firstResponseAt`) +
+            FfiConverterOptionalBoolean.allocationSize(value.`withinSla`) +
+            FfiConverterOptionalString.allocationSize(value.`autoAnswer`) +
+            FfiConverterSequenceTypeTicketResponse.allocationSize(value.`responses`) +
+            FfiConverterOptionalTimestamp.allocationSize(value.`resolvedAt`) +
+            FfiConverterOptionalUByte.allocationSize(value.`satisfaction`)
+    )
+
+    override fun write(value: Ticket, buf: ByteBuffer) {
+            FfiConverterLong.write(value.`id`, buf)
+            FfiConverterOptionalLong.write(value.`customerId`, buf)
+            FfiConverterString.write(value.`channel`, buf)
+            FfiConverterTypeTicketCategory.write(value.`category`, buf)
+            FfiConverterString.write(value.`subject`, buf)
+            FfiConverterString.write(value.`body`, buf)
+            FfiConverterTypeDepartment.write(value.`department`, buf)
+            FfiConverterTypeTicketState.write(value.`state`, buf)
+            FfiConverterTimestamp.write(value.`openedAt`, buf)
+            FfiConverterString.write(value.`openedBy`, buf)
+            FfiConverterTimestamp.write(value.`firstResponseDue`, buf)
+            FfiConverterOptionalTimestamp.write(value.`firstResponseAt`, buf)
+            FfiConverterOptionalBoolean.write(value.`withinSla`, buf)
+            FfiConverterOptionalString.write(value.`autoAnswer`, buf)
+            FfiConverterSequenceTypeTicketResponse.write(value.`responses`, buf)
+            FfiConverterOptionalTimestamp.write(value.`resolvedAt`, buf)
+            FfiConverterOptionalUByte.write(value.`satisfaction`, buf)
+    }
+}
+
+
+
+/**
+ * A response on a ticket.
+ */
+data class TicketResponse (
+    /**
+     * When.
+     */
+    var `at`: java.time.Instant
+    , 
+    /**
+     * Who: a principal's handle, or `auto:<key>` for an auto-answer.
+     */
+    var `by`: kotlin.String
+    , 
+    /**
+     * The text.
+     */
+    var `message`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeTicketResponse: FfiConverterRustBuffer<TicketResponse> {
+    override fun read(buf: ByteBuffer): TicketResponse {
+        return TicketResponse(
+            FfiConverterTimestamp.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: TicketResponse) = (
+            FfiConverterTimestamp.allocationSize(value.`at`) +
+            FfiConverterString.allocationSize(value.`by`) +
+            FfiConverterString.allocationSize(value.`message`)
+    )
+
+    override fun write(value: TicketResponse, buf: ByteBuffer) {
+            FfiConverterTimestamp.write(value.`at`, buf)
+            FfiConverterString.write(value.`by`, buf)
+            FfiConverterString.write(value.`message`, buf)
+    }
+}
+
+
+
+/**
  * The signed permission of a content's creator to use it (CON-6).
  */
 data class UgcAuthorization (
@@ -12695,6 +14677,68 @@ public object FfiConverterTypeZombieAccount: FfiConverterRustBuffer<ZombieAccoun
             FfiConverterLong.write(value.`idleDays`, buf)
     }
 }
+
+
+
+/**
+ * How serious an opinion alert is (CRM-10).
+ */
+
+enum class AlertSeverity {
+    
+    /**
+     * `normal`: the brand and an alert word.
+     */
+    NORMAL,
+    /**
+     * `sensitive`: with a sensitive word; escalated to the supervisors.
+     */
+    SENSITIVE,
+    /**
+     * `major`: with a major word or a large reach; escalated, and a
+     * crisis case opened.
+     */
+    MAJOR;
+
+    
+    /**
+     * The stable name of this value, as used in policy documents,
+     * storage, error messages and the other bindings.
+     */ fun `asStr`(): kotlin.String {
+            return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_brandrail_mobile_fn_method_alertseverity_as_str(FfiConverterTypeAlertSeverity.lower(this),
+        _status)
+}
+    )
+    }
+    
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeAlertSeverity: FfiConverterRustBuffer<AlertSeverity> {
+    override fun read(buf: ByteBuffer) = try {
+        AlertSeverity.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: AlertSeverity) = 4UL
+
+    override fun write(value: AlertSeverity, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
 
 
 
@@ -15122,6 +17166,128 @@ public object FfiConverterTypeSubjectKind: FfiConverterRustBuffer<SubjectKind> {
 
 
 /**
+ * What a ticket is about (CRM-9).
+ */
+
+enum class TicketCategory {
+    
+    /**
+     * `question`: auto-answered when it is a common one.
+     */
+    QUESTION,
+    /**
+     * `complaint`: routed to the responsible department.
+     */
+    COMPLAINT,
+    /**
+     * `request`: change an order, an address, ….
+     */
+    REQUEST;
+
+    
+    /**
+     * The stable name of this value, as used in policy documents,
+     * storage, error messages and the other bindings.
+     */ fun `asStr`(): kotlin.String {
+            return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_brandrail_mobile_fn_method_ticketcategory_as_str(FfiConverterTypeTicketCategory.lower(this),
+        _status)
+}
+    )
+    }
+    
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeTicketCategory: FfiConverterRustBuffer<TicketCategory> {
+    override fun read(buf: ByteBuffer) = try {
+        TicketCategory.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: TicketCategory) = 4UL
+
+    override fun write(value: TicketCategory, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
+
+
+
+/**
+ * Where a ticket stands (CRM-9).
+ */
+
+enum class TicketState {
+    
+    /**
+     * `open`: waiting for a first response.
+     */
+    OPEN,
+    /**
+     * `answered`: responded to (by a person or an auto-answer).
+     */
+    ANSWERED,
+    /**
+     * `resolved`: closed.
+     */
+    RESOLVED;
+
+    
+    /**
+     * The stable name of this value, as used in policy documents,
+     * storage, error messages and the other bindings.
+     */ fun `asStr`(): kotlin.String {
+            return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_brandrail_mobile_fn_method_ticketstate_as_str(FfiConverterTypeTicketState.lower(this),
+        _status)
+}
+    )
+    }
+    
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeTicketState: FfiConverterRustBuffer<TicketState> {
+    override fun read(buf: ByteBuffer) = try {
+        TicketState.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: TicketState) = 4UL
+
+    override fun write(value: TicketState, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
+
+
+
+/**
  * Private-community tier (CRM-4) of a customer who joined a community,
  * derived from all-time purchases and spend (`crm.community`).
  */
@@ -15298,6 +17464,38 @@ public object FfiConverterTypeVariantStyle: FfiConverterRustBuffer<VariantStyle>
 }
 
 
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalUByte: FfiConverterRustBuffer<kotlin.UByte?> {
+    override fun read(buf: ByteBuffer): kotlin.UByte? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterUByte.read(buf)
+    }
+
+    override fun allocationSize(value: kotlin.UByte?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterUByte.allocationSize(value)
+        }
+    }
+
+    override fun write(value: kotlin.UByte?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterUByte.write(value, buf)
+        }
+    }
+}
 
 
 
@@ -16213,6 +18411,34 @@ public object FfiConverterSequenceTypeContentVersion: FfiConverterRustBuffer<Lis
 /**
  * @suppress
  */
+public object FfiConverterSequenceTypeCrisis: FfiConverterRustBuffer<List<Crisis>> {
+    override fun read(buf: ByteBuffer): List<Crisis> {
+        val len = buf.getInt()
+        return List<Crisis>(len) {
+            FfiConverterTypeCrisis.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<Crisis>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeCrisis.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<Crisis>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeCrisis.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterSequenceTypeCustomerRecord: FfiConverterRustBuffer<List<CustomerRecord>> {
     override fun read(buf: ByteBuffer): List<CustomerRecord> {
         val len = buf.getInt()
@@ -16259,6 +18485,62 @@ public object FfiConverterSequenceTypeDelegation: FfiConverterRustBuffer<List<De
         buf.putInt(value.size)
         value.iterator().forEach {
             FfiConverterTypeDelegation.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeDepartmentCount: FfiConverterRustBuffer<List<DepartmentCount>> {
+    override fun read(buf: ByteBuffer): List<DepartmentCount> {
+        val len = buf.getInt()
+        return List<DepartmentCount>(len) {
+            FfiConverterTypeDepartmentCount.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<DepartmentCount>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeDepartmentCount.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<DepartmentCount>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeDepartmentCount.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeDuplicateCandidate: FfiConverterRustBuffer<List<DuplicateCandidate>> {
+    override fun read(buf: ByteBuffer): List<DuplicateCandidate> {
+        val len = buf.getInt()
+        return List<DuplicateCandidate>(len) {
+            FfiConverterTypeDuplicateCandidate.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<DuplicateCandidate>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeDuplicateCandidate.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<DuplicateCandidate>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeDuplicateCandidate.write(it, buf)
         }
     }
 }
@@ -16409,6 +18691,34 @@ public object FfiConverterSequenceTypeInteraction: FfiConverterRustBuffer<List<I
 /**
  * @suppress
  */
+public object FfiConverterSequenceTypeMatchReason: FfiConverterRustBuffer<List<MatchReason>> {
+    override fun read(buf: ByteBuffer): List<MatchReason> {
+        val len = buf.getInt()
+        return List<MatchReason>(len) {
+            FfiConverterTypeMatchReason.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<MatchReason>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeMatchReason.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<MatchReason>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeMatchReason.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterSequenceTypeMediaAccount: FfiConverterRustBuffer<List<MediaAccount>> {
     override fun read(buf: ByteBuffer): List<MediaAccount> {
         val len = buf.getInt()
@@ -16493,6 +18803,34 @@ public object FfiConverterSequenceTypeNewInteraction: FfiConverterRustBuffer<Lis
 /**
  * @suppress
  */
+public object FfiConverterSequenceTypeNewMention: FfiConverterRustBuffer<List<NewMention>> {
+    override fun read(buf: ByteBuffer): List<NewMention> {
+        val len = buf.getInt()
+        return List<NewMention>(len) {
+            FfiConverterTypeNewMention.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<NewMention>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeNewMention.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<NewMention>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeNewMention.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterSequenceTypeNewPrincipal: FfiConverterRustBuffer<List<NewPrincipal>> {
     override fun read(buf: ByteBuffer): List<NewPrincipal> {
         val len = buf.getInt()
@@ -16511,6 +18849,34 @@ public object FfiConverterSequenceTypeNewPrincipal: FfiConverterRustBuffer<List<
         buf.putInt(value.size)
         value.iterator().forEach {
             FfiConverterTypeNewPrincipal.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeOpinionAlert: FfiConverterRustBuffer<List<OpinionAlert>> {
+    override fun read(buf: ByteBuffer): List<OpinionAlert> {
+        val len = buf.getInt()
+        return List<OpinionAlert>(len) {
+            FfiConverterTypeOpinionAlert.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<OpinionAlert>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeOpinionAlert.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<OpinionAlert>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeOpinionAlert.write(it, buf)
         }
     }
 }
@@ -16903,6 +19269,62 @@ public object FfiConverterSequenceTypeTheme: FfiConverterRustBuffer<List<Theme>>
         buf.putInt(value.size)
         value.iterator().forEach {
             FfiConverterTypeTheme.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeTicket: FfiConverterRustBuffer<List<Ticket>> {
+    override fun read(buf: ByteBuffer): List<Ticket> {
+        val len = buf.getInt()
+        return List<Ticket>(len) {
+            FfiConverterTypeTicket.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<Ticket>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeTicket.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<Ticket>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeTicket.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeTicketResponse: FfiConverterRustBuffer<List<TicketResponse>> {
+    override fun read(buf: ByteBuffer): List<TicketResponse> {
+        val len = buf.getInt()
+        return List<TicketResponse>(len) {
+            FfiConverterTypeTicketResponse.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<TicketResponse>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeTicketResponse.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<TicketResponse>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeTicketResponse.write(it, buf)
         }
     }
 }
@@ -17509,6 +19931,34 @@ public object FfiConverterMapStringString: FfiConverterRustBuffer<Map<kotlin.Str
     
 
         /**
+         * Blocks of customers sharing a key that are larger than this (500) are not
+         * compared pair by pair; `CandidateReport.blocksSkipped` counts them.
+         */ fun `maxDuplicateBlock`(): kotlin.ULong {
+            return FfiConverterULong.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_brandrail_mobile_fn_func_max_duplicate_block(
+    
+        _status)
+}
+    )
+    }
+    
+
+        /**
+         * The most candidates `duplicateCandidates` returns in one answer (10 000);
+         * the largest `limit` it accepts.
+         */ fun `maxDuplicateCandidates`(): kotlin.ULong {
+            return FfiConverterULong.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_brandrail_mobile_fn_func_max_duplicate_candidates(
+    
+        _status)
+}
+    )
+    }
+    
+
+        /**
          * The interaction kind with this stable name (e.g. `path_step`); a
          * `Validation` error listing the valid names otherwise.
          */
@@ -17516,6 +19966,35 @@ public object FfiConverterMapStringString: FfiConverterRustBuffer<Map<kotlin.Str
             return FfiConverterTypeInteractionKind.lift(
     uniffiRustCallWithError(BrandrailException) { _status ->
     UniffiLib.uniffi_brandrail_mobile_fn_func_parse_interaction_kind(
+    
+        
+        FfiConverterString.lower(`name`),_status)
+}
+    )
+    }
+    
+
+        /**
+         * The most mentions `recordMentions` takes in one call (100 000).
+         */ fun `maxMentions`(): kotlin.ULong {
+            return FfiConverterULong.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_brandrail_mobile_fn_func_max_mentions(
+    
+        _status)
+}
+    )
+    }
+    
+
+        /**
+         * The alert severity with this stable name (e.g. `major`); a
+         * `Validation` error listing the valid names otherwise.
+         */
+    @Throws(BrandrailException::class) fun `parseAlertSeverity`(`name`: kotlin.String): AlertSeverity {
+            return FfiConverterTypeAlertSeverity.lift(
+    uniffiRustCallWithError(BrandrailException) { _status ->
+    UniffiLib.uniffi_brandrail_mobile_fn_func_parse_alert_severity(
     
         
         FfiConverterString.lower(`name`),_status)
@@ -17577,6 +20056,38 @@ public object FfiConverterMapStringString: FfiConverterRustBuffer<Map<kotlin.Str
             return FfiConverterTypeTier.lift(
     uniffiRustCallWithError(BrandrailException) { _status ->
     UniffiLib.uniffi_brandrail_mobile_fn_func_parse_tier(
+    
+        
+        FfiConverterString.lower(`name`),_status)
+}
+    )
+    }
+    
+
+        /**
+         * The ticket category with this stable name (e.g. `complaint`); a
+         * `Validation` error listing the valid names otherwise.
+         */
+    @Throws(BrandrailException::class) fun `parseTicketCategory`(`name`: kotlin.String): TicketCategory {
+            return FfiConverterTypeTicketCategory.lift(
+    uniffiRustCallWithError(BrandrailException) { _status ->
+    UniffiLib.uniffi_brandrail_mobile_fn_func_parse_ticket_category(
+    
+        
+        FfiConverterString.lower(`name`),_status)
+}
+    )
+    }
+    
+
+        /**
+         * The ticket state with this stable name (e.g. `answered`); a
+         * `Validation` error listing the valid names otherwise.
+         */
+    @Throws(BrandrailException::class) fun `parseTicketState`(`name`: kotlin.String): TicketState {
+            return FfiConverterTypeTicketState.lift(
+    uniffiRustCallWithError(BrandrailException) { _status ->
+    UniffiLib.uniffi_brandrail_mobile_fn_func_parse_ticket_state(
     
         
         FfiConverterString.lower(`name`),_status)
