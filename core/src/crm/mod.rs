@@ -123,6 +123,10 @@ pub struct CustomerRecord {
     /// Values are trimmed with full-width forms folded; `birth_date` is
     /// cleaned to `YYYY-MM-DD`.
     pub profile: BTreeMap<String, String>,
+    /// The declared purpose (a key of `crm.declared_purposes`) under which a
+    /// refused field (national ID…) is given; it is then accepted, sealed,
+    /// and the purpose recorded with the customer (CRM-5).
+    pub purpose: Option<String>,
 }
 
 /// Why one row of a batch was refused; the row changed nothing.
@@ -151,6 +155,8 @@ pub struct IngestReport {
     pub merged: usize,
     /// For every row, the customer it landed on (`None` when refused).
     pub customer_ids: Vec<Option<i64>>,
+    /// Rows that declared a purpose (CRM-5), recorded with their customer.
+    pub purposes_declared: usize,
     /// The refused rows.
     pub errors: Vec<RowError>,
 }
@@ -195,6 +201,8 @@ struct Clean {
     profile: BTreeMap<String, String>,
     /// Core-class profile fields, sealed at rest.
     core: BTreeMap<String, String>,
+    /// The declared purpose and the refused fields it let in.
+    purpose: Option<(String, Vec<String>)>,
 }
 
 /// Profile fields the policy accepts: general ones in clear, core ones that
@@ -203,6 +211,7 @@ pub(crate) struct ProfileFields<'p> {
     general: BTreeSet<&'p str>,
     core: BTreeSet<&'p str>,
     refused: BTreeSet<&'p str>,
+    purposes: &'p BTreeMap<String, crate::policy::DeclaredPurpose>,
 }
 
 impl<'p> ProfileFields<'p> {
@@ -222,6 +231,7 @@ impl<'p> ProfileFields<'p> {
                 .filter(|f| *f != "purchases" && f.parse::<IdentityKind>().is_err())
                 .collect(),
             refused: crm.refused_fields.iter().map(String::as_str).collect(),
+            purposes: &crm.declared_purposes,
         }
     }
 }
@@ -300,17 +310,47 @@ fn clean(
         validate::display_text("name", n)
             .map_err(|e| err("name".into(), "validation", e.into_message()))?;
     }
+    let purpose = match &r.purpose {
+        None => None,
+        Some(p) => Some((
+            p,
+            fields.purposes.get(p).ok_or_else(|| {
+                err(
+                    "purpose".into(),
+                    "validation",
+                    format!(
+                        "not a declared purpose of the policy (crm.declared_purposes: {})",
+                        fields
+                            .purposes
+                            .keys()
+                            .cloned()
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                )
+            })?,
+        )),
+    };
+    let mut allowed = Vec::new();
     let mut profile = BTreeMap::new();
     let mut core = BTreeMap::new();
     for (k, v) in &r.profile {
         let field = format!("profile.{}", validate::printable(k));
         if fields.refused.contains(k.as_str()) {
-            return Err(err(
-                field,
-                "policy_violation",
-                "CRM-5: this field is refused (data minimization); no declared purpose allows it"
-                    .into(),
-            ));
+            if purpose.is_some_and(|(_, p)| p.allows.contains(k)) {
+                allowed.push(k.clone());
+            } else {
+                return Err(err(
+                    field,
+                    "policy_violation",
+                    match purpose {
+                        Some((p, _)) => format!(
+                            "CRM-5: this field is refused (data minimization); the declared purpose {p} does not allow it"
+                        ),
+                        None => "CRM-5: this field is refused (data minimization); no declared purpose allows it".into(),
+                    },
+                ));
+            }
         }
         let sealed = fields.core.contains(k.as_str());
         if !sealed && !fields.general.contains(k.as_str()) {
@@ -347,6 +387,7 @@ fn clean(
         name: r.name.clone(),
         profile,
         core,
+        purpose: purpose.map(|(p, _)| (p.clone(), allowed)),
     })
 }
 
@@ -441,16 +482,21 @@ impl Engine {
                     });
                     let sealed_source = key.seal("customer.source", source.to_string().as_bytes())?;
                     ids.add_source(id, department, &sealed_source, ctx.now)?;
+                    if let Some((purpose, fields)) = &c.purpose {
+                        ids.add_purpose(id, purpose, fields, &ctx.actor.handle, ctx.now)?;
+                        report.purposes_declared += 1;
+                    }
                     report.customer_ids.push(Some(id));
                 }
                 ctx.record(
                     &Entry::applied(&ctx.actor.handle, "crm.ingest", "customer", "batch").with_detail(format!(
-                        "rows={} created={} updated={} merged={} refused={}",
+                        "rows={} created={} updated={} merged={} refused={} purposes={}",
                         report.rows,
                         report.created,
                         report.updated,
                         report.merged,
-                        report.errors.len()
+                        report.errors.len(),
+                        report.purposes_declared
                     )),
                 )?;
                 Ok(report)
