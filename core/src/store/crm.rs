@@ -284,6 +284,9 @@ impl<'a> Statements<'a> {
     }
 }
 
+/// A declared purpose as stored: purpose, fields (JSON), by whom, when.
+pub(crate) type PurposeRow = (String, String, String, DateTime<Utc>);
+
 impl Statements<'_> {
     /// Record that `customer` gave refused `fields` under a declared purpose.
     pub(crate) fn add_purpose(
@@ -307,10 +310,7 @@ impl Statements<'_> {
     }
 
     /// Purposes declared for `ids`: purpose, fields (JSON), by, when.
-    pub(crate) fn purposes(
-        &mut self,
-        ids: &[i64],
-    ) -> Result<Vec<(String, String, String, DateTime<Utc>)>> {
+    pub(crate) fn purposes(&mut self, ids: &[i64]) -> Result<Vec<PurposeRow>> {
         let mut st = self.tx.prepare_cached(
             "SELECT purpose, fields, declared_by, declared_at FROM customer_purpose \
              WHERE customer_id = ?1 ORDER BY rowid",
