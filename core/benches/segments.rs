@@ -109,6 +109,7 @@ fn build(e: &Engine, n: usize) {
                 ]
                 .into_iter()
                 .collect(),
+                purpose: None,
             })
             .collect();
         let r = e.ingest_customers("li.na", &rows).unwrap();
