@@ -62,8 +62,9 @@ use serde::Serialize;
 
 use crate::access::{Permission, named_enum};
 use crate::audit::Entry;
+use crate::crypto::NonceSeq;
 use crate::error::{Error, Result};
-use crate::{Attempt, Engine, store, validate};
+use crate::{Attempt, Ctx, Engine, store, validate};
 
 /// Most records in one ingest call.
 pub const MAX_BATCH: usize = 1_000_000;
@@ -391,6 +392,158 @@ fn clean(
     })
 }
 
+/// Rows prepared together (and written together) by an ingest.
+const WINDOW: usize = 4096;
+
+/// A row cleaned and sealed, ready to write.
+struct Prepared {
+    clean: Clean,
+    name: Option<Vec<u8>>,
+    /// Sealed core fields of a new customer (an update merges with the old).
+    core: Option<Vec<u8>>,
+    /// Sealed identity values, in the order of `clean.identities`.
+    identities: Vec<Vec<u8>>,
+    source: Vec<u8>,
+}
+
+/// Clean and seal one row (no database access).
+fn prepare(
+    row: usize,
+    r: &CustomerRecord,
+    fields: &ProfileFields<'_>,
+    key: &crate::crypto::SecretKey,
+    nonces: &mut NonceSeq,
+) -> std::result::Result<Prepared, RowError> {
+    let c = clean(row, r, fields, key)?;
+    let sealing = |e: Error| RowError {
+        row,
+        field: "record".into(),
+        code: e.code().into(),
+        message: e.into_message(),
+    };
+    let name = c
+        .name
+        .as_ref()
+        .map(|n| key.seal_with(nonces, "customer.name", n.as_bytes()))
+        .transpose()
+        .map_err(sealing)?;
+    let core = if c.core.is_empty() {
+        None
+    } else {
+        let json = serde_json::to_string(&c.core).map_err(|e| {
+            sealing(Error::Corrupt {
+                message: format!("core fields could not be encoded: {e}"),
+            })
+        })?;
+        Some(
+            key.seal_with(nonces, CORE_CONTEXT, json.as_bytes())
+                .map_err(sealing)?,
+        )
+    };
+    let identities = c
+        .identities
+        .iter()
+        .map(|(kind, value, _)| {
+            key.seal_with(
+                nonces,
+                &format!("customer.identity.{kind}"),
+                value.as_bytes(),
+            )
+        })
+        .collect::<Result<Vec<_>>>()
+        .map_err(sealing)?;
+    let source = serde_json::json!({
+        "identities": c.identities.iter().map(|(k, v, _)| [k.as_str(), v.as_str()]).collect::<Vec<_>>(),
+        "name": c.name,
+        "profile": c.profile.iter().chain(&c.core).collect::<BTreeMap<_, _>>(),
+    });
+    let source = key
+        .seal_with(nonces, "customer.source", source.to_string().as_bytes())
+        .map_err(sealing)?;
+    Ok(Prepared {
+        clean: c,
+        name,
+        core,
+        identities,
+        source,
+    })
+}
+
+/// Write one prepared row: a new customer, or an update of the customer its
+/// identities name, merging several into the oldest. Returns the customer.
+fn store_prepared(
+    ctx: &Ctx<'_>,
+    ids: &mut store::crm::Statements<'_>,
+    key: &crate::crypto::SecretKey,
+    department: &str,
+    p: Prepared,
+    report: &mut IngestReport,
+) -> Result<i64> {
+    let c = &p.clean;
+    // Known customers holding any of the identities.
+    let mut found = BTreeSet::new();
+    for (kind, _, blind) in &c.identities {
+        if let Some(id) = ids.owner(kind.as_str(), blind)? {
+            found.insert(ids.live(id)?);
+        }
+    }
+    let id = match found.iter().next().copied() {
+        None => {
+            report.created += 1;
+            ids.insert_customer(
+                p.name.as_deref(),
+                p.core.as_deref(),
+                &c.profile,
+                department,
+                ctx.now,
+            )?
+        }
+        Some(survivor) => {
+            report.updated += 1;
+            for &other in found.iter().skip(1) {
+                let moved = ids.merge(other, survivor, ctx.now, &ctx.actor.handle)?;
+                report.merged += 1;
+                ctx.record(
+                    &Entry::applied(
+                        &ctx.actor.handle,
+                        "crm.merge",
+                        "customer",
+                        &other.to_string(),
+                    )
+                    .with_detail(format!(
+                        "into={survivor} identities_moved={moved} reason=exact_identity"
+                    )),
+                )?;
+            }
+            let core = if c.core.is_empty() {
+                None
+            } else {
+                let old = ids.customer(survivor)?.and_then(|r| r.core_sealed);
+                let mut all = open_core(key, old.as_deref())?;
+                all.extend(c.core.clone());
+                seal_core(key, &all)?
+            };
+            ids.update_customer(
+                survivor,
+                p.name.as_deref(),
+                core.as_deref(),
+                &c.profile,
+                ctx.now,
+            )?;
+            survivor
+        }
+    };
+    for ((kind, _, blind), sealed) in c.identities.iter().zip(&p.identities) {
+        ids.add_identity(kind.as_str(), blind, id, sealed, department, ctx.now)?;
+    }
+    ids.add_source(id, department, &p.source, ctx.now)?;
+    if let Some((purpose, fields)) = &c.purpose {
+        ids.add_purpose(id, purpose, fields, &ctx.actor.handle, ctx.now)?;
+        report.purposes_declared += 1;
+    }
+    Ok(id)
+}
+
 impl Engine {
     /// Ingest a batch of customer records (CRM-1, CRM-2, CRM-5, CRM-6; needs
     /// `crm.ingest` and an engine opened with a secret key). Each row is
@@ -422,82 +575,61 @@ impl Engine {
                     ..IngestReport::default()
                 };
                 let mut ids = store::crm::Statements::new(ctx.tx)?;
-                for (row, r) in records.iter().enumerate() {
-                    let c = match clean(row, r, &fields, &key) {
-                        Ok(c) => c,
-                        Err(e) => {
-                            report.errors.push(e);
-                            report.customer_ids.push(None);
-                            continue;
-                        }
+                // Cleaning, blind indexes and encryption need no database:
+                // a second thread prepares the next window of rows while this
+                // one writes the current window.
+                std::thread::scope(|scope| -> Result<()> {
+                    let mut windows = records.chunks(WINDOW).enumerate();
+                    let prepare_window = |(w, rows): (usize, &[CustomerRecord])| {
+                        let mut nonces = NonceSeq::new();
+                        rows.iter()
+                            .enumerate()
+                            .map(|(i, r)| prepare(w * WINDOW + i, r, &fields, &key, &mut nonces))
+                            .collect::<Vec<_>>()
                     };
-                    // Known customers holding any of the identities.
-                    let mut found = BTreeSet::new();
-                    for (kind, _, blind) in &c.identities {
-                        if let Some(id) = ids.owner(kind.as_str(), blind)? {
-                            found.insert(ids.live(id)?);
-                        }
-                    }
-                    let sealed_name = c
-                        .name
-                        .as_ref()
-                        .map(|n| key.seal("customer.name", n.as_bytes()))
-                        .transpose()?;
-                    let id = match found.iter().next().copied() {
-                        None => {
-                            report.created += 1;
-                            let core = seal_core(&key, &c.core)?;
-                            ids.insert_customer(sealed_name.as_deref(), core.as_deref(), &c.profile, department, ctx.now)?
-                        }
-                        Some(survivor) => {
-                            report.updated += 1;
-                            for &other in found.iter().skip(1) {
-                                let moved = ids.merge(other, survivor, ctx.now, &ctx.actor.handle)?;
-                                report.merged += 1;
-                                ctx.record(
-                                    &Entry::applied(&ctx.actor.handle, "crm.merge", "customer", &other.to_string())
-                                        .with_detail(format!("into={survivor} identities_moved={moved} reason=exact_identity")),
-                                )?;
+                    let mut pending = windows
+                        .next()
+                        .map(|w| scope.spawn(move || prepare_window(w)));
+                    while let Some(handle) = pending.take() {
+                        let prepared = handle
+                            .join()
+                            .unwrap_or_else(|p| std::panic::resume_unwind(p));
+                        pending = windows
+                            .next()
+                            .map(|w| scope.spawn(move || prepare_window(w)));
+                        for p in prepared {
+                            match p {
+                                Ok(p) => {
+                                    let id = store_prepared(
+                                        ctx,
+                                        &mut ids,
+                                        &key,
+                                        department,
+                                        p,
+                                        &mut report,
+                                    )?;
+                                    report.customer_ids.push(Some(id));
+                                }
+                                Err(e) => {
+                                    report.errors.push(e);
+                                    report.customer_ids.push(None);
+                                }
                             }
-                            let core = if c.core.is_empty() {
-                                None
-                            } else {
-                                let old = ids.customer(survivor)?.and_then(|r| r.core_sealed);
-                                let mut all = open_core(&key, old.as_deref())?;
-                                all.extend(c.core.clone());
-                                seal_core(&key, &all)?
-                            };
-                            ids.update_customer(survivor, sealed_name.as_deref(), core.as_deref(), &c.profile, ctx.now)?;
-                            survivor
                         }
-                    };
-                    for (kind, value, blind) in &c.identities {
-                        let sealed = key.seal(&format!("customer.identity.{kind}"), value.as_bytes())?;
-                        ids.add_identity(kind.as_str(), blind, id, &sealed, department, ctx.now)?;
                     }
-                    let source = serde_json::json!({
-                        "identities": c.identities.iter().map(|(k, v, _)| [k.as_str(), v.as_str()]).collect::<Vec<_>>(),
-                        "name": c.name,
-                        "profile": c.profile.iter().chain(&c.core).collect::<BTreeMap<_, _>>(),
-                    });
-                    let sealed_source = key.seal("customer.source", source.to_string().as_bytes())?;
-                    ids.add_source(id, department, &sealed_source, ctx.now)?;
-                    if let Some((purpose, fields)) = &c.purpose {
-                        ids.add_purpose(id, purpose, fields, &ctx.actor.handle, ctx.now)?;
-                        report.purposes_declared += 1;
-                    }
-                    report.customer_ids.push(Some(id));
-                }
+                    Ok(())
+                })?;
                 ctx.record(
-                    &Entry::applied(&ctx.actor.handle, "crm.ingest", "customer", "batch").with_detail(format!(
-                        "rows={} created={} updated={} merged={} refused={} purposes={}",
-                        report.rows,
-                        report.created,
-                        report.updated,
-                        report.merged,
-                        report.errors.len(),
-                        report.purposes_declared
-                    )),
+                    &Entry::applied(&ctx.actor.handle, "crm.ingest", "customer", "batch")
+                        .with_detail(format!(
+                            "rows={} created={} updated={} merged={} refused={} purposes={}",
+                            report.rows,
+                            report.created,
+                            report.updated,
+                            report.merged,
+                            report.errors.len(),
+                            report.purposes_declared
+                        )),
                 )?;
                 Ok(report)
             },
