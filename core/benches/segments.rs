@@ -9,7 +9,10 @@
 //! The database is built once through the public API (ingest + interactions)
 //! and kept under `target/bench-data/` for later runs. With
 //! `BRANDRAIL_BENCH_SETUP_ONLY=1` the binary only builds it and exits, so the
-//! ingest's peak memory can be read with `/usr/bin/time -v`.
+//! database's build can be measured with `/usr/bin/time -v`; with
+//! `BRANDRAIL_BENCH_INGEST_ONLY=N` it times one ingest call of N customers
+//! with three identities each into a fresh file (its peak memory the same
+//! way).
 //!
 //! Run: `cargo bench -p brandrail --bench segments`.
 
@@ -109,6 +112,7 @@ fn build(e: &Engine, n: usize) {
                 ]
                 .into_iter()
                 .collect(),
+                purpose: None,
             })
             .collect();
         let r = e.ingest_customers("li.na", &rows).unwrap();
@@ -231,7 +235,58 @@ fn bench(c: &mut Criterion) {
 
 criterion_group!(benches, bench);
 
+/// One ingest call of all N customers into a fresh file, timed: with
+/// `/usr/bin/time -v` this gives the ingest's peak memory.
+fn ingest_only(n: usize) {
+    let dir = std::env::temp_dir().join(format!("brandrail-ingest-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let e = Engine::open(
+        dir.join("ingest.sqlite"),
+        EngineOptions::new().secret_key(KEY),
+    )
+    .unwrap();
+    e.bootstrap(NewPrincipal::new("it.admin", "IT", Department::It))
+        .unwrap();
+    e.create_principal(
+        "it.admin",
+        NewPrincipal::new("li.na", "李娜", Department::Marketing),
+    )
+    .unwrap();
+    let rows: Vec<CustomerRecord> = (0..n)
+        .map(|i| CustomerRecord {
+            identities: vec![
+                Identity::new(
+                    IdentityKind::Phone,
+                    format!("+86 139 {:04} {:04}", i / 10_000, i % 10_000),
+                ),
+                Identity::new(IdentityKind::Email, format!("Customer.{i}@Example.com")),
+                Identity::new(IdentityKind::MemberId, format!("vip-{i:08}")),
+            ],
+            ..CustomerRecord::default()
+        })
+        .collect();
+    let t = Instant::now();
+    let r = e.ingest_customers("li.na", &rows).unwrap();
+    let took = t.elapsed();
+    eprintln!(
+        "ingested {} customers ({} created) in one call: {:.1?}, {:.0} customers/s",
+        r.rows,
+        r.created,
+        took,
+        r.rows as f64 / took.as_secs_f64()
+    );
+    drop(e);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
 fn main() {
+    if let Some(n) = std::env::var("BRANDRAIL_BENCH_INGEST_ONLY")
+        .ok()
+        .and_then(|v| v.parse().ok())
+    {
+        ingest_only(n);
+        return;
+    }
     if std::env::var_os("BRANDRAIL_BENCH_SETUP_ONLY").is_some() {
         let n = customers();
         let _ = std::fs::remove_file(path(n));

@@ -808,3 +808,93 @@ fn crm3_interactions_purchases_and_funnels() {
     );
     assert!(e.verify_audit().unwrap().ok);
 }
+
+#[test]
+fn crm5_a_declared_purpose_lets_a_refused_field_in_sealed_and_recorded() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("crm.sqlite");
+    let e = Engine::open(&path, EngineOptions::new().secret_key(KEY)).unwrap();
+    staff(&e);
+    let id_number = "11010519491231002X";
+    let with_id = |purpose: Option<&str>| CustomerRecord {
+        purpose: purpose.map(Into::into),
+        ..with_profile(
+            rec(&[(Phone, "13800138009")]),
+            &[("national_id", id_number)],
+        )
+    };
+    let r = e
+        .ingest_customers(
+            "li.na",
+            &[
+                with_id(None),
+                with_id(Some("no_such_purpose")),
+                with_id(Some("'; DROP TABLE customer; --")),
+                with_id(Some("cross_border_real_name")),
+            ],
+        )
+        .unwrap();
+    let got: Vec<(usize, &str, &str)> = r
+        .errors
+        .iter()
+        .map(|x| (x.row, x.field.as_str(), x.code.as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (0, "profile.national_id", "policy_violation"),
+            (1, "purpose", "validation"),
+            (2, "purpose", "validation"),
+        ]
+    );
+    assert_eq!((r.created, r.purposes_declared), (1, 1));
+    assert!(!r.errors[2].message.contains("DROP TABLE"));
+    let id = r.customer_ids[3].unwrap();
+    // Sealed like every core field: masked without clearance, clear with it.
+    assert_eq!(
+        e.customer("li.na", id).unwrap().profile["national_id"],
+        "***"
+    );
+    assert_eq!(
+        e.customer("data.ops", id).unwrap().profile["national_id"],
+        id_number
+    );
+    let mut bytes = Vec::new();
+    for entry in std::fs::read_dir(dir.path()).unwrap() {
+        bytes.extend(std::fs::read(entry.unwrap().path()).unwrap());
+    }
+    assert!(
+        !bytes
+            .windows(id_number.len())
+            .any(|w| w == id_number.as_bytes())
+    );
+    // The purpose travels with the customer: in the export, gone on erasure.
+    let doc: serde_json::Value =
+        serde_json::from_str(&e.export_customer("data.ops", id).unwrap()).unwrap();
+    assert_eq!(doc["purposes"][0]["purpose"], "cross_border_real_name");
+    assert_eq!(doc["purposes"][0]["fields"][0], "national_id");
+    let audit = e
+        .audit_query(
+            "zhao.min",
+            &AuditQuery {
+                action: Some("crm.ingest".into()),
+                ..AuditQuery::default()
+            },
+        )
+        .unwrap();
+    assert!(audit.last().unwrap().detail.contains("purposes=1"));
+    let erased = e.erase_customer("data.ops", id, "request").unwrap();
+    assert!(erased.rows_removed >= 3);
+    // A policy whose purpose allows a field that is not refused is refused.
+    let mut p = brandrail::Policy::default_pack().clone();
+    p.crm
+        .declared_purposes
+        .get_mut("cross_border_real_name")
+        .unwrap()
+        .allows
+        .push("region".into());
+    assert_eq!(
+        e.replace_policy("zhao.min", &p).unwrap_err().code(),
+        "validation"
+    );
+}

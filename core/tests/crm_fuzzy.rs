@@ -45,6 +45,7 @@ fn person(
         identities: vec![Identity::new(IdentityKind::Phone, phone)],
         name: name.map(Into::into),
         profile,
+        purpose: None,
     }
 }
 

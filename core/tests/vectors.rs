@@ -415,7 +415,7 @@ fn run(engine: &Engine, op: &str, actor: &str, a: &Value) -> brandrail::Result<V
             let r = engine.ingest_customers(actor, &records)?;
             json!({
                 "rows": r.rows, "created": r.created, "updated": r.updated, "merged": r.merged,
-                "customer_ids": r.customer_ids,
+                "customer_ids": r.customer_ids, "purposes_declared": r.purposes_declared,
                 "error_rows": r.errors.iter().map(|e| e.row).collect::<Vec<_>>(),
                 "error_fields": r.errors.iter().map(|e| e.field.clone()).collect::<Vec<_>>(),
                 "error_codes": r.errors.iter().map(|e| e.code.clone()).collect::<Vec<_>>(),
@@ -739,6 +739,7 @@ fn customer_record(v: &Value) -> brandrail::Result<CustomerRecord> {
             .flatten()
             .map(|(k, x)| (k.clone(), x.as_str().unwrap().to_owned()))
             .collect(),
+        purpose: v["purpose"].as_str().map(Into::into),
     })
 }
 

@@ -62,8 +62,9 @@ use serde::Serialize;
 
 use crate::access::{Permission, named_enum};
 use crate::audit::Entry;
+use crate::crypto::NonceSeq;
 use crate::error::{Error, Result};
-use crate::{Attempt, Engine, store, validate};
+use crate::{Attempt, Ctx, Engine, store, validate};
 
 /// Most records in one ingest call.
 pub const MAX_BATCH: usize = 1_000_000;
@@ -123,6 +124,10 @@ pub struct CustomerRecord {
     /// Values are trimmed with full-width forms folded; `birth_date` is
     /// cleaned to `YYYY-MM-DD`.
     pub profile: BTreeMap<String, String>,
+    /// The declared purpose (a key of `crm.declared_purposes`) under which a
+    /// refused field (national ID…) is given; it is then accepted, sealed,
+    /// and the purpose recorded with the customer (CRM-5).
+    pub purpose: Option<String>,
 }
 
 /// Why one row of a batch was refused; the row changed nothing.
@@ -151,6 +156,8 @@ pub struct IngestReport {
     pub merged: usize,
     /// For every row, the customer it landed on (`None` when refused).
     pub customer_ids: Vec<Option<i64>>,
+    /// Rows that declared a purpose (CRM-5), recorded with their customer.
+    pub purposes_declared: usize,
     /// The refused rows.
     pub errors: Vec<RowError>,
 }
@@ -195,6 +202,8 @@ struct Clean {
     profile: BTreeMap<String, String>,
     /// Core-class profile fields, sealed at rest.
     core: BTreeMap<String, String>,
+    /// The declared purpose and the refused fields it let in.
+    purpose: Option<(String, Vec<String>)>,
 }
 
 /// Profile fields the policy accepts: general ones in clear, core ones that
@@ -203,6 +212,7 @@ pub(crate) struct ProfileFields<'p> {
     general: BTreeSet<&'p str>,
     core: BTreeSet<&'p str>,
     refused: BTreeSet<&'p str>,
+    purposes: &'p BTreeMap<String, crate::policy::DeclaredPurpose>,
 }
 
 impl<'p> ProfileFields<'p> {
@@ -222,6 +232,7 @@ impl<'p> ProfileFields<'p> {
                 .filter(|f| *f != "purchases" && f.parse::<IdentityKind>().is_err())
                 .collect(),
             refused: crm.refused_fields.iter().map(String::as_str).collect(),
+            purposes: &crm.declared_purposes,
         }
     }
 }
@@ -300,17 +311,47 @@ fn clean(
         validate::display_text("name", n)
             .map_err(|e| err("name".into(), "validation", e.into_message()))?;
     }
+    let purpose = match &r.purpose {
+        None => None,
+        Some(p) => Some((
+            p,
+            fields.purposes.get(p).ok_or_else(|| {
+                err(
+                    "purpose".into(),
+                    "validation",
+                    format!(
+                        "not a declared purpose of the policy (crm.declared_purposes: {})",
+                        fields
+                            .purposes
+                            .keys()
+                            .cloned()
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                )
+            })?,
+        )),
+    };
+    let mut allowed = Vec::new();
     let mut profile = BTreeMap::new();
     let mut core = BTreeMap::new();
     for (k, v) in &r.profile {
         let field = format!("profile.{}", validate::printable(k));
         if fields.refused.contains(k.as_str()) {
-            return Err(err(
-                field,
-                "policy_violation",
-                "CRM-5: this field is refused (data minimization); no declared purpose allows it"
-                    .into(),
-            ));
+            if purpose.is_some_and(|(_, p)| p.allows.contains(k)) {
+                allowed.push(k.clone());
+            } else {
+                return Err(err(
+                    field,
+                    "policy_violation",
+                    match purpose {
+                        Some((p, _)) => format!(
+                            "CRM-5: this field is refused (data minimization); the declared purpose {p} does not allow it"
+                        ),
+                        None => "CRM-5: this field is refused (data minimization); no declared purpose allows it".into(),
+                    },
+                ));
+            }
         }
         let sealed = fields.core.contains(k.as_str());
         if !sealed && !fields.general.contains(k.as_str()) {
@@ -347,7 +388,160 @@ fn clean(
         name: r.name.clone(),
         profile,
         core,
+        purpose: purpose.map(|(p, _)| (p.clone(), allowed)),
     })
+}
+
+/// Rows prepared together (and written together) by an ingest.
+const WINDOW: usize = 4096;
+
+/// A row cleaned and sealed, ready to write.
+struct Prepared {
+    clean: Clean,
+    name: Option<Vec<u8>>,
+    /// Sealed core fields of a new customer (an update merges with the old).
+    core: Option<Vec<u8>>,
+    /// Sealed identity values, in the order of `clean.identities`.
+    identities: Vec<Vec<u8>>,
+    source: Vec<u8>,
+}
+
+/// Clean and seal one row (no database access).
+fn prepare(
+    row: usize,
+    r: &CustomerRecord,
+    fields: &ProfileFields<'_>,
+    key: &crate::crypto::SecretKey,
+    nonces: &mut NonceSeq,
+) -> std::result::Result<Prepared, RowError> {
+    let c = clean(row, r, fields, key)?;
+    let sealing = |e: Error| RowError {
+        row,
+        field: "record".into(),
+        code: e.code().into(),
+        message: e.into_message(),
+    };
+    let name = c
+        .name
+        .as_ref()
+        .map(|n| key.seal_with(nonces, "customer.name", n.as_bytes()))
+        .transpose()
+        .map_err(sealing)?;
+    let core = if c.core.is_empty() {
+        None
+    } else {
+        let json = serde_json::to_string(&c.core).map_err(|e| {
+            sealing(Error::Corrupt {
+                message: format!("core fields could not be encoded: {e}"),
+            })
+        })?;
+        Some(
+            key.seal_with(nonces, CORE_CONTEXT, json.as_bytes())
+                .map_err(sealing)?,
+        )
+    };
+    let identities = c
+        .identities
+        .iter()
+        .map(|(kind, value, _)| {
+            key.seal_with(
+                nonces,
+                &format!("customer.identity.{kind}"),
+                value.as_bytes(),
+            )
+        })
+        .collect::<Result<Vec<_>>>()
+        .map_err(sealing)?;
+    let source = serde_json::json!({
+        "identities": c.identities.iter().map(|(k, v, _)| [k.as_str(), v.as_str()]).collect::<Vec<_>>(),
+        "name": c.name,
+        "profile": c.profile.iter().chain(&c.core).collect::<BTreeMap<_, _>>(),
+    });
+    let source = key
+        .seal_with(nonces, "customer.source", source.to_string().as_bytes())
+        .map_err(sealing)?;
+    Ok(Prepared {
+        clean: c,
+        name,
+        core,
+        identities,
+        source,
+    })
+}
+
+/// Write one prepared row: a new customer, or an update of the customer its
+/// identities name, merging several into the oldest. Returns the customer.
+fn store_prepared(
+    ctx: &Ctx<'_>,
+    ids: &mut store::crm::Statements<'_>,
+    key: &crate::crypto::SecretKey,
+    department: &str,
+    p: Prepared,
+    report: &mut IngestReport,
+) -> Result<i64> {
+    let c = &p.clean;
+    // Known customers holding any of the identities.
+    let mut found = BTreeSet::new();
+    for (kind, _, blind) in &c.identities {
+        if let Some(id) = ids.owner(kind.as_str(), blind)? {
+            found.insert(ids.live(id)?);
+        }
+    }
+    let id = match found.iter().next().copied() {
+        None => {
+            report.created += 1;
+            ids.insert_customer(
+                p.name.as_deref(),
+                p.core.as_deref(),
+                &c.profile,
+                department,
+                ctx.now,
+            )?
+        }
+        Some(survivor) => {
+            report.updated += 1;
+            for &other in found.iter().skip(1) {
+                let moved = ids.merge(other, survivor, ctx.now, &ctx.actor.handle)?;
+                report.merged += 1;
+                ctx.record(
+                    &Entry::applied(
+                        &ctx.actor.handle,
+                        "crm.merge",
+                        "customer",
+                        &other.to_string(),
+                    )
+                    .with_detail(format!(
+                        "into={survivor} identities_moved={moved} reason=exact_identity"
+                    )),
+                )?;
+            }
+            let core = if c.core.is_empty() {
+                None
+            } else {
+                let old = ids.customer(survivor)?.and_then(|r| r.core_sealed);
+                let mut all = open_core(key, old.as_deref())?;
+                all.extend(c.core.clone());
+                seal_core(key, &all)?
+            };
+            ids.update_customer(
+                survivor,
+                p.name.as_deref(),
+                core.as_deref(),
+                &c.profile,
+                ctx.now,
+            )?;
+            survivor
+        }
+    };
+    for ((kind, _, blind), sealed) in c.identities.iter().zip(&p.identities) {
+        ids.add_identity(kind.as_str(), blind, id, sealed, department, ctx.now)?;
+    }
+    ids.add_source(id, department, &p.source, ctx.now)?;
+    if let Some((purpose, fields)) = &c.purpose {
+        ids.add_purpose(id, purpose, fields, &ctx.actor.handle, ctx.now)?;
+        report.purposes_declared += 1;
+    }
+    Ok(id)
 }
 
 impl Engine {
@@ -381,77 +575,61 @@ impl Engine {
                     ..IngestReport::default()
                 };
                 let mut ids = store::crm::Statements::new(ctx.tx)?;
-                for (row, r) in records.iter().enumerate() {
-                    let c = match clean(row, r, &fields, &key) {
-                        Ok(c) => c,
-                        Err(e) => {
-                            report.errors.push(e);
-                            report.customer_ids.push(None);
-                            continue;
-                        }
+                // Cleaning, blind indexes and encryption need no database:
+                // a second thread prepares the next window of rows while this
+                // one writes the current window.
+                std::thread::scope(|scope| -> Result<()> {
+                    let mut windows = records.chunks(WINDOW).enumerate();
+                    let prepare_window = |(w, rows): (usize, &[CustomerRecord])| {
+                        let mut nonces = NonceSeq::new();
+                        rows.iter()
+                            .enumerate()
+                            .map(|(i, r)| prepare(w * WINDOW + i, r, &fields, &key, &mut nonces))
+                            .collect::<Vec<_>>()
                     };
-                    // Known customers holding any of the identities.
-                    let mut found = BTreeSet::new();
-                    for (kind, _, blind) in &c.identities {
-                        if let Some(id) = ids.owner(kind.as_str(), blind)? {
-                            found.insert(ids.live(id)?);
-                        }
-                    }
-                    let sealed_name = c
-                        .name
-                        .as_ref()
-                        .map(|n| key.seal("customer.name", n.as_bytes()))
-                        .transpose()?;
-                    let id = match found.iter().next().copied() {
-                        None => {
-                            report.created += 1;
-                            let core = seal_core(&key, &c.core)?;
-                            ids.insert_customer(sealed_name.as_deref(), core.as_deref(), &c.profile, department, ctx.now)?
-                        }
-                        Some(survivor) => {
-                            report.updated += 1;
-                            for &other in found.iter().skip(1) {
-                                let moved = ids.merge(other, survivor, ctx.now, &ctx.actor.handle)?;
-                                report.merged += 1;
-                                ctx.record(
-                                    &Entry::applied(&ctx.actor.handle, "crm.merge", "customer", &other.to_string())
-                                        .with_detail(format!("into={survivor} identities_moved={moved} reason=exact_identity")),
-                                )?;
+                    let mut pending = windows
+                        .next()
+                        .map(|w| scope.spawn(move || prepare_window(w)));
+                    while let Some(handle) = pending.take() {
+                        let prepared = handle
+                            .join()
+                            .unwrap_or_else(|p| std::panic::resume_unwind(p));
+                        pending = windows
+                            .next()
+                            .map(|w| scope.spawn(move || prepare_window(w)));
+                        for p in prepared {
+                            match p {
+                                Ok(p) => {
+                                    let id = store_prepared(
+                                        ctx,
+                                        &mut ids,
+                                        &key,
+                                        department,
+                                        p,
+                                        &mut report,
+                                    )?;
+                                    report.customer_ids.push(Some(id));
+                                }
+                                Err(e) => {
+                                    report.errors.push(e);
+                                    report.customer_ids.push(None);
+                                }
                             }
-                            let core = if c.core.is_empty() {
-                                None
-                            } else {
-                                let old = ids.customer(survivor)?.and_then(|r| r.core_sealed);
-                                let mut all = open_core(&key, old.as_deref())?;
-                                all.extend(c.core.clone());
-                                seal_core(&key, &all)?
-                            };
-                            ids.update_customer(survivor, sealed_name.as_deref(), core.as_deref(), &c.profile, ctx.now)?;
-                            survivor
                         }
-                    };
-                    for (kind, value, blind) in &c.identities {
-                        let sealed = key.seal(&format!("customer.identity.{kind}"), value.as_bytes())?;
-                        ids.add_identity(kind.as_str(), blind, id, &sealed, department, ctx.now)?;
                     }
-                    let source = serde_json::json!({
-                        "identities": c.identities.iter().map(|(k, v, _)| [k.as_str(), v.as_str()]).collect::<Vec<_>>(),
-                        "name": c.name,
-                        "profile": c.profile.iter().chain(&c.core).collect::<BTreeMap<_, _>>(),
-                    });
-                    let sealed_source = key.seal("customer.source", source.to_string().as_bytes())?;
-                    ids.add_source(id, department, &sealed_source, ctx.now)?;
-                    report.customer_ids.push(Some(id));
-                }
+                    Ok(())
+                })?;
                 ctx.record(
-                    &Entry::applied(&ctx.actor.handle, "crm.ingest", "customer", "batch").with_detail(format!(
-                        "rows={} created={} updated={} merged={} refused={}",
-                        report.rows,
-                        report.created,
-                        report.updated,
-                        report.merged,
-                        report.errors.len()
-                    )),
+                    &Entry::applied(&ctx.actor.handle, "crm.ingest", "customer", "batch")
+                        .with_detail(format!(
+                            "rows={} created={} updated={} merged={} refused={} purposes={}",
+                            report.rows,
+                            report.created,
+                            report.updated,
+                            report.merged,
+                            report.errors.len(),
+                            report.purposes_declared
+                        )),
                 )?;
                 Ok(report)
             },

@@ -294,7 +294,12 @@ impl Engine {
                     };
                     let problem = validate::identifier("platform", &r.platform)
                         .err()
-                        .map(|e| ("platform", e.into_message()))
+                        .map(|_| {
+                            (
+                                "platform",
+                                "must be an identifier (a-z, 0-9, '.', '_', '-')".to_owned(),
+                            )
+                        })
                         .or_else(|| {
                             validate::display_text("author", &r.author)
                                 .err()

@@ -243,6 +243,14 @@ impl Engine {
             let mut sources = Vec::new();
             let members = group(&mut st, id)?;
             let tickets = super::service::export_tickets(ctx.tx, &key, &members)?;
+            let purposes: Vec<serde_json::Value> = st
+                .purposes(&members)?
+                .into_iter()
+                .map(|(purpose, fields, by, at)| {
+                    let fields: serde_json::Value = serde_json::from_str(&fields).unwrap_or_default();
+                    serde_json::json!({"purpose": purpose, "fields": fields, "declared_by": by, "declared_at": at})
+                })
+                .collect();
             let interactions = st
                 .interactions(&members)?
                 .into_iter()
@@ -291,6 +299,7 @@ impl Engine {
                 "sends": sends,
                 "interactions": interactions,
                 "tickets": tickets,
+                "purposes": purposes,
             });
             ctx.record(&Entry::applied(&ctx.actor.handle, "crm.export", "customer", &id.to_string()))?;
             serde_json::to_string_pretty(&doc).map_err(|e| Error::Corrupt {

@@ -216,6 +216,8 @@ pub struct ApprovalPolicy {
 pub struct CrmPolicy {
     /// CRM-5: fields refused unless a declared purpose allows them.
     pub refused_fields: Vec<String>,
+    /// CRM-5: the purposes that allow refused fields, by key.
+    pub declared_purposes: BTreeMap<String, DeclaredPurpose>,
     /// CRM-2: similarity at which fuzzy duplicates are proposed, 0–1.
     pub fuzzy_match_threshold: f64,
     /// CRM-4: minimum number of core personas.
@@ -238,6 +240,16 @@ pub struct CrmPolicy {
     pub personas: BTreeMap<String, Persona>,
     /// CRM-11: how customer value is computed.
     pub value: ValueSettings,
+}
+
+/// CRM-5: a purpose that needs fields data minimization otherwise refuses.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeclaredPurpose {
+    /// What the data is for, and on what basis.
+    pub description: String,
+    /// The refused fields it allows (core class: sealed at rest).
+    pub allows: Vec<String>,
 }
 
 /// CRM-4: a core persona: a named segment rule.

@@ -421,6 +421,35 @@ pub(super) fn problems(p: &Policy) -> Vec<PolicyProblem> {
     );
     c.positive("crm.value.lifespan_years", crm.value.lifespan_years);
     c.share("crm.value.gross_margin", crm.value.gross_margin);
+    for (key, p) in &crm.declared_purposes {
+        let path = format!("crm.declared_purposes.{}", printable(key));
+        if crate::validate::identifier("purpose", key).is_err() {
+            c.push(
+                &path,
+                "a purpose key is an identifier (a-z, 0-9, '.', '_', '-')",
+            );
+        }
+        c.text(&format!("{path}.description"), &p.description);
+        for f in &p.allows {
+            if !crm.refused_fields.contains(f) {
+                c.push(
+                    format!("{path}.allows"),
+                    format!(
+                        "'{}' is not a refused field; only refused fields need a purpose",
+                        printable(f)
+                    ),
+                );
+            } else if !crm.data_classes.core.contains(f) {
+                c.push(
+                    format!("{path}.allows"),
+                    format!(
+                        "'{}' must be core class (sealed) to be allowed",
+                        printable(f)
+                    ),
+                );
+            }
+        }
+    }
     for (i, a) in crm.service.auto_answers.iter().enumerate() {
         let path = format!("crm.service.auto_answers[{i}]");
         if crate::validate::identifier("key", &a.key).is_err() {

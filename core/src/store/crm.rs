@@ -284,6 +284,51 @@ impl<'a> Statements<'a> {
     }
 }
 
+/// A declared purpose as stored: purpose, fields (JSON), by whom, when.
+pub(crate) type PurposeRow = (String, String, String, DateTime<Utc>);
+
+impl Statements<'_> {
+    /// Record that `customer` gave refused `fields` under a declared purpose.
+    pub(crate) fn add_purpose(
+        &mut self,
+        customer: i64,
+        purpose: &str,
+        fields: &[String],
+        by: &str,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let fields = serde_json::to_string(fields).map_err(|e| Error::Corrupt {
+            message: format!("a purpose could not be recorded: {e}"),
+        })?;
+        self.tx
+            .prepare_cached(
+                "INSERT INTO customer_purpose (customer_id, purpose, fields, declared_by, \
+                 declared_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?
+            .execute(params![customer, purpose, fields, by, to_ms(now)])?;
+        Ok(())
+    }
+
+    /// Purposes declared for `ids`: purpose, fields (JSON), by, when.
+    pub(crate) fn purposes(&mut self, ids: &[i64]) -> Result<Vec<PurposeRow>> {
+        let mut st = self.tx.prepare_cached(
+            "SELECT purpose, fields, declared_by, declared_at FROM customer_purpose \
+             WHERE customer_id = ?1 ORDER BY rowid",
+        )?;
+        let mut out = Vec::new();
+        for id in ids {
+            let rows = st.query_map([id], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get::<_, i64>(3)?))
+            })?;
+            for row in rows {
+                let (p, f, by, at) = row?;
+                out.push((p, f, by, from_ms(at)?));
+            }
+        }
+        Ok(out)
+    }
+}
+
 /// A send as stored: channel, purpose, when, by whom.
 pub(crate) type SendRow = (String, String, DateTime<Utc>, String);
 
@@ -420,6 +465,7 @@ impl Statements<'_> {
                 "DELETE FROM customer_source WHERE customer_id = ?1",
                 "DELETE FROM customer_consent WHERE customer_id = ?1",
                 "DELETE FROM customer_contact WHERE customer_id = ?1",
+                "DELETE FROM customer_purpose WHERE customer_id = ?1",
             ] {
                 removed += self.tx.prepare_cached(sql)?.execute([id])?;
             }

@@ -354,6 +354,16 @@ const MIGRATIONS: &[&str] = &[
         defined_by    TEXT NOT NULL,
         defined_at    INTEGER NOT NULL
     ) STRICT, WITHOUT ROWID;
+    -- CRM-5: purposes declared for refused fields (which fields, by whom).
+    CREATE TABLE customer_purpose (
+        customer_id INTEGER NOT NULL REFERENCES customer(id),
+        purpose     TEXT NOT NULL,
+        fields      TEXT NOT NULL,
+        declared_by TEXT NOT NULL,
+        declared_at INTEGER NOT NULL
+    ) STRICT;
+    CREATE INDEX purpose_by_customer ON customer_purpose(customer_id);
+
     -- CRM-2: pairs a data steward judged to be different people; fuzzy
     -- matching no longer proposes them.
     CREATE TABLE customer_distinct (
