@@ -1,5 +1,6 @@
 //! Customers (core `crm`, CRM-1, CRM-2, CRM-5, CRM-6): the `Identity` and
-//! `CustomerRecord` inputs (plain dicts and `(kind, value)` pairs work too),
+//! `CustomerRecord` inputs (plain dicts and `(kind, value)` pairs work too;
+//! a record may declare a CRM-5 purpose),
 //! the `IngestReport`, `RowError`, `Customer` and `MergeUndone` results, the
 //! `IDENTITY_KINDS` value set and the Engine methods that ingest, read and
 //! find customers and undo a merge. Consent, sends, export and erasure (CRM-7, CRM-8) are in
@@ -174,6 +175,12 @@ fn profile_arg(value: &Bound<'_, PyAny>, at: &str) -> PyResult<BTreeMap<String, 
     Ok(map)
 }
 
+/// A declared purpose: a `str` or None. Its value is checked by core (an
+/// unknown one is a row error on `purpose` that does not repeat it).
+fn purpose_arg(value: &Bound<'_, PyAny>, at: &str) -> PyResult<Option<String>> {
+    extract_at::<Option<String>>(value, at)
+}
+
 /// The identities of a `CustomerRecord` built in Python: every kind must be
 /// one of `IDENTITY_KINDS` (ValidationError naming `identities[j].kind`).
 fn identities_arg(value: &Bound<'_, PyAny>, at: &str) -> PyResult<Vec<Identity>> {
@@ -206,8 +213,14 @@ fn identities_arg(value: &Bound<'_, PyAny>, at: &str) -> PyResult<Vec<Identity>>
 /// 'age_band', 'habits', ...) and its core-class fields that are not
 /// identities ('address', 'birth_date'), which are sealed at rest like the
 /// name; a birth date is cleaned to YYYY-MM-DD ('1990/3/7', '19900307' and
-/// '1990年3月7日' are read too). The values are checked when ingested: a bad
-/// one is a `RowError` of the batch.
+/// '1990年3月7日' are read too). `purpose` (CRM-5) is a declared purpose of
+/// the policy (a key of `crm.declared_purposes`; the default policy ships
+/// 'cross_border_real_name', which allows 'national_id'): with it, a refused
+/// field the purpose allows is accepted, sealed and masked like a core field,
+/// and the purpose is recorded with the customer (exported, erased with
+/// them). The values are checked when ingested: a bad one is a `RowError` of
+/// the batch (an unknown purpose: 'validation' on field 'purpose'; a refused
+/// field no declared purpose allows: 'policy_violation').
 #[pyclass(frozen, eq, module = "brandrail", name = "CustomerRecord")]
 #[derive(Clone, PartialEq)]
 pub(crate) struct PyCustomerRecord(CustomerRecord);
@@ -215,11 +228,12 @@ pub(crate) struct PyCustomerRecord(CustomerRecord);
 #[pymethods]
 impl PyCustomerRecord {
     #[new]
-    #[pyo3(signature = (identities, *, name = None, profile = None))]
+    #[pyo3(signature = (identities, *, name = None, profile = None, purpose = None))]
     fn new(
         identities: &Bound<'_, PyAny>,
         name: Option<String>,
         profile: Option<&Bound<'_, PyAny>>,
+        purpose: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
         Ok(Self(CustomerRecord {
             identities: identities_arg(identities, "identities")?,
@@ -227,6 +241,10 @@ impl PyCustomerRecord {
             profile: match profile {
                 Some(p) => profile_arg(p, "profile")?,
                 None => BTreeMap::new(),
+            },
+            purpose: match purpose {
+                Some(p) => purpose_arg(p, "purpose")?,
+                None => None,
             },
         }))
     }
@@ -249,8 +267,14 @@ impl PyCustomerRecord {
         self.0.profile.clone()
     }
 
+    /// The declared purpose (CRM-5), as given, or None.
+    #[getter]
+    fn purpose(&self) -> Option<&str> {
+        self.0.purpose.as_deref()
+    }
+
     /// `{"identities": [{"kind", "value"}, ...], "name": ..., "profile":
-    /// {...}}` (accepted back wherever a CustomerRecord is).
+    /// {...}, "purpose": ...}` (accepted back wherever a CustomerRecord is).
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         let d = PyDict::new(py);
         let identities = self
@@ -261,11 +285,12 @@ impl PyCustomerRecord {
         d.set_item("identities", identities)?;
         d.set_item("name", self.name())?;
         d.set_item("profile", self.profile())?;
+        d.set_item("purpose", self.purpose())?;
         Ok(d)
     }
 
     fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
-        let keys = ["identities", "name", "profile"];
+        let keys = ["identities", "name", "profile", "purpose"];
         repr("CustomerRecord", &self.to_dict(py)?, &keys)
     }
 }
@@ -294,7 +319,7 @@ fn record_arg(item: &Bound<'_, PyAny>, row: usize) -> PyResult<(CustomerRecord, 
         return Ok((r.get().0.clone(), None));
     }
     let at = format!("records[{row}]");
-    let (mut identities, mut name, mut profile) = (None, None, BTreeMap::new());
+    let (mut identities, mut name, mut profile, mut purpose) = (None, None, BTreeMap::new(), None);
     for (key, value) in dict_items(item, &at, "a CustomerRecord or a dict")? {
         let here = path(&at, &key);
         match key.as_str() {
@@ -309,7 +334,11 @@ fn record_arg(item: &Bound<'_, PyAny>, row: usize) -> PyResult<(CustomerRecord, 
             }
             "name" => name = name_arg(&value, &here)?,
             "profile" => profile = profile_arg(&value, &here)?,
-            _ => return Err(unexpected(&at, &key, "identities, name, profile")),
+            "purpose" => purpose = purpose_arg(&value, &here)?,
+            _ => {
+                let expected = "identities, name, profile, purpose";
+                return Err(unexpected(&at, &key, expected));
+            }
         }
     }
     let given = identities.ok_or_else(|| missing(&at, "identities"))?;
@@ -328,6 +357,7 @@ fn record_arg(item: &Bound<'_, PyAny>, row: usize) -> PyResult<(CustomerRecord, 
             identities: parsed,
             name,
             profile,
+            purpose,
         },
         None,
     ))
@@ -384,9 +414,10 @@ impl PyRowError {
 
     /// The field at fault, relative to the row: 'identities',
     /// 'identities[0].phone', 'identities[1].kind', 'name',
-    /// 'profile.national_id', 'profile.birth_date', ...; for an interaction
-    /// 'customer_id', 'kind', 'at', 'page', 'amount' or 'channel'; for a
-    /// mention 'platform', 'author', 'text', 'at', 'url' or 'reach'.
+    /// 'profile.national_id', 'profile.birth_date', 'purpose', ...; for an
+    /// interaction 'customer_id', 'kind', 'at', 'page', 'amount' or
+    /// 'channel'; for a mention 'platform', 'author', 'text', 'at', 'url' or
+    /// 'reach'.
     #[getter]
     fn field(&self) -> &str {
         &self.0.field
@@ -466,6 +497,13 @@ impl PyIngestReport {
         self.0.customer_ids.clone()
     }
 
+    /// Rows that declared a purpose (CRM-5) and landed, the purpose recorded
+    /// with their customer.
+    #[getter]
+    fn purposes_declared(&self) -> usize {
+        self.0.purposes_declared
+    }
+
     /// The refused rows, in row order.
     #[getter]
     fn errors(&self) -> Vec<PyRowError> {
@@ -481,6 +519,7 @@ impl PyIngestReport {
         d.set_item("updated", self.updated())?;
         d.set_item("merged", self.merged())?;
         d.set_item("customer_ids", self.customer_ids())?;
+        d.set_item("purposes_declared", self.purposes_declared())?;
         let errors = self
             .errors()
             .iter()
@@ -635,21 +674,26 @@ impl PyEngine {
     ///
     /// `records` is any iterable of `CustomerRecord`s or dicts with the keys
     /// `identities` (required: a list of `Identity`s, `{"kind", "value"}`
-    /// dicts or `(kind, value)` pairs), `name` and `profile` (optional). The
-    /// shapes are checked first: a row that is not a CustomerRecord or a
-    /// dict, an unknown or missing key, or a value of the wrong type raises
-    /// TypeError naming it ('records[3].identities[0].value') and nothing is
-    /// written.
+    /// dicts or `(kind, value)` pairs), `name`, `profile` and `purpose`
+    /// (optional; `purpose` a `str` or None). The shapes are checked first: a
+    /// row that is not a CustomerRecord or a dict, an unknown or missing key,
+    /// or a value of the wrong type raises TypeError naming it
+    /// ('records[3].identities[0].value', 'records[0].purpose') and nothing
+    /// is written.
     ///
     /// Then every row is cleaned (phones in any format to 11 digits, e-mails
     /// lower-cased, full-width forms folded, ...) and deduplicated on exact
     /// identities, all in one transaction with the GIL released. A bad row
     /// does not raise: it is in the report's `errors` (a bad value or an
-    /// identity kind outside `IDENTITY_KINDS`: code 'validation'; a field the
-    /// policy refuses, such as 'national_id': 'policy_violation', rule
-    /// CRM-5) and changes nothing, while the good rows land. A row whose
-    /// identities belong to known customers updates them, merging several
-    /// into the oldest.
+    /// identity kind outside `IDENTITY_KINDS`, or a `purpose` that is not one
+    /// of the policy's `crm.declared_purposes`: code 'validation'; a field
+    /// the policy refuses, such as 'national_id', that no declared purpose of
+    /// the row allows: 'policy_violation', rule CRM-5) and changes nothing,
+    /// while the good rows land. A refused field the row's purpose allows is
+    /// accepted, sealed and masked like a core field, the purpose recorded
+    /// with the customer (in the export, gone on erasure) and counted in
+    /// `purposes_declared`. A row whose identities belong to known customers
+    /// updates them, merging several into the oldest.
     fn ingest_customers(
         &self,
         py: Python<'_>,

@@ -1,8 +1,9 @@
 """Customers (CRM-1, CRM-2, CRM-5..CRM-8) through the Python API, following
 core's tests/crm.rs: batches cleaned and deduplicated on exact identities,
-merges, bad rows reported while good rows land, no plaintext in the database
-file, masked reads without clearance, consent before sends, export and
-erasure with the audit chain still valid; plus the binding's own inputs
+merges, bad rows reported while good rows land, declared purposes letting a
+refused field in (sealed, masked, exported, erased), no plaintext in the
+database file, masked reads without clearance, consent before sends, export
+and erasure with the audit chain still valid; plus the binding's own inputs
 (records as classes, dicts and pairs), its typed errors for rows of the wrong
 shape, and the GIL released during a batch."""
 
@@ -71,9 +72,27 @@ def test_value_set_and_input_classes():
     assert record.name == "李娜" and record.profile == {"region": "上海"}
     d = record.to_dict()
     assert d["identities"][1] == {"kind": "email", "value": "a@b.cn"}
+    assert d["purpose"] is None and record.purpose is None
     assert brandrail.CustomerRecord(d["identities"], name=d["name"], profile=d["profile"]) == record
-    assert "CustomerRecord(identities=[" in repr(record)
+    assert brandrail.CustomerRecord(**d) == record
+    assert "CustomerRecord(identities=[" in repr(record) and repr(record).endswith(", purpose=None)")
     assert brandrail.CustomerRecord([("phone", "1")]).profile == {}
+    declared = brandrail.CustomerRecord(
+        [("phone", "1")], profile={"national_id": "x"}, purpose="cross_border_real_name"
+    )
+    assert declared.purpose == "cross_border_real_name"
+    assert declared.to_dict()["purpose"] == "cross_border_real_name"
+    assert brandrail.CustomerRecord(**declared.to_dict()) == declared
+    assert declared != brandrail.CustomerRecord([("phone", "1")], profile={"national_id": "x"})
+    assert repr(declared).endswith(", purpose='cross_border_real_name')")
+    for bad in (5, b"cross_border_real_name", ["cross_border_real_name"]):
+        with pytest.raises(TypeError) as info:
+            brandrail.CustomerRecord([("phone", "1")], purpose=bad)
+        assert str(info.value).startswith("purpose"), str(info.value)
+    with pytest.raises(UnicodeEncodeError):
+        brandrail.CustomerRecord([("phone", "1")], purpose="a\ud800")
+    with pytest.raises(TypeError):
+        brandrail.CustomerRecord([("phone", "1")], None, None, "cross_border_real_name")  # keyword-only
     with pytest.raises(brandrail.ValidationError) as info:
         brandrail.CustomerRecord([("phone", "1"), ("fax", "2")])
     assert info.value.field == "identities[1].kind"
@@ -285,6 +304,132 @@ def test_reads_are_masked_without_clearance_and_unmasked_reads_audited(crm):
     assert crm.customer(EXEC, cid).masked is False  # a supervisor is cleared too
 
 
+# ---------------------------------------------------------------- CRM-5 declared purposes
+
+ID_NUMBER = "11010519491231002X"
+PURPOSE = "cross_border_real_name"
+
+
+def with_id(phone: str, **fields) -> dict:
+    return {"identities": [("phone", phone)], "profile": {"national_id": ID_NUMBER}, **fields}
+
+
+def test_a_declared_purpose_lets_a_refused_field_in_sealed_masked_exported_and_erased(tmp_path):
+    engine = staff(brandrail.Engine.open(tmp_path / "crm.sqlite", secret_key=KEY))
+    r = engine.ingest_customers(
+        MARKETER,
+        [
+            with_id("13800138001"),
+            with_id("13800138002", purpose=None),
+            with_id("13800138003", purpose="no_such_purpose"),
+            brandrail.CustomerRecord(
+                [("phone", "13800138004")], name="欧阳娜娜", profile={"national_id": ID_NUMBER}, purpose=PURPOSE
+            ),
+        ],
+    )
+    assert [(e.row, e.field, e.code) for e in r.errors] == [
+        (0, "profile.national_id", "policy_violation"),
+        (1, "profile.national_id", "policy_violation"),
+        (2, "purpose", "validation"),
+    ]
+    assert (r.rows, r.created, r.updated, r.purposes_declared) == (4, 1, 0, 1)
+    assert r.to_dict()["purposes_declared"] == 1
+    assert "CRM-5" in r.errors[0].message and "no declared purpose" in r.errors[0].message
+    assert PURPOSE in r.errors[2].message, "the message names the declared purposes"
+    for e in r.errors:
+        assert "no_such_purpose" not in e.message and "1101051949" not in e.message, e
+    cid = r.customer_ids[3]
+    assert r.customer_ids == [None, None, None, cid]
+    for phone in ("13800138001", "13800138002", "13800138003"):
+        assert engine.find_customer(MARKETER, "phone", phone) is None, "a refused row left nothing"
+    assert engine.customer_count() == 1
+    (batch,) = engine.audit_query(EXEC, action="crm.ingest")
+    assert "purposes=1" in batch.detail and "refused=3" in batch.detail
+    assert ID_NUMBER not in batch.detail
+
+    # Sealed like every core field: masked for marketing, clear for the data
+    # steward, never in the database file.
+    masked = engine.customer(MARKETER, cid)
+    assert masked.masked and masked.profile == {"national_id": "***"}
+    clear = engine.customer(STEWARD, cid)
+    assert not clear.masked and clear.profile == {"national_id": ID_NUMBER}
+    assert ID_NUMBER.encode() not in file_bytes(tmp_path)
+
+    # The purpose travels with the customer: in the export, gone on erasure.
+    doc = json.loads(engine.export_customer(STEWARD, cid))
+    assert doc["profile"]["national_id"] == ID_NUMBER
+    (declared,) = doc["purposes"]
+    assert (declared["purpose"], declared["fields"], declared["declared_by"]) == (PURPOSE, ["national_id"], MARKETER)
+    erasure = engine.erase_customer(STEWARD, cid, "用户申请注销")
+    assert erasure.rows_removed >= 3
+    with pytest.raises(brandrail.NotFoundError):
+        engine.export_customer(STEWARD, cid)
+    assert engine.verify_audit().ok
+    del engine
+    assert ID_NUMBER.encode() not in file_bytes(tmp_path)
+
+
+def test_a_purpose_without_a_refused_field_is_recorded_too(crm):
+    r = crm.ingest_customers(
+        MARKETER, [{"identities": [("phone", "13800138000")], "profile": {"region": "上海"}, "purpose": PURPOSE}]
+    )
+    assert (r.created, r.purposes_declared, r.errors) == (1, 1, [])
+    doc = json.loads(crm.export_customer(STEWARD, r.customer_ids[0]))
+    assert [(p["purpose"], p["fields"]) for p in doc["purposes"]] == [(PURPOSE, [])]
+    # Without a purpose the count stays 0.
+    r = crm.ingest_customers(MARKETER, [{"identities": [("phone", "13900139000")]}])
+    assert (r.created, r.purposes_declared) == (1, 0)
+    assert crm.ingest_customers(MARKETER, []).purposes_declared == 0
+
+
+@pytest.mark.parametrize(
+    "purpose",
+    [
+        "no_such_purpose",
+        "'; DROP TABLE customer; --",
+        "CROSS_BORDER_REAL_NAME",
+        " cross_border_real_name",
+        "cross_border_real_name\x00",
+        "cross\u202eborder",
+        "",
+        "跨境实名" * 2000,
+    ],
+    ids=["unknown", "sql", "case", "space", "nul", "bidi", "empty", "huge"],
+)
+def test_an_unknown_or_hostile_purpose_is_a_row_error_that_does_not_echo_it(crm, purpose):
+    n = crm.audit_len()
+    r = crm.ingest_customers(MARKETER, [with_id("13800138000", purpose=purpose), {"identities": [("phone", "13900139000")]}])
+    assert [(e.row, e.field, e.code) for e in r.errors] == [(0, "purpose", "validation")]
+    (e,) = r.errors
+    assert len(e.message) < 200, e
+    for part in ("DROP", "no_such", "CROSS", "\x00", "\u202e", "跨境", "1101051949"):
+        assert part not in e.message, e
+    assert (r.created, r.purposes_declared, r.customer_ids[0]) == (1, 0, None)
+    assert crm.find_customer(MARKETER, "phone", "13800138000") is None, "the refused row changed nothing"
+    assert crm.customer_count() == 1
+    assert crm.audit_len() == n + 1, "one record for the batch"
+
+
+@pytest.mark.parametrize(
+    ("purpose", "error", "at"),
+    [
+        (5, TypeError, "records[0].purpose"),
+        (True, TypeError, "records[0].purpose"),
+        (b"cross_border_real_name", TypeError, "records[0].purpose"),
+        (["cross_border_real_name"], TypeError, "records[0].purpose"),
+        ({"purpose": "cross_border_real_name"}, TypeError, "records[0].purpose"),
+        ("cross_border\ud800", UnicodeEncodeError, "records[0].purpose"),
+    ],
+)
+def test_a_purpose_of_the_wrong_type_raises_and_changes_nothing(crm, purpose, error, at):
+    n = crm.audit_len()
+    with pytest.raises(error) as info:
+        crm.ingest_customers(MARKETER, [with_id("13800138000", purpose=purpose), {"identities": [("phone", "13900139000")]}])
+    assert at in str(info.value), str(info.value)
+    assert ID_NUMBER not in str(info.value)
+    assert crm.audit_len() == n and crm.customer_count() == 0, "nothing written, the good row neither"
+
+
 # ---------------------------------------------------------------- refusals
 
 
@@ -493,6 +638,8 @@ def test_export_holds_everything_and_erasure_removes_it_with_the_chain_valid(tmp
         ([{"identities": [("phone", "1")], "profile": {"region": 3}}], "records[0].profile"),
         ([{"identities": [("phone", "1")], "profile": {3: "x"}}], "records[0].profile"),
         ([{"identities": [("phone", "1")], "national_id": "x"}], "records[0]"),
+        ([{"identities": [("phone", "1")], "purposes": ["cross_border_real_name"]}], "records[0]"),
+        ([{"identities": [("phone", "1")], "purpose": 1}], "records[0].purpose"),
         ([{"identities": [("phone", "1")]}, "row"], "records[1]"),
     ],
 )

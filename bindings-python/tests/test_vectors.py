@@ -268,7 +268,7 @@ def run(engine: brandrail.Engine, op: str, actor: str, a: dict[str, Any]) -> dic
         )
     if op == "ingest_customers":
         # The vector's records (identities as [kind, value] pairs, name?,
-        # profile?) are exactly what the Python API accepts.
+        # profile?, purpose?) are exactly what the Python API accepts.
         r = engine.ingest_customers(actor, a["records"])
         return {
             "rows": r.rows,
@@ -276,6 +276,7 @@ def run(engine: brandrail.Engine, op: str, actor: str, a: dict[str, Any]) -> dic
             "updated": r.updated,
             "merged": r.merged,
             "customer_ids": r.customer_ids,
+            "purposes_declared": r.purposes_declared,
             "error_rows": [e.row for e in r.errors],
             "error_fields": [e.field for e in r.errors],
             "error_codes": [e.code for e in r.errors],

@@ -1679,9 +1679,16 @@ class CustomerRecord:
     (``crm.data_classes.general``: 'region', 'age_band', 'habits', ...) and
     its core-class fields that are not identities ('address', 'birth_date'),
     which are sealed at rest like the name; a birth date is cleaned to
-    YYYY-MM-DD ('1990/3/7', '19900307' and '1990年3月7日' are read too). The
-    values are checked when ingested: a bad one is a ``RowError`` of the
-    batch.
+    YYYY-MM-DD ('1990/3/7', '19900307' and '1990年3月7日' are read too).
+    ``purpose`` (CRM-5) is a declared purpose of the policy (a key of
+    ``crm.declared_purposes``; the default policy ships
+    'cross_border_real_name', which allows 'national_id'): with it, a refused
+    field the purpose allows is accepted, sealed and masked like a core
+    field, and the purpose is recorded with the customer (exported, erased
+    with them). The values are checked when ingested: a bad one is a
+    ``RowError`` of the batch (an unknown purpose: 'validation' on field
+    'purpose'; a refused field no declared purpose allows:
+    'policy_violation').
     """
 
     def __init__(
@@ -1690,6 +1697,7 @@ class CustomerRecord:
         *,
         name: Optional[str] = None,
         profile: Optional[Mapping[str, str]] = None,
+        purpose: Optional[str] = None,
     ) -> None: ...
     @property
     def identities(self) -> list[Identity]:
@@ -1700,9 +1708,13 @@ class CustomerRecord:
     @property
     def profile(self) -> dict[str, str]:
         """Profile fields, general and core class, as given (a copy)."""
+    @property
+    def purpose(self) -> Optional[str]:
+        """The declared purpose (CRM-5), as given, or None."""
     def to_dict(self) -> dict[str, Any]:
         """``{"identities": [{"kind", "value"}, ...], "name": ..., "profile":
-        {...}}`` (accepted back wherever a CustomerRecord is)."""
+        {...}, "purpose": ...}`` (accepted back wherever a CustomerRecord
+        is)."""
     def __eq__(self, other: object, /) -> bool: ...
 
 @final
@@ -1718,9 +1730,10 @@ class RowError:
     def field(self) -> str:
         """The field at fault, relative to the row: 'identities',
         'identities[0].phone', 'identities[1].kind', 'name',
-        'profile.national_id', 'profile.birth_date', ...; for an interaction
-        'customer_id', 'kind', 'at', 'page', 'amount' or 'channel'; for a
-        mention 'platform', 'author', 'text', 'at', 'url' or 'reach'."""
+        'profile.national_id', 'profile.birth_date', 'purpose', ...; for an
+        interaction 'customer_id', 'kind', 'at', 'page', 'amount' or
+        'channel'; for a mention 'platform', 'author', 'text', 'at', 'url' or
+        'reach'."""
     @property
     def code(self) -> str:
         """'validation' (a bad value), 'policy_violation' (a field the policy
@@ -1756,6 +1769,10 @@ class IngestReport:
     def customer_ids(self) -> list[Optional[int]]:
         """For every row, in input order, the id of the customer it landed
         on, or None when it was refused (a copy)."""
+    @property
+    def purposes_declared(self) -> int:
+        """Rows that declared a purpose (CRM-5) and landed, the purpose
+        recorded with their customer."""
     @property
     def errors(self) -> list[RowError]:
         """The refused rows, in row order."""
@@ -3345,21 +3362,26 @@ class Engine:
 
         ``records`` is any iterable of ``CustomerRecord``s or dicts with the
         keys ``identities`` (required: a list of ``Identity``s, ``{"kind",
-        "value"}`` dicts or ``(kind, value)`` pairs), ``name`` and ``profile``
-        (optional). The shapes are checked first: a row that is not a
-        CustomerRecord or a dict, an unknown or missing key, or a value of the
-        wrong type raises TypeError naming it
-        ('records[3].identities[0].value') and nothing is written.
+        "value"}`` dicts or ``(kind, value)`` pairs), ``name``, ``profile``
+        and ``purpose`` (optional; ``purpose`` a ``str`` or None). The shapes
+        are checked first: a row that is not a CustomerRecord or a dict, an
+        unknown or missing key, or a value of the wrong type raises TypeError
+        naming it ('records[3].identities[0].value', 'records[0].purpose') and
+        nothing is written.
 
         Then every row is cleaned (phones in any format to 11 digits, e-mails
         lower-cased, full-width forms folded, ...) and deduplicated on exact
         identities, all in one transaction with the GIL released. A bad row
-        does not raise: it is in the report's ``errors`` (a bad value or an
-        identity kind outside ``IDENTITY_KINDS``: code 'validation'; a field
-        the policy refuses, such as 'national_id': 'policy_violation', rule
-        CRM-5) and changes nothing, while the good rows land. A row whose
-        identities belong to known customers updates them, merging several
-        into the oldest.
+        does not raise: it is in the report's ``errors`` (a bad value, an
+        identity kind outside ``IDENTITY_KINDS``, or a ``purpose`` that is not
+        one of the policy's ``crm.declared_purposes``: code 'validation'; a
+        field the policy refuses, such as 'national_id', that no declared
+        purpose of the row allows: 'policy_violation', rule CRM-5) and changes
+        nothing, while the good rows land. A refused field the row's purpose
+        allows is accepted, sealed and masked like a core field, the purpose
+        recorded with the customer (in the export, gone on erasure) and
+        counted in ``purposes_declared``. A row whose identities belong to
+        known customers updates them, merging several into the oldest.
         """
     def customer(self, actor: str, id: int) -> Customer:
         """One customer (CRM-6; needs 'crm.read' and a ``secret_key``). A
