@@ -877,18 +877,21 @@ export declare class Engine {
    * `crm.ingest` and an engine opened with a `secretKey`, else
    * `'configuration'`). Each row's identities are cleaned; a bad row
    * (an identity that cannot be cleaned, no identities, a bad name, a
-   * profile field the policy refuses or does not name, a value too long)
-   * does not throw: it is reported in `errors` and changes nothing, while
-   * the good rows land, all in one transaction. A row whose identities
-   * belong to known customers updates that customer; joining several, it
-   * merges them into the oldest (audited). An identity kind that is not
+   * profile field the policy refuses or does not name, a value too long,
+   * a `purpose` the policy does not declare) does not throw: it is
+   * reported in `errors` and changes nothing, while the good rows land,
+   * all in one transaction. A field the policy refuses (`national_id`) is
+   * accepted, sealed, when the row's `purpose` allows it (CRM-5; counted
+   * in `purposesDeclared`). A row whose identities belong to known
+   * customers updates that customer; joining several, it merges them into
+   * the oldest (audited). An identity kind that is not
    * one of `identityKinds()` is a row error too (field
    * `'identities[j].kind'`). At most 1,000,000 rows (`'validation'`, field
    * `'records'`). A JS value of the wrong type anywhere in the batch (a
-   * row that is not an object, a `value` or `name` that is not a string,
-   * a `profile` that is not an object of strings) throws for the whole
-   * call with napi-rs's code and the row in the message, nothing
-   * ingested.
+   * row that is not an object, a `value`, `name` or `purpose` that is not
+   * a string, a `profile` that is not an object of strings) throws for
+   * the whole call with napi-rs's code and the row in the message,
+   * nothing ingested.
    */
   ingestCustomers(actor: string, records: Array<CustomerRecord>): IngestReport
   /**
@@ -1783,10 +1786,26 @@ export interface CustomerRecord {
    * full-width forms folded; `birth_date` is cleaned to `'YYYY-MM-DD'`
    * (from `'1990/3/7'`, `'19900307'`, `'1990年3月7日'`, …; a date that
    * is not real, or outside 1900–2100, refuses the row). A refused field
-   * (`national_id`) refuses the row with `'policy_violation'`; a field
-   * the policy does not name, or a blank value, with `'validation'`.
+   * (`crm.refused_fields`: `national_id`) refuses the row with
+   * `'policy_violation'` unless `purpose` allows it; a field the policy
+   * does not name, or a blank value, with `'validation'`.
    */
   profile?: Record<string, string>
+  /**
+   * The declared purpose (CRM-5), a key of the policy's
+   * `crm.declared_purposes`, under which a refused profile field is
+   * given: the default policy's `'cross_border_real_name'` allows
+   * `national_id` (customs declares cross-border orders in the buyer's
+   * name). A field the purpose allows is then accepted, sealed at rest
+   * like `address`, masked (`'***'`) without clearance, and the purpose
+   * recorded with the customer (by whom, when, the fields it let in;
+   * exported with them, erased with them; counted in the report's
+   * `purposesDeclared`). A purpose the policy does not declare refuses
+   * the row with `'validation'` (field `'purpose'`, the value not
+   * repeated); one that does not allow the field leaves the field
+   * refused.
+   */
+  purpose?: string
 }
 
 /** A range of calendar days, both ends included. */
@@ -2022,6 +2041,11 @@ export interface IngestReport {
    * `null` when the row was refused.
    */
   customerIds: Array<number | null>
+  /**
+   * Rows that landed with a declared `purpose` (CRM-5), recorded with
+   * their customer.
+   */
+  purposesDeclared: number
   /** The refused rows, in row order; empty when every row landed. */
   errors: Array<RowError>
 }
@@ -2707,8 +2731,9 @@ export interface RowError {
    * The part of the row at fault. Customer records: `'identities'`
    * (none, or more than 32), `'identities[0].phone'` (the first identity,
    * a phone, cannot be cleaned), `'identities[1].kind'` (not one of
-   * `identityKinds()`), `'name'`, `'profile.national_id'`,
-   * `'profile.birth_date'` (the profile key as given). Interactions:
+   * `identityKinds()`), `'name'`, `'purpose'` (not a declared purpose),
+   * `'profile.national_id'`, `'profile.birth_date'` (the profile key as
+   * given). Interactions:
    * `'customer_id'`, `'kind'`, `'at'`, `'page'`, `'amount'`, `'channel'`
    * (core's names, as in every binding). Mentions: `'platform'`,
    * `'author'`, `'text'`, `'at'`, `'url'`, `'reach'`.
@@ -2721,10 +2746,9 @@ export interface RowError {
    */
   code: 'validation' | 'policy_violation' | 'not_found'
   /**
-   * What is wrong, without the field's name (that is `field`). Customer
-   * records and interactions never repeat the refused value; a mention's
-   * `'platform'` error names it in printable form, as core writes every
-   * refused identifier. A refused field's message starts `'CRM-5: '`.
+   * What is wrong, without the field's name (that is `field`). It never
+   * repeats the refused value (customer records, interactions and
+   * mentions alike). A refused field's message starts `'CRM-5: '`.
    */
   message: string
 }

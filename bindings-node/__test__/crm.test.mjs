@@ -1,7 +1,8 @@
 // Customers (CRM-1, CRM-2, CRM-5..CRM-8) through the public JS API, following
 // core's tests/crm.rs: batches from every department cleaned and deduplicated
 // on exact identities, merges and their undoing; bad rows reported in the
-// result while the good rows land; no personal value in plain text in the
+// result while the good rows land; a refused field let in only under a
+// declared purpose; no personal value in plain text in the
 // database file; masked reads without clearance; consent and sends; export
 // and erasure with the audit chain still valid. Bad calls (wrong JS types, unknown kinds and ids,
 // missing permissions, an engine without a key) throw a typed error and
@@ -231,7 +232,7 @@ describe('CRM-1, CRM-5: bad rows are reported and change nothing while the good 
     assert.equal(engine.findCustomer('li.na', 'phone', '13900139000'), null)
     // Core saw every row: its audit record counts them all.
     const [ingest] = engine.auditQuery('zhao.min', { action: 'crm.ingest' })
-    assert.equal(ingest.detail, 'rows=7 created=2 updated=0 merged=0 refused=5')
+    assert.equal(ingest.detail, 'rows=7 created=2 updated=0 merged=0 refused=5 purposes=0')
     assert.deepEqual(await company().ingestCustomersAsync('li.na', rows), r)
   })
 
@@ -509,6 +510,117 @@ describe('CRM-7: export and erasure', () => {
   })
 })
 
+describe('CRM-5: a declared purpose lets a refused field in, sealed and recorded', () => {
+  const ID_NUMBER = '11010519491231002X'
+  const PURPOSE = 'cross_border_real_name'
+  /** A row giving the refused national ID, under `purpose` when one is given. */
+  const withId = (purpose, value = '13800138009') => {
+    const row = { identities: [phone(value)], profile: { national_id: ID_NUMBER, region: '上海' } }
+    return purpose === undefined ? row : { ...row, purpose }
+  }
+  /** Purposes the policy does not declare: unknown, near misses, hostile text. */
+  const UNDECLARED = [
+    'no_such_purpose', 'Cross_Border_Real_Name', `${PURPOSE} `, `${PURPOSE}\u0000`, '__proto__', 'constructor',
+    "'; DROP TABLE customer; --", ...HOSTILE_NAMES,
+  ]
+
+  it('accepts the field under the purpose: sealed, masked without clearance, exported and erased with the customer', async (t) => {
+    const dir = tempDir(t)
+    const engine = staff(Engine.open(join(dir, 'crm.sqlite'), { secretKey: KEY }))
+    const r = engine.ingestCustomers('li.na', [withId(), withId('no_such_purpose'), withId("'; DROP TABLE customer; --"), withId(PURPOSE)])
+    assert.deepEqual(r.errors.map((x) => [x.row, x.field, x.code]), [
+      [0, 'profile.national_id', 'policy_violation'],
+      [1, 'purpose', 'validation'],
+      [2, 'purpose', 'validation'],
+    ])
+    assert.match(r.errors[0].message, /^CRM-5: /)
+    assert.ok(r.errors[1].message.includes(PURPOSE), 'the declared purposes are named')
+    for (const x of r.errors) {
+      assert.ok(!x.message.includes('no_such') && !x.message.includes('DROP') && !x.message.includes('1101051949'), x.message)
+    }
+    assert.deepEqual([r.rows, r.created, r.updated, r.purposesDeclared], [4, 1, 0, 1])
+    const id = r.customerIds[3]
+    assert.deepEqual(r.customerIds, [null, null, null, id])
+    assert.deepEqual(await staff(Engine.inMemory({ secretKey: KEY }))
+      .ingestCustomersAsync('li.na', [withId(), withId('no_such_purpose'), withId("'; DROP TABLE customer; --"), withId(PURPOSE)]), r)
+
+    // Sealed like every core field: masked for marketing, clear for the data steward.
+    const masked = engine.customer('li.na', id)
+    assert.equal(masked.masked, true)
+    assert.deepEqual(masked.profile, { national_id: '***', region: '***' })
+    assert.deepEqual(engine.customer('data.ops', id).profile, { national_id: ID_NUMBER, region: '上海' })
+    assert.equal(filesOf(dir).indexOf(ID_NUMBER), -1, 'the ID number is not in the files in clear')
+    const [ingest] = engine.auditQuery('zhao.min', { action: 'crm.ingest' })
+    assert.equal(ingest.detail, 'rows=4 created=1 updated=0 merged=0 refused=3 purposes=1')
+
+    // The purpose travels with the customer: who declared it, when, what it let in.
+    const doc = JSON.parse(engine.exportCustomer('data.ops', id))
+    assert.equal(doc.profile.national_id, ID_NUMBER)
+    assert.equal(doc.purposes.length, 1)
+    const [declared] = doc.purposes
+    assert.deepEqual([declared.purpose, declared.fields, declared.declared_by], [PURPOSE, ['national_id'], 'li.na'])
+    assert.ok(!Number.isNaN(Date.parse(declared.declared_at)), declared.declared_at)
+    // A later row of the same customer under the purpose is recorded too.
+    const again = engine.ingestCustomers('qian.yu', [withId(PURPOSE)])
+    assert.deepEqual([again.created, again.updated, again.purposesDeclared, again.customerIds], [0, 1, 1, [id]])
+    assert.deepEqual(JSON.parse(engine.exportCustomer('data.ops', id)).purposes.map((p) => p.declared_by), ['li.na', 'qian.yu'])
+
+    const erased = engine.eraseCustomer('data.ops', id, 'request')
+    assert.ok(erased.rowsRemoved >= 3, `${erased.rowsRemoved}`)
+    assert.equal(filesOf(dir).indexOf(ID_NUMBER), -1)
+    await refusedCrm(engine, 'not_found', () => engine.exportCustomer('data.ops', id), { entity: 'customer' })
+    assert.ok((await engine.verifyAudit()).ok)
+  })
+
+  it('refuses the field without a purpose, and an undeclared or hostile purpose on `purpose` without echoing it; nothing changes', async () => {
+    const engine = company()
+    engine.ingestCustomers('li.na', [rec(phone('13900139000'))])
+    const before = customers(engine)
+    const auditBefore = engine.auditLen()
+    const rows = [withId(), ...UNDECLARED.map((p) => withId(p)), { ...rec(phone('13800138010')), purpose: 'no_such_purpose' }]
+    for (const r of [engine.ingestCustomers('li.na', rows), await engine.ingestCustomersAsync('li.na', rows)]) {
+      assert.deepEqual([r.rows, r.created, r.updated, r.merged, r.purposesDeclared], [rows.length, 0, 0, 0, 0])
+      assert.deepEqual(r.customerIds, rows.map(() => null))
+      assert.deepEqual(r.errors.map((x) => [x.row, x.field, x.code]), [
+        [0, 'profile.national_id', 'policy_violation'],
+        ...rows.slice(1).map((_, i) => [i + 1, 'purpose', 'validation']),
+      ])
+      for (const [i, x] of r.errors.entries()) {
+        assert.ok(x.message.length > 0 && x.message.length < 500, x.message)
+        assert.ok(!x.message.includes('1101051949'), x.message)
+        const given = rows[i].purpose
+        if (given && given.trim().length > 3 && !PURPOSE.startsWith(given.trim())) {
+          assert.ok(!x.message.includes(given.trim()), `${JSON.stringify(given.slice(0, 40))} echoed: ${x.message}`)
+        }
+      }
+    }
+    assert.deepEqual(customers(engine), before, 'refused rows changed no customer')
+    assert.equal(engine.auditLen(), auditBefore + 2, 'only the two ingests, as counts')
+    assert.equal(engine.findCustomer('li.na', 'phone', '13800138009'), null)
+  })
+
+  it('throws for a purpose that is not a string, for the whole call, nothing ingested', () => {
+    const engine = company()
+    engine.ingestCustomers('li.na', [rec(phone('13900139000'))])
+    const good = withId(PURPOSE)
+    for (const purpose of [42, null, true, ['cross_border_real_name'], { purpose: PURPOSE }, 1n, Symbol('p'), () => PURPOSE]) {
+      for (const ingest of [engine.ingestCustomers, engine.ingestCustomersAsync]) {
+        wrongTypeCrm(engine, () => ingest.call(engine, 'li.na', [good, { ...good, purpose }]))
+      }
+    }
+    assert.throws(() => engine.ingestCustomers('li.na', [good, { ...good, purpose: 42 }]), (e) => {
+      assert.ok(e instanceof Error && !BRANDRAIL_CODES.has(e.code))
+      assert.equal(e.code, 'StringExpected')
+      assert.match(e.message, /^records\[1\]: .*purpose/)
+      return true
+    })
+    assert.equal(engine.findCustomer('li.na', 'phone', '13800138009'), null, 'the good row did not land either')
+    // Absent (or undefined) is no purpose.
+    const r = engine.ingestCustomers('li.na', [{ ...rec(phone('13800138011')), purpose: undefined }])
+    assert.deepEqual([r.created, r.purposesDeclared, r.errors], [1, 0, []])
+  })
+})
+
 describe('CRM: permissions, keys, unknown ids', () => {
   it('refuses principals without the permission, and audits the refusal', async () => {
     const engine = company()
@@ -519,7 +631,7 @@ describe('CRM: permissions, keys, unknown ids', () => {
       { permission: 'crm.ingest' })
     assert.equal(engine.customerCount(), 0)
     const empty = engine.ingestCustomers('li.na', [])
-    assert.deepEqual(empty, { rows: 0, created: 0, updated: 0, merged: 0, customerIds: [], errors: [] })
+    assert.deepEqual(empty, { rows: 0, created: 0, updated: 0, merged: 0, customerIds: [], purposesDeclared: 0, errors: [] })
     await refusedCrm(engine, 'permission_denied', () => engine.customer('hr.one', 42), { permission: 'crm.read' })
     await refusedCrm(engine, 'permission_denied', () => engine.findCustomer('hr.one', 'phone', '13800138000'))
   })

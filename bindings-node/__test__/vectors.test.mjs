@@ -60,9 +60,12 @@ function plan(p) {
   }
 }
 
-/** A vector's `ingest_customers` row (`identities` as `[kind, value]` pairs) as a `CustomerRecord`. */
+/**
+ * A vector's `ingest_customers` row (`identities` as `[kind, value]` pairs,
+ * an optional declared `purpose`) as a `CustomerRecord`.
+ */
 const customerRecord = (r) => ({
-  identities: r.identities.map(([kind, value]) => ({ kind, value })), name: r.name, profile: r.profile,
+  identities: r.identities.map(([kind, value]) => ({ kind, value })), name: r.name, profile: r.profile, purpose: r.purpose,
 })
 
 /** A vector's `record_interactions` row (snake_case, times like `now-10d`) as a `NewInteraction`. */
@@ -206,6 +209,7 @@ const OPS = {
     const r = e.ingestCustomers(actor, a.records.map(customerRecord))
     return {
       rows: r.rows, created: r.created, updated: r.updated, merged: r.merged, customerIds: r.customerIds,
+      purposesDeclared: r.purposesDeclared,
       errorRows: r.errors.map((x) => x.row), errorFields: r.errors.map((x) => x.field), errorCodes: r.errors.map((x) => x.code),
     }
   },

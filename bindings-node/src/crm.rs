@@ -1,7 +1,8 @@
 //! Customers (core's `crm` module): batches of customer records ingested with
 //! a per-row report (CRM-1), deduplicated on exact identities and merged
-//! (CRM-2; a merge can be undone), minimized (CRM-5) and sealed at rest
-//! (CRM-6); masked and clear reads; consent and sends (CRM-8); export and
+//! (CRM-2; a merge can be undone), minimized (CRM-5: a refused field only
+//! under a declared purpose that allows it) and sealed at rest (CRM-6);
+//! masked and clear reads; consent and sends (CRM-8); export and
 //! erasure (CRM-7); fuzzy duplicate candidates, manual merges and pairs
 //! marked distinct (CRM-2, in `crm/fuzzy.rs`); interactions, purchases and
 //! funnels (CRM-3, in `crm/interactions.rs`); segments, personas, lifecycle
@@ -24,12 +25,12 @@
 //!
 //! What throws, for the whole call and before anything is ingested, is a JS
 //! value of the wrong type: not an array, a row or an identity that is not a
-//! plain object, a `kind`, `value` or `name` that is not a string (`null`
-//! included), a `profile` that is not an object of strings, a hole in an
-//! array, a missing `identities`, `kind` or `value`. It throws with napi-rs's
-//! code (`'ArrayExpected'`, `'ObjectExpected'`, `'StringExpected'`,
-//! `'InvalidArg'`) and the path in the message (`records[3]: …`),
-//! synchronously even from `ingestCustomersAsync`.
+//! plain object, a `kind`, `value`, `name` or `purpose` that is not a string
+//! (`null` included), a `profile` that is not an object of strings, a hole in
+//! an array, a missing `identities`, `kind` or `value`. It throws with
+//! napi-rs's code (`'ArrayExpected'`, `'ObjectExpected'`,
+//! `'StringExpected'`, `'InvalidArg'`) and the path in the message
+//! (`records[3]: …`), synchronously even from `ingestCustomersAsync`.
 //!
 //! Customer ids are JS numbers (safe integers), both ways.
 
@@ -94,10 +95,24 @@ pub struct CustomerRecord {
     /// full-width forms folded; `birth_date` is cleaned to `'YYYY-MM-DD'`
     /// (from `'1990/3/7'`, `'19900307'`, `'1990年3月7日'`, …; a date that
     /// is not real, or outside 1900–2100, refuses the row). A refused field
-    /// (`national_id`) refuses the row with `'policy_violation'`; a field
-    /// the policy does not name, or a blank value, with `'validation'`.
+    /// (`crm.refused_fields`: `national_id`) refuses the row with
+    /// `'policy_violation'` unless `purpose` allows it; a field the policy
+    /// does not name, or a blank value, with `'validation'`.
     #[napi(ts_type = "Record<string, string>")]
     pub profile: Option<StringMap>,
+    /// The declared purpose (CRM-5), a key of the policy's
+    /// `crm.declared_purposes`, under which a refused profile field is
+    /// given: the default policy's `'cross_border_real_name'` allows
+    /// `national_id` (customs declares cross-border orders in the buyer's
+    /// name). A field the purpose allows is then accepted, sealed at rest
+    /// like `address`, masked (`'***'`) without clearance, and the purpose
+    /// recorded with the customer (by whom, when, the fields it let in;
+    /// exported with them, erased with them; counted in the report's
+    /// `purposesDeclared`). A purpose the policy does not declare refuses
+    /// the row with `'validation'` (field `'purpose'`, the value not
+    /// repeated); one that does not allow the field leaves the field
+    /// refused.
+    pub purpose: Option<String>,
 }
 
 impl CustomerRecord {
@@ -118,6 +133,7 @@ impl CustomerRecord {
             identities,
             name: self.name,
             profile: self.profile.map(|m| m.0).unwrap_or_default(),
+            purpose: self.purpose,
         })
     }
 }
@@ -272,8 +288,9 @@ pub struct RowError {
     /// The part of the row at fault. Customer records: `'identities'`
     /// (none, or more than 32), `'identities[0].phone'` (the first identity,
     /// a phone, cannot be cleaned), `'identities[1].kind'` (not one of
-    /// `identityKinds()`), `'name'`, `'profile.national_id'`,
-    /// `'profile.birth_date'` (the profile key as given). Interactions:
+    /// `identityKinds()`), `'name'`, `'purpose'` (not a declared purpose),
+    /// `'profile.national_id'`, `'profile.birth_date'` (the profile key as
+    /// given). Interactions:
     /// `'customer_id'`, `'kind'`, `'at'`, `'page'`, `'amount'`, `'channel'`
     /// (core's names, as in every binding). Mentions: `'platform'`,
     /// `'author'`, `'text'`, `'at'`, `'url'`, `'reach'`.
@@ -283,10 +300,9 @@ pub struct RowError {
     /// else `'validation'`.
     #[napi(ts_type = "'validation' | 'policy_violation' | 'not_found'")]
     pub code: String,
-    /// What is wrong, without the field's name (that is `field`). Customer
-    /// records and interactions never repeat the refused value; a mention's
-    /// `'platform'` error names it in printable form, as core writes every
-    /// refused identifier. A refused field's message starts `'CRM-5: '`.
+    /// What is wrong, without the field's name (that is `field`). It never
+    /// repeats the refused value (customer records, interactions and
+    /// mentions alike). A refused field's message starts `'CRM-5: '`.
     pub message: String,
 }
 
@@ -316,6 +332,9 @@ pub struct IngestReport {
     /// `null` when the row was refused.
     #[napi(ts_type = "Array<number | null>")]
     pub customer_ids: Vec<Option<i64>>,
+    /// Rows that landed with a declared `purpose` (CRM-5), recorded with
+    /// their customer.
+    pub purposes_declared: f64,
     /// The refused rows, in row order; empty when every row landed.
     pub errors: Vec<RowError>,
 }
@@ -328,6 +347,7 @@ impl From<crm::IngestReport> for IngestReport {
             updated: number(r.updated as u64),
             merged: number(r.merged as u64),
             customer_ids: r.customer_ids,
+            purposes_declared: number(r.purposes_declared as u64),
             errors: all(r.errors),
         }
     }
@@ -495,18 +515,21 @@ impl Engine {
     /// `crm.ingest` and an engine opened with a `secretKey`, else
     /// `'configuration'`). Each row's identities are cleaned; a bad row
     /// (an identity that cannot be cleaned, no identities, a bad name, a
-    /// profile field the policy refuses or does not name, a value too long)
-    /// does not throw: it is reported in `errors` and changes nothing, while
-    /// the good rows land, all in one transaction. A row whose identities
-    /// belong to known customers updates that customer; joining several, it
-    /// merges them into the oldest (audited). An identity kind that is not
+    /// profile field the policy refuses or does not name, a value too long,
+    /// a `purpose` the policy does not declare) does not throw: it is
+    /// reported in `errors` and changes nothing, while the good rows land,
+    /// all in one transaction. A field the policy refuses (`national_id`) is
+    /// accepted, sealed, when the row's `purpose` allows it (CRM-5; counted
+    /// in `purposesDeclared`). A row whose identities belong to known
+    /// customers updates that customer; joining several, it merges them into
+    /// the oldest (audited). An identity kind that is not
     /// one of `identityKinds()` is a row error too (field
     /// `'identities[j].kind'`). At most 1,000,000 rows (`'validation'`, field
     /// `'records'`). A JS value of the wrong type anywhere in the batch (a
-    /// row that is not an object, a `value` or `name` that is not a string,
-    /// a `profile` that is not an object of strings) throws for the whole
-    /// call with napi-rs's code and the row in the message, nothing
-    /// ingested.
+    /// row that is not an object, a `value`, `name` or `purpose` that is not
+    /// a string, a `profile` that is not an object of strings) throws for
+    /// the whole call with napi-rs's code and the row in the message,
+    /// nothing ingested.
     #[napi(
         strict,
         catch_unwind,
