@@ -23,7 +23,9 @@
 //! An ingest never throws for a bad row: each refused row is reported in
 //! `IngestReport.errors` (its index, the field at fault, `validation` or
 //! `policy_violation`, never the refused value) and changes nothing, while the
-//! good rows land, all in one transaction. The call as a whole throws only
+//! good rows land, all in one transaction. A refused profile field
+//! (`national_id`) is accepted, sealed, only under a declared purpose that
+//! allows it (`CustomerRecord.purpose`, CRM-5). The call as a whole throws only
 //! when it cannot run: no key (`Configuration`), an actor without
 //! `crm.ingest` (`PermissionDenied`, audited), more than 1 000 000 rows
 //! (`Validation`, field `records`). A row of the wrong host type cannot be
@@ -143,9 +145,25 @@ pub struct CustomerRecord {
     /// between 1900 and 2100 is a `validation` row error (field
     /// `profile.birth_date`), as is an empty value. A field the policy
     /// refuses (`national_id`) is a `policy_violation` row error (rule
-    /// CRM-5), any other unknown field a `validation` one. Default none.
+    /// CRM-5) unless `purpose` declares a purpose that allows it, any other
+    /// unknown field a `validation` one. Default none.
     #[uniffi(default)]
     pub profile: HashMap<String, String>,
+    /// The declared purpose (CRM-5) under which a refused profile field is
+    /// given: a key of the policy's `crm.declared_purposes` (the default
+    /// policy ships `cross_border_real_name`, which allows `national_id` for
+    /// cross-border orders that customs declares in the buyer's name). A
+    /// refused field the purpose allows is then accepted, sealed at rest like
+    /// an identity, masked without clearance, and the purpose (with the
+    /// fields it let in, who declared it and when) is recorded with the
+    /// customer: counted in `IngestReport.purposesDeclared`, in
+    /// `exportCustomer`'s `purposes`, removed by `eraseCustomer`. A purpose
+    /// that does not allow the field leaves it a `policy_violation` row
+    /// error; a purpose the policy does not declare is a `validation` row
+    /// error on field `purpose` (its message lists the declared purposes and
+    /// never repeats the value given). Default none.
+    #[uniffi(default)]
+    pub purpose: Option<String>,
 }
 
 impl From<CustomerRecord> for core::CustomerRecord {
@@ -154,6 +172,7 @@ impl From<CustomerRecord> for core::CustomerRecord {
             identities: all(r.identities),
             name: r.name,
             profile: r.profile.into_iter().collect(),
+            purpose: r.purpose,
         }
     }
 }
@@ -202,6 +221,9 @@ pub struct IngestReport {
     /// For every row, in order, the customer it landed on; `nil`/`null` when
     /// the row was refused.
     pub customer_ids: Vec<Option<i64>>,
+    /// Rows that declared a purpose (CRM-5, `CustomerRecord.purpose`) and
+    /// landed, the purpose recorded with their customer.
+    pub purposes_declared: u64,
     /// The refused rows, in row order.
     pub errors: Vec<RowError>,
 }
@@ -214,6 +236,7 @@ impl From<core::IngestReport> for IngestReport {
             updated: count(r.updated),
             merged: count(r.merged),
             customer_ids: r.customer_ids,
+            purposes_declared: count(r.purposes_declared),
             errors: all(r.errors),
         }
     }
@@ -491,7 +514,10 @@ impl Engine {
     /// of those merged into it, with its `customer_id`, `department` and
     /// `received_at`), `consent_history`,
     /// `consents_in_force`, `sends`, `interactions` (`kind`, `at`, `page`,
-    /// `amount` as a decimal string, `channel`; the merged customers' too). Decode it with `JSONSerialization` /
+    /// `amount` as a decimal string, `channel`; the merged customers' too),
+    /// `tickets`, `purposes` (CRM-5: each declared purpose with `purpose`,
+    /// the `fields` it let in, `declared_by`, `declared_at`). Decode it with
+    /// `JSONSerialization` /
     /// `Codable` (Swift) or `kotlinx.serialization` / `org.json` (Kotlin).
     /// `NotFound` for an unknown or erased customer.
     pub fn export_customer(&self, actor: &str, customer_id: i64) -> Result<String, BrandrailError> {
@@ -499,9 +525,9 @@ impl Engine {
     }
 
     /// Erase customer `customerId` on request (CRM-7; needs `crm.erase`):
-    /// identities, name, profile, source records, consents, sends and
-    /// interactions of the customer and of every customer merged into it are
-    /// removed; their ids
+    /// identities, name, profile, source records, consents, sends,
+    /// interactions and declared purposes (CRM-5) of the customer and of
+    /// every customer merged into it are removed; their ids
     /// then read as `NotFound`, and the same person may come back as a new
     /// customer. `reason` (display text, 1–200 characters) is required. The
     /// audit log keeps only ids and counts, so its chain still verifies.
@@ -549,6 +575,7 @@ mod tests {
             }],
             name: Some("李娜".into()),
             profile: HashMap::from([("region".to_owned(), "上海".to_owned())]),
+            purpose: Some("cross_border_real_name".into()),
         };
         let core = core::CustomerRecord::from(record);
         assert_eq!(
@@ -560,6 +587,7 @@ mod tests {
         );
         assert_eq!(core.name.as_deref(), Some("李娜"));
         assert_eq!(core.profile["region"], "上海");
+        assert_eq!(core.purpose.as_deref(), Some("cross_border_real_name"));
     }
 
     #[test]
@@ -570,6 +598,7 @@ mod tests {
             updated: 0,
             merged: 0,
             customer_ids: vec![Some(1), None],
+            purposes_declared: 1,
             errors: vec![core::RowError {
                 row: 1,
                 field: "identities".into(),
@@ -579,6 +608,7 @@ mod tests {
         });
         assert_eq!((report.rows, report.created), (2, 1));
         assert_eq!(report.customer_ids, vec![Some(1), None]);
+        assert_eq!(report.purposes_declared, 1);
         assert_eq!(report.errors[0].row, 1);
         assert_eq!(report.errors[0].field, "identities");
     }

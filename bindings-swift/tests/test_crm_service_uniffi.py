@@ -828,6 +828,7 @@ def test_crm10_bad_rows_are_reported_while_good_rows_land(branded):
     ]
     for x in r.errors:
         assert not x.message.startswith(x.field), x
+        assert "Wei Bo" not in x.message and "微博" not in x.message, "a platform is not repeated"
         assert "javascript" not in x.message and "\x00" not in x.message and "\u202e" not in x.message
     assert r.mention_ids == [1] + [None] * 15 + [2], "a refused row takes no id"
     assert [(a.mention_id, a.severity) for a in r.alerts] == [(1, NORMAL), (2, MAJOR)]

@@ -81,10 +81,11 @@ def ident(kind, value: str) -> br.Identity:
     return br.Identity(kind=kind, value=value)
 
 
-def rec(*ids, name=None, **profile) -> br.CustomerRecord:
-    """A record of `(kind, value)` identities, a name and profile fields."""
+def rec(*ids, name=None, purpose=None, **profile) -> br.CustomerRecord:
+    """A record of `(kind, value)` identities, a name, a declared purpose
+    (CRM-5) and profile fields."""
     return br.CustomerRecord(
-        identities=[ident(k, v) for k, v in ids], name=name, profile=dict(profile)
+        identities=[ident(k, v) for k, v in ids], name=name, profile=dict(profile), purpose=purpose
     )
 
 
@@ -220,8 +221,8 @@ def test_crm1_crm2_formats_are_cleaned_and_exact_identities_dedupe(e):
     assert "139" not in merges[0].detail and "into=" in merges[0].detail
     ingests = e.audit_query("zhao.min", br.AuditQuery(action="crm.ingest"))
     assert [i.detail for i in ingests] == [
-        "rows=4 created=2 updated=2 merged=0 refused=0",
-        "rows=1 created=0 updated=1 merged=1 refused=0",
+        "rows=4 created=2 updated=2 merged=0 refused=0 purposes=0",
+        "rows=1 created=0 updated=1 merged=1 refused=0 purposes=0",
     ]
     assert e.verify_audit().ok
 
@@ -294,7 +295,7 @@ def test_crm2_a_merge_can_be_undone(e):
 
 def test_a_record_defaults_to_no_name_and_no_profile_and_repeats_collapse(e):
     r = br.CustomerRecord(identities=[ident(PHONE, "13800138000")])
-    assert (r.name, r.profile) == (None, {})
+    assert (r.name, r.profile, r.purpose) == (None, {}, None)
     id = one(
         e,
         "li.na",
@@ -318,6 +319,7 @@ def test_a_record_defaults_to_no_name_and_no_profile_and_repeats_collapse(e):
 def test_an_empty_batch_is_a_report_of_nothing(e):
     r = e.ingest_customers("li.na", [])
     assert (r.rows, r.created, r.updated, r.merged, r.customer_ids, r.errors) == (0, 0, 0, 0, [], [])
+    assert r.purposes_declared == 0
 
 
 def test_async_ingest_reports_as_the_sync_call_does():
@@ -374,7 +376,7 @@ def test_crm1_crm5_bad_rows_are_reported_and_change_nothing_good_rows_land(e):
     log = e.audit_len()
     r = e.ingest_customers("li.na", rows)
     assert e.audit_len() == log + 1, "one ingest record, whatever the rows"
-    assert (r.rows, r.created, r.updated, r.merged) == (9, 2, 0, 0)
+    assert (r.rows, r.created, r.updated, r.merged, r.purposes_declared) == (9, 2, 0, 0, 0)
     assert [(x.row, x.field, x.code) for x in r.errors] == [
         (1, "identities[0].phone", "validation"),
         (2, "profile.national_id", "policy_violation"),
@@ -467,6 +469,239 @@ def test_hostile_identities_names_and_profiles_are_row_errors_not_echoed(e):
         assert e.find_customer("li.na", kind, value) is None
     c = e.customer("data.ops", r.customer_ids[-1])
     assert (c.name, c.profile) == ("长" * 200, {"habits": "x" * 500})
+
+
+# ------------------------------------------------------------------ CRM-5
+#
+# Declared purposes, after `crm5_*` in core/tests/crm.rs: a refused profile
+# field (`national_id`) is accepted under a purpose of the policy's
+# `crm.declared_purposes` that allows it, sealed, masked without clearance, and
+# the purpose is recorded with the customer (exported, erased).
+
+CROSS_BORDER = "cross_border_real_name"
+ID_NUMBER = "11010519491231002X"
+NOT_A_PURPOSE = f"not a declared purpose of the policy (crm.declared_purposes: {CROSS_BORDER})"
+
+
+def with_id(phone: str, purpose=None, **profile) -> br.CustomerRecord:
+    """A record giving the refused national ID, under `purpose` if any."""
+    return rec((PHONE, phone), purpose=purpose, national_id=ID_NUMBER, **profile)
+
+
+def purposes_of(e, id: int) -> list:
+    return json.loads(e.export_customer("data.ops", id))["purposes"]
+
+
+def test_crm5_a_declared_purpose_lets_a_refused_field_in_sealed_and_recorded(tmp_path):
+    e = br.Engine.open(str(tmp_path / "crm.sqlite"), options())
+    staff(e)
+    r = e.ingest_customers(
+        "li.na",
+        [
+            with_id("13800138009"),
+            with_id("13800138009", "no_such_purpose"),
+            with_id("13800138009", "'; DROP TABLE customer; --"),
+            with_id("13800138009", CROSS_BORDER, region="上海"),
+        ],
+    )
+    assert [(x.row, x.field, x.code) for x in r.errors] == [
+        (0, "profile.national_id", "policy_violation"),
+        (1, "purpose", "validation"),
+        (2, "purpose", "validation"),
+    ]
+    assert (r.rows, r.created, r.purposes_declared) == (4, 1, 1)
+    assert isinstance(r.purposes_declared, int)
+    assert r.customer_ids[:3] == [None, None, None]
+    id = r.customer_ids[3]
+    for x in r.errors:
+        assert ID_NUMBER not in x.message and "DROP TABLE" not in x.message, x
+    assert "CRM-5" in r.errors[0].message
+
+    # Sealed like every core field: masked for marketing, clear for the data
+    # steward (and that read audited), never in clear in the database files.
+    masked = e.customer("li.na", id)
+    assert masked.masked and masked.profile == {"national_id": "***", "region": "***"}
+    log = e.audit_len()
+    clear = e.customer("data.ops", id)
+    assert not clear.masked and clear.profile == {"national_id": ID_NUMBER, "region": "上海"}
+    assert e.audit_len() == log + 1
+    assert ID_NUMBER.encode() not in file_bytes(tmp_path)
+
+    # The purpose travels with the customer: in the export (the field in
+    # clear), counted in the audit record, never the value in the log.
+    doc = json.loads(e.export_customer("data.ops", id))
+    assert doc["profile"]["national_id"] == ID_NUMBER
+    assert [(p["purpose"], p["fields"], p["declared_by"]) for p in doc["purposes"]] == [
+        (CROSS_BORDER, ["national_id"], "li.na")
+    ]
+    assert doc["purposes"][0]["declared_at"].startswith("2026-11-02T02:00:00")
+    ingest = e.audit_query("zhao.min", br.AuditQuery(action="crm.ingest"))
+    assert ingest[-1].detail == "rows=4 created=1 updated=0 merged=0 refused=3 purposes=1"
+    assert ID_NUMBER not in audit_details(e)
+
+    # Erased with the customer: the purpose row goes too, and the value
+    # leaves the files.
+    er = e.erase_customer("data.ops", id, "用户申请注销")
+    assert er.customer_ids == [id] and er.rows_removed >= 3
+    refused("not_found", e.export_customer, "data.ops", id)
+    assert e.verify_audit().ok
+    del e
+    gc.collect()
+    assert ID_NUMBER.encode() not in file_bytes(tmp_path)
+
+
+def test_crm5_purposes_of_merged_customers_are_exported_and_erased_with_the_survivor(e):
+    a = one(e, "li.na", rec((PHONE, "13800138000"), purpose=CROSS_BORDER, national_id=ID_NUMBER))
+    e.advance_clock(60)
+    b = one(e, "qian.yu", rec((EMAIL, "li.na@example.com"), purpose=CROSS_BORDER, national_id=ID_NUMBER))
+    # A purpose without a refused field is declared (and counted) all the same.
+    e.advance_clock(60)
+    joined = e.ingest_customers(
+        "qian.yu", [rec((PHONE, "13800138000"), (EMAIL, "li.na@example.com"), purpose=CROSS_BORDER)]
+    )
+    assert (joined.merged, joined.customer_ids, joined.purposes_declared) == (1, [a], 1)
+    assert [(p["purpose"], p["fields"], p["declared_by"]) for p in purposes_of(e, b)] == [
+        (CROSS_BORDER, ["national_id"], "li.na"),
+        (CROSS_BORDER, [], "qian.yu"),
+        (CROSS_BORDER, ["national_id"], "qian.yu"),
+    ], "the survivor's purposes, then the merged customer's"
+    er = e.erase_customer("data.ops", a, "request")
+    assert er.customer_ids == [a, b]
+    again = one(e, "li.na", rec((PHONE, "13800138000")))
+    assert purposes_of(e, again) == [], "nothing of the erased purposes is left"
+
+
+def test_crm5_without_an_allowing_purpose_a_refused_field_stays_refused(e):
+    one(e, "li.na", rec((EMAIL, "known@example.com")))
+    # A second purpose that allows nothing, installed with the default one.
+    survey = "loyalty_survey"
+    e.replace_policy(
+        "zhao.min",
+        e.policy().overlay_toml(
+            f'[crm.declared_purposes.{survey}]\ndescription = "会员满意度回访"\nallows = []\n'
+        ),
+    )
+    before, log = crm(e), e.audit_len()
+    r = e.ingest_customers(
+        "li.na",
+        [
+            with_id("13800138001"),
+            with_id("13800138002", survey),
+            rec((PHONE, "13800138003"), purpose=survey, national_id=""),
+            # A record that joins a known customer changes nothing either.
+            rec((EMAIL, "known@example.com"), (PHONE, "13800138004"), national_id=ID_NUMBER),
+        ],
+    )
+    assert [(x.row, x.field, x.code) for x in r.errors] == [
+        (0, "profile.national_id", "policy_violation"),
+        (1, "profile.national_id", "policy_violation"),
+        (2, "profile.national_id", "policy_violation"),
+        (3, "profile.national_id", "policy_violation"),
+    ]
+    assert "no declared purpose allows it" in r.errors[0].message
+    assert f"the declared purpose {survey} does not allow it" in r.errors[1].message
+    for x in r.errors:
+        assert x.message.startswith("CRM-5") and ID_NUMBER not in x.message, x
+    assert (r.created, r.updated, r.merged, r.purposes_declared) == (0, 0, 0, 0)
+    assert r.customer_ids == [None] * 4
+    # Nothing changed: no customer, identity, purpose or profile field.
+    assert crm(e) == before
+    for n in range(1, 5):
+        assert e.find_customer("li.na", PHONE, f"1380013800{n}") is None
+    assert e.audit_len() == log + 1, "the ingest record only"
+    assert e.audit_query("zhao.min", br.AuditQuery(action="crm.ingest"))[-1].detail.endswith(
+        "refused=4 purposes=0"
+    )
+    assert purposes_of(e, 1) == []
+
+
+def test_crm5_a_policy_purpose_may_allow_only_refused_core_fields(e):
+    """A purpose allowing a field that is not refused cannot even be built
+    into a policy; the engine's policy stays as it was."""
+    policy = e.policy()
+    for allows in ['["region"]', '["national_id", "habits"]', '["no_such_field"]']:
+        err = refused_unchanged(
+            e,
+            "validation",
+            policy.overlay_toml,
+            f'[crm.declared_purposes.bad]\ndescription = "x"\nallows = {allows}\n',
+        )
+        assert err.field == "crm.declared_purposes.bad.allows", err
+        assert "only refused fields need a purpose" in err.detail
+    for key in ["Bad Key", "x'; DROP TABLE policy;--"]:
+        toml = f'[crm.declared_purposes."{key}"]\ndescription = "x"\nallows = ["national_id"]\n'
+        refused_unchanged(e, "validation", policy.overlay_toml, toml)
+    assert e.policy().digest() == policy.digest()
+    one(e, "li.na", with_id("13800138000", CROSS_BORDER))
+
+
+HOSTILE_PURPOSES = [
+    "no_such_purpose",
+    "marketing",
+    "",
+    "   ",
+    "Cross_Border_Real_Name",
+    "ｃｒｏｓｓ_ｂｏｒｄｅｒ_ｒｅａｌ_ｎａｍｅ",
+    " " + CROSS_BORDER,
+    CROSS_BORDER + " ",
+    CROSS_BORDER + "\x00",
+    CROSS_BORDER + "\n",
+    "cross_border\u200b_real_name",
+    "\u202e" + CROSS_BORDER,
+    "x'; DROP TABLE customer_purpose;--",
+    "%s%n%x",
+    "../../etc/passwd",
+    "\x1b[31mred",
+    "跨境实名",
+    "crm.declared_purposes",
+    "p" * 100_000,
+]
+
+
+def test_crm5_unknown_or_hostile_purposes_are_validation_errors_on_purpose_not_echoed(e):
+    before, log = crm(e), e.audit_len()
+    rows = [with_id(f"138001{n:05d}", purpose) for n, purpose in enumerate(HOSTILE_PURPOSES)]
+    # An unknown purpose is refused even on a row without a refused field.
+    rows.append(rec((PHONE, "13900139000"), purpose="no_such_purpose", region="上海"))
+    r = e.ingest_customers("li.na", rows)
+    assert [(x.row, x.field, x.code) for x in r.errors] == [
+        (n, "purpose", "validation") for n in range(len(rows))
+    ]
+    # One message for all: the declared purposes, never the value given.
+    assert {x.message for x in r.errors} == {NOT_A_PURPOSE}
+    assert (r.created, r.purposes_declared, r.customer_ids) == (0, 0, [None] * len(rows))
+    assert crm(e) == before
+    assert e.find_customer("li.na", PHONE, "13900139000") is None
+    assert e.audit_len() == log + 1
+    details = audit_details(e)
+    assert "DROP TABLE" not in details and ID_NUMBER not in details and "p" * 100 not in details
+
+
+def test_crm5_async_ingest_declares_purposes_as_the_sync_call_does():
+    rows = [with_id(f"1380013{n:04d}", CROSS_BORDER) for n in range(50)]
+    rows += [with_id("13900139000"), with_id("13900139001", "nope")]
+    sync, background = (br.Engine.in_memory(options()) for _ in range(2))
+    for engine in (sync, background):
+        staff(engine)
+    want = sync.ingest_customers("li.na", rows)
+    got = asyncio.run(background.ingest_customers_async("li.na", rows))
+    assert got == want
+    assert (got.created, got.purposes_declared) == (50, 50)
+    assert [(x.row, x.field) for x in got.errors] == [(50, "profile.national_id"), (51, "purpose")]
+    assert background.customer("data.ops", got.customer_ids[7]).profile == {"national_id": ID_NUMBER}
+
+
+def test_crm5_a_purpose_of_the_wrong_host_type_refuses_the_whole_call(e):
+    one(e, "li.na", rec((EMAIL, "known@example.com")))
+    good = with_id("13800138000", CROSS_BORDER)
+    for purpose in [42, 3.5, b"cross_border_real_name", [CROSS_BORDER], {"purpose": CROSS_BORDER}, PHONE]:
+        bad = br.CustomerRecord(identities=[ident(PHONE, "13900139000")], purpose=purpose)
+        wrong_type(e, e.ingest_customers, "li.na", [good, bad])
+        with pytest.raises(WRONG_TYPE):
+            asyncio.run(e.ingest_customers_async("li.na", [good, bad]))
+    assert e.find_customer("li.na", PHONE, "13800138000") is None, "not even the good row"
+    assert purposes_of(e, 1) == []
+    assert e.customer_count() == 1
 
 
 # ------------------------------------------------------------------ CRM-6
@@ -795,6 +1030,7 @@ def test_wrong_host_types_refuse_the_whole_call_before_the_engine(e):
         [br.CustomerRecord(identities=[ident(PHONE, "13900139000")], name=42)],
         [br.CustomerRecord(identities=[ident(PHONE, "13900139000")], profile={"region": 1})],
         [br.CustomerRecord(identities=[ident(PHONE, "13900139000")], profile=[("region", "上海")])],
+        [br.CustomerRecord(identities=[ident(PHONE, "13900139000")], purpose=42)],
         good,
         None,
     ]:

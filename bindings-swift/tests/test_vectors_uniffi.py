@@ -414,8 +414,9 @@ def run_publishing(engine, op: str, actor: str, a: dict) -> dict:
 
 
 def customer_record(v: dict):
-    """A record of `[kind, value]` identities, a name and profile fields; an
-    unknown kind is the core's validation error, as in the Rust runner."""
+    """A record of `[kind, value]` identities, a name, profile fields and a
+    declared purpose (CRM-5); an unknown kind is the core's validation error,
+    as in the Rust runner."""
     return br.CustomerRecord(
         identities=[
             br.Identity(kind=br.parse_identity_kind(kind), value=value)
@@ -423,6 +424,7 @@ def customer_record(v: dict):
         ],
         name=v.get("name"),
         profile=dict(v.get("profile", {})),
+        purpose=v.get("purpose"),
     )
 
 
@@ -437,6 +439,7 @@ def run_crm(engine, op: str, actor: str, a: dict) -> dict:
             "updated": r.updated,
             "merged": r.merged,
             "customer_ids": r.customer_ids,
+            "purposes_declared": r.purposes_declared,
             "error_rows": [e.row for e in r.errors],
             "error_fields": [e.field for e in r.errors],
             "error_codes": [e.code for e in r.errors],

@@ -1317,9 +1317,9 @@ public protocol EngineProtocol: AnyObject, Sendable {
     
     /**
      * Erase customer `customerId` on request (CRM-7; needs `crm.erase`):
-     * identities, name, profile, source records, consents, sends and
-     * interactions of the customer and of every customer merged into it are
-     * removed; their ids
+     * identities, name, profile, source records, consents, sends,
+     * interactions and declared purposes (CRM-5) of the customer and of
+     * every customer merged into it are removed; their ids
      * then read as `NotFound`, and the same person may come back as a new
      * customer. `reason` (display text, 1–200 characters) is required. The
      * audit log keeps only ids and counts, so its chain still verifies.
@@ -1340,7 +1340,10 @@ public protocol EngineProtocol: AnyObject, Sendable {
      * of those merged into it, with its `customer_id`, `department` and
      * `received_at`), `consent_history`,
      * `consents_in_force`, `sends`, `interactions` (`kind`, `at`, `page`,
-     * `amount` as a decimal string, `channel`; the merged customers' too). Decode it with `JSONSerialization` /
+     * `amount` as a decimal string, `channel`; the merged customers' too),
+     * `tickets`, `purposes` (CRM-5: each declared purpose with `purpose`,
+     * the `fields` it let in, `declared_by`, `declared_at`). Decode it with
+     * `JSONSerialization` /
      * `Codable` (Swift) or `kotlinx.serialization` / `org.json` (Kotlin).
      * `NotFound` for an unknown or erased customer.
      */
@@ -3263,9 +3266,9 @@ open func customerCount()throws  -> UInt64  {
     
     /**
      * Erase customer `customerId` on request (CRM-7; needs `crm.erase`):
-     * identities, name, profile, source records, consents, sends and
-     * interactions of the customer and of every customer merged into it are
-     * removed; their ids
+     * identities, name, profile, source records, consents, sends,
+     * interactions and declared purposes (CRM-5) of the customer and of
+     * every customer merged into it are removed; their ids
      * then read as `NotFound`, and the same person may come back as a new
      * customer. `reason` (display text, 1–200 characters) is required. The
      * audit log keeps only ids and counts, so its chain still verifies.
@@ -3296,7 +3299,10 @@ open func eraseCustomer(actor: String, customerId: Int64, reason: String)throws 
      * of those merged into it, with its `customer_id`, `department` and
      * `received_at`), `consent_history`,
      * `consents_in_force`, `sends`, `interactions` (`kind`, `at`, `page`,
-     * `amount` as a decimal string, `channel`; the merged customers' too). Decode it with `JSONSerialization` /
+     * `amount` as a decimal string, `channel`; the merged customers' too),
+     * `tickets`, `purposes` (CRM-5: each declared purpose with `purpose`,
+     * the `fields` it let in, `declared_by`, `declared_at`). Decode it with
+     * `JSONSerialization` /
      * `Codable` (Swift) or `kotlinx.serialization` / `org.json` (Kotlin).
      * `NotFound` for an unknown or erased customer.
      */
@@ -7813,9 +7819,26 @@ public struct CustomerRecord: Equatable, Hashable {
      * between 1900 and 2100 is a `validation` row error (field
      * `profile.birth_date`), as is an empty value. A field the policy
      * refuses (`national_id`) is a `policy_violation` row error (rule
-     * CRM-5), any other unknown field a `validation` one. Default none.
+     * CRM-5) unless `purpose` declares a purpose that allows it, any other
+     * unknown field a `validation` one. Default none.
      */
     public var profile: [String: String]
+    /**
+     * The declared purpose (CRM-5) under which a refused profile field is
+     * given: a key of the policy's `crm.declared_purposes` (the default
+     * policy ships `cross_border_real_name`, which allows `national_id` for
+     * cross-border orders that customs declares in the buyer's name). A
+     * refused field the purpose allows is then accepted, sealed at rest like
+     * an identity, masked without clearance, and the purpose (with the
+     * fields it let in, who declared it and when) is recorded with the
+     * customer: counted in `IngestReport.purposesDeclared`, in
+     * `exportCustomer`'s `purposes`, removed by `eraseCustomer`. A purpose
+     * that does not allow the field leaves it a `policy_violation` row
+     * error; a purpose the policy does not declare is a `validation` row
+     * error on field `purpose` (its message lists the declared purposes and
+     * never repeats the value given). Default none.
+     */
+    public var purpose: String?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -7840,11 +7863,28 @@ public struct CustomerRecord: Equatable, Hashable {
          * between 1900 and 2100 is a `validation` row error (field
          * `profile.birth_date`), as is an empty value. A field the policy
          * refuses (`national_id`) is a `policy_violation` row error (rule
-         * CRM-5), any other unknown field a `validation` one. Default none.
-         */profile: [String: String] = [:]) {
+         * CRM-5) unless `purpose` declares a purpose that allows it, any other
+         * unknown field a `validation` one. Default none.
+         */profile: [String: String] = [:], 
+        /**
+         * The declared purpose (CRM-5) under which a refused profile field is
+         * given: a key of the policy's `crm.declared_purposes` (the default
+         * policy ships `cross_border_real_name`, which allows `national_id` for
+         * cross-border orders that customs declares in the buyer's name). A
+         * refused field the purpose allows is then accepted, sealed at rest like
+         * an identity, masked without clearance, and the purpose (with the
+         * fields it let in, who declared it and when) is recorded with the
+         * customer: counted in `IngestReport.purposesDeclared`, in
+         * `exportCustomer`'s `purposes`, removed by `eraseCustomer`. A purpose
+         * that does not allow the field leaves it a `policy_violation` row
+         * error; a purpose the policy does not declare is a `validation` row
+         * error on field `purpose` (its message lists the declared purposes and
+         * never repeats the value given). Default none.
+         */purpose: String? = nil) {
         self.identities = identities
         self.name = name
         self.profile = profile
+        self.purpose = purpose
     }
 
     
@@ -7865,7 +7905,8 @@ public struct FfiConverterTypeCustomerRecord: FfiConverterRustBuffer {
             try CustomerRecord(
                 identities: FfiConverterSequenceTypeIdentity.read(from: &buf), 
                 name: FfiConverterOptionString.read(from: &buf), 
-                profile: FfiConverterDictionaryStringString.read(from: &buf)
+                profile: FfiConverterDictionaryStringString.read(from: &buf), 
+                purpose: FfiConverterOptionString.read(from: &buf)
         )
     }
 
@@ -7873,6 +7914,7 @@ public struct FfiConverterTypeCustomerRecord: FfiConverterRustBuffer {
         FfiConverterSequenceTypeIdentity.write(value.identities, into: &buf)
         FfiConverterOptionString.write(value.name, into: &buf)
         FfiConverterDictionaryStringString.write(value.profile, into: &buf)
+        FfiConverterOptionString.write(value.purpose, into: &buf)
     }
 }
 
@@ -9003,6 +9045,11 @@ public struct IngestReport: Equatable, Hashable {
      */
     public var customerIds: [Int64?]
     /**
+     * Rows that declared a purpose (CRM-5, `CustomerRecord.purpose`) and
+     * landed, the purpose recorded with their customer.
+     */
+    public var purposesDeclared: UInt64
+    /**
      * The refused rows, in row order.
      */
     public var errors: [RowError]
@@ -9027,6 +9074,10 @@ public struct IngestReport: Equatable, Hashable {
          * the row was refused.
          */customerIds: [Int64?], 
         /**
+         * Rows that declared a purpose (CRM-5, `CustomerRecord.purpose`) and
+         * landed, the purpose recorded with their customer.
+         */purposesDeclared: UInt64, 
+        /**
          * The refused rows, in row order.
          */errors: [RowError]) {
         self.rows = rows
@@ -9034,6 +9085,7 @@ public struct IngestReport: Equatable, Hashable {
         self.updated = updated
         self.merged = merged
         self.customerIds = customerIds
+        self.purposesDeclared = purposesDeclared
         self.errors = errors
     }
 
@@ -9058,6 +9110,7 @@ public struct FfiConverterTypeIngestReport: FfiConverterRustBuffer {
                 updated: FfiConverterUInt64.read(from: &buf), 
                 merged: FfiConverterUInt64.read(from: &buf), 
                 customerIds: FfiConverterSequenceOptionInt64.read(from: &buf), 
+                purposesDeclared: FfiConverterUInt64.read(from: &buf), 
                 errors: FfiConverterSequenceTypeRowError.read(from: &buf)
         )
     }
@@ -9068,6 +9121,7 @@ public struct FfiConverterTypeIngestReport: FfiConverterRustBuffer {
         FfiConverterUInt64.write(value.updated, into: &buf)
         FfiConverterUInt64.write(value.merged, into: &buf)
         FfiConverterSequenceOptionInt64.write(value.customerIds, into: &buf)
+        FfiConverterUInt64.write(value.purposesDeclared, into: &buf)
         FfiConverterSequenceTypeRowError.write(value.errors, into: &buf)
     }
 }
@@ -21129,10 +21183,10 @@ private let initializationResult: InitializationResult = {
     if (uniffi_brandrail_mobile_checksum_method_engine_customer_count() != 28364) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_brandrail_mobile_checksum_method_engine_erase_customer() != 19328) {
+    if (uniffi_brandrail_mobile_checksum_method_engine_erase_customer() != 36040) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_brandrail_mobile_checksum_method_engine_export_customer() != 26651) {
+    if (uniffi_brandrail_mobile_checksum_method_engine_export_customer() != 50435) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_brandrail_mobile_checksum_method_engine_find_customer() != 24815) {

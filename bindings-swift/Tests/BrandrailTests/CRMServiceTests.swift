@@ -640,6 +640,8 @@ final class CRMServiceTests: XCTestCase {
         XCTAssertEqual(r.errors.map(\.field),
                        ["platform", "platform", "author", "text", "text", "at", "url", "url", "reach"])
         XCTAssertTrue(r.errors.allSatisfy { $0.code == "validation" && !$0.message.contains("javascript") })
+        XCTAssertFalse(r.errors.contains { $0.message.contains("Wei Bo") || $0.message.contains("微博") },
+                       "a platform is not repeated")
         XCTAssertEqual(r.mentionIds, [1, nil, nil, nil, nil, nil, nil, nil, nil, nil, 2])
         XCTAssertEqual(r.alerts.map(\.severity), [.normal, .normal])
     }

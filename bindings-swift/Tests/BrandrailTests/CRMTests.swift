@@ -1,6 +1,7 @@
 // Customers (CRM-1..CRM-3, CRM-5..CRM-8) from Swift: batches cleaned and
 // deduplicated on exact identities and merged, and a merge undone; bad rows
 // reported in the `IngestReport` (never thrown) while the good rows land;
+// refused profile fields let in, sealed, under a declared purpose (CRM-5);
 // masked reads without `crm.read_sensitive`; no plaintext personal data in the
 // database file; consent gating sends; the export document and erasure with
 // the audit chain still valid; interactions with per-row errors, masked
@@ -49,9 +50,9 @@ final class CRMTests: XCTestCase {
     // MARK: helpers
 
     func rec(_ ids: [(IdentityKind, String)], name: String? = nil,
-             profile: [String: String] = [:]) -> CustomerRecord {
+             profile: [String: String] = [:], purpose: String? = nil) -> CustomerRecord {
         CustomerRecord(identities: ids.map { Identity(kind: $0.0, value: $0.1) },
-                       name: name, profile: profile)
+                       name: name, profile: profile, purpose: purpose)
     }
 
     /// Ingest one good record; its customer id.
@@ -186,6 +187,11 @@ final class CRMTests: XCTestCase {
         let merges = try engine.auditQuery(actor: "zhao.min", query: AuditQuery(action: "crm.merge"))
         XCTAssertEqual(merges.map(\.entityId), [String(other)])
         XCTAssertFalse(merges[0].detail.contains("139"))
+        let ingests = try engine.auditQuery(actor: "zhao.min", query: AuditQuery(action: "crm.ingest"))
+        XCTAssertEqual(ingests.map(\.detail), [
+            "rows=4 created=2 updated=2 merged=0 refused=0 purposes=0",
+            "rows=1 created=0 updated=1 merged=1 refused=0 purposes=0",
+        ])
         XCTAssertTrue(try engine.verifyAudit().ok)
     }
 
@@ -233,6 +239,7 @@ final class CRMTests: XCTestCase {
         let r = CustomerRecord(identities: [Identity(kind: .phone, value: "13800138000")])
         XCTAssertNil(r.name)
         XCTAssertEqual(r.profile, [:])
+        XCTAssertNil(r.purpose)
         let id = try one("li.na", r)
         _ = try engine.advanceClock(seconds: 60)
         let again = try engine.ingestCustomers(actor: "qian.yu", records: [
@@ -294,6 +301,7 @@ final class CRMTests: XCTestCase {
         ])
         XCTAssertEqual(try engine.auditLen(), log + 1, "one ingest record, whatever the rows")
         XCTAssertEqual(r.created, 2)
+        XCTAssertEqual(r.purposesDeclared, 0)
         XCTAssertEqual(r.errors.map(\.row), [1, 2, 3, 4, 5, 6, 7])
         XCTAssertEqual(r.errors.map(\.field), [
             "identities[0].phone", "profile.national_id", "profile.favourite_colour", "identities",
@@ -325,6 +333,216 @@ final class CRMTests: XCTestCase {
             XCTAssertFalse(e.message.contains(name), e.message)
         }
         XCTAssertNil(try engine.findCustomer(actor: "li.na", kind: .email, value: "named@example.com"))
+    }
+
+    // MARK: CRM-5 declared purposes (after `crm5_*` in core/tests/crm.rs)
+
+    static let crossBorder = "cross_border_real_name"
+    static let idNumber = "11010519491231002X"
+    static let notAPurpose =
+        "not a declared purpose of the policy (crm.declared_purposes: cross_border_real_name)"
+
+    /// A record giving the refused national ID, under `purpose` if any.
+    func withID(_ phone: String, _ purpose: String? = nil,
+                profile: [String: String] = [:]) -> CustomerRecord {
+        rec([(.phone, phone)], profile: profile.merging(["national_id": Self.idNumber]) { a, _ in a },
+            purpose: purpose)
+    }
+
+    /// The `purposes` of customer `id`'s export (an audited read).
+    func purposes(_ id: Int64, on engine: Engine? = nil) throws -> [[String: Any]] {
+        let target: Engine = engine ?? self.engine!
+        let text = try target.exportCustomer(actor: "data.ops", customerId: id)
+        let doc = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+        return try XCTUnwrap(doc["purposes"] as? [[String: Any]])
+    }
+
+    func testCRM5ADeclaredPurposeLetsARefusedFieldInSealedAndRecorded() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("crm.sqlite").path
+        do {
+            let e = try Engine.open(path: path, options: Self.options())
+            try Self.staff(e)
+            let r = try e.ingestCustomers(actor: "li.na", records: [
+                withID("13800138009"),
+                withID("13800138009", "no_such_purpose"),
+                withID("13800138009", "'; DROP TABLE customer; --"),
+                withID("13800138009", Self.crossBorder, profile: ["region": "上海"]),
+            ])
+            XCTAssertEqual(r.errors.map(\.row), [0, 1, 2])
+            XCTAssertEqual(r.errors.map(\.field), ["profile.national_id", "purpose", "purpose"])
+            XCTAssertEqual(r.errors.map(\.code), ["policy_violation", "validation", "validation"])
+            XCTAssertEqual([r.rows, r.created, r.purposesDeclared], [4, 1, 1])
+            XCTAssertEqual(Array(r.customerIds.prefix(3)), [nil, nil, nil])
+            let id = try XCTUnwrap(r.customerIds[3])
+            for x in r.errors {
+                XCTAssertFalse(x.message.contains(Self.idNumber) || x.message.contains("DROP TABLE"), x.message)
+            }
+            XCTAssertTrue(r.errors[0].message.contains("CRM-5"))
+
+            // Sealed like every core field: masked for marketing, clear for the
+            // data steward (that read audited), never in clear in the files.
+            let masked = try e.customer(actor: "li.na", id: id)
+            XCTAssertTrue(masked.masked)
+            XCTAssertEqual(masked.profile, ["national_id": "***", "region": "***"])
+            let log = try e.auditLen()
+            let clear = try e.customer(actor: "data.ops", id: id)
+            XCTAssertFalse(clear.masked)
+            XCTAssertEqual(clear.profile, ["national_id": Self.idNumber, "region": "上海"])
+            XCTAssertEqual(try e.auditLen(), log + 1)
+            let whileOpen = try fileBytes(dir)
+            XCTAssertFalse(contains(whileOpen, Self.idNumber))
+
+            // The purpose travels with the customer: in the export (the field
+            // in clear), counted in the audit record, never the value there.
+            let text = try e.exportCustomer(actor: "data.ops", customerId: id)
+            let doc = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+            XCTAssertEqual((doc["profile"] as? [String: String])?["national_id"], Self.idNumber)
+            let declared = try XCTUnwrap(doc["purposes"] as? [[String: Any]])
+            XCTAssertEqual(declared.count, 1)
+            XCTAssertEqual(declared[0]["purpose"] as? String, Self.crossBorder)
+            XCTAssertEqual(declared[0]["fields"] as? [String], ["national_id"])
+            XCTAssertEqual(declared[0]["declared_by"] as? String, "li.na")
+            XCTAssertTrue((declared[0]["declared_at"] as? String ?? "").hasPrefix("2026-11-02T02:00:00"))
+            let ingest = try e.auditQuery(actor: "zhao.min", query: AuditQuery(action: "crm.ingest"))
+            XCTAssertEqual(ingest.last?.detail, "rows=4 created=1 updated=0 merged=0 refused=3 purposes=1")
+            XCTAssertFalse(try auditDetails(e).contains(Self.idNumber))
+
+            // Erased with the customer: the purpose goes too.
+            let erasure = try e.eraseCustomer(actor: "data.ops", customerId: id, reason: "用户申请注销")
+            XCTAssertEqual(erasure.customerIds, [id])
+            XCTAssertGreaterThanOrEqual(erasure.rowsRemoved, 3)
+            assertRefused("not_found") { try e.exportCustomer(actor: "data.ops", customerId: id) }
+            XCTAssertTrue(try e.verifyAudit().ok)
+        }
+        let closed = try fileBytes(dir)
+        XCTAssertFalse(contains(closed, Self.idNumber))
+    }
+
+    func testCRM5PurposesOfMergedCustomersAreExportedAndErasedWithTheSurvivor() throws {
+        let a = try one("li.na", rec([(.phone, "13800138000")], profile: ["national_id": Self.idNumber],
+                                     purpose: Self.crossBorder))
+        _ = try engine.advanceClock(seconds: 60)
+        let b = try one("qian.yu", rec([(.email, "li.na@example.com")],
+                                       profile: ["national_id": Self.idNumber], purpose: Self.crossBorder))
+        // A purpose without a refused field is declared (and counted) all the same.
+        _ = try engine.advanceClock(seconds: 60)
+        let joined = try engine.ingestCustomers(actor: "qian.yu", records: [
+            rec([(.phone, "13800138000"), (.email, "li.na@example.com")], purpose: Self.crossBorder),
+        ])
+        XCTAssertEqual([joined.merged, joined.purposesDeclared], [1, 1])
+        XCTAssertEqual(joined.customerIds, [a])
+        let declared = try purposes(b)
+        XCTAssertEqual(declared.map { $0["declared_by"] as? String }, ["li.na", "qian.yu", "qian.yu"],
+                       "the survivor's purposes, then the merged customer's")
+        XCTAssertEqual(declared.map { $0["fields"] as? [String] }, [["national_id"], [], ["national_id"]])
+        let erasure = try engine.eraseCustomer(actor: "data.ops", customerId: a, reason: "request")
+        XCTAssertEqual(erasure.customerIds, [a, b])
+        let again = try one("li.na", rec([(.phone, "13800138000")]))
+        XCTAssertEqual(try purposes(again).count, 0, "nothing of the erased purposes is left")
+    }
+
+    func testCRM5WithoutAnAllowingPurposeARefusedFieldStaysRefused() throws {
+        _ = try one("li.na", rec([(.email, "known@example.com")]))
+        // A second purpose that allows nothing, installed with the default one.
+        let survey = "loyalty_survey"
+        _ = try engine.replacePolicy(actor: "zhao.min", policy: try engine.policy().overlayToml(
+            text: "[crm.declared_purposes.\(survey)]\ndescription = \"会员满意度回访\"\nallows = []\n"))
+        let before = try Customers(engine)
+        let log = try engine.auditLen()
+        let r = try engine.ingestCustomers(actor: "li.na", records: [
+            withID("13800138001"),
+            withID("13800138002", survey),
+            rec([(.phone, "13800138003")], profile: ["national_id": ""], purpose: survey),
+            // A record that joins a known customer changes nothing either.
+            rec([(.email, "known@example.com"), (.phone, "13800138004")],
+                profile: ["national_id": Self.idNumber]),
+        ])
+        XCTAssertEqual(r.errors.map(\.row), [0, 1, 2, 3])
+        XCTAssertEqual(Set(r.errors.map(\.field)), ["profile.national_id"])
+        XCTAssertEqual(Set(r.errors.map(\.code)), ["policy_violation"])
+        XCTAssertTrue(r.errors[0].message.contains("no declared purpose allows it"))
+        XCTAssertTrue(r.errors[1].message.contains("the declared purpose \(survey) does not allow it"))
+        for x in r.errors {
+            XCTAssertTrue(x.message.hasPrefix("CRM-5"), x.message)
+            XCTAssertFalse(x.message.contains(Self.idNumber), x.message)
+        }
+        XCTAssertEqual([r.created, r.updated, r.merged, r.purposesDeclared], [0, 0, 0, 0])
+        XCTAssertEqual(r.customerIds, [nil, nil, nil, nil])
+        // Nothing changed: no customer, identity, purpose or profile field.
+        XCTAssertEqual(try Customers(engine), before)
+        for n in 1...4 {
+            XCTAssertNil(try engine.findCustomer(actor: "li.na", kind: .phone, value: "1380013800\(n)"))
+        }
+        XCTAssertEqual(try engine.auditLen(), log + 1, "the ingest record only")
+        let ingest = try engine.auditQuery(actor: "zhao.min", query: AuditQuery(action: "crm.ingest"))
+        XCTAssertTrue(ingest.last?.detail.hasSuffix("refused=4 purposes=0") ?? false)
+        XCTAssertEqual(try purposes(1).count, 0)
+    }
+
+    func testCRM5APolicyPurposeMayAllowOnlyRefusedCoreFields() throws {
+        let policy = try engine.policy()
+        for allows in [#"["region"]"#, #"["national_id", "habits"]"#, #"["no_such_field"]"#] {
+            let error = try refused("validation") {
+                try policy.overlayToml(text: "[crm.declared_purposes.bad]\ndescription = \"x\"\nallows = \(allows)\n")
+            }
+            XCTAssertEqual(field(error), "crm.declared_purposes.bad.allows")
+            XCTAssertTrue(detail(error).contains("only refused fields need a purpose"), detail(error))
+        }
+        for key in ["Bad Key", "x'; DROP TABLE policy;--"] {
+            try refused("validation") {
+                try policy.overlayToml(
+                    text: "[crm.declared_purposes.\"\(key)\"]\ndescription = \"x\"\nallows = [\"national_id\"]\n")
+            }
+        }
+        XCTAssertEqual(try engine.policy().digest(), policy.digest())
+        _ = try one("li.na", withID("13800138000", Self.crossBorder))
+    }
+
+    static let hostilePurposes: [String] = [
+        "no_such_purpose", "marketing", "", "   ", "Cross_Border_Real_Name",
+        "ｃｒｏｓｓ_ｂｏｒｄｅｒ_ｒｅａｌ_ｎａｍｅ", " " + crossBorder, crossBorder + " ",
+        crossBorder + "\u{0}", crossBorder + "\n", "cross_border\u{200B}_real_name",
+        "\u{202E}" + crossBorder, "x'; DROP TABLE customer_purpose;--", "%s%n%x", "../../etc/passwd",
+        "\u{1B}[31mred", "跨境实名", "crm.declared_purposes", String(repeating: "p", count: 100_000),
+    ]
+
+    func testCRM5UnknownOrHostilePurposesAreValidationErrorsOnPurposeNotEchoed() throws {
+        let before = try Customers(engine)
+        let log = try engine.auditLen()
+        var rows = Self.hostilePurposes.enumerated().map { n, purpose in
+            withID(String(format: "138001%05d", n), purpose)
+        }
+        // An unknown purpose is refused even on a row without a refused field.
+        rows.append(rec([(.phone, "13900139000")], profile: ["region": "上海"], purpose: "no_such_purpose"))
+        let r = try engine.ingestCustomers(actor: "li.na", records: rows)
+        XCTAssertEqual(r.errors.map(\.row), Array(0..<UInt64(rows.count)))
+        XCTAssertEqual(Set(r.errors.map(\.field)), ["purpose"])
+        XCTAssertEqual(Set(r.errors.map(\.code)), ["validation"])
+        // One message for all: the declared purposes, never the value given.
+        XCTAssertEqual(Set(r.errors.map(\.message)), [Self.notAPurpose])
+        XCTAssertEqual([r.created, r.purposesDeclared], [0, 0])
+        XCTAssertTrue(r.customerIds.allSatisfy { $0 == nil })
+        XCTAssertEqual(try Customers(engine), before)
+        XCTAssertNil(try engine.findCustomer(actor: "li.na", kind: .phone, value: "13900139000"))
+        XCTAssertEqual(try engine.auditLen(), log + 1)
+        let details = try auditDetails(engine)
+        XCTAssertFalse(details.contains("DROP TABLE") || details.contains(Self.idNumber))
+    }
+
+    func testCRM5AsyncIngestDeclaresPurposesAsTheSyncCallDoes() async throws {
+        var rows = (0..<50).map { withID(String(format: "1380013%04d", $0), Self.crossBorder) }
+        rows += [withID("13900139000"), withID("13900139001", "nope")]
+        let twin = try Engine.inMemory(options: Self.options())
+        try Self.staff(twin)
+        let want = try twin.ingestCustomers(actor: "li.na", records: rows)
+        let got = try await engine.ingestCustomersAsync(actor: "li.na", records: rows)
+        XCTAssertEqual(got, want)
+        XCTAssertEqual([got.created, got.purposesDeclared], [50, 50])
+        XCTAssertEqual(got.errors.map(\.field), ["profile.national_id", "purpose"])
+        let id = try XCTUnwrap(got.customerIds[7])
+        XCTAssertEqual(try engine.customer(actor: "data.ops", id: id).profile, ["national_id": Self.idNumber])
     }
 
     // MARK: CRM-6

@@ -448,15 +448,17 @@ final class VectorsTests: XCTestCase {
 
     // MARK: customers (CRM-1..CRM-8), as core/tests/vectors.rs maps the ops
 
-    /// A record of `[kind, value]` identities, a name and profile fields; an
-    /// unknown kind is the core's validation error, as in the Rust runner.
+    /// A record of `[kind, value]` identities, a name, profile fields and a
+    /// declared purpose (CRM-5); an unknown kind is the core's validation
+    /// error, as in the Rust runner.
     func customerRecord(_ v: [String: Any]) throws -> CustomerRecord {
         CustomerRecord(
             identities: try (v["identities"] as? [[String]] ?? []).map {
                 Identity(kind: try parseIdentityKind(name: $0.first ?? ""), value: $0.last ?? "")
             },
             name: v["name"] as? String,
-            profile: v["profile"] as? [String: String] ?? [:]
+            profile: v["profile"] as? [String: String] ?? [:],
+            purpose: v["purpose"] as? String
         )
     }
 
@@ -471,6 +473,7 @@ final class VectorsTests: XCTestCase {
             let r = try engine.ingestCustomers(actor: actor, records: records)
             return ["rows": r.rows, "created": r.created, "updated": r.updated, "merged": r.merged,
                     "customer_ids": r.customerIds.map { id -> Any in id ?? NSNull() },
+                    "purposes_declared": r.purposesDeclared,
                     "error_rows": r.errors.map(\.row),
                     "error_fields": r.errors.map(\.field),
                     "error_codes": r.errors.map(\.code)]

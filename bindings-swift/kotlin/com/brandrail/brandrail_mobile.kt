@@ -2036,10 +2036,10 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_brandrail_mobile_checksum_method_engine_customer_count() and 0xFFFF) != 28364) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_brandrail_mobile_checksum_method_engine_erase_customer() and 0xFFFF) != 19328) {
+    if ((lib.uniffi_brandrail_mobile_checksum_method_engine_erase_customer() and 0xFFFF) != 36040) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_brandrail_mobile_checksum_method_engine_export_customer() and 0xFFFF) != 26651) {
+    if ((lib.uniffi_brandrail_mobile_checksum_method_engine_export_customer() and 0xFFFF) != 50435) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_brandrail_mobile_checksum_method_engine_find_customer() and 0xFFFF) != 24815) {
@@ -3464,9 +3464,9 @@ public interface EngineInterface {
     
     /**
      * Erase customer `customerId` on request (CRM-7; needs `crm.erase`):
-     * identities, name, profile, source records, consents, sends and
-     * interactions of the customer and of every customer merged into it are
-     * removed; their ids
+     * identities, name, profile, source records, consents, sends,
+     * interactions and declared purposes (CRM-5) of the customer and of
+     * every customer merged into it are removed; their ids
      * then read as `NotFound`, and the same person may come back as a new
      * customer. `reason` (display text, 1–200 characters) is required. The
      * audit log keeps only ids and counts, so its chain still verifies.
@@ -3487,7 +3487,10 @@ public interface EngineInterface {
      * of those merged into it, with its `customer_id`, `department` and
      * `received_at`), `consent_history`,
      * `consents_in_force`, `sends`, `interactions` (`kind`, `at`, `page`,
-     * `amount` as a decimal string, `channel`; the merged customers' too). Decode it with `JSONSerialization` /
+     * `amount` as a decimal string, `channel`; the merged customers' too),
+     * `tickets`, `purposes` (CRM-5: each declared purpose with `purpose`,
+     * the `fields` it let in, `declared_by`, `declared_at`). Decode it with
+     * `JSONSerialization` /
      * `Codable` (Swift) or `kotlinx.serialization` / `org.json` (Kotlin).
      * `NotFound` for an unknown or erased customer.
      */
@@ -5859,9 +5862,9 @@ open class Engine: Disposable, AutoCloseable, EngineInterface
     
     /**
      * Erase customer `customerId` on request (CRM-7; needs `crm.erase`):
-     * identities, name, profile, source records, consents, sends and
-     * interactions of the customer and of every customer merged into it are
-     * removed; their ids
+     * identities, name, profile, source records, consents, sends,
+     * interactions and declared purposes (CRM-5) of the customer and of
+     * every customer merged into it are removed; their ids
      * then read as `NotFound`, and the same person may come back as a new
      * customer. `reason` (display text, 1–200 characters) is required. The
      * audit log keeps only ids and counts, so its chain still verifies.
@@ -5897,7 +5900,10 @@ open class Engine: Disposable, AutoCloseable, EngineInterface
      * of those merged into it, with its `customer_id`, `department` and
      * `received_at`), `consent_history`,
      * `consents_in_force`, `sends`, `interactions` (`kind`, `at`, `page`,
-     * `amount` as a decimal string, `channel`; the merged customers' too). Decode it with `JSONSerialization` /
+     * `amount` as a decimal string, `channel`; the merged customers' too),
+     * `tickets`, `purposes` (CRM-5: each declared purpose with `purpose`,
+     * the `fields` it let in, `declared_by`, `declared_at`). Decode it with
+     * `JSONSerialization` /
      * `Codable` (Swift) or `kotlinx.serialization` / `org.json` (Kotlin).
      * `NotFound` for an unknown or erased customer.
      */
@@ -10087,9 +10093,27 @@ data class CustomerRecord (
      * between 1900 and 2100 is a `validation` row error (field
      * `profile.birth_date`), as is an empty value. A field the policy
      * refuses (`national_id`) is a `policy_violation` row error (rule
-     * CRM-5), any other unknown field a `validation` one. Default none.
+     * CRM-5) unless `purpose` declares a purpose that allows it, any other
+     * unknown field a `validation` one. Default none.
      */
     var `profile`: Map<kotlin.String, kotlin.String> = mapOf() 
+    , 
+    /**
+     * The declared purpose (CRM-5) under which a refused profile field is
+     * given: a key of the policy's `crm.declared_purposes` (the default
+     * policy ships `cross_border_real_name`, which allows `national_id` for
+     * cross-border orders that customs declares in the buyer's name). A
+     * refused field the purpose allows is then accepted, sealed at rest like
+     * an identity, masked without clearance, and the purpose (with the
+     * fields it let in, who declared it and when) is recorded with the
+     * customer: counted in `IngestReport.purposesDeclared`, in
+     * `exportCustomer`'s `purposes`, removed by `eraseCustomer`. A purpose
+     * that does not allow the field leaves it a `policy_violation` row
+     * error; a purpose the policy does not declare is a `validation` row
+     * error on field `purpose` (its message lists the declared purposes and
+     * never repeats the value given). Default none.
+     */
+    var `purpose`: kotlin.String? = null 
     
 ){
     
@@ -10109,19 +10133,22 @@ public object FfiConverterTypeCustomerRecord: FfiConverterRustBuffer<CustomerRec
             FfiConverterSequenceTypeIdentity.read(buf),
             FfiConverterOptionalString.read(buf),
             FfiConverterMapStringString.read(buf),
+            FfiConverterOptionalString.read(buf),
         )
     }
 
     override fun allocationSize(value: CustomerRecord) = (
             FfiConverterSequenceTypeIdentity.allocationSize(value.`identities`) +
             FfiConverterOptionalString.allocationSize(value.`name`) +
-            FfiConverterMapStringString.allocationSize(value.`profile`)
+            FfiConverterMapStringString.allocationSize(value.`profile`) +
+            FfiConverterOptionalString.allocationSize(value.`purpose`)
     )
 
     override fun write(value: CustomerRecord, buf: ByteBuffer) {
             FfiConverterSequenceTypeIdentity.write(value.`identities`, buf)
             FfiConverterOptionalString.write(value.`name`, buf)
             FfiConverterMapStringString.write(value.`profile`, buf)
+            FfiConverterOptionalString.write(value.`purpose`, buf)
     }
 }
 
@@ -10920,6 +10947,12 @@ data class IngestReport (
     var `customerIds`: List<kotlin.Long?>
     , 
     /**
+     * Rows that declared a purpose (CRM-5, `CustomerRecord.purpose`) and
+     * landed, the purpose recorded with their customer.
+     */
+    var `purposesDeclared`: kotlin.ULong
+    , 
+    /**
      * The refused rows, in row order.
      */
     var `errors`: List<RowError>
@@ -10944,6 +10977,7 @@ public object FfiConverterTypeIngestReport: FfiConverterRustBuffer<IngestReport>
             FfiConverterULong.read(buf),
             FfiConverterULong.read(buf),
             FfiConverterSequenceOptionalLong.read(buf),
+            FfiConverterULong.read(buf),
             FfiConverterSequenceTypeRowError.read(buf),
         )
     }
@@ -10954,6 +10988,7 @@ public object FfiConverterTypeIngestReport: FfiConverterRustBuffer<IngestReport>
             FfiConverterULong.allocationSize(value.`updated`) +
             FfiConverterULong.allocationSize(value.`merged`) +
             FfiConverterSequenceOptionalLong.allocationSize(value.`customerIds`) +
+            FfiConverterULong.allocationSize(value.`purposesDeclared`) +
             FfiConverterSequenceTypeRowError.allocationSize(value.`errors`)
     )
 
@@ -10963,6 +10998,7 @@ public object FfiConverterTypeIngestReport: FfiConverterRustBuffer<IngestReport>
             FfiConverterULong.write(value.`updated`, buf)
             FfiConverterULong.write(value.`merged`, buf)
             FfiConverterSequenceOptionalLong.write(value.`customerIds`, buf)
+            FfiConverterULong.write(value.`purposesDeclared`, buf)
             FfiConverterSequenceTypeRowError.write(value.`errors`, buf)
     }
 }
