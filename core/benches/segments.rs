@@ -163,12 +163,13 @@ fn bare_sql(p: &std::path::Path, now_ms: i64) -> i64 {
     let day = 86_400_000i64;
     conn.query_row(
         "SELECT count(*) FROM customer c \
+         JOIN (SELECT customer_id FROM customer_interaction \
+               WHERE kind = 'purchase' AND at >= ?1 \
+               GROUP BY customer_id HAVING count(*) >= 2) p ON p.customer_id = c.id \
          WHERE c.merged_into IS NULL AND c.erased_at IS NULL \
          AND json_extract(c.profile, '$.region') = '上海' \
-         AND (SELECT count(*) FROM customer_interaction i \
-              WHERE i.customer_id = c.id AND i.kind = 'purchase' AND i.at >= ?1) >= 2 \
-         AND EXISTS (SELECT 1 FROM customer_interaction i \
-              WHERE i.customer_id = c.id AND i.kind = 'view' AND i.at >= ?2)",
+         AND c.id IN (SELECT customer_id FROM customer_interaction \
+                      WHERE kind = 'view' AND at >= ?2)",
         [now_ms - 90 * day, now_ms - 30 * day],
         |r| r.get(0),
     )

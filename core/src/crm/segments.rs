@@ -309,8 +309,7 @@ fn refresh(ctx: &Ctx<'_>, key: Option<&SecretKey>, name: &str) -> Result<Segment
                 members: row.members.try_into().unwrap_or(0),
             });
         }
-        let live = store::crm::live_count(ctx.tx)?;
-        full = dirty.len() > FULL_AFTER && dirty.len() as u64 * 8 > live;
+        full = dirty.len() > FULL_AFTER && dirty.len() as u64 * 8 > store::crm::live_count(ctx.tx)?;
     }
     let fields = rule.fields();
     let (mut added, mut removed) = (0u64, 0u64);

@@ -335,7 +335,8 @@ const MIGRATIONS: &[&str] = &[
     ) STRICT;
     CREATE INDEX interaction_by_customer ON customer_interaction(customer_id, at);
     -- CRM-4: event-count conditions and lifecycle windows scan by kind and time.
-    CREATE INDEX interaction_by_kind ON customer_interaction(kind, at, customer_id);
+    -- It covers the page too: lifecycle stages look for product pages.
+    CREATE INDEX interaction_by_kind ON customer_interaction(kind, at, customer_id, page);
 
     -- CRM-4: segments are rules stored as data (JSON), materialized: the
     -- members as of the last refresh, which re-evaluates only customers

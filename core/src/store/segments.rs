@@ -133,7 +133,7 @@ pub(crate) fn purchases(
 ) -> Result<Vec<(i64, i64, Vec<u8>)>> {
     let mut st = tx.prepare_cached(
         "SELECT customer_id, at, amount_sealed FROM customer_interaction \
-         WHERE kind = 'purchase' AND at >= ?1 AND at < ?2 AND amount_sealed IS NOT NULL",
+         WHERE +kind = 'purchase' AND at >= ?1 AND at < ?2 AND amount_sealed IS NOT NULL",
     )?;
     let rows = st.query_map([from, to], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -214,34 +214,60 @@ impl<'a> Evaluator<'a> {
             behaviour: None,
             tiers: None,
         };
+        // One pass: the universe, and each field the rule reads taken out of
+        // the stored JSON by SQLite (no per-row map in Rust).
+        let names: Vec<String> = fields.iter().cloned().collect();
+        let columns: String = (1..=names.len())
+            .map(|k| format!(", json_extract(profile, ?{k})"))
+            .collect();
         let sql = format!(
-            "SELECT id, profile FROM customer WHERE merged_into IS NULL AND erased_at IS NULL{}",
+            "SELECT id{columns} FROM customer WHERE merged_into IS NULL AND erased_at IS NULL{}",
             ev.scope_sql("id")
         );
+        let paths: Vec<String> = names
+            .iter()
+            .map(|n| format!("$.\"{}\"", n.replace('"', "")))
+            .collect();
         let mut st = tx.prepare(&sql)?;
-        let mut rows = st.query([])?;
+        let mut rows = st.query(rusqlite::params_from_iter(paths.iter()))?;
+        let mut cols: Vec<Vec<(i64, String)>> = vec![Vec::new(); names.len()];
         while let Some(r) = rows.next()? {
             let id: i64 = r.get(0)?;
             ev.universe.insert(id);
-            if ev.fields.is_empty() {
-                continue;
-            }
-            let profile: HashMap<String, String> = serde_json::from_str(text(r.get_ref(1)?)?)
-                .map_err(|_| Error::Corrupt {
-                    message: "a stored customer profile is not valid".into(),
-                })?;
-            for (k, v) in profile {
-                if let Some(col) = ev.fields.get_mut(&k) {
-                    col.push((id, v));
+            for (k, col) in cols.iter_mut().enumerate() {
+                if let Some(v) = r.get_ref(k + 1)?.as_str_or_null().map_err(corrupt)? {
+                    col.push((id, v.to_owned()));
                 }
             }
         }
+        ev.fields = names.into_iter().zip(cols).collect();
         Ok(ev)
     }
 
     /// One more than the highest customer id.
     pub(crate) fn size(&self) -> usize {
         self.size
+    }
+
+    /// Prepare an evaluation query. A scoped one reads interactions and
+    /// identities through their customer index: a scope is small, and the
+    /// planner would otherwise walk the kind index (which covers more
+    /// columns) once per customer in scope.
+    fn prepare(&self, sql: &str) -> Result<rusqlite::CachedStatement<'a>> {
+        if self.scoped {
+            let sql = sql
+                .replace(
+                    "FROM customer_interaction ",
+                    "FROM customer_interaction INDEXED BY interaction_by_customer ",
+                )
+                .replace(
+                    "FROM customer_identity ",
+                    "FROM customer_identity INDEXED BY identity_by_customer ",
+                );
+            Ok(self.tx.prepare_cached(&sql)?)
+        } else {
+            Ok(self.tx.prepare_cached(sql)?)
+        }
     }
 
     fn scope_sql(&self, column: &str) -> String {
@@ -284,7 +310,7 @@ impl<'a> Evaluator<'a> {
     /// universe.
     fn ids(&self, sql: &str, p: impl rusqlite::Params) -> Result<Bits> {
         let mut out = Bits::new(self.size);
-        let mut st = self.tx.prepare_cached(sql)?;
+        let mut st = self.prepare(sql)?;
         let mut rows = st.query(p)?;
         while let Some(r) = rows.next()? {
             let id = self.live(r.get(0)?);
@@ -300,11 +326,13 @@ impl<'a> Evaluator<'a> {
         let key = self.key()?;
         let mut out: HashMap<i64, Decimal> = HashMap::new();
         let sql = format!(
+            // `+kind`: a sequential pass over the table beats the kind index
+            // here, whose every hit would fetch its row for the amount.
             "SELECT customer_id, amount_sealed FROM customer_interaction \
-             WHERE kind = 'purchase' AND at >= ?1{}",
+             WHERE +kind = 'purchase' AND at >= ?1{}",
             self.scope_sql("customer_id")
         );
-        let mut st = self.tx.prepare_cached(&sql)?;
+        let mut st = self.prepare(&sql)?;
         let mut rows = st.query([since])?;
         while let Some(r) = rows.next()? {
             let id = self.live(r.get(0)?);
@@ -338,7 +366,7 @@ impl<'a> Evaluator<'a> {
                 self.scope_sql("customer_id")
             );
             let mut map: HashMap<i64, Behaviour> = HashMap::new();
-            let mut st = self.tx.prepare_cached(&sql)?;
+            let mut st = self.prepare(&sql)?;
             let mut rows = st.query([since])?;
             while let Some(r) = rows.next()? {
                 let id = self.live(r.get(0)?);
@@ -395,7 +423,7 @@ impl<'a> Evaluator<'a> {
                 self.scope_sql("customer_id")
             );
             {
-                let mut st = self.tx.prepare_cached(&sql)?;
+                let mut st = self.prepare(&sql)?;
                 let mut rows = st.query([i64::MIN])?;
                 while let Some(r) = rows.next()? {
                     if let Some(c) = counts.get_mut(&self.live(r.get(0)?)) {
@@ -484,7 +512,8 @@ impl<'a> Evaluator<'a> {
                 }
             }
             Rule::Events(e) => {
-                let mut counts: HashMap<i64, u32> = HashMap::new();
+                // Counts by id, in a flat array (ids are dense).
+                let mut counts = vec![0u32; self.size];
                 let sql = format!(
                     "SELECT customer_id FROM customer_interaction WHERE kind = ?1 AND at >= ?2{}{}",
                     if e.page.is_some() {
@@ -494,15 +523,22 @@ impl<'a> Evaluator<'a> {
                     },
                     self.scope_sql("customer_id")
                 );
-                let mut st = self.tx.prepare_cached(&sql)?;
+                let mut st = self.prepare(&sql)?;
                 let mut rows =
                     st.query(params![e.kind.as_str(), self.since(e.within_days), e.page])?;
                 while let Some(r) = rows.next()? {
-                    *counts.entry(self.live(r.get(0)?)).or_default() += 1;
+                    let id = self.live(r.get(0)?);
+                    if let Some(c) = usize::try_from(id).ok().and_then(|i| counts.get_mut(i)) {
+                        *c += 1;
+                    }
                 }
                 let max = e.at_most.unwrap_or(u32::MAX);
                 self.filter(|id| {
-                    let n = counts.get(&id).copied().unwrap_or(0);
+                    let n = usize::try_from(id)
+                        .ok()
+                        .and_then(|i| counts.get(i))
+                        .copied()
+                        .unwrap_or(0);
                     n >= e.at_least && n <= max
                 })
             }
@@ -555,7 +591,7 @@ impl<'a> Evaluator<'a> {
                     self.scope_sql("customer_id")
                 );
                 let mut latest: HashMap<i64, bool> = HashMap::new();
-                let mut st = self.tx.prepare_cached(&sql)?;
+                let mut st = self.prepare(&sql)?;
                 let mut rows = st.query(params![c.channel, c.purpose])?;
                 while let Some(r) = rows.next()? {
                     latest.insert(r.get(0)?, r.get(1)?);
