@@ -178,10 +178,14 @@ impl<'a> Statements<'a> {
         let keys = serde_json::to_string(&keys).map_err(|e| Error::Corrupt {
             message: format!("a merge could not be recorded: {e}"),
         })?;
-        self.tx.execute(
+        for sql in [
             "UPDATE customer_identity SET customer_id = ?2 WHERE customer_id = ?1",
-            params![other, survivor],
-        )?;
+            "UPDATE customer_identity_value SET customer_id = ?2 WHERE customer_id = ?1",
+        ] {
+            self.tx
+                .prepare_cached(sql)?
+                .execute(params![other, survivor])?;
+        }
         self.tx.execute(
             "UPDATE customer SET merged_into = ?2, updated_at = ?3 WHERE id = ?1",
             params![other, survivor, to_ms(now)],
@@ -205,18 +209,29 @@ impl<'a> Statements<'a> {
         department: &str,
         now: DateTime<Utc>,
     ) -> Result<()> {
-        let mut st = self.tx.prepare_cached(
-            "INSERT OR IGNORE INTO customer_identity (kind, blind, customer_id, sealed, department, added_at) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        )?;
-        st.execute(params![
-            kind,
-            &blind[..],
-            customer,
-            sealed,
-            department,
-            to_ms(now)
-        ])?;
+        // A known identity stays with its customer (nothing is added).
+        let added = self
+            .tx
+            .prepare_cached(
+                "INSERT OR IGNORE INTO customer_identity (kind, blind, customer_id) \
+                 VALUES (?1, ?2, ?3)",
+            )?
+            .execute(params![kind, &blind[..], customer])?;
+        if added == 1 {
+            self.tx
+                .prepare_cached(
+                    "INSERT INTO customer_identity_value (kind, blind, customer_id, sealed, \
+                     department, added_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                )?
+                .execute(params![
+                    kind,
+                    &blind[..],
+                    customer,
+                    sealed,
+                    department,
+                    to_ms(now)
+                ])?;
+        }
         Ok(())
     }
 
@@ -268,7 +283,8 @@ impl<'a> Statements<'a> {
     /// Sealed identities of a customer, by kind.
     pub(crate) fn identities(&mut self, id: i64) -> Result<Vec<(String, Vec<u8>)>> {
         let mut st = self.tx.prepare_cached(
-            "SELECT kind, sealed FROM customer_identity WHERE customer_id = ?1 ORDER BY kind, added_at, blind",
+            "SELECT kind, sealed FROM customer_identity_value WHERE customer_id = ?1 \
+             ORDER BY kind, added_at, blind",
         )?;
         let rows = st.query_map([id], |r| Ok((r.get(0)?, r.get(1)?)))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -469,6 +485,10 @@ impl Statements<'_> {
             ] {
                 removed += self.tx.prepare_cached(sql)?.execute([id])?;
             }
+            // The sealed values behind the identities just counted.
+            self.tx
+                .prepare_cached("DELETE FROM customer_identity_value WHERE customer_id = ?1")?
+                .execute([id])?;
             self.tx
                 .prepare_cached(
                     "UPDATE customer SET name_sealed = NULL, core_sealed = NULL, profile = '{}', \
@@ -555,6 +575,11 @@ impl Statements<'_> {
         for (kind, blind) in &m.moved {
             back += self.tx.execute(
                 "UPDATE customer_identity SET customer_id = ?3 \
+                 WHERE kind = ?1 AND blind = ?2 AND customer_id = ?4",
+                params![kind, blind, merged, m.survivor],
+            )?;
+            self.tx.execute(
+                "UPDATE customer_identity_value SET customer_id = ?3 \
                  WHERE kind = ?1 AND blind = ?2 AND customer_id = ?4",
                 params![kind, blind, merged, m.survivor],
             )?;

