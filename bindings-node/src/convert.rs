@@ -10,7 +10,9 @@ use std::str::FromStr;
 
 use brandrail::money::Decimal;
 use chrono::{DateTime, NaiveDate, Utc};
-use napi::bindgen_prelude::{FromNapiValue, ToNapiValue, TypeName, Unknown, ValidateNapiValue};
+use napi::bindgen_prelude::{
+    Array, FromNapiValue, ToNapiValue, TypeName, Unknown, ValidateNapiValue,
+};
 use napi::{Env, JsDate, JsValue, Status, ValueType, check_status, sys};
 
 use crate::error::invalid;
@@ -294,4 +296,54 @@ pub(crate) fn parse<T: FromStr<Err = brandrail::Error>>(
         brandrail::Error::Validation { message, .. } => invalid(field, message),
         other => other,
     })
+}
+
+/// A JS array whose every element is of type `want` (`'a string'`, `'a
+/// number'` in `noun`), read element by element: not an array throws
+/// `ArrayExpected`, an element of another type (a hole included) throws
+/// `status` naming `what[i]`. Nothing is reserved from the array's `length`,
+/// so a sparse `new Array(2 ** 32 - 1)` fails at its first hole.
+///
+/// # Safety
+/// `value` must be a live value of `env` (as napi-rs hands it over).
+pub(crate) unsafe fn read_array<T: FromNapiValue>(
+    env: sys::napi_env,
+    value: sys::napi_value,
+    what: &str,
+    want: ValueType,
+    status: Status,
+    noun: &str,
+) -> napi::Result<Vec<T>> {
+    // SAFETY: the caller hands a live value of this env.
+    let unknown = unsafe { Unknown::from_napi_value(env, value) }?;
+    if !unknown.is_array()? {
+        return Err(napi::Error::new(
+            Status::ArrayExpected,
+            format!(
+                "{what}: expected an array of {noun}s, got {}",
+                type_name(unknown.get_type()?)
+            ),
+        ));
+    }
+    // SAFETY: as above; checked to be an array.
+    let array = unsafe { Array::from_napi_value(env, value) }?;
+    let mut out = Vec::new();
+    for i in 0..array.len() {
+        let element = array.get::<Unknown>(i)?;
+        let kind = match &element {
+            Some(e) => e.get_type()?,
+            None => ValueType::Undefined,
+        };
+        match element {
+            // SAFETY: a live value of this env, of the type asked for.
+            Some(e) if kind == want => out.push(unsafe { T::from_napi_value(env, e.raw()) }?),
+            _ => {
+                return Err(napi::Error::new(
+                    status,
+                    format!("{what}[{i}]: expected a {noun}, got {}", type_name(kind)),
+                ));
+            }
+        }
+    }
+    Ok(out)
 }

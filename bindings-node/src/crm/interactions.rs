@@ -25,14 +25,12 @@ use std::mem;
 
 use brandrail::crm::{self, InteractionKind};
 use chrono::DateTime;
-use napi::bindgen_prelude::{
-    Array, AsyncTask, FromNapiValue, TypeName, Unknown, ValidateNapiValue,
-};
-use napi::{Env, JsValue, Status, ValueType, sys};
+use napi::bindgen_prelude::{AsyncTask, FromNapiValue, TypeName, ValidateNapiValue};
+use napi::{Env, Status, ValueType, sys};
 use napi_derive::napi;
 
 use super::{RowError, objects, with_ours};
-use crate::convert::{Date, all, money_text, number, type_name, whole};
+use crate::convert::{Date, all, money_text, number, read_array, whole};
 use crate::engine::{Background, Engine};
 use crate::error::OrThrow;
 
@@ -190,39 +188,17 @@ impl ValidateNapiValue for Steps {
 impl FromNapiValue for Steps {
     unsafe fn from_napi_value(env: sys::napi_env, value: sys::napi_value) -> napi::Result<Self> {
         // SAFETY: napi-rs hands us a live value of this env.
-        let unknown = unsafe { Unknown::from_napi_value(env, value) }?;
-        if !unknown.is_array()? {
-            return Err(napi::Error::new(
-                Status::ArrayExpected,
-                format!(
-                    "steps: expected an array of strings, got {}",
-                    type_name(unknown.get_type()?)
-                ),
-            ));
+        unsafe {
+            read_array(
+                env,
+                value,
+                "steps",
+                ValueType::String,
+                Status::StringExpected,
+                "string",
+            )
         }
-        // SAFETY: as above; checked to be an array.
-        let array = unsafe { Array::from_napi_value(env, value) }?;
-        let mut steps = Vec::new();
-        for i in 0..array.len() {
-            let element = array.get::<Unknown>(i)?;
-            let kind = match &element {
-                Some(e) => e.get_type()?,
-                None => ValueType::Undefined,
-            };
-            match element {
-                Some(e) if kind == ValueType::String => {
-                    // SAFETY: a live string value of this env.
-                    steps.push(unsafe { String::from_napi_value(env, e.raw()) }?);
-                }
-                _ => {
-                    return Err(napi::Error::new(
-                        Status::StringExpected,
-                        format!("steps[{i}]: expected a string, got {}", type_name(kind)),
-                    ));
-                }
-            }
-        }
-        Ok(Steps(steps))
+        .map(Steps)
     }
 }
 

@@ -26,14 +26,12 @@ use std::mem;
 
 use brandrail::crm::{self, AlertSeverity};
 use chrono::DateTime;
-use napi::bindgen_prelude::{
-    Array, AsyncTask, FromNapiValue, TypeName, Unknown, ValidateNapiValue,
-};
-use napi::{Env, JsValue, Status, ValueType, sys};
+use napi::bindgen_prelude::{AsyncTask, FromNapiValue, TypeName, ValidateNapiValue};
+use napi::{Env, Status, ValueType, sys};
 use napi_derive::napi;
 
 use super::{RowError, objects, with_ours};
-use crate::convert::{Count, Date, all, number, type_name, whole};
+use crate::convert::{Count, Date, all, number, read_array, whole};
 use crate::engine::{Background, Engine};
 use crate::error::{OrThrow, renamed};
 
@@ -197,39 +195,17 @@ impl ValidateNapiValue for AlertIds {
 impl FromNapiValue for AlertIds {
     unsafe fn from_napi_value(env: sys::napi_env, value: sys::napi_value) -> napi::Result<Self> {
         // SAFETY: napi-rs hands us a live value of this env.
-        let unknown = unsafe { Unknown::from_napi_value(env, value) }?;
-        if !unknown.is_array()? {
-            return Err(napi::Error::new(
-                Status::ArrayExpected,
-                format!(
-                    "alertIds: expected an array of numbers, got {}",
-                    type_name(unknown.get_type()?)
-                ),
-            ));
+        unsafe {
+            read_array(
+                env,
+                value,
+                "alertIds",
+                ValueType::Number,
+                Status::NumberExpected,
+                "number",
+            )
         }
-        // SAFETY: as above; checked to be an array.
-        let array = unsafe { Array::from_napi_value(env, value) }?;
-        let mut ids = Vec::new();
-        for i in 0..array.len() {
-            let element = array.get::<Unknown>(i)?;
-            let kind = match &element {
-                Some(e) => e.get_type()?,
-                None => ValueType::Undefined,
-            };
-            match element {
-                Some(e) if kind == ValueType::Number => {
-                    // SAFETY: a live number value of this env.
-                    ids.push(unsafe { f64::from_napi_value(env, e.raw()) }?);
-                }
-                _ => {
-                    return Err(napi::Error::new(
-                        Status::NumberExpected,
-                        format!("alertIds[{i}]: expected a number, got {}", type_name(kind)),
-                    ));
-                }
-            }
-        }
-        Ok(AlertIds(ids))
+        .map(AlertIds)
     }
 }
 
