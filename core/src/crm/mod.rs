@@ -243,6 +243,7 @@ const CORE_CONTEXT: &str = "customer.core";
 /// Seal core profile fields (none: nothing to store).
 fn seal_core(
     key: &crate::crypto::SecretKey,
+    nonces: &mut NonceSeq,
     core: &BTreeMap<String, String>,
 ) -> Result<Option<Vec<u8>>> {
     if core.is_empty() {
@@ -251,7 +252,8 @@ fn seal_core(
     let json = serde_json::to_string(core).map_err(|e| Error::Corrupt {
         message: format!("core fields could not be encoded: {e}"),
     })?;
-    key.seal(CORE_CONTEXT, json.as_bytes()).map(Some)
+    key.seal_with(nonces, CORE_CONTEXT, json.as_bytes())
+        .map(Some)
 }
 
 /// Open sealed core profile fields.
@@ -427,19 +429,7 @@ fn prepare(
         .map(|n| key.seal_with(nonces, "customer.name", n.as_bytes()))
         .transpose()
         .map_err(sealing)?;
-    let core = if c.core.is_empty() {
-        None
-    } else {
-        let json = serde_json::to_string(&c.core).map_err(|e| {
-            sealing(Error::Corrupt {
-                message: format!("core fields could not be encoded: {e}"),
-            })
-        })?;
-        Some(
-            key.seal_with(nonces, CORE_CONTEXT, json.as_bytes())
-                .map_err(sealing)?,
-        )
-    };
+    let core = seal_core(key, nonces, &c.core).map_err(sealing)?;
     let identities = c
         .identities
         .iter()
@@ -521,7 +511,7 @@ fn store_prepared(
                 let old = ids.customer(survivor)?.and_then(|r| r.core_sealed);
                 let mut all = open_core(key, old.as_deref())?;
                 all.extend(c.core.clone());
-                seal_core(key, &all)?
+                seal_core(key, &mut NonceSeq::new(), &all)?
             };
             ids.update_customer(
                 survivor,
