@@ -232,11 +232,10 @@ impl Engine {
                 })
             };
             let row = st.customer(id)?.ok_or_else(|| Error::not_found("customer", target.clone()))?;
-            let mut identities = Vec::new();
-            for (kind, sealed) in st.identities(id)? {
-                let value = text(key.open(&format!("customer.identity.{kind}"), &sealed)?)?;
-                identities.push(serde_json::json!({ "kind": kind, "value": value }));
-            }
+            let identities: Vec<serde_json::Value> = super::open_identities(&key, st.identity_rows(id)?)?
+                .into_iter()
+                .map(|i| serde_json::json!({ "kind": i.kind, "value": i.value }))
+                .collect();
             let name = row.name_sealed.map(|s| key.open("customer.name", &s).and_then(text)).transpose()?;
             // Source records of the customer and of every customer merged into
             // it: all of what brandrail holds about the person.

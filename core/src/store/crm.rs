@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, Transaction, params};
 
 use super::{from_ms, to_ms};
+use crate::crm::{Blind, IdentityKind};
 use crate::error::{Error, Result};
 
 /// A stored customer row.
@@ -72,12 +73,12 @@ impl<'a> Statements<'a> {
     }
 
     /// The customer an identity belongs to.
-    pub(crate) fn owner(&mut self, kind: &str, blind: &[u8; 32]) -> Result<Option<i64>> {
+    pub(crate) fn owner(&mut self, kind: IdentityKind, blind: &Blind) -> Result<Option<i64>> {
         let mut st = self.tx.prepare_cached(
             "SELECT customer_id FROM customer_identity WHERE kind = ?1 AND blind = ?2",
         )?;
         Ok(st
-            .query_row(params![kind, &blind[..]], |r| r.get(0))
+            .query_row(params![kind.code(), &blind[..]], |r| r.get(0))
             .optional()?)
     }
 
@@ -164,28 +165,26 @@ impl<'a> Statements<'a> {
         now: DateTime<Utc>,
         by: &str,
     ) -> Result<usize> {
-        let moved: Vec<(String, Vec<u8>)> = {
-            let mut st = self.tx.prepare_cached(
-                "SELECT kind, blind FROM customer_identity WHERE customer_id = ?1",
-            )?;
-            let rows = st.query_map([other], |r| Ok((r.get(0)?, r.get(1)?)))?;
-            rows.collect::<rusqlite::Result<_>>()?
-        };
+        let moved = self.identity_keys(other)?;
         let keys: Vec<[String; 2]> = moved
             .iter()
-            .map(|(k, b)| [k.clone(), hex::encode(b)])
+            .map(|(k, b)| [k.as_str().to_owned(), hex::encode(b)])
             .collect();
         let keys = serde_json::to_string(&keys).map_err(|e| Error::Corrupt {
             message: format!("a merge could not be recorded: {e}"),
         })?;
-        for sql in [
-            "UPDATE customer_identity SET customer_id = ?2 WHERE customer_id = ?1",
-            "UPDATE customer_identity_value SET customer_id = ?2 WHERE customer_id = ?1",
-        ] {
+        for (kind, blind) in &moved {
             self.tx
-                .prepare_cached(sql)?
-                .execute(params![other, survivor])?;
+                .prepare_cached(
+                    "UPDATE customer_identity SET customer_id = ?3 WHERE kind = ?1 AND blind = ?2",
+                )?
+                .execute(params![kind.code(), &blind[..], survivor])?;
         }
+        self.tx
+            .prepare_cached(
+                "UPDATE customer_identity_value SET customer_id = ?2 WHERE customer_id = ?1",
+            )?
+            .execute(params![other, survivor])?;
         self.tx.execute(
             "UPDATE customer SET merged_into = ?2, updated_at = ?3 WHERE id = ?1",
             params![other, survivor, to_ms(now)],
@@ -200,37 +199,120 @@ impl<'a> Statements<'a> {
         Ok(moved.len())
     }
 
-    pub(crate) fn add_identity(
+    /// The value rows of a customer, in arrival order.
+    pub(crate) fn identity_rows(&mut self, customer: i64) -> Result<Vec<IdentityRow>> {
+        let mut st = self.tx.prepare_cached(
+            "SELECT id, keys, fresh, sealed, added_at FROM customer_identity_value \
+             WHERE customer_id = ?1 ORDER BY id",
+        )?;
+        let rows = st.query_map([customer], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, keys, fresh, sealed, at): (i64, Vec<u8>, i64, Vec<u8>, i64) = row?;
+            out.push(IdentityRow {
+                id,
+                keys: decode_keys(&keys)?,
+                fresh,
+                sealed,
+                added_at: from_ms(at)?,
+            });
+        }
+        Ok(out)
+    }
+
+    /// The blind-index keys a customer's value rows hold (the fresh ones),
+    /// in arrival order.
+    fn identity_keys(&mut self, customer: i64) -> Result<Vec<(IdentityKind, Blind)>> {
+        Ok(self
+            .identity_rows(customer)?
+            .into_iter()
+            .flat_map(|r| r.fresh_keys().collect::<Vec<_>>())
+            .collect())
+    }
+
+    /// About how many value rows (ingested rows that brought a new
+    /// identity) are kept, at most, without reading them: they are numbered
+    /// in order, and erasures only leave gaps.
+    pub(crate) fn identity_rows_upper_bound(&mut self) -> Result<usize> {
+        let n: Option<i64> =
+            self.tx
+                .query_row("SELECT max(id) FROM customer_identity_value", [], |r| {
+                    r.get(0)
+                })?;
+        Ok(usize::try_from(n.unwrap_or(0)).unwrap_or(0))
+    }
+
+    /// Every key of the blind index, in key order (one pass over it).
+    pub(crate) fn each_identity_key(&mut self, mut f: impl FnMut((u8, Blind))) -> Result<()> {
+        let mut st = self
+            .tx
+            .prepare_cached("SELECT kind, blind FROM customer_identity")?;
+        let mut rows = st.query([])?;
+        while let Some(r) = rows.next()? {
+            let kind: u8 = r.get(0)?;
+            let blind: Blind = r
+                .get_ref(1)?
+                .as_blob()
+                .ok()
+                .and_then(|b| b.try_into().ok())
+                .ok_or_else(|| Error::Corrupt {
+                    message: "a blind-index key that is not 16 bytes is stored".into(),
+                })?;
+            f((kind, blind));
+        }
+        Ok(())
+    }
+
+    /// Keep the sealed identity list of one ingested row: `keys` in the
+    /// list's order, `fresh` the bits of those new to the index (their keys
+    /// are written by `insert_identities`).
+    pub(crate) fn add_identity_value(
         &mut self,
-        kind: &str,
-        blind: &[u8; 32],
         customer: i64,
+        keys: &[(IdentityKind, Blind)],
+        fresh: i64,
         sealed: &[u8],
         department: &str,
         now: DateTime<Utc>,
     ) -> Result<()> {
-        // A known identity stays with its customer (nothing is added).
-        let added = self
-            .tx
+        let mut encoded = Vec::with_capacity(keys.len() * KEY_LEN);
+        let mut kinds = 0i64;
+        for (i, (kind, blind)) in keys.iter().enumerate() {
+            encoded.push(kind.code());
+            encoded.extend_from_slice(blind);
+            if fresh & (1 << i) != 0 {
+                kinds |= 1 << kind.code();
+            }
+        }
+        self.tx
             .prepare_cached(
-                "INSERT OR IGNORE INTO customer_identity (kind, blind, customer_id) \
-                 VALUES (?1, ?2, ?3)",
+                "INSERT INTO customer_identity_value (customer_id, keys, fresh, kinds, sealed, \
+                 department, added_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             )?
-            .execute(params![kind, &blind[..], customer])?;
-        if added == 1 {
-            self.tx
-                .prepare_cached(
-                    "INSERT INTO customer_identity_value (kind, blind, customer_id, sealed, \
-                     department, added_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                )?
-                .execute(params![
-                    kind,
-                    &blind[..],
-                    customer,
-                    sealed,
-                    department,
-                    to_ms(now)
-                ])?;
+            .execute(params![
+                customer,
+                encoded,
+                fresh,
+                kinds,
+                sealed,
+                department,
+                to_ms(now)
+            ])?;
+        Ok(())
+    }
+
+    /// Add new keys to the blind index, given in key order (kind code, then
+    /// key): each insert lands next to the one before it, so a large batch
+    /// reads and writes every page of the index at most once. A key already
+    /// present is an error (the caller looked it up).
+    pub(crate) fn insert_identities(&mut self, sorted: &[((u8, Blind), i64)]) -> Result<()> {
+        let mut st = self.tx.prepare_cached(
+            "INSERT INTO customer_identity (kind, blind, customer_id) VALUES (?1, ?2, ?3)",
+        )?;
+        for ((kind, blind), customer) in sorted {
+            st.execute(params![kind, &blind[..], customer])?;
         }
         Ok(())
     }
@@ -278,16 +360,6 @@ impl<'a> Statements<'a> {
             })
         })
         .transpose()
-    }
-
-    /// Sealed identities of a customer, by kind.
-    pub(crate) fn identities(&mut self, id: i64) -> Result<Vec<(String, Vec<u8>)>> {
-        let mut st = self.tx.prepare_cached(
-            "SELECT kind, sealed FROM customer_identity_value WHERE customer_id = ?1 \
-             ORDER BY kind, added_at, blind",
-        )?;
-        let rows = st.query_map([id], |r| Ok((r.get(0)?, r.get(1)?)))?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     /// Customers merged (directly) into `id`.
@@ -475,9 +547,14 @@ impl Statements<'_> {
     pub(crate) fn erase(&mut self, ids: &[i64], now: DateTime<Utc>) -> Result<usize> {
         let mut removed = 0;
         for id in ids {
+            for (kind, blind) in self.identity_keys(*id)? {
+                removed += self
+                    .tx
+                    .prepare_cached("DELETE FROM customer_identity WHERE kind = ?1 AND blind = ?2")?
+                    .execute(params![kind.code(), &blind[..]])?;
+            }
             for sql in [
                 "DELETE FROM customer_interaction WHERE customer_id = ?1",
-                "DELETE FROM customer_identity WHERE customer_id = ?1",
                 "DELETE FROM customer_source WHERE customer_id = ?1",
                 "DELETE FROM customer_consent WHERE customer_id = ?1",
                 "DELETE FROM customer_contact WHERE customer_id = ?1",
@@ -514,6 +591,47 @@ pub(crate) fn live_count(conn: &rusqlite::Connection) -> Result<u64> {
         |r| r.get(0),
     )?;
     Ok(u64::try_from(n).unwrap_or(0))
+}
+
+/// Bytes per key in a value row: the kind's code, then the key.
+const KEY_LEN: usize = 17;
+
+fn decode_keys(b: &[u8]) -> Result<Vec<(IdentityKind, Blind)>> {
+    let corrupt = || Error::Corrupt {
+        message: "the keys of an identity value row are not valid".into(),
+    };
+    if b.len() % KEY_LEN != 0 {
+        return Err(corrupt());
+    }
+    b.chunks(KEY_LEN)
+        .map(|c| {
+            let kind = IdentityKind::from_code(c[0]).ok_or_else(corrupt)?;
+            let blind: Blind = c[1..].try_into().map_err(|_| corrupt())?;
+            Ok((kind, blind))
+        })
+        .collect()
+}
+
+/// One ingested row's identities as kept: keys in the sealed list's order.
+pub(crate) struct IdentityRow {
+    pub id: i64,
+    pub keys: Vec<(IdentityKind, Blind)>,
+    /// Bit i: identity i belongs to this row.
+    pub fresh: i64,
+    /// `[[kind, value], …]`, sealed as `customer.identities`.
+    pub sealed: Vec<u8>,
+    pub added_at: DateTime<Utc>,
+}
+
+impl IdentityRow {
+    /// The keys of the identities that belong to this row.
+    pub(crate) fn fresh_keys(&self) -> impl Iterator<Item = (IdentityKind, Blind)> + '_ {
+        self.keys
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| self.fresh & (1 << i) != 0)
+            .map(|(_, k)| *k)
+    }
 }
 
 /// A merge as recorded.
@@ -572,17 +690,34 @@ impl Statements<'_> {
         now: DateTime<Utc>,
     ) -> Result<usize> {
         let mut back = 0;
+        let mut moved = HashSet::new();
         for (kind, blind) in &m.moved {
+            let code = kind
+                .parse::<IdentityKind>()
+                .map_err(|_| Error::Corrupt {
+                    message: "a recorded merge names an unknown identity kind".into(),
+                })?
+                .code();
             back += self.tx.execute(
                 "UPDATE customer_identity SET customer_id = ?3 \
                  WHERE kind = ?1 AND blind = ?2 AND customer_id = ?4",
-                params![kind, blind, merged, m.survivor],
+                params![code, blind, merged, m.survivor],
             )?;
-            self.tx.execute(
-                "UPDATE customer_identity_value SET customer_id = ?3 \
-                 WHERE kind = ?1 AND blind = ?2 AND customer_id = ?4",
-                params![kind, blind, merged, m.survivor],
-            )?;
+            moved.insert((code, blind.as_slice()));
+        }
+        // The value rows the merge moved: a row moves whole, so one of its
+        // keys tells.
+        for row in self.identity_rows(m.survivor)? {
+            if row
+                .fresh_keys()
+                .any(|(k, b)| moved.contains(&(k.code(), &b[..])))
+            {
+                self.tx
+                    .prepare_cached(
+                        "UPDATE customer_identity_value SET customer_id = ?2 WHERE id = ?1",
+                    )?
+                    .execute(params![row.id, merged])?;
+            }
         }
         self.tx.execute(
             "UPDATE customer SET merged_into = NULL, updated_at = ?2 WHERE id = ?1",

@@ -261,8 +261,8 @@ impl<'a> Evaluator<'a> {
                     "FROM customer_interaction INDEXED BY interaction_by_customer ",
                 )
                 .replace(
-                    "FROM customer_identity ",
-                    "FROM customer_identity INDEXED BY identity_by_customer ",
+                    "FROM customer_identity_value ",
+                    "FROM customer_identity_value INDEXED BY identity_value_by_customer ",
                 );
             Ok(self.tx.prepare_cached(&sql)?)
         } else {
@@ -575,12 +575,18 @@ impl<'a> Evaluator<'a> {
                 }
                 out
             }
-            Rule::HasIdentity(kind) => self.ids(
+            // The blind index is keyed by kind and value: a range of it
+            // over the whole base, the values (indexed by customer) in scope.
+            Rule::HasIdentity(kind) if self.scoped => self.ids(
                 &format!(
-                    "SELECT customer_id FROM customer_identity WHERE kind = ?1{}",
+                    "SELECT customer_id FROM customer_identity_value WHERE kinds & ?1 != 0{}",
                     self.scope_sql("customer_id")
                 ),
-                [kind.as_str()],
+                [1i64 << kind.code()],
+            )?,
+            Rule::HasIdentity(kind) => self.ids(
+                "SELECT customer_id FROM customer_identity WHERE kind = ?1",
+                [kind.code()],
             )?,
             Rule::Consent(c) => {
                 // The latest decision recorded on the customer itself, as
