@@ -600,7 +600,7 @@ fn decode_keys(b: &[u8]) -> Result<Vec<(IdentityKind, Blind)>> {
     let corrupt = || Error::Corrupt {
         message: "the keys of an identity value row are not valid".into(),
     };
-    if b.len() % KEY_LEN != 0 {
+    if !b.len().is_multiple_of(KEY_LEN) {
         return Err(corrupt());
     }
     b.chunks(KEY_LEN)
