@@ -111,8 +111,14 @@ impl IdentityKind {
     }
 }
 
-/// The context identity lists are sealed under.
-const IDENTITIES_CONTEXT: &str = "customer.identities";
+/// The context source records are sealed under.
+const SOURCE_CONTEXT: &str = "customer.source";
+
+/// What `open_identities` reads of a source record.
+#[derive(serde::Deserialize)]
+struct SourceIdentities {
+    identities: Vec<(IdentityKind, String)>,
+}
 
 /// Open a customer's value rows: the identities that belong to each, in
 /// kind order, then arrival, then key.
@@ -121,13 +127,14 @@ pub(crate) fn open_identities(
     rows: Vec<store::crm::IdentityRow>,
 ) -> Result<Vec<Identity>> {
     let corrupt = || Error::Corrupt {
-        message: "a sealed identity list is not valid".into(),
+        message: "a source record's identities are not valid".into(),
     };
     let mut out = Vec::new();
     for row in rows {
-        let plain = key.open(IDENTITIES_CONTEXT, &row.sealed)?;
-        let list: Vec<(IdentityKind, String)> =
-            serde_json::from_slice(&plain).map_err(|_| corrupt())?;
+        let plain = key.open(SOURCE_CONTEXT, &row.sealed)?;
+        let list = serde_json::from_slice::<SourceIdentities>(&plain)
+            .map_err(|_| corrupt())?
+            .identities;
         if list.len() != row.keys.len() {
             return Err(corrupt());
         }
@@ -589,7 +596,7 @@ impl Owners {
         let mut keys: Vec<(IdentityKind, Blind)> = window
             .iter()
             .flatten()
-            .flat_map(|p| p.clean.identities.iter().map(|(k, _, b)| (*k, *b)))
+            .flat_map(|p| p.keys.iter().copied())
             .filter(|(k, b)| {
                 let key = (k.code(), *b);
                 !self.pending.contains_key(&key)
@@ -622,16 +629,30 @@ impl Owners {
     }
 }
 
-/// A row cleaned and sealed, ready to write.
+/// A row cleaned and sealed, ready to write: only what the writing needs
+/// (the clear identity values stay with the thread that prepared it).
 struct Prepared {
-    clean: Clean,
+    /// Blind-index keys of the identities, in the source record's order.
+    keys: Vec<(IdentityKind, Blind)>,
+    profile: BTreeMap<String, String>,
+    /// `profile` as stored for a new customer.
+    profile_json: String,
+    /// Core-class fields in clear, for an update to merge with the old.
+    core: BTreeMap<String, String>,
+    /// The declared purpose and the refused fields it let in.
+    purpose: Option<(String, Vec<String>)>,
     name: Option<Vec<u8>>,
     /// Sealed core fields of a new customer (an update merges with the old).
-    core: Option<Vec<u8>>,
-    /// The identities as one sealed list, in the order of
-    /// `clean.identities`.
-    identities: Vec<u8>,
+    core_sealed: Option<Vec<u8>>,
     source: Vec<u8>,
+}
+
+/// A source record as sealed: every value of the row, cleaned.
+#[derive(Serialize)]
+struct SourceRecord<'a> {
+    identities: Vec<(&'a str, &'a str)>,
+    name: &'a Option<String>,
+    profile: BTreeMap<&'a String, &'a String>,
 }
 
 /// Clean and seal one row (no database access).
@@ -655,34 +676,33 @@ fn prepare(
         .map(|n| key.seal_with(nonces, "customer.name", n.as_bytes()))
         .transpose()
         .map_err(sealing)?;
-    let core = seal_core(key, nonces, &c.core).map_err(sealing)?;
-    let list: Vec<(&str, &str)> = c
-        .identities
-        .iter()
-        .map(|(kind, value, _)| (kind.as_str(), value.as_str()))
-        .collect();
-    let list = serde_json::to_vec(&list).map_err(|e| RowError {
-        row,
-        field: "identities".into(),
-        code: "corrupt".into(),
-        message: format!("could not be encoded: {e}"),
+    let core_sealed = seal_core(key, nonces, &c.core).map_err(sealing)?;
+    let source = serde_json::to_vec(&SourceRecord {
+        identities: c
+            .identities
+            .iter()
+            .map(|(k, v, _)| (k.as_str(), v.as_str()))
+            .collect(),
+        name: &c.name,
+        profile: c.profile.iter().chain(&c.core).collect(),
+    })
+    .map_err(|e| {
+        sealing(Error::Corrupt {
+            message: format!("a source record could not be encoded: {e}"),
+        })
     })?;
-    let identities = key
-        .seal_with(nonces, IDENTITIES_CONTEXT, &list)
-        .map_err(sealing)?;
-    let source = serde_json::json!({
-        "identities": c.identities.iter().map(|(k, v, _)| [k.as_str(), v.as_str()]).collect::<Vec<_>>(),
-        "name": c.name,
-        "profile": c.profile.iter().chain(&c.core).collect::<BTreeMap<_, _>>(),
-    });
     let source = key
-        .seal_with(nonces, "customer.source", source.to_string().as_bytes())
+        .seal_with(nonces, SOURCE_CONTEXT, &source)
         .map_err(sealing)?;
+    let profile_json = store::crm::profile_json(&c.profile).map_err(sealing)?;
     Ok(Prepared {
-        clean: c,
+        keys: c.identities.iter().map(|(k, _, b)| (*k, *b)).collect(),
+        profile: c.profile,
+        profile_json,
+        core: c.core,
+        purpose: c.purpose,
         name,
-        core,
-        identities,
+        core_sealed,
         source,
     })
 }
@@ -698,10 +718,9 @@ fn store_prepared(
     p: Prepared,
     report: &mut IngestReport,
 ) -> Result<i64> {
-    let c = &p.clean;
     // Known customers holding any of the identities.
     let mut found = BTreeSet::new();
-    for (kind, _, blind) in &c.identities {
+    for (kind, blind) in &p.keys {
         if let Some(id) = owners.get(&(kind.code(), *blind)) {
             found.insert(ids.live(id)?);
         }
@@ -711,8 +730,8 @@ fn store_prepared(
             report.created += 1;
             ids.insert_customer(
                 p.name.as_deref(),
-                p.core.as_deref(),
-                &c.profile,
+                p.core_sealed.as_deref(),
+                &p.profile_json,
                 department,
                 ctx.now,
             )?
@@ -738,19 +757,19 @@ fn store_prepared(
                     )),
                 )?;
             }
-            let core = if c.core.is_empty() {
+            let core = if p.core.is_empty() {
                 None
             } else {
                 let old = ids.customer(survivor)?.and_then(|r| r.core_sealed);
                 let mut all = open_core(key, old.as_deref())?;
-                all.extend(c.core.clone());
+                all.extend(p.core.clone());
                 seal_core(key, &mut NonceSeq::new(), &all)?
             };
             ids.update_customer(
                 survivor,
                 p.name.as_deref(),
                 core.as_deref(),
-                &c.profile,
+                &p.profile,
                 ctx.now,
             )?;
             survivor
@@ -759,20 +778,18 @@ fn store_prepared(
     // Identities new to the index: their values now, their keys with the
     // next flush. A known identity stays with its customer.
     let mut fresh = 0i64;
-    for (i, (kind, _, blind)) in c.identities.iter().enumerate() {
+    for (i, (kind, blind)) in p.keys.iter().enumerate() {
         let k = (kind.code(), *blind);
         if owners.get(&k).is_none() {
             owners.pending.insert(k, id);
             fresh |= 1 << i;
         }
     }
+    let source = ids.add_source(id, department, &p.source, ctx.now)?;
     if fresh != 0 {
-        let keys: Vec<(IdentityKind, Blind)> =
-            c.identities.iter().map(|(k, _, b)| (*k, *b)).collect();
-        ids.add_identity_value(id, &keys, fresh, &p.identities, department, ctx.now)?;
+        ids.add_identity_value(id, source, &p.keys, fresh)?;
     }
-    ids.add_source(id, department, &p.source, ctx.now)?;
-    if let Some((purpose, fields)) = &c.purpose {
+    if let Some((purpose, fields)) = &p.purpose {
         ids.add_purpose(id, purpose, fields, &ctx.actor.handle, ctx.now)?;
         report.purposes_declared += 1;
     }

@@ -263,7 +263,7 @@ impl Engine {
                 held.extend(st.sources(g)?.into_iter().map(|s| (g, s)));
             }
             for (from, (department, received_at, sealed)) in held {
-                let record: serde_json::Value = serde_json::from_str(&text(key.open("customer.source", &sealed)?)?)
+                let record: serde_json::Value = serde_json::from_str(&text(key.open(super::SOURCE_CONTEXT, &sealed)?)?)
                     .map_err(|_| Error::Corrupt {
                         message: "a sealed source record is not valid".into(),
                     })?;

@@ -28,7 +28,7 @@ pub(crate) struct Statements<'a> {
     rev: Option<i64>,
 }
 
-fn profile_json(p: &BTreeMap<String, String>) -> Result<String> {
+pub(crate) fn profile_json(p: &BTreeMap<String, String>) -> Result<String> {
     serde_json::to_string(p).map_err(|e| Error::Corrupt {
         message: format!("a profile could not be encoded: {e}"),
     })
@@ -106,7 +106,7 @@ impl<'a> Statements<'a> {
         &mut self,
         name_sealed: Option<&[u8]>,
         core_sealed: Option<&[u8]>,
-        profile: &BTreeMap<String, String>,
+        profile_json: &str,
         department: &str,
         now: DateTime<Utc>,
     ) -> Result<i64> {
@@ -117,7 +117,7 @@ impl<'a> Statements<'a> {
         )?;
         st.execute(params![
             name_sealed,
-            profile_json(profile)?,
+            profile_json,
             department,
             to_ms(now),
             rev,
@@ -202,8 +202,9 @@ impl<'a> Statements<'a> {
     /// The value rows of a customer, in arrival order.
     pub(crate) fn identity_rows(&mut self, customer: i64) -> Result<Vec<IdentityRow>> {
         let mut st = self.tx.prepare_cached(
-            "SELECT id, keys, fresh, sealed, added_at FROM customer_identity_value \
-             WHERE customer_id = ?1 ORDER BY id",
+            "SELECT v.id, v.keys, v.fresh, s.record_sealed, s.received_at \
+             FROM customer_identity_value v JOIN customer_source s ON s.id = v.source_id \
+             WHERE v.customer_id = ?1 ORDER BY v.id",
         )?;
         let rows = st.query_map([customer], |r| {
             Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
@@ -225,11 +226,22 @@ impl<'a> Statements<'a> {
     /// The blind-index keys a customer's value rows hold (the fresh ones),
     /// in arrival order.
     fn identity_keys(&mut self, customer: i64) -> Result<Vec<(IdentityKind, Blind)>> {
-        Ok(self
-            .identity_rows(customer)?
-            .into_iter()
-            .flat_map(|r| r.fresh_keys().collect::<Vec<_>>())
-            .collect())
+        let mut st = self.tx.prepare_cached(
+            "SELECT keys, fresh FROM customer_identity_value WHERE customer_id = ?1 ORDER BY id",
+        )?;
+        let rows = st.query_map([customer], |r| Ok((r.get::<_, Vec<u8>>(0)?, r.get(1)?)))?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (keys, fresh): (Vec<u8>, i64) = row?;
+            out.extend(
+                decode_keys(&keys)?
+                    .into_iter()
+                    .enumerate()
+                    .filter(|(i, _)| fresh & (1 << i) != 0)
+                    .map(|(_, k)| k),
+            );
+        }
+        Ok(out)
     }
 
     /// About how many value rows (ingested rows that brought a new
@@ -265,17 +277,16 @@ impl<'a> Statements<'a> {
         Ok(())
     }
 
-    /// Keep the sealed identity list of one ingested row: `keys` in the
-    /// list's order, `fresh` the bits of those new to the index (their keys
-    /// are written by `insert_identities`).
+    /// Keep the identities of one ingested row (source record `source`):
+    /// `keys` in the order of the record's identities, `fresh` the bits of
+    /// those new to the index (their keys are written by
+    /// `insert_identities`).
     pub(crate) fn add_identity_value(
         &mut self,
         customer: i64,
+        source: i64,
         keys: &[(IdentityKind, Blind)],
         fresh: i64,
-        sealed: &[u8],
-        department: &str,
-        now: DateTime<Utc>,
     ) -> Result<()> {
         let mut encoded = Vec::with_capacity(keys.len() * KEY_LEN);
         let mut kinds = 0i64;
@@ -288,18 +299,10 @@ impl<'a> Statements<'a> {
         }
         self.tx
             .prepare_cached(
-                "INSERT INTO customer_identity_value (customer_id, keys, fresh, kinds, sealed, \
-                 department, added_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                "INSERT INTO customer_identity_value (customer_id, source_id, keys, fresh, kinds) \
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
             )?
-            .execute(params![
-                customer,
-                encoded,
-                fresh,
-                kinds,
-                sealed,
-                department,
-                to_ms(now)
-            ])?;
+            .execute(params![customer, source, encoded, fresh, kinds])?;
         Ok(())
     }
 
@@ -323,13 +326,13 @@ impl<'a> Statements<'a> {
         department: &str,
         sealed: &[u8],
         now: DateTime<Utc>,
-    ) -> Result<()> {
+    ) -> Result<i64> {
         let mut st = self.tx.prepare_cached(
             "INSERT INTO customer_source (customer_id, department, received_at, record_sealed) \
              VALUES (?1, ?2, ?3, ?4)",
         )?;
         st.execute(params![customer, department, to_ms(now), sealed])?;
-        Ok(())
+        Ok(self.tx.last_insert_rowid())
     }
 
     pub(crate) fn customer(&mut self, id: i64) -> Result<Option<CustomerRow>> {
@@ -546,6 +549,8 @@ impl Statements<'_> {
     /// profile, `erased_at` set) so merges and counts stay consistent.
     pub(crate) fn erase(&mut self, ids: &[i64], now: DateTime<Utc>) -> Result<usize> {
         let mut removed = 0;
+        // First the identities (their rows point at source records of any
+        // customer of the group), then the rest.
         for id in ids {
             for (kind, blind) in self.identity_keys(*id)? {
                 removed += self
@@ -553,6 +558,11 @@ impl Statements<'_> {
                     .prepare_cached("DELETE FROM customer_identity WHERE kind = ?1 AND blind = ?2")?
                     .execute(params![kind.code(), &blind[..]])?;
             }
+            self.tx
+                .prepare_cached("DELETE FROM customer_identity_value WHERE customer_id = ?1")?
+                .execute([id])?;
+        }
+        for id in ids {
             for sql in [
                 "DELETE FROM customer_interaction WHERE customer_id = ?1",
                 "DELETE FROM customer_source WHERE customer_id = ?1",
@@ -562,10 +572,6 @@ impl Statements<'_> {
             ] {
                 removed += self.tx.prepare_cached(sql)?.execute([id])?;
             }
-            // The sealed values behind the identities just counted.
-            self.tx
-                .prepare_cached("DELETE FROM customer_identity_value WHERE customer_id = ?1")?
-                .execute([id])?;
             self.tx
                 .prepare_cached(
                     "UPDATE customer SET name_sealed = NULL, core_sealed = NULL, profile = '{}', \
@@ -618,7 +624,7 @@ pub(crate) struct IdentityRow {
     pub keys: Vec<(IdentityKind, Blind)>,
     /// Bit i: identity i belongs to this row.
     pub fresh: i64,
-    /// `[[kind, value], …]`, sealed as `customer.identities`.
+    /// The sealed source record holding the values (`identities`).
     pub sealed: Vec<u8>,
     pub added_at: DateTime<Utc>,
 }

@@ -283,22 +283,22 @@ const MIGRATIONS: &[&str] = &[
         customer_id INTEGER NOT NULL,
         PRIMARY KEY (kind, blind)
     ) STRICT, WITHOUT ROWID;
-    -- The identity values of one ingested row, sealed together as one list
-    -- ([[kind, value], …]) with their blind-index keys in the same order
-    -- (17 bytes each: kind code, key). `fresh` has bit i set when identity i
-    -- was new to the index with this row, so it belongs here (the others
-    -- were already held by the customer's earlier rows); `kinds` has bit
-    -- (1 << code) for each kind among the fresh ones. A row with no fresh
-    -- identity is not kept.
+    -- The identities one ingested row brought, as a customer holds them:
+    -- their values are read from the row's sealed source record (its
+    -- `identities`, in the order of `keys`), so nothing is sealed twice.
+    -- `keys` are their blind-index keys, 17 bytes each (kind code, key);
+    -- `fresh` has bit i set when identity i was new to the index with this
+    -- row, so it belongs here (the others were already the customer's);
+    -- `kinds` has bit (1 << code) for each kind among the fresh ones. A row
+    -- with no fresh identity has none. Merges move these rows; source
+    -- records stay with the customer that sent them.
     CREATE TABLE customer_identity_value (
         id          INTEGER PRIMARY KEY,
         customer_id INTEGER NOT NULL REFERENCES customer(id),
+        source_id   INTEGER NOT NULL REFERENCES customer_source(id),
         keys        BLOB NOT NULL,
         fresh       INTEGER NOT NULL,
-        kinds       INTEGER NOT NULL,
-        sealed      BLOB NOT NULL,
-        department  TEXT NOT NULL,
-        added_at    INTEGER NOT NULL
+        kinds       INTEGER NOT NULL
     ) STRICT;
     CREATE INDEX identity_value_by_customer ON customer_identity_value(customer_id);
 
