@@ -26,6 +26,46 @@ pub(crate) struct Statements<'a> {
     touched: HashSet<i64>,
     /// The `rev` this transaction writes, once known.
     rev: Option<i64>,
+    /// The statements an ingest runs once or more per row, prepared on
+    /// first use and held (indexed by `Held`).
+    held: [Option<rusqlite::Statement<'a>>; HELD],
+}
+
+/// Statements held by `Statements`, by slot.
+#[derive(Clone, Copy)]
+enum Held {
+    InsertCustomer,
+    InsertSource,
+    InsertIdentityValue,
+    InsertIdentity,
+    Owner,
+}
+
+const HELD: usize = 5;
+
+impl Held {
+    fn sql(self) -> &'static str {
+        match self {
+            Held::InsertCustomer => {
+                "INSERT INTO customer (name_sealed, profile, department, created_at, updated_at, \
+                 rev, core_sealed) VALUES (?1, ?2, ?3, ?4, ?4, ?5, ?6)"
+            }
+            Held::InsertSource => {
+                "INSERT INTO customer_source (customer_id, department, received_at, \
+                 record_sealed) VALUES (?1, ?2, ?3, ?4)"
+            }
+            Held::InsertIdentityValue => {
+                "INSERT INTO customer_identity_value (customer_id, source_id, keys, fresh, kinds) \
+                 VALUES (?1, ?2, ?3, ?4, ?5)"
+            }
+            Held::InsertIdentity => {
+                "INSERT INTO customer_identity (kind, blind, customer_id) VALUES (?1, ?2, ?3)"
+            }
+            Held::Owner => {
+                "SELECT customer_id FROM customer_identity WHERE kind = ?1 AND blind = ?2"
+            }
+        }
+    }
 }
 
 pub(crate) fn profile_json(p: &BTreeMap<String, String>) -> Result<String> {
@@ -40,7 +80,17 @@ impl<'a> Statements<'a> {
             tx,
             touched: HashSet::new(),
             rev: None,
+            held: Default::default(),
         })
+    }
+
+    /// A held statement, prepared on first use.
+    fn held(&mut self, which: Held) -> Result<&mut rusqlite::Statement<'a>> {
+        let slot = &mut self.held[which as usize];
+        if slot.is_none() {
+            *slot = Some(self.tx.prepare(which.sql())?);
+        }
+        Ok(slot.as_mut().expect("prepared above"))
     }
 
     /// The change number this transaction stamps on customers it changes
@@ -74,10 +124,8 @@ impl<'a> Statements<'a> {
 
     /// The customer an identity belongs to.
     pub(crate) fn owner(&mut self, kind: IdentityKind, blind: &Blind) -> Result<Option<i64>> {
-        let mut st = self.tx.prepare_cached(
-            "SELECT customer_id FROM customer_identity WHERE kind = ?1 AND blind = ?2",
-        )?;
-        Ok(st
+        Ok(self
+            .held(Held::Owner)?
             .query_row(params![kind.code(), &blind[..]], |r| r.get(0))
             .optional()?)
     }
@@ -111,11 +159,7 @@ impl<'a> Statements<'a> {
         now: DateTime<Utc>,
     ) -> Result<i64> {
         let rev = self.next_rev()?;
-        let mut st = self.tx.prepare_cached(
-            "INSERT INTO customer (name_sealed, profile, department, created_at, updated_at, rev, \
-             core_sealed) VALUES (?1, ?2, ?3, ?4, ?4, ?5, ?6)",
-        )?;
-        st.execute(params![
+        self.held(Held::InsertCustomer)?.execute(params![
             name_sealed,
             profile_json,
             department,
@@ -123,9 +167,9 @@ impl<'a> Statements<'a> {
             rev,
             core_sealed
         ])?;
-        let id = self.tx.last_insert_rowid();
-        self.touched.insert(id);
-        Ok(id)
+        // Born with this transaction's stamp; a later touch in the same
+        // transaction rewrites the same value, so it need not be remembered.
+        Ok(self.tx.last_insert_rowid())
     }
 
     /// New values over old: a name given replaces the old one; profile
@@ -297,11 +341,7 @@ impl<'a> Statements<'a> {
                 kinds |= 1 << kind.code();
             }
         }
-        self.tx
-            .prepare_cached(
-                "INSERT INTO customer_identity_value (customer_id, source_id, keys, fresh, kinds) \
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
-            )?
+        self.held(Held::InsertIdentityValue)?
             .execute(params![customer, source, encoded, fresh, kinds])?;
         Ok(())
     }
@@ -311,9 +351,7 @@ impl<'a> Statements<'a> {
     /// reads and writes every page of the index at most once. A key already
     /// present is an error (the caller looked it up).
     pub(crate) fn insert_identities(&mut self, sorted: &[((u8, Blind), i64)]) -> Result<()> {
-        let mut st = self.tx.prepare_cached(
-            "INSERT INTO customer_identity (kind, blind, customer_id) VALUES (?1, ?2, ?3)",
-        )?;
+        let st = self.held(Held::InsertIdentity)?;
         for ((kind, blind), customer) in sorted {
             st.execute(params![kind, &blind[..], customer])?;
         }
@@ -327,11 +365,12 @@ impl<'a> Statements<'a> {
         sealed: &[u8],
         now: DateTime<Utc>,
     ) -> Result<i64> {
-        let mut st = self.tx.prepare_cached(
-            "INSERT INTO customer_source (customer_id, department, received_at, record_sealed) \
-             VALUES (?1, ?2, ?3, ?4)",
-        )?;
-        st.execute(params![customer, department, to_ms(now), sealed])?;
+        self.held(Held::InsertSource)?.execute(params![
+            customer,
+            department,
+            to_ms(now),
+            sealed
+        ])?;
         Ok(self.tx.last_insert_rowid())
     }
 
