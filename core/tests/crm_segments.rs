@@ -741,10 +741,11 @@ fn op() -> impl Strategy<Value = Op> {
     ]
 }
 
-const PROP_RULES: [&str; 3] = [
+const PROP_RULES: [&str; 4] = [
     r#"{"all": [{"field": {"name": "region", "op": "eq", "value": "上海"}}, {"events": {"kind": "purchase", "at_least": 2, "within_days": 30}}]}"#,
     r#"{"any": [{"stage": ["interest", "decision"]}, {"not": {"events": {"kind": "view", "within_days": 45}}}]}"#,
     r#"{"all": [{"first_seen": {"within_days": 20}}, {"spend": {"at_least": "15", "within_days": 60}}]}"#,
+    r#"{"all": [{"has_identity": "email"}, {"not": {"events": {"kind": "view", "within_days": 30}}}]}"#,
 ];
 
 proptest! {
@@ -762,7 +763,12 @@ proptest! {
                 Op::Customer(p, sh) => {
                     phones += 1;
                     let region = if *sh { "上海" } else { "北京" };
-                    let id = ingest(&e, &[customer(&format!("139{:08}", phones + u32::from(*p) * 1000), &[("region", region)])])[0];
+                    let mut c = customer(&format!("139{:08}", phones + u32::from(*p) * 1000), &[("region", region)]);
+                    if p % 2 == 0 {
+                        // Some hold an e-mail too, which merges move.
+                        c.identities.push(Identity::new(IdentityKind::Email, format!("p{phones}@example.com")));
+                    }
+                    let id = ingest(&e, &[c])[0];
                     known.push(id);
                 }
                 Op::Event(c, k, d) if !known.is_empty() => {

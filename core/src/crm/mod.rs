@@ -560,10 +560,10 @@ struct Owners {
 
 impl Owners {
     /// Before an ingest of `rows` rows: when they are at least a quarter
-    /// as many as the rows behind the index, scan the index once into a
+    /// as many as the rows ingested before, scan the index once into a
     /// filter.
     fn for_ingest(ids: &mut store::crm::Statements<'_>, rows: usize) -> Result<Self> {
-        let held = ids.identity_rows_upper_bound()?;
+        let held = ids.sources_upper_bound()?;
         let filter = if rows.saturating_mul(4) >= held {
             // About three identities a row.
             let mut f = MaybeKnown::with_capacity(held.saturating_add(rows).saturating_mul(3));
@@ -786,10 +786,7 @@ fn store_prepared(
             fresh |= 1 << i;
         }
     }
-    let source = ids.add_source(id, department, &p.source, ctx.now)?;
-    if fresh != 0 {
-        ids.add_identity_value(id, source, &p.keys, fresh)?;
-    }
+    ids.add_source(id, department, &p.source, &p.keys, fresh, ctx.now)?;
     if let Some((purpose, fields)) = &p.purpose {
         ids.add_purpose(id, purpose, fields, &ctx.actor.handle, ctx.now)?;
         report.purposes_declared += 1;

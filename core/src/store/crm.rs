@@ -36,12 +36,11 @@ pub(crate) struct Statements<'a> {
 enum Held {
     InsertCustomer,
     InsertSource,
-    InsertIdentityValue,
     InsertIdentity,
     Owner,
 }
 
-const HELD: usize = 5;
+const HELD: usize = 4;
 
 impl Held {
     fn sql(self) -> &'static str {
@@ -51,12 +50,8 @@ impl Held {
                  rev, core_sealed) VALUES (?1, ?2, ?3, ?4, ?4, ?5, ?6)"
             }
             Held::InsertSource => {
-                "INSERT INTO customer_source (customer_id, department, received_at, \
-                 record_sealed) VALUES (?1, ?2, ?3, ?4)"
-            }
-            Held::InsertIdentityValue => {
-                "INSERT INTO customer_identity_value (customer_id, source_id, keys, fresh, kinds) \
-                 VALUES (?1, ?2, ?3, ?4, ?5)"
+                "INSERT INTO customer_source (customer_id, holder_id, department, received_at, \
+                 record_sealed, keys, fresh, kinds) VALUES (?1, ?1, ?2, ?3, ?4, ?5, ?6, ?7)"
             }
             Held::InsertIdentity => {
                 "INSERT INTO customer_identity (kind, blind, customer_id) VALUES (?1, ?2, ?3)"
@@ -226,7 +221,7 @@ impl<'a> Statements<'a> {
         }
         self.tx
             .prepare_cached(
-                "UPDATE customer_identity_value SET customer_id = ?2 WHERE customer_id = ?1",
+                "UPDATE customer_source SET holder_id = ?2 WHERE holder_id = ?1 AND fresh != 0",
             )?
             .execute(params![other, survivor])?;
         self.tx.execute(
@@ -243,12 +238,12 @@ impl<'a> Statements<'a> {
         Ok(moved.len())
     }
 
-    /// The value rows of a customer, in arrival order.
+    /// The source records holding a customer's identities, in arrival
+    /// order.
     pub(crate) fn identity_rows(&mut self, customer: i64) -> Result<Vec<IdentityRow>> {
         let mut st = self.tx.prepare_cached(
-            "SELECT v.id, v.keys, v.fresh, s.record_sealed, s.received_at \
-             FROM customer_identity_value v JOIN customer_source s ON s.id = v.source_id \
-             WHERE v.customer_id = ?1 ORDER BY v.id",
+            "SELECT id, keys, fresh, record_sealed, received_at FROM customer_source \
+             WHERE holder_id = ?1 AND fresh != 0 ORDER BY id",
         )?;
         let rows = st.query_map([customer], |r| {
             Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
@@ -267,11 +262,12 @@ impl<'a> Statements<'a> {
         Ok(out)
     }
 
-    /// The blind-index keys a customer's value rows hold (the fresh ones),
-    /// in arrival order.
+    /// The blind-index keys of the identities a customer holds, in arrival
+    /// order.
     fn identity_keys(&mut self, customer: i64) -> Result<Vec<(IdentityKind, Blind)>> {
         let mut st = self.tx.prepare_cached(
-            "SELECT keys, fresh FROM customer_identity_value WHERE customer_id = ?1 ORDER BY id",
+            "SELECT keys, fresh FROM customer_source WHERE holder_id = ?1 AND fresh != 0 \
+             ORDER BY id",
         )?;
         let rows = st.query_map([customer], |r| Ok((r.get::<_, Vec<u8>>(0)?, r.get(1)?)))?;
         let mut out = Vec::new();
@@ -288,15 +284,13 @@ impl<'a> Statements<'a> {
         Ok(out)
     }
 
-    /// About how many value rows (ingested rows that brought a new
-    /// identity) are kept, at most, without reading them: they are numbered
-    /// in order, and erasures only leave gaps.
-    pub(crate) fn identity_rows_upper_bound(&mut self) -> Result<usize> {
-        let n: Option<i64> =
-            self.tx
-                .query_row("SELECT max(id) FROM customer_identity_value", [], |r| {
-                    r.get(0)
-                })?;
+    /// About how many rows have been ingested, at most, without reading
+    /// them: source records are numbered in order, and erasures only leave
+    /// gaps.
+    pub(crate) fn sources_upper_bound(&mut self) -> Result<usize> {
+        let n: Option<i64> = self
+            .tx
+            .query_row("SELECT max(id) FROM customer_source", [], |r| r.get(0))?;
         Ok(usize::try_from(n.unwrap_or(0)).unwrap_or(0))
     }
 
@@ -321,31 +315,6 @@ impl<'a> Statements<'a> {
         Ok(())
     }
 
-    /// Keep the identities of one ingested row (source record `source`):
-    /// `keys` in the order of the record's identities, `fresh` the bits of
-    /// those new to the index (their keys are written by
-    /// `insert_identities`).
-    pub(crate) fn add_identity_value(
-        &mut self,
-        customer: i64,
-        source: i64,
-        keys: &[(IdentityKind, Blind)],
-        fresh: i64,
-    ) -> Result<()> {
-        let mut encoded = Vec::with_capacity(keys.len() * KEY_LEN);
-        let mut kinds = 0i64;
-        for (i, (kind, blind)) in keys.iter().enumerate() {
-            encoded.push(kind.code());
-            encoded.extend_from_slice(blind);
-            if fresh & (1 << i) != 0 {
-                kinds |= 1 << kind.code();
-            }
-        }
-        self.held(Held::InsertIdentityValue)?
-            .execute(params![customer, source, encoded, fresh, kinds])?;
-        Ok(())
-    }
-
     /// Add new keys to the blind index, given in key order (kind code, then
     /// key): each insert lands next to the one before it, so a large batch
     /// reads and writes every page of the index at most once. A key already
@@ -358,20 +327,41 @@ impl<'a> Statements<'a> {
         Ok(())
     }
 
+    /// Keep the sealed source record of one ingested row for `customer`:
+    /// `keys` in the order of its identities, `fresh` the bits of those new
+    /// to the index, which the customer now holds (their keys are written by
+    /// `insert_identities`).
     pub(crate) fn add_source(
         &mut self,
         customer: i64,
         department: &str,
         sealed: &[u8],
+        keys: &[(IdentityKind, Blind)],
+        fresh: i64,
         now: DateTime<Utc>,
-    ) -> Result<i64> {
+    ) -> Result<()> {
+        let mut encoded = Vec::new();
+        let mut kinds = 0i64;
+        if fresh != 0 {
+            encoded.reserve(keys.len() * KEY_LEN);
+            for (i, (kind, blind)) in keys.iter().enumerate() {
+                encoded.push(kind.code());
+                encoded.extend_from_slice(blind);
+                if fresh & (1 << i) != 0 {
+                    kinds |= 1 << kind.code();
+                }
+            }
+        }
         self.held(Held::InsertSource)?.execute(params![
             customer,
             department,
             to_ms(now),
-            sealed
+            sealed,
+            encoded,
+            fresh,
+            kinds
         ])?;
-        Ok(self.tx.last_insert_rowid())
+        Ok(())
     }
 
     pub(crate) fn customer(&mut self, id: i64) -> Result<Option<CustomerRow>> {
@@ -588,8 +578,8 @@ impl Statements<'_> {
     /// profile, `erased_at` set) so merges and counts stay consistent.
     pub(crate) fn erase(&mut self, ids: &[i64], now: DateTime<Utc>) -> Result<usize> {
         let mut removed = 0;
-        // First the identities (their rows point at source records of any
-        // customer of the group), then the rest.
+        // First the identities (a member may hold identities another
+        // member's source records brought), then the rest.
         for id in ids {
             for (kind, blind) in self.identity_keys(*id)? {
                 removed += self
@@ -597,9 +587,6 @@ impl Statements<'_> {
                     .prepare_cached("DELETE FROM customer_identity WHERE kind = ?1 AND blind = ?2")?
                     .execute(params![kind.code(), &blind[..]])?;
             }
-            self.tx
-                .prepare_cached("DELETE FROM customer_identity_value WHERE customer_id = ?1")?
-                .execute([id])?;
         }
         for id in ids {
             for sql in [
@@ -758,9 +745,7 @@ impl Statements<'_> {
                 .any(|(k, b)| moved.contains(&(k.code(), &b[..])))
             {
                 self.tx
-                    .prepare_cached(
-                        "UPDATE customer_identity_value SET customer_id = ?2 WHERE id = ?1",
-                    )?
+                    .prepare_cached("UPDATE customer_source SET holder_id = ?2 WHERE id = ?1")?
                     .execute(params![row.id, merged])?;
             }
         }

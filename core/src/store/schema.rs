@@ -271,9 +271,9 @@ const MIGRATIONS: &[&str] = &[
     -- The blind index alone, narrow (kind code, 128-bit key, owner), so its
     -- B-tree of random keys stays small; an ingest writes its new keys in
     -- key order. Kind codes are stored: never renumber them (see
-    -- IdentityKind::code). The sealed values are appended to
-    -- customer_identity_value in arrival order; a customer's keys are read
-    -- through them. No foreign key on the owner: keys are written in key
+    -- IdentityKind::code). The values are in the sealed source records
+    -- (customer_source), appended in arrival order; a customer's keys are
+    -- read through them. No foreign key on the owner: keys are written in key
     -- order, so each check would read a customer page at random (the 1 M
     -- ingest spent a fifth of its time there); the owner always comes from
     -- the same transaction's customer rows.
@@ -283,33 +283,28 @@ const MIGRATIONS: &[&str] = &[
         customer_id INTEGER NOT NULL,
         PRIMARY KEY (kind, blind)
     ) STRICT, WITHOUT ROWID;
-    -- The identities one ingested row brought, as a customer holds them:
-    -- their values are read from the row's sealed source record (its
-    -- `identities`, in the order of `keys`), so nothing is sealed twice.
-    -- `keys` are their blind-index keys, 17 bytes each (kind code, key);
-    -- `fresh` has bit i set when identity i was new to the index with this
-    -- row, so it belongs here (the others were already the customer's);
-    -- `kinds` has bit (1 << code) for each kind among the fresh ones. A row
-    -- with no fresh identity has none. Merges move these rows; source
-    -- records stay with the customer that sent them.
-    CREATE TABLE customer_identity_value (
-        id          INTEGER PRIMARY KEY,
-        customer_id INTEGER NOT NULL REFERENCES customer(id),
-        source_id   INTEGER NOT NULL REFERENCES customer_source(id),
-        keys        BLOB NOT NULL,
-        fresh       INTEGER NOT NULL,
-        kinds       INTEGER NOT NULL
-    ) STRICT;
-    CREATE INDEX identity_value_by_customer ON customer_identity_value(customer_id);
 
+    -- Every ingested row, sealed once, kept with the customer that sent it
+    -- (`customer_id`). It is also where the customer's identity values are
+    -- read from: the identities the row brought (`fresh` has bit i set when
+    -- identity i of the record was new to the index with it) belong to
+    -- `holder_id`, which merges move and their undo moves back. `keys` are
+    -- the blind-index keys of the record's identities in its order, 17 bytes
+    -- each (kind code, key), or empty when none was fresh; `kinds` has bit
+    -- (1 << code) for each fresh kind.
     CREATE TABLE customer_source (
         id            INTEGER PRIMARY KEY,
         customer_id   INTEGER NOT NULL REFERENCES customer(id),
+        holder_id     INTEGER NOT NULL REFERENCES customer(id),
         department    TEXT NOT NULL,
         received_at   INTEGER NOT NULL,
-        record_sealed BLOB NOT NULL
+        record_sealed BLOB NOT NULL,
+        keys          BLOB NOT NULL,
+        fresh         INTEGER NOT NULL,
+        kinds         INTEGER NOT NULL
     ) STRICT;
     CREATE INDEX source_by_customer ON customer_source(customer_id);
+    CREATE INDEX source_by_holder ON customer_source(holder_id) WHERE fresh != 0;
 
     CREATE TABLE customer_merge (
         id        INTEGER PRIMARY KEY,

@@ -261,8 +261,8 @@ impl<'a> Evaluator<'a> {
                     "FROM customer_interaction INDEXED BY interaction_by_customer ",
                 )
                 .replace(
-                    "FROM customer_identity_value ",
-                    "FROM customer_identity_value INDEXED BY identity_value_by_customer ",
+                    "FROM customer_source ",
+                    "FROM customer_source INDEXED BY source_by_holder ",
                 );
             Ok(self.tx.prepare_cached(&sql)?)
         } else {
@@ -579,8 +579,8 @@ impl<'a> Evaluator<'a> {
             // over the whole base, the values (indexed by customer) in scope.
             Rule::HasIdentity(kind) if self.scoped => self.ids(
                 &format!(
-                    "SELECT customer_id FROM customer_identity_value WHERE kinds & ?1 != 0{}",
-                    self.scope_sql("customer_id")
+                    "SELECT holder_id FROM customer_source WHERE fresh != 0 AND kinds & ?1 != 0{}",
+                    self.scope_sql("holder_id")
                 ),
                 [1i64 << kind.code()],
             )?,
