@@ -572,7 +572,10 @@ impl Owners {
         } else {
             None
         };
+        let mut pending = KeyMap::default();
+        pending.reserve(rows.saturating_mul(3).min(FLUSH) + 3 * WINDOW);
         Ok(Owners {
+            pending,
             filter,
             ..Owners::default()
         })
@@ -614,9 +617,21 @@ impl Owners {
         Ok(())
     }
 
-    /// Write the pending keys in key order; they stay known for the rest of
-    /// the window.
+    /// Write the pending keys in key order, between windows (the next
+    /// window looks them up in the file).
     fn flush(&mut self, ids: &mut store::crm::Statements<'_>) -> Result<()> {
+        self.write_pending(ids).map(drop)
+    }
+
+    /// Write the pending keys in key order within a window: they stay known
+    /// for the rest of it, whose keys were looked up before.
+    fn flush_within_window(&mut self, ids: &mut store::crm::Statements<'_>) -> Result<()> {
+        let written = self.write_pending(ids)?;
+        self.known.extend(written);
+        Ok(())
+    }
+
+    fn write_pending(&mut self, ids: &mut store::crm::Statements<'_>) -> Result<Vec<(IdKey, i64)>> {
         let mut sorted: Vec<_> = self.pending.drain().collect();
         sorted.sort_unstable();
         ids.insert_identities(&sorted)?;
@@ -625,8 +640,7 @@ impl Owners {
                 f.insert(k);
             }
         }
-        self.known.extend(sorted);
-        Ok(())
+        Ok(sorted)
     }
 }
 
@@ -741,7 +755,7 @@ fn store_prepared(
             report.updated += 1;
             if found.len() > 1 {
                 // A merge moves the identities the file holds.
-                owners.flush(ids)?;
+                owners.flush_within_window(ids)?;
             }
             for &other in found.iter().skip(1) {
                 let moved = ids.merge(other, survivor, ctx.now, &ctx.actor.handle)?;
