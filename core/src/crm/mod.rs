@@ -573,7 +573,9 @@ impl Owners {
             None
         };
         let mut pending = KeyMap::default();
-        pending.reserve(rows.saturating_mul(3).min(FLUSH) + 3 * WINDOW);
+        // Room for the keys a call is likely to hold back (a one-row call
+        // reserves a few entries, a large one its first flush and window).
+        pending.reserve(rows.saturating_mul(3).min(FLUSH + 3 * WINDOW));
         Ok(Owners {
             pending,
             filter,
