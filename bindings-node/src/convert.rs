@@ -298,11 +298,45 @@ pub(crate) fn parse<T: FromStr<Err = brandrail::Error>>(
     })
 }
 
+/// The elements of the JS array `value`, each read by `element` from its
+/// index and value (`None` for a hole). Not an array throws `ArrayExpected`
+/// ("`what`: expected `expected`, got …"). Nothing is reserved from the
+/// array's `length`, so a sparse `new Array(2 ** 32 - 1)` fails at its first
+/// hole instead of allocating for four billion elements.
+///
+/// # Safety
+/// `value` must be a live value of `env` (as napi-rs hands it over).
+pub(crate) unsafe fn array_elements<T>(
+    env: sys::napi_env,
+    value: sys::napi_value,
+    what: &str,
+    expected: &str,
+    mut element: impl FnMut(u32, Option<Unknown<'_>>) -> napi::Result<T>,
+) -> napi::Result<Vec<T>> {
+    // SAFETY: the caller hands a live value of this env.
+    let unknown = unsafe { Unknown::from_napi_value(env, value) }?;
+    if !unknown.is_array()? {
+        return Err(napi::Error::new(
+            Status::ArrayExpected,
+            format!(
+                "{what}: expected {expected}, got {}",
+                type_name(unknown.get_type()?)
+            ),
+        ));
+    }
+    // SAFETY: as above; checked to be an array.
+    let array = unsafe { Array::from_napi_value(env, value) }?;
+    let mut out = Vec::new();
+    for i in 0..array.len() {
+        out.push(element(i, array.get::<Unknown>(i)?)?);
+    }
+    Ok(out)
+}
+
 /// A JS array whose every element is of type `want` (`'a string'`, `'a
 /// number'` in `noun`), read element by element: not an array throws
 /// `ArrayExpected`, an element of another type (a hole included) throws
-/// `status` naming `what[i]`. Nothing is reserved from the array's `length`,
-/// so a sparse `new Array(2 ** 32 - 1)` fails at its first hole.
+/// `status` naming `what[i]`.
 ///
 /// # Safety
 /// `value` must be a live value of `env` (as napi-rs hands it over).
@@ -314,36 +348,22 @@ pub(crate) unsafe fn read_array<T: FromNapiValue>(
     status: Status,
     noun: &str,
 ) -> napi::Result<Vec<T>> {
-    // SAFETY: the caller hands a live value of this env.
-    let unknown = unsafe { Unknown::from_napi_value(env, value) }?;
-    if !unknown.is_array()? {
-        return Err(napi::Error::new(
-            Status::ArrayExpected,
-            format!(
-                "{what}: expected an array of {noun}s, got {}",
-                type_name(unknown.get_type()?)
-            ),
-        ));
-    }
-    // SAFETY: as above; checked to be an array.
-    let array = unsafe { Array::from_napi_value(env, value) }?;
-    let mut out = Vec::new();
-    for i in 0..array.len() {
-        let element = array.get::<Unknown>(i)?;
-        let kind = match &element {
-            Some(e) => e.get_type()?,
-            None => ValueType::Undefined,
-        };
-        match element {
-            // SAFETY: a live value of this env, of the type asked for.
-            Some(e) if kind == want => out.push(unsafe { T::from_napi_value(env, e.raw()) }?),
-            _ => {
-                return Err(napi::Error::new(
+    let expected = format!("an array of {noun}s");
+    // SAFETY: the caller's handles.
+    unsafe {
+        array_elements(env, value, what, &expected, |i, element| {
+            let kind = match &element {
+                Some(e) => e.get_type()?,
+                None => ValueType::Undefined,
+            };
+            match element {
+                // SAFETY: a live value of this env, of the type asked for.
+                Some(e) if kind == want => T::from_napi_value(env, e.raw()),
+                _ => Err(napi::Error::new(
                     status,
                     format!("{what}[{i}]: expected a {noun}, got {}", type_name(kind)),
-                ));
+                )),
             }
-        }
+        })
     }
-    Ok(out)
 }

@@ -38,13 +38,11 @@ use std::collections::BTreeMap;
 use std::mem;
 
 use brandrail::crm::{self, IdentityKind};
-use napi::bindgen_prelude::{
-    Array, AsyncTask, FromNapiValue, TypeName, Unknown, ValidateNapiValue,
-};
+use napi::bindgen_prelude::{AsyncTask, FromNapiValue, TypeName, ValidateNapiValue};
 use napi::{Env, JsValue, Status, ValueType, sys};
 use napi_derive::napi;
 
-use crate::convert::{Date, Nested, StringMap, all, number, parse, type_name, whole};
+use crate::convert::{Date, Nested, StringMap, all, number, parse, whole};
 use crate::engine::{Background, Engine};
 use crate::error::OrThrow;
 
@@ -174,9 +172,7 @@ fn with_ours(
 
 /// The elements of the JS array `value`, each a plain object converted to
 /// `T`; `at` names the array in messages (`records[3]: expected an object,
-/// got string`). Nothing is reserved from the array's `length`: a sparse
-/// `new Array(2 ** 32 - 1)` fails at its first hole instead of allocating for
-/// four billion elements.
+/// got string`; a hole: `records[3]: is missing`).
 ///
 /// # Safety
 /// `env` and `value` must be live handles of the current call.
@@ -186,29 +182,17 @@ unsafe fn objects<T: FromNapiValue>(
     at: &str,
 ) -> napi::Result<Vec<T>> {
     // SAFETY: the caller's handles.
-    let unknown = unsafe { Unknown::from_napi_value(env, value) }?;
-    if !unknown.is_array()? {
-        return Err(napi::Error::new(
-            Status::ArrayExpected,
-            format!(
-                "{at}: expected an array, got {}",
-                type_name(unknown.get_type()?)
-            ),
-        ));
+    unsafe {
+        crate::convert::array_elements(env, value, at, "an array", |i, element| {
+            let element = element.ok_or_else(|| {
+                napi::Error::new(Status::ObjectExpected, format!("{at}[{i}]: is missing"))
+            })?;
+            // SAFETY: the element is a live value of this env.
+            let Nested(item) = Nested::<T>::from_napi_value(env, element.raw())
+                .map_err(|e| napi::Error::new(e.status, format!("{at}[{i}]: {}", e.reason)))?;
+            Ok(item)
+        })
     }
-    // SAFETY: as above; checked to be an array.
-    let array = unsafe { Array::from_napi_value(env, value) }?;
-    let mut out = Vec::new();
-    for i in 0..array.len() {
-        let element = array.get::<Unknown>(i)?.ok_or_else(|| {
-            napi::Error::new(Status::ObjectExpected, format!("{at}[{i}]: is missing"))
-        })?;
-        // SAFETY: the element is a live value of this env.
-        let Nested(item) = unsafe { Nested::<T>::from_napi_value(env, element.raw()) }
-            .map_err(|e| napi::Error::new(e.status, format!("{at}[{i}]: {}", e.reason)))?;
-        out.push(item);
-    }
-    Ok(out)
 }
 
 /// The identities of a record: a JS array of `Identity` objects (see
