@@ -523,8 +523,8 @@ impl MaybeKnown {
         }
     }
 
-    fn probes(&self, (code, blind): &IdKey) -> impl Iterator<Item = usize> {
-        let m = (self.bits.len() * 64) as u64;
+    /// The bits `key` sets in a filter of `m` bits.
+    fn probes(m: u64, (code, blind): &IdKey) -> impl Iterator<Item = usize> + use<> {
         let mut h1 = [0u8; 8];
         let mut h2 = [0u8; 8];
         h1.copy_from_slice(&blind[..8]);
@@ -534,16 +534,18 @@ impl MaybeKnown {
         (0..Self::PROBES).map(move |i| (h1.wrapping_add(i.wrapping_mul(h2)) % m) as usize)
     }
 
+    fn size(&self) -> u64 {
+        (self.bits.len() * 64) as u64
+    }
+
     fn insert(&mut self, key: &IdKey) {
-        let probes: Vec<usize> = self.probes(key).collect();
-        for p in probes {
+        for p in Self::probes(self.size(), key) {
             self.bits[p / 64] |= 1 << (p % 64);
         }
     }
 
     fn may_hold(&self, key: &IdKey) -> bool {
-        self.probes(key)
-            .all(|p| self.bits[p / 64] & (1 << (p % 64)) != 0)
+        Self::probes(self.size(), key).all(|p| self.bits[p / 64] & (1 << (p % 64)) != 0)
     }
 }
 
@@ -735,11 +737,16 @@ fn store_prepared(
     p: Prepared,
     report: &mut IngestReport,
 ) -> Result<i64> {
-    // Known customers holding any of the identities.
+    // Known customers holding any of the identities, and the identities no
+    // one holds yet (bit i for identity i).
     let mut found = BTreeSet::new();
-    for (kind, blind) in &p.keys {
-        if let Some(id) = owners.get(&(kind.code(), *blind)) {
-            found.insert(ids.live(id)?);
+    let mut fresh = 0i64;
+    for (i, (kind, blind)) in p.keys.iter().enumerate() {
+        match owners.get(&(kind.code(), *blind)) {
+            Some(id) => {
+                found.insert(ids.live(id)?);
+            }
+            None => fresh |= 1 << i,
         }
     }
     let id = match found.iter().next().copied() {
@@ -792,14 +799,12 @@ fn store_prepared(
             survivor
         }
     };
-    // Identities new to the index: their values now, their keys with the
-    // next flush. A known identity stays with its customer.
-    let mut fresh = 0i64;
+    // Identities new to the index: their keys go with the next flush; the
+    // source record below holds their values. A known identity stays with
+    // its customer.
     for (i, (kind, blind)) in p.keys.iter().enumerate() {
-        let k = (kind.code(), *blind);
-        if owners.get(&k).is_none() {
-            owners.pending.insert(k, id);
-            fresh |= 1 << i;
+        if fresh & (1 << i) != 0 {
+            owners.pending.insert((kind.code(), *blind), id);
         }
     }
     ids.add_source(id, department, &p.source, &p.keys, fresh, ctx.now)?;
